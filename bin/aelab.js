@@ -3,4 +3,7 @@
 import { register } from "tsx/esm/api";
 
 register();
-await import("../src/cli/main.ts");
+const { main, argvOfProcess } = await import("../src/cli/main.ts");
+const code = await main(argvOfProcess());
+// The tfjs wasm backend keeps handles open; exit explicitly once the command is done.
+process.exit(code);

@@ -1,0 +1,18 @@
+/**
+ * Errors the user can act on are printed as one line, without a stack: bad config, bad data file,
+ * unavailable backend, a NaN loss. Anything else is a bug in aelab and keeps its stack.
+ */
+const USER_ERRORS = new Set(["ConfigError", "DataError", "BackendUnavailableError", "NonFiniteLossError", "RunError"]);
+
+export function reportError(error: unknown): number {
+  if (error instanceof Error && error.name === "UsageError") {
+    process.stderr.write(`aelab: ${error.message} (see aelab --help)\n`);
+    return 2;
+  }
+  if (error instanceof Error && USER_ERRORS.has(error.name)) {
+    process.stderr.write(`aelab: ${error.message}\n`);
+    return 2;
+  }
+  process.stderr.write(`aelab: unexpected error (a bug; please report it):\n${error instanceof Error ? error.stack : String(error)}\n`);
+  return 1;
+}

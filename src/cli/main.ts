@@ -1,0 +1,39 @@
+import yargs from "yargs";
+import { hideBin } from "yargs/helpers";
+import { reportError } from "./errors.js";
+import { infoCommand } from "./info.js";
+import { trainCommand } from "./train.js";
+
+/** The aelab command line: parses argv and hands typed options to the commands; nothing else knows argv. */
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await yargs(argv)
+      .scriptName("aelab")
+      .command(trainCommand)
+      .command(infoCommand)
+      .demandCommand(1, "name a command: train, info (see aelab --help)")
+      .strict()
+      .help()
+      .alias("h", "help")
+      .version(false)
+      .wrap(Math.min(110, process.stdout.columns ?? 110))
+      .fail((message, error, y) => {
+        if (error) throw error;
+        void y;
+        throw new UsageError(message);
+      })
+      .parseAsync();
+    return typeof process.exitCode === "number" ? process.exitCode : 0;
+  } catch (error) {
+    return reportError(error);
+  }
+}
+
+/** A command line yargs could not make sense of; printed as one line with a pointer to --help. */
+class UsageError extends Error {
+  override readonly name = "UsageError";
+}
+
+export function argvOfProcess(): string[] {
+  return hideBin(process.argv);
+}

@@ -1,0 +1,45 @@
+import type { z } from "zod";
+
+/** The value at `path` in the raw (unvalidated) config, to quote back to the user. */
+function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
+  let node: unknown = raw;
+  for (const key of path) {
+    if (node === null || typeof node !== "object") return undefined;
+    node = (node as Record<PropertyKey, unknown>)[key];
+  }
+  return node;
+}
+
+function quote(value: unknown): string {
+  return value === undefined ? "nothing" : JSON.stringify(value);
+}
+
+function keyPath(path: readonly PropertyKey[]): string {
+  return path.length === 0 ? "(top level)" : path.map(String).join(".");
+}
+
+/** One zod issue as `key problem (got value)`, the way a researcher reads it. */
+export function formatIssue(issue: z.core.$ZodIssue, raw: unknown): string {
+  const key = keyPath(issue.path);
+  const got = quote(valueAt(raw, issue.path));
+  switch (issue.code) {
+    case "unrecognized_keys": {
+      const keys = issue.keys.map((k) => (issue.path.length ? `${key}.${k}` : k));
+      return `unknown key${keys.length > 1 ? "s" : ""} ${keys.join(", ")}`;
+    }
+    case "invalid_type":
+      return `${key} must be ${issue.expected === "int" ? "an integer" : `a ${issue.expected}`} (got ${got})`;
+    case "invalid_value":
+      return `${key} must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")} (got ${got})`;
+    case "too_small": {
+      const bound = issue.origin === "array" ? `at least ${issue.minimum} entries` : `${issue.inclusive ? ">=" : ">"} ${issue.minimum}`;
+      return `${key} must ${issue.origin === "array" ? "have " : "be "}${bound} (got ${got})`;
+    }
+    case "too_big": {
+      const bound = issue.origin === "array" ? `at most ${issue.maximum} entries` : `${issue.inclusive ? "<=" : "<"} ${issue.maximum}`;
+      return `${key} must ${issue.origin === "array" ? "have " : "be "}${bound} (got ${got})`;
+    }
+    default:
+      return `${key}: ${issue.message} (got ${got})`;
+  }
+}

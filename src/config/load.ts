@@ -1,0 +1,67 @@
+import { readFileSync } from "node:fs";
+import { parse as parseYaml, YAMLParseError } from "yaml";
+import { ConfigError } from "./errors.js";
+import { formatIssue } from "./format-issue.js";
+import { runConfigSchema, type RunConfig } from "./schema.js";
+
+type Raw = Record<string, unknown>;
+
+/** `a.b.c=value`: the value is read as YAML, so numbers, booleans and lists keep their types. */
+export function applyOverride(raw: Raw, assignment: string, origin: string): void {
+  const eq = assignment.indexOf("=");
+  if (eq <= 0) throw new ConfigError(`config error in ${origin}: --set expects key.path=value (got ${JSON.stringify(assignment)})`);
+  const path = assignment.slice(0, eq).trim().split(".");
+  const value: unknown = parseYaml(assignment.slice(eq + 1));
+  let node: Raw = raw;
+  for (const key of path.slice(0, -1)) {
+    const next = node[key];
+    if (next === undefined || next === null) node[key] = {};
+    else if (typeof next !== "object" || Array.isArray(next)) {
+      throw new ConfigError(`config error in ${origin}: --set ${path.join(".")}: ${key} is not a section`);
+    }
+    node = node[key] as Raw;
+  }
+  node[path[path.length - 1]] = value;
+}
+
+/** Validates a raw config object; `origin` names where it came from in every error. */
+export function validateConfig(raw: unknown, origin: string): RunConfig {
+  const result = runConfigSchema.safeParse(raw ?? {});
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const more = result.error.issues.length > 1 ? ` (and ${result.error.issues.length - 1} more)` : "";
+    throw new ConfigError(`config error in ${origin}: ${formatIssue(issue, raw)}${more}`);
+  }
+  return result.data;
+}
+
+export function parseConfigText(text: string, origin: string): unknown {
+  try {
+    const raw: unknown = parseYaml(text);
+    if (raw !== null && raw !== undefined && (typeof raw !== "object" || Array.isArray(raw))) {
+      throw new ConfigError(`config error in ${origin}: the top level must be a mapping of sections (seed, data, model, train, log)`);
+    }
+    return raw ?? {};
+  } catch (error) {
+    if (error instanceof YAMLParseError) {
+      const where = error.linePos ? ` line ${error.linePos[0].line}` : "";
+      throw new ConfigError(`config error in ${origin}${where}: not valid YAML: ${error.message.split("\n")[0]}`);
+    }
+    throw error;
+  }
+}
+
+/** Reads a YAML config file, applies `--set` overrides, validates it and fills in defaults. */
+export function loadConfig(file: string, overrides: readonly string[] = []): RunConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new ConfigError(`config error in ${file}: ${code === "ENOENT" ? "file not found" : `cannot read (${code})`}`);
+  }
+  const raw = parseConfigText(text, file) as Raw;
+  for (const assignment of overrides) applyOverride(raw, assignment, file);
+  const origin = overrides.length ? `${file} (with --set ${overrides.join(" ")})` : file;
+  return validateConfig(raw, origin);
+}

@@ -1,0 +1,116 @@
+import { readFileSync } from "node:fs";
+import { gunzipSync } from "node:zlib";
+import { DataError } from "./errors.js";
+
+// IDX (LeCun's MNIST format): a big-endian magic 0x0000TTDD (TT = element type, 0x08 = ubyte;
+// DD = number of dimensions), one u32 per dimension, then the elements.
+const IMAGES_MAGIC = 0x00000803;
+const LABELS_MAGIC = 0x00000801;
+
+export interface IdxImages {
+  count: number;
+  height: number;
+  width: number;
+  /** count*height*width pixels, row-major, 0..255. */
+  data: Uint8Array;
+}
+
+export interface IdxLabels {
+  count: number;
+  data: Uint8Array;
+}
+
+/** Reads an IDX image file (magic 0x00000803), gzipped or not. */
+export function readIdxImages(path: string): IdxImages {
+  return parseIdxImages(readMaybeGzipped(path), path);
+}
+
+/** Reads an IDX label file (magic 0x00000801), gzipped or not. */
+export function readIdxLabels(path: string): IdxLabels {
+  return parseIdxLabels(readMaybeGzipped(path), path);
+}
+
+/** Parses the bytes of an uncompressed IDX image file; `path` is only used in error messages. */
+export function parseIdxImages(bytes: Uint8Array, path: string): IdxImages {
+  const [count, height, width] = parseHeader(bytes, path, IMAGES_MAGIC, 3, "images");
+  const data = body(bytes, path, 16, count * height * width, `${count} images of ${height}x${width} pixels`);
+  return { count, height, width, data };
+}
+
+/** Parses the bytes of an uncompressed IDX label file; `path` is only used in error messages. */
+export function parseIdxLabels(bytes: Uint8Array, path: string): IdxLabels {
+  const [count] = parseHeader(bytes, path, LABELS_MAGIC, 1, "labels");
+  const data = body(bytes, path, 8, count, `${count} labels`);
+  return { count, data };
+}
+
+/**
+ * Gzip is recognised by its magic bytes (1f 8b), not by the file name: people gunzip files and keep
+ * the name, or the other way round, and either should just work.
+ */
+function readMaybeGzipped(path: string): Uint8Array {
+  let raw: Buffer;
+  try {
+    raw = readFileSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") throw new DataError(`${path}: file not found`);
+    throw new DataError(`${path}: cannot read (${code ?? (e as Error).message})`);
+  }
+  if (raw.length >= 2 && raw[0] === 0x1f && raw[1] === 0x8b) {
+    try {
+      return gunzipSync(raw);
+    } catch (e) {
+      throw new DataError(`${path}: corrupt gzip (${(e as Error).message}); download the file again`);
+    }
+  }
+  return raw;
+}
+
+function parseHeader(
+  bytes: Uint8Array,
+  path: string,
+  expectedMagic: number,
+  dims: number,
+  what: string,
+): number[] {
+  const headerBytes = 4 + 4 * dims;
+  const truncated = () =>
+    new DataError(`${path}: truncated file: an IDX ${what} header needs ${headerBytes} bytes, got ${bytes.length}`);
+  if (bytes.length < 4) throw truncated();
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const magic = view.getUint32(0, false);
+  // The magic first: a labels file given as images is shorter than an images header, and "wrong
+  // file" is the useful diagnosis there, not "truncated".
+  if (magic !== expectedMagic) {
+    throw new DataError(
+      `${path}: not an IDX ${what} file: expected magic number ${hex(expectedMagic)}, got ${hex(magic)}` +
+        gzipHint(path),
+    );
+  }
+  if (bytes.length < headerBytes) throw truncated();
+  const sizes: number[] = [];
+  for (let i = 0; i < dims; i++) sizes.push(view.getUint32(4 + 4 * i, false));
+  return sizes;
+}
+
+function body(bytes: Uint8Array, path: string, offset: number, expected: number, what: string): Uint8Array {
+  const got = bytes.length - offset;
+  if (got < expected) {
+    throw new DataError(`${path}: truncated file: the header promises ${what}, i.e. ${expected} bytes of data, got ${got}`);
+  }
+  // Trailing bytes mean the header and the data disagree, i.e. the file is not what it claims to be.
+  if (got > expected) {
+    throw new DataError(`${path}: the header promises ${what}, i.e. ${expected} bytes of data, but the file holds ${got}`);
+  }
+  // A plain Uint8Array view (not a Buffer), so callers and tests see one type.
+  return new Uint8Array(bytes.buffer, bytes.byteOffset + offset, expected);
+}
+
+function hex(n: number): string {
+  return `0x${n.toString(16).padStart(8, "0")}`;
+}
+
+function gzipHint(path: string): string {
+  return path.endsWith(".gz") ? " (the name ends in .gz but the content is not gzip either)" : "";
+}

@@ -1,0 +1,37 @@
+import * as tf from "@tensorflow/tfjs";
+import type { ImageShape } from "../nn/modules.js";
+import type { ImageBatch } from "../tensorboard/index.js";
+
+function toImageBatch(images: tf.Tensor4D, shape: ImageShape): ImageBatch {
+  return {
+    pixels: images.dataSync() as Float32Array,
+    count: images.shape[0],
+    height: shape.height,
+    width: shape.width,
+    channels: shape.channels as 1 | 3,
+  };
+}
+
+/**
+ * Inputs and their reconstructions in alternating rows of `columns` images (row 1: inputs, row 2: their
+ * reconstructions, ...), so each reconstruction sits right under its input in TensorBoard.
+ */
+export function interleavedRows(inputs: tf.Tensor4D, reconstructions: tf.Tensor4D, columns: number, shape: ImageShape): ImageBatch {
+  const grid = tf.tidy(() => {
+    const n = inputs.shape[0];
+    const rows: tf.Tensor4D[] = [];
+    for (let start = 0; start < n; start += columns) {
+      const size = Math.min(columns, n - start);
+      rows.push(tf.slice(inputs, [start, 0, 0, 0], [size, -1, -1, -1]));
+      rows.push(tf.slice(reconstructions, [start, 0, 0, 0], [size, -1, -1, -1]));
+    }
+    return tf.concat(rows, 0);
+  });
+  const batch = toImageBatch(grid, shape);
+  grid.dispose();
+  return batch;
+}
+
+export function imageBatch(images: tf.Tensor4D, shape: ImageShape): ImageBatch {
+  return toImageBatch(images, shape);
+}

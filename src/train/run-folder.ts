@@ -1,0 +1,55 @@
+import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { stringify } from "yaml";
+import type { RunConfig } from "../config/schema.js";
+
+/**
+ * `<logdir>/<name>`, or `<name>-2`, `-3`, ... if taken: a new run never writes into an old run's folder,
+ * so TensorBoard never mixes two runs' curves.
+ */
+export function createRunFolder(logdir: string, name: string): { dir: string; name: string } {
+  mkdirSync(logdir, { recursive: true });
+  for (let i = 1; ; i++) {
+    const candidate = i === 1 ? name : `${name}-${i}`;
+    const dir = join(logdir, candidate);
+    if (existsSync(dir)) continue;
+    try {
+      mkdirSync(dir);
+      return { dir, name: candidate };
+    } catch (error) {
+      // Another process took the name between the check and mkdir: try the next one.
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
+  }
+}
+
+/** Writes a file whole or not at all (temp file + rename), so a crash never leaves half a file. */
+export function writeFileAtomic(path: string, content: string): void {
+  const temp = `${path}.tmp-${process.pid}`;
+  writeFileSync(temp, content);
+  renameSync(temp, path);
+}
+
+export function writeResolvedConfig(dir: string, config: RunConfig, header: string): void {
+  writeFileAtomic(join(dir, "config.yaml"), `# ${header}\n${stringify(config)}`);
+}
+
+/** Everything besides the config that a repeat of the run needs or a reader of it wants to know. */
+export interface RunRecord {
+  name: string;
+  command: string;
+  configFile: string;
+  status: "running" | "completed" | "interrupted" | "failed";
+  error?: string;
+  aelabVersion: string;
+  node: string;
+  backend: unknown;
+  startedAt: string;
+  endedAt?: string;
+  steps?: number;
+  epochs?: unknown[];
+}
+
+export function writeRunRecord(dir: string, record: RunRecord): void {
+  writeFileAtomic(join(dir, "run.json"), `${JSON.stringify(record, null, 2)}\n`);
+}

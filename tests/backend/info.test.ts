@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import { availableBackends, describeBackend, type BackendInfo } from "../../src/backend/index.js";
+
+const wasm: BackendInfo = {
+  name: "wasm",
+  package: "@tensorflow/tfjs-backend-wasm",
+  gpu: false,
+  simd: true,
+  threads: 1,
+  patches: ["BatchMatMul: explicit transpose (XNNPACK)", "Conv2DBackpropFilter: one dilated Conv2D"],
+  versions: { "tfjs-core": "4.22.0", "@tensorflow/tfjs-backend-wasm": "4.22.0", node: "20.20.2" },
+};
+
+describe("describeBackend", () => {
+  it("shows backend, SIMD, threads, each patch, versions and the native packages", () => {
+    const text = describeBackend(wasm, { "@tensorflow/tfjs-node-gpu": false, "@tensorflow/tfjs-node": true });
+    expect(text.split("\n")).toEqual([
+      "backend   wasm (@tensorflow/tfjs-backend-wasm)",
+      "simd      yes",
+      "threads   1",
+      "patches   BatchMatMul: explicit transpose (XNNPACK)",
+      "          Conv2DBackpropFilter: one dilated Conv2D",
+      "versions  tfjs-core 4.22.0, @tensorflow/tfjs-backend-wasm 4.22.0, node 20.20.2",
+      "native    @tensorflow/tfjs-node-gpu not installed, @tensorflow/tfjs-node installed",
+    ]);
+  });
+
+  it("marks a GPU build and what the backend does not report", () => {
+    const text = describeBackend(
+      { ...wasm, name: "tensorflow", package: "@tensorflow/tfjs-node-gpu", gpu: true, simd: null, threads: null, patches: [] },
+      {},
+    );
+    expect(text).toContain("backend   tensorflow (@tensorflow/tfjs-node-gpu), GPU\nsimd      n/a\nthreads   n/a\npatches   none\n");
+  });
+
+  it("looks up the native packages itself when not told", () => {
+    const [gpu, cpu] = availableBackends().filter((b) => b.name === "tensorflow");
+    const state = (b: { installed: boolean }) => (b.installed ? "installed" : "not installed");
+    expect(describeBackend(wasm)).toContain(`native    ${gpu.package} ${state(gpu)}, ${cpu.package} ${state(cpu)}`);
+  });
+});

@@ -1,0 +1,129 @@
+import { existsSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { describe, expect, it } from "vitest";
+import { DataError } from "../../src/data/errors.js";
+import { readIdxImages, readIdxLabels } from "../../src/data/idx.js";
+import { idxImagesBytes, idxLabelsBytes, tempDir } from "./idx-fixtures.js";
+
+const FASHION = "/usr/share/datasets/fashion-mnist";
+
+describe("readIdx on the real Fashion-MNIST files", () => {
+  it("finds Debian's Fashion-MNIST (apt install fashion-mnist, or point FASHION at a copy)", () => {
+    expect(existsSync(join(FASHION, "train-images-idx3-ubyte.gz"))).toBe(true);
+  });
+
+  it("reads 60,000 train images of 28x28 and their labels, 6,000 per class", () => {
+    const images = readIdxImages(join(FASHION, "train-images-idx3-ubyte.gz"));
+    const labels = readIdxLabels(join(FASHION, "train-labels-idx1-ubyte.gz"));
+    expect([images.count, images.height, images.width]).toEqual([60000, 28, 28]);
+    expect(images.data.length).toBe(60000 * 28 * 28);
+    expect(labels.count).toBe(60000);
+    const perClass = new Array(10).fill(0);
+    for (const l of labels.data) perClass[l]++;
+    expect(perClass).toEqual(new Array(10).fill(6000));
+    // Checked independently with Python's gzip module: label 9 is "Ankle boot"; the first image's
+    // pixels sum to 76,247 and reach 255.
+    expect(labels.data[0]).toBe(9);
+    const first = images.data.subarray(0, 784);
+    expect(first.reduce((s, v) => s + v, 0)).toBe(76247);
+    expect(Math.max(...first)).toBe(255);
+  });
+
+  it("reads the 10,000 test images and labels, 1,000 per class", () => {
+    const images = readIdxImages(join(FASHION, "t10k-images-idx3-ubyte.gz"));
+    const labels = readIdxLabels(join(FASHION, "t10k-labels-idx1-ubyte.gz"));
+    expect([images.count, images.height, images.width, labels.count]).toEqual([10000, 28, 28, 10000]);
+    expect(Array.from(labels.data.subarray(0, 4))).toEqual([9, 2, 1, 1]);
+    expect(images.data.subarray(0, 784).reduce((s, v) => s + v, 0)).toBe(33456);
+    const perClass = new Array(10).fill(0);
+    for (const l of labels.data) perClass[l]++;
+    expect(perClass).toEqual(new Array(10).fill(1000));
+  });
+});
+
+describe("readIdx round trip", () => {
+  const pixels = Array.from({ length: 3 * 2 * 4 }, (_, i) => (i * 37) % 256);
+  const labels = [7, 0, 255];
+
+  it.each([
+    ["uncompressed", false, "images-idx3-ubyte"],
+    ["gzipped", true, "images-idx3-ubyte.gz"],
+    // Gzip is found by its magic bytes, so the name does not matter.
+    ["gzipped without .gz in the name", true, "images-idx3-ubyte"],
+  ])("%s files give back exactly the bytes written", (_, gzip, name) => {
+    const dir = tempDir();
+    const imagesPath = join(dir, name);
+    const labelsPath = join(dir, `labels-${name}`);
+    const imageBytes = idxImagesBytes(3, 2, 4, pixels);
+    const labelBytes = idxLabelsBytes(labels);
+    writeFileSync(imagesPath, gzip ? gzipSync(imageBytes) : imageBytes);
+    writeFileSync(labelsPath, gzip ? gzipSync(labelBytes) : labelBytes);
+
+    const images = readIdxImages(imagesPath);
+    expect([images.count, images.height, images.width]).toEqual([3, 2, 4]);
+    expect(images.data).toEqual(new Uint8Array(pixels));
+    const read = readIdxLabels(labelsPath);
+    expect(read.count).toBe(3);
+    expect(read.data).toEqual(new Uint8Array(labels));
+  });
+});
+
+describe("readIdx on damaged files", () => {
+  const good = idxImagesBytes(2, 2, 2, [1, 2, 3, 4, 5, 6, 7, 8]);
+
+  function expectDataError(fn: () => unknown, ...parts: (string | RegExp)[]): void {
+    let error: unknown;
+    try {
+      fn();
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(DataError);
+    const message = (error as Error).message;
+    expect(message.split("\n")).toHaveLength(1);
+    for (const part of parts) expect(message).toMatch(part);
+  }
+
+  it("names the file and both magic numbers when images have the wrong magic", () => {
+    const path = join(tempDir(), "train-images-idx3-ubyte");
+    writeFileSync(path, idxLabelsBytes([1, 2]));
+    expectDataError(() => readIdxImages(path), path, "expected magic number 0x00000803", "got 0x00000801");
+  });
+
+  it("names the file and both magic numbers when labels have the wrong magic", () => {
+    const path = join(tempDir(), "train-labels-idx1-ubyte");
+    writeFileSync(path, good);
+    expectDataError(() => readIdxLabels(path), path, "expected magic number 0x00000801", "got 0x00000803");
+  });
+
+  it("says how many pixel bytes were expected and found in a truncated file", () => {
+    const path = join(tempDir(), "t10k-images-idx3-ubyte");
+    writeFileSync(path, good.subarray(0, good.length - 3));
+    expectDataError(() => readIdxImages(path), path, "truncated", "8 bytes", "got 5");
+  });
+
+  it("reports a file cut inside its header as truncated", () => {
+    const path = join(tempDir(), "t10k-labels-idx1-ubyte");
+    writeFileSync(path, idxLabelsBytes([1, 2, 3]).subarray(0, 6));
+    expectDataError(() => readIdxLabels(path), path, "truncated", "needs 8 bytes, got 6");
+  });
+
+  it("rejects a gzip stream cut short as corrupt gzip", () => {
+    const path = join(tempDir(), "train-images-idx3-ubyte.gz");
+    const gz = gzipSync(idxImagesBytes(50, 28, 28, new Array(50 * 784).fill(9).map((v, i) => (v * i) % 256)));
+    writeFileSync(path, gz.subarray(0, gz.length / 2));
+    expectDataError(() => readIdxImages(path), path, "corrupt gzip");
+  });
+
+  it("reads garbage named .gz as IDX and says it is neither gzip nor IDX", () => {
+    const path = join(tempDir(), "train-images-idx3-ubyte.gz");
+    writeFileSync(path, Buffer.from("this is not a gzip file, just some text"));
+    expectDataError(() => readIdxImages(path), path, "expected magic number 0x00000803", "not gzip");
+  });
+
+  it("names a missing file", () => {
+    const path = join(tempDir(), "t10k-labels-idx1-ubyte.gz");
+    expectDataError(() => readIdxLabels(path), path, "not found");
+  });
+});
