@@ -55,3 +55,42 @@ describe("aelab CLI", () => {
     expect(info.stdout).toMatch(/wasm/);
   });
 });
+
+describe("Ctrl-C during training", () => {
+  it("stops after the current step, keeps every record, and marks the run interrupted", async () => {
+    const { spawn } = await import("node:child_process");
+    const { readFileSync } = await import("node:fs");
+    const { readEvents } = await import("../../src/tensorboard/index.js");
+    const logdir = join(dir, "interrupted");
+    const child = spawn(
+      process.execPath,
+      ["bin/aelab.js", "train", "configs/ae-mse.yaml", "--logdir", logdir, "--set", "train.epochs=50", "--set", "log.every=5"],
+      { env: { ...process.env, CI: "true" } },
+    );
+    let stdout = "";
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    await new Promise<void>((resolve) =>
+      child.stdout.on("data", (chunk: Buffer) => {
+        stdout += chunk.toString();
+        // Interrupt once training has logged a few steps.
+        if (/step 10:/.test(stdout)) resolve();
+      }),
+    );
+    child.kill("SIGINT");
+    expect(await exited).toBe(130);
+    expect(stdout).toMatch(/SIGINT: stopping after this step/);
+    expect(stdout).toMatch(/interrupted: \d+ steps/);
+
+    const runDir = join(logdir, "ae-mse");
+    const record = JSON.parse(readFileSync(join(runDir, "run.json"), "utf8"));
+    expect(record.status).toBe("interrupted");
+    const file = readdirSync(runDir).find((f) => f.includes("tfevents"))!;
+    const events = readEvents(readFileSync(join(runDir, file)));
+    expect(events.truncated).toBe(false);
+    const steps = (tag: string) => events.filter((e) => e.summary?.value.some((v) => v.tag === tag)).map((e) => Number(e.step));
+    // The interrupted epoch was still evaluated and its images logged, at the step where it stopped.
+    expect(steps("test/loss").at(-1)).toBe(record.steps);
+    expect(steps("images/reconstruction").at(-1)).toBe(record.steps);
+    expect(steps("train/recon").length).toBeGreaterThanOrEqual(2);
+  });
+});
