@@ -1,17 +1,29 @@
 import type { RunConfig } from "../config/schema.js";
 import type { ImageShape } from "../nn/modules.js";
 import type { Rng } from "../random/rng.js";
-import { buildAe, buildVae } from "./autoencoder.js";
+import { buildAaeVariant } from "./aae.js";
+import { buildAutoencoderVariant } from "./autoencoder.js";
+import { buildPixelGanVariant } from "./pixel-gan.js";
+import { buildVaeganVariant } from "./vaegan.js";
 import type { Variant } from "./variant.js";
 
-export type { LossTerm, Noise, Phase, Variant } from "./variant.js";
+export type { LossTerm, Noise, Phase, PhaseResult, Prior, StepContext, Variant } from "./variant.js";
 
-/** Builds the variant named by `model.variant`; `rng` seeds every initial weight. */
-export function buildVariant(model: RunConfig["model"], shape: ImageShape, rng: Rng): Variant {
+/** Builds the variant named by `model.variant`; `rng` seeds every initial weight, encoder and decoder first. */
+export function buildVariant(config: Pick<RunConfig, "model" | "adversarial">, shape: ImageShape, rng: Rng): Variant {
+  const { model, adversarial } = config;
   switch (model.variant) {
     case "ae":
-      return buildAe(model, shape, rng);
+      return buildAutoencoderVariant(model, shape, false, rng);
     case "vae":
-      return buildVae(model, shape, rng);
+      return buildAutoencoderVariant(model, shape, true, rng);
+    case "ae+gan":
+      return buildPixelGanVariant(model, adversarial, shape, false, rng);
+    case "vae+gan":
+      return buildPixelGanVariant(model, adversarial, shape, true, rng);
+    case "aae":
+      return buildAaeVariant(model, adversarial, shape, rng);
+    case "vaegan":
+      return buildVaeganVariant(model, adversarial, shape, rng);
   }
 }

@@ -89,8 +89,8 @@ describe("Ctrl-C during training", () => {
     expect(events.truncated).toBe(false);
     const steps = (tag: string) => events.filter((e) => e.summary?.value.some((v) => v.tag === tag)).map((e) => Number(e.step));
     // The interrupted epoch was still evaluated and its images logged, at the step where it stopped.
-    expect(steps("test/loss").at(-1)).toBe(record.steps);
+    expect(steps("test/autoencoder/loss").at(-1)).toBe(record.steps);
     expect(steps("images/reconstruction").at(-1)).toBe(record.steps);
-    expect(steps("train/recon").length).toBeGreaterThanOrEqual(2);
+    expect(steps("train/autoencoder/recon").length).toBeGreaterThanOrEqual(2);
   });
 });

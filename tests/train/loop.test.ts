@@ -36,14 +36,27 @@ describe("trainLoop", () => {
     const result = await trainLoop({ config: tinyConfig({ train: { epochs: 3 } }), dataset: await tinyDataset(), writer });
     const last = result.epochs.at(-1)!;
     expect(result.steps).toBe(3 * 8);
-    expect(last.test.loss).toBeLessThan(0.8 * result.initialTest.loss);
-    expect(last.test.recon).toBeLessThan(result.initialTest.recon);
+    expect(last.test["autoencoder/loss"]).toBeLessThan(0.8 * result.initialTest["autoencoder/loss"]);
+    expect(last.test["autoencoder/recon"]).toBeLessThan(result.initialTest["autoencoder/recon"]);
     const tags = new Set(writer.scalars.map((s) => s.tag));
-    for (const tag of ["train/recon", "train/kl", "train/loss", "test/recon", "test/kl", "test/loss", "test/mse", "test/bce", "test/l1"]) {
+    for (const tag of [
+      "train/autoencoder/recon",
+      "train/autoencoder/kl",
+      "train/autoencoder/loss",
+      "diagnostics/grad_norm/encoder",
+      "test/autoencoder/recon",
+      "test/autoencoder/kl",
+      "test/autoencoder/loss",
+      "test/mse",
+      "test/bce",
+      "test/l1",
+      "test/latent/active_units",
+      "test/latent/kl_dim_03",
+    ]) {
       expect(tags).toContain(tag);
     }
-    expect(writer.series("train/recon").map((s) => s.step)).toEqual([2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24]);
-    expect(writer.series("test/loss").map((s) => s.step)).toEqual([0, 8, 16, 24]);
+    expect(writer.series("train/autoencoder/recon").map((s) => s.step)).toEqual([2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24]);
+    expect(writer.series("test/autoencoder/loss").map((s) => s.step)).toEqual([0, 8, 16, 24]);
     const grids = writer.loggedImages.map((i) => `${i.tag}@${i.step}`);
     expect(grids).toEqual(expect.arrayContaining(["images/reconstruction@0", "images/prior_samples@0", "images/reconstruction@24"]));
     // 8 inputs + 8 reconstructions in two rows of 8 tiles of 28 px.
@@ -57,8 +70,8 @@ describe("trainLoop", () => {
     const writer = new MemoryWriter();
     await trainLoop({ config: tinyConfig({ model: { variant: "ae", recon: "mse" }, train: { epochs: 1 } }), dataset: await tinyDataset(), writer });
     const tags = new Set(writer.scalars.map((s) => s.tag));
-    expect(tags).toContain("train/recon");
-    expect(tags).not.toContain("train/kl");
+    expect(tags).toContain("train/autoencoder/recon");
+    expect(tags).not.toContain("train/autoencoder/kl");
     expect(writer.loggedImages.some((i) => i.tag === "images/prior_samples")).toBe(false);
   });
 
@@ -95,11 +108,11 @@ describe("trainLoop", () => {
     const run = trainLoop({ config: tinyConfig({ train: { epochs: 1 } }), dataset: poisoned, writer });
     await expect(run).rejects.toThrow(NonFiniteLossError);
     const message = await run.catch((error: Error) => error.message);
-    const match = /^training stopped: train\/recon is NaN at step (\d+) \(epoch 1\); check the data, or lower train.lr$/.exec(message as string);
+    const match = /^training stopped: train\/autoencoder\/recon is NaN at step (\d+) \(epoch 1\); check the data, or lower train.lr$/.exec(message as string);
     expect(match).not.toBeNull();
     // What was logged before the failure is kept, and all of it is finite.
-    expect(writer.series("test/loss").map((s) => s.step)).toEqual([0]);
-    const logged = writer.series("train/recon");
+    expect(writer.series("test/autoencoder/loss").map((s) => s.step)).toEqual([0]);
+    const logged = writer.series("train/autoencoder/recon");
     expect(logged.every((s) => Number.isFinite(s.value) && s.step < Number(match![1]))).toBe(true);
   });
 

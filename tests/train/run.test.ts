@@ -27,7 +27,7 @@ describe("runTraining", () => {
     expect(events[0].fileVersion).toBe("brain.Event:2");
     const values = events.flatMap((e) => (e.summary?.value ?? []).map((v) => ({ step: Number(e.step ?? 0), v })));
     const scalarTags = new Set(values.filter(({ v }) => !v.image).map(({ v }) => v.tag));
-    for (const tag of ["train/recon", "train/kl", "test/loss", "test/bce", "perf/train_images_per_second"]) expect(scalarTags).toContain(tag);
+    for (const tag of ["train/autoencoder/recon", "train/autoencoder/kl", "test/autoencoder/loss", "test/bce", "perf/train_images_per_second"]) expect(scalarTags).toContain(tag);
     const images = values.filter(({ v }) => v.image);
     expect(images.map(({ v, step }) => `${v.tag}@${step}`)).toEqual(
       expect.arrayContaining(["images/reconstruction@0", "images/prior_samples@0", "images/reconstruction@8", "images/prior_samples@8"]),

@@ -1,0 +1,63 @@
+import type { AdversarialSpec, ModelSpec } from "../config/schema.js";
+import { discriminatorLoss, generatorLoss, meanVerdict } from "../losses/gan.js";
+import { reconstructionLoss, type ReconKind } from "../losses/reconstruction.js";
+import { buildLatentDiscriminator } from "../nn/build.js";
+import type { ImageShape } from "../nn/modules.js";
+import type { Rng } from "../random/rng.js";
+import { assembleVariant, buildAutoencoder } from "./base.js";
+import { buildPrior } from "./prior.js";
+import type { Variant } from "./variant.js";
+
+/**
+ * Adversarial autoencoder (Makhzani et al. 2015): a deterministic code matched to the prior by a
+ * discriminator on codes. Phase "autoencoder": encoder and decoder descend recon + lambda * (fool the
+ * latent discriminator with the codes); the fool term reaches only the encoder, since it does not depend
+ * on the decoder. Phase "latent_discriminator": prior samples real, codes fake. Makhzani et al. run the
+ * reconstruction and regularisation updates one after the other; here both gradients are taken at the
+ * same weights (one encoder pass), as Larsen et al. do for VAE-GAN.
+ */
+export function buildAaeVariant(model: ModelSpec, adversarial: AdversarialSpec, shape: ImageShape, rng: Rng): Variant {
+  const { encoder, decoder } = buildAutoencoder(model, shape, false, rng);
+  const latentDiscriminator = buildLatentDiscriminator(model, rng);
+  const prior = buildPrior(model.latent.prior, model.latent.size);
+  const recon = model.recon as ReconKind;
+  const gan = adversarial.loss;
+  return assembleVariant({
+    name: "aae",
+    encoder,
+    decoder,
+    extra: { latentDiscriminator: latentDiscriminator.model },
+    prior,
+    phases: [
+      {
+        name: "autoencoder",
+        trains: ["encoder", "decoder"],
+        every: adversarial.discriminatorSteps,
+        run: ({ x }) => {
+          const codes = encoder.encode(x).embedding;
+          const fool = generatorLoss(gan, latentDiscriminator.discriminate(codes));
+          return {
+            terms: [
+              { name: "recon", weight: 1, value: reconstructionLoss(recon, decoder.decode(codes), x) },
+              { name: "gan", weight: adversarial.weight, value: fool },
+            ],
+            share: { codes },
+          };
+        },
+      },
+      {
+        name: "latent_discriminator",
+        trains: ["latentDiscriminator"],
+        run: ({ x, noise, shared }) => {
+          const codes = shared.get("codes") ?? encoder.encode(x).embedding;
+          const real = latentDiscriminator.discriminate(prior.sample(x.shape[0], noise));
+          const fake = latentDiscriminator.discriminate(codes as typeof real);
+          return {
+            terms: [{ name: "gan", weight: 1, value: discriminatorLoss(gan, real, [fake], adversarial.labelSmoothing) }],
+            diagnostics: { "D(prior)": meanVerdict(gan, real), "D(codes)": meanVerdict(gan, fake) },
+          };
+        },
+      },
+    ],
+  });
+}

@@ -1,0 +1,75 @@
+import * as tf from "@tensorflow/tfjs";
+import { runConfigSchema, type NetworkName, type RunConfig } from "../../src/config/schema.js";
+import { buildVariant, type Variant } from "../../src/models/index.js";
+import { streamFor, Rng } from "../../src/random/rng.js";
+import { ScalarAccumulator } from "../../src/train/accumulator.js";
+import { seededNoise } from "../../src/train/noise.js";
+import { buildOptimizers } from "../../src/train/optimizers.js";
+import { phaseRunners, trainStep } from "../../src/train/step.js";
+
+export const SHAPE = { height: 28, width: 28, channels: 1 };
+
+/** A small config of any variant, MLP networks, sized for fast tests. */
+export function smallConfig(variant: RunConfig["model"]["variant"], extra: { adversarial?: Record<string, unknown>; model?: Record<string, unknown>; train?: Record<string, unknown> } = {}): RunConfig {
+  return runConfigSchema.parse({
+    seed: 11,
+    model: {
+      variant,
+      recon: variant === "vaegan" ? "feature" : "mse",
+      encoder: { hidden: [32] },
+      decoder: { hidden: [32] },
+      discriminator: { hidden: [32, 16] },
+      latentDiscriminator: { hidden: [16] },
+      latent: { size: 3 },
+      ...extra.model,
+    },
+    adversarial: extra.adversarial ?? {},
+    train: { lr: 1e-3, ...extra.train },
+  });
+}
+
+/** A fixed batch of smooth random images in [0, 1]. */
+export function batch(n = 8, seed = 5): tf.Tensor4D {
+  return tf.tidy(() => tf.sigmoid(tf.randomNormal([n, 28, 28, 1], 0, 2, "float32", seed)) as tf.Tensor4D);
+}
+
+export interface Harness {
+  variant: Variant;
+  optimizers: ReturnType<typeof buildOptimizers>;
+  /** One training step of only the named phases (all phases if none named). */
+  step(x: tf.Tensor4D, phases?: string[], stepIndex?: number): void;
+  snapshot(): Record<string, Float32Array[]>;
+  dispose(): void;
+}
+
+export function harness(config: RunConfig): Harness {
+  const variant = buildVariant(config, SHAPE, streamFor(config.seed, "weights"));
+  const optimizers = buildOptimizers(variant, config.train);
+  const runners = phaseRunners(variant);
+  const noiseRng = new Rng("harness-noise");
+  const sums = new ScalarAccumulator();
+  return {
+    variant,
+    optimizers,
+    step(x, phases, stepIndex = 0) {
+      const chosen = phases ? runners.filter((r) => phases.includes(r.phase.name)) : runners;
+      trainStep(variant, chosen, optimizers, x, seededNoise(noiseRng), stepIndex, { signals: new Map() }, sums);
+    },
+    snapshot() {
+      const out: Record<string, Float32Array[]> = {};
+      for (const [name, model] of Object.entries(variant.networks) as Array<[NetworkName, tf.LayersModel]>) {
+        out[name] = model.getWeights().map((w) => w.dataSync().slice() as Float32Array);
+      }
+      return out;
+    },
+    dispose() {
+      sums.dispose();
+      for (const o of Object.values(optimizers)) o?.dispose();
+      variant.dispose();
+    },
+  };
+}
+
+export function sameWeights(a: Float32Array[], b: Float32Array[]): boolean {
+  return a.length === b.length && a.every((w, i) => w.length === b[i].length && w.every((v, j) => Object.is(v, b[i][j])));
+}
