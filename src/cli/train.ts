@@ -1,28 +1,47 @@
+import { join } from "node:path";
 import type { Argv } from "yargs";
-import { loadConfig } from "../config/index.js";
 import { BACKEND_REQUESTS, type BackendRequest } from "../backend/index.js";
+import { ConfigError, loadConfig } from "../config/index.js";
 import { progressFor } from "../train/progress.js";
 import { runTraining } from "../train/run.js";
 import { stopOnSignals } from "./interrupt.js";
 
+interface TrainArgs {
+  config?: string;
+  resume?: string;
+  logdir: string;
+  name?: string;
+  backend: BackendRequest;
+  set: string[];
+}
+
 export const trainCommand = {
-  command: "train <config>",
-  describe: "Train one run from a YAML config and log it to TensorBoard",
+  command: "train [config]",
+  describe: "Train one run from a YAML config (or continue one with --resume) and log it to TensorBoard",
   builder: (y: Argv) =>
     y
-      .positional("config", { type: "string", demandOption: true, describe: "YAML config, e.g. configs/vae-bce.yaml" })
+      .positional("config", { type: "string", describe: "YAML config, e.g. configs/vae-bce.yaml" })
+      .option("resume", { type: "string", describe: "Continue the run in this folder from its checkpoint (e.g. runs/vae-bce), bit for bit" })
       .option("logdir", { type: "string", default: "runs", describe: "Folder that holds one sub-folder per run" })
       .option("name", { type: "string", describe: "Run name (default: the config's file name; -2, -3, ... if taken)" })
       .option("backend", { choices: BACKEND_REQUESTS, default: "auto" as BackendRequest, describe: "tfjs backend; auto picks the fastest available" })
-      .option("set", { type: "string", array: true, default: [] as string[], describe: "Override a config key: --set train.epochs=2 (repeatable)" }),
-  handler: async (argv: { config: string; logdir: string; name?: string; backend: BackendRequest; set: string[] }) => {
-    const config = loadConfig(argv.config, argv.set);
+      .option("set", { type: "string", array: true, default: [] as string[], describe: "Override a config key: --set train.epochs=2 (repeatable)" })
+      .example("$0 train configs/vae-bce.yaml", "train a VAE with BCE on the embedded MNIST")
+      .example("$0 train --resume runs/vae-bce --set train.epochs=20", "continue that run up to epoch 20"),
+  handler: async (argv: TrainArgs) => {
+    if (Boolean(argv.config) === Boolean(argv.resume)) {
+      throw new ConfigError("train needs a config file, or --resume <run folder> (not both)");
+    }
+    // A resumed run keeps its own resolved config; --set may extend it (more epochs, say).
+    const configFile = argv.resume ? join(argv.resume, "config.yaml") : argv.config!;
+    const config = loadConfig(configFile, argv.set);
     const progress = progressFor();
-    const stop = stopOnSignals((signal) => progress.message(`${signal}: stopping after this step and saving what was logged (again to exit now)`));
+    const stop = stopOnSignals((signal) => progress.message(`${signal}: stopping after this step and saving a checkpoint (again to exit now)`));
     try {
       const outcome = await runTraining({
         config,
-        configFile: argv.config,
+        configFile,
+        resumeDir: argv.resume,
         logdir: argv.logdir,
         name: argv.name,
         backend: argv.backend,
@@ -35,7 +54,8 @@ export const trainCommand = {
       progress.message(
         `${outcome.result.stopped ? "interrupted" : "done"}: ${outcome.result.steps} steps${speed} on ${outcome.backend.name}; events in ${outcome.eventsFile}`,
       );
-      progress.message(`view with: tensorboard --logdir ${argv.logdir}`);
+      if (outcome.result.stopped) progress.message(`continue with: aelab train --resume ${outcome.dir}`);
+      progress.message(`view with: tensorboard --logdir ${argv.resume ? join(argv.resume, "..") : argv.logdir}`);
       if (outcome.result.stopped) process.exitCode = 130;
     } finally {
       stop.dispose();

@@ -1,15 +1,17 @@
 import * as tf from "@tensorflow/tfjs";
-import type { RunConfig } from "../config/schema.js";
+import type { NetworkName, RunConfig } from "../config/schema.js";
 import { batches, binarize, epochData, type Dataset, type Split } from "../data/index.js";
-import { buildVariant, type Phase, type Variant } from "../models/index.js";
-import { trainableVariables } from "../nn/modules.js";
-import { Rng, streamFor } from "../random/rng.js";
+import { buildVariant, type Variant } from "../models/index.js";
+import { Rng, streamFor, type RngState } from "../random/rng.js";
 import type { SummaryWriter } from "../tensorboard/index.js";
 import { ScalarAccumulator } from "./accumulator.js";
-import { evaluate } from "./evaluate.js";
+import { loadCheckpoint, saveCheckpoint } from "./checkpoint.js";
+import { evaluate, type Evaluation } from "./evaluate.js";
 import { imageBatch, interleavedRows } from "./image-grids.js";
 import { seededNoise } from "./noise.js";
+import { buildOptimizers } from "./optimizers.js";
 import { formatNumber, silentProgress, type Progress } from "./progress.js";
+import { phaseRunners, trainStep, type StepState } from "./step.js";
 
 export interface LoopOptions {
   config: RunConfig;
@@ -20,6 +22,10 @@ export interface LoopOptions {
   shouldStop?: () => boolean;
   /** Milliseconds, monotonic; tests may pass a fake. */
   clock?: () => number;
+  /** Where checkpoints go (every train.checkpointEvery epochs, at the end, and when stopped); none if absent. */
+  checkpointDir?: string;
+  /** Continue from the checkpoint in checkpointDir instead of starting afresh. */
+  resume?: boolean;
 }
 
 export interface EpochSummary {
@@ -27,12 +33,13 @@ export interface EpochSummary {
   step: number;
   train: Record<string, number>;
   test: Record<string, number>;
+  activeUnits: number;
   trainSeconds: number;
   imagesPerSecond: number;
 }
 
 export interface TrainResult {
-  /** Test-split losses of the untrained networks (step 0). */
+  /** Test-split losses of the untrained networks (step 0); empty for a resumed run. */
   initialTest: Record<string, number>;
   epochs: EpochSummary[];
   steps: number;
@@ -47,42 +54,14 @@ export class NonFiniteLossError extends Error {
 /** Each image grid holds this many images per row. */
 const GRID_COLUMNS = 8;
 
-interface PhaseRunner {
-  phase: Phase;
-  variables: tf.Variable[];
-  optimizer: tf.Optimizer;
-}
-
-/** Tag of a loss term: `train/recon` for one-phase variants, `train/<phase>/<term>` when there are several. */
-function termTag(variant: Variant, phase: Phase, term: string): string {
-  return variant.phases.length === 1 ? term : `${phase.name}/${term}`;
-}
-
-/**
- * One optimisation step: each phase takes the gradient of its own weighted loss with respect to its own
- * variables only, and its own optimizer applies it. Term values stay on the backend (no read-back).
- */
-function trainStep(variant: Variant, runners: readonly PhaseRunner[], x: tf.Tensor4D, noise: ReturnType<typeof seededNoise>, sums: ScalarAccumulator): void {
-  tf.tidy(() => {
-    const values = new Map<string, tf.Scalar>();
-    for (const { phase, variables, optimizer } of runners) {
-      const kept: Array<[string, tf.Scalar]> = [];
-      const { value, grads } = tf.variableGrads(() => {
-        const terms = phase.losses(x, noise);
-        let total = tf.scalar(0);
-        for (const term of terms) {
-          total = tf.add(total, term.weight === 1 ? term.value : tf.mul(term.value, term.weight));
-          kept.push([termTag(variant, phase, term.name), tf.keep(term.value)]);
-        }
-        return total;
-      }, variables);
-      optimizer.applyGradients(grads);
-      for (const [tag, v] of kept) values.set(tag, v);
-      values.set(termTag(variant, phase, "loss"), value);
-    }
-    sums.add(values);
-    for (const v of values.values()) v.dispose();
-  });
+/** Where training stands; a checkpoint stores exactly this, so a resumed run continues bit for bit. */
+interface Position {
+  /** The epoch in progress (1-based) and how many of its batches are done. */
+  epoch: number;
+  batchesDone: number;
+  step: number;
+  noiseState?: RngState;
+  signals: Array<[string, number]>;
 }
 
 function imagesForGrid(split: Split, count: number, dataset: Dataset): tf.Tensor4D {
@@ -96,8 +75,8 @@ async function logImages(variant: Variant, writer: SummaryWriter, gridInputs: tf
   const grid = interleavedRows(gridInputs, reconstructions, GRID_COLUMNS, dataset);
   reconstructions.dispose();
   await writer.images("images/reconstruction", grid, step, GRID_COLUMNS);
-  if (priorCodes && variant.samplePrior) {
-    const samples = variant.samplePrior(priorCodes);
+  if (priorCodes) {
+    const samples = variant.generate(priorCodes);
     const batch = imageBatch(samples, dataset);
     samples.dispose();
     await writer.images("images/prior_samples", batch, step, GRID_COLUMNS);
@@ -112,55 +91,84 @@ function checkFinite(values: Iterable<[string, number]>, prefix: string, step: n
   }
 }
 
+function logEvaluation(writer: SummaryWriter, evaluation: Evaluation, step: number): void {
+  for (const [tag, value] of Object.entries(evaluation.scalars)) writer.scalar(`test/${tag}`, value, step);
+  writer.scalar("test/latent/active_units", evaluation.activeUnits, step);
+  evaluation.klPerDimension?.forEach((kl, i) => writer.scalar(`test/latent/kl_dim_${String(i).padStart(2, "0")}`, kl, step));
+}
+
 /**
- * The one training loop. It knows nothing about AE or VAE: it builds the variant named in the config and
- * runs its phases on every batch, evaluates on the test split after each epoch, and logs everything.
+ * The one training loop. It knows nothing about AE, VAE, AAE or VAE-GAN: it builds the variant named in
+ * the config and runs its phases on every batch, evaluates on the test split after each epoch, logs
+ * everything, and checkpoints so that an interrupted run can continue exactly.
  */
 export async function trainLoop(options: LoopOptions): Promise<TrainResult> {
-  const { config, dataset, writer } = options;
+  const { config, dataset, writer, checkpointDir } = options;
   const progress = options.progress ?? silentProgress;
   const clock = options.clock ?? (() => performance.now());
   const shouldStop = options.shouldStop ?? (() => false);
   const { seed } = config;
   const shape = { height: dataset.height, width: dataset.width, channels: dataset.channels };
 
-  const variant = buildVariant(config.model, shape, streamFor(seed, "weights"));
-  const runners: PhaseRunner[] = variant.phases.map((phase) => ({
-    phase,
-    variables: phase.trains.flatMap((name) => trainableVariables(variant.modules[name])),
-    optimizer: tf.train.adam(config.train.lr, config.train.betas[0], config.train.betas[1]),
-  }));
+  const variant = buildVariant(config, shape, streamFor(seed, "weights"));
+  const optimizers = buildOptimizers(variant, config.train);
+  const runners = phaseRunners(variant);
   const testSplit: Split = {
     ...dataset.test,
     images: binarize(dataset.test.images, config.data.binarize, streamFor(seed, "test-binarize"), config.data.threshold),
   };
   const gridInputs = imagesForGrid(testSplit, config.log.images, dataset);
-  const priorCodes = variant.samplePrior
-    ? tf.randomNormal([gridInputs.shape[0], variant.latentSize], 0, 1, "float32", streamFor(seed, "prior-grid").seed()) as tf.Tensor2D
-    : undefined;
+  const priorCodes = variant.prior?.sample(gridInputs.shape[0], seededNoise(streamFor(seed, "prior-grid")));
   const interval = new ScalarAccumulator();
   const result: TrainResult = { initialTest: {}, epochs: [], steps: 0, stopped: false };
   const stepsPerEpoch = Math.ceil(dataset.train.count / config.train.batchSize);
+  let position: Position = { epoch: 1, batchesDone: 0, step: 0, signals: [] };
+
+  const saveAt = async (at: Position) => {
+    if (!checkpointDir) return;
+    await saveCheckpoint(checkpointDir, {
+      models: variant.networks as Record<NetworkName, tf.LayersModel>,
+      optimizers: optimizers as Record<NetworkName, tf.Optimizer>,
+      state: { epoch: at.epoch, step: at.step, extra: { position: at } },
+    });
+  };
 
   /** Test-split losses, logged at `step`; the same noise every time, so epochs compare like with like. */
-  const evaluateAndLog = (step: number, epoch: number): Record<string, number> => {
-    const test = evaluate(variant, testSplit, config.train.batchSize, shape, seededNoise(streamFor(seed, "eval-noise")));
-    checkFinite(Object.entries(test), "test", step, epoch);
-    for (const [tag, value] of Object.entries(test)) writer.scalar(`test/${tag}`, value, step);
-    return test;
+  const evaluateAndLog = (step: number, epoch: number): Evaluation => {
+    const evaluation = evaluate(variant, testSplit, config.train.batchSize, shape, seededNoise(streamFor(seed, "eval-noise")));
+    checkFinite(Object.entries(evaluation.scalars), "test", step, epoch);
+    logEvaluation(writer, evaluation, step);
+    return evaluation;
   };
 
   try {
-    // Step 0: the untrained networks, as the baseline every curve starts from.
-    result.initialTest = evaluateAndLog(0, 0);
-    await logImages(variant, writer, gridInputs, priorCodes, dataset, 0);
-    for (let epoch = 1; epoch <= config.train.epochs && !result.stopped; epoch++) {
+    if (options.resume) {
+      if (!checkpointDir) throw new Error("trainLoop: resume needs checkpointDir");
+      const state = await loadCheckpoint(checkpointDir, {
+        models: variant.networks as Record<NetworkName, tf.LayersModel>,
+        optimizers: optimizers as Record<NetworkName, tf.Optimizer>,
+      });
+      position = (state.extra as { position: Position }).position;
+      state.extra = {};
+      progress.message(`resuming at step ${position.step} (epoch ${position.epoch}, ${position.batchesDone} of its batches done)`);
+    } else {
+      // Step 0: the untrained networks, as the baseline every curve starts from.
+      result.initialTest = evaluateAndLog(0, 0).scalars;
+      await logImages(variant, writer, gridInputs, priorCodes, dataset, 0);
+    }
+    result.steps = position.step;
+    const state: StepState = { signals: new Map(position.signals) };
+    let stopRequested = false;
+
+    for (let epoch = position.epoch; epoch <= config.train.epochs && !result.stopped; epoch++) {
+      const resumingMidEpoch = epoch === position.epoch && position.batchesDone > 0;
+      const skip = resumingMidEpoch ? position.batchesDone : 0;
       const split = epochData(dataset.train, config.data.binarize, epoch, seed, config.data.threshold);
-      const order = new Rng(`${seed}/shuffle/${epoch}`).permutation(split.count);
-      const noise = seededNoise(new Rng(`${seed}/noise/${epoch}`));
+      const order = new Rng(`${seed}/shuffle/${epoch}`).permutation(split.count).subarray(skip * config.train.batchSize);
+      const noiseRng = new Rng(`${seed}/noise/${epoch}`, resumingMidEpoch ? position.noiseState : undefined);
+      const noise = seededNoise(noiseRng);
       const epochTotals = new Map<string, number>();
-      let epochSteps = 0;
-      let trainSeconds = 0;
+      let epochSteps = skip;
       let examples = 0;
       progress.epochStart(epoch, config.train.epochs, stepsPerEpoch);
 
@@ -169,7 +177,8 @@ export async function trainLoop(options: LoopOptions): Promise<TrainResult> {
         const { means, count } = interval.drain();
         checkFinite(means, "train", result.steps, epoch);
         for (const [tag, mean] of means) {
-          writer.scalar(`train/${tag}`, mean, result.steps);
+          // Diagnostics and gating counts are not losses: they get their own top-level sections.
+          writer.scalar(/^(diagnostics|gating)\//.test(tag) ? tag : `train/${tag}`, mean, result.steps);
           epochTotals.set(tag, (epochTotals.get(tag) ?? 0) + mean * count);
         }
         progress.step(epochSteps, means);
@@ -177,43 +186,55 @@ export async function trainLoop(options: LoopOptions): Promise<TrainResult> {
 
       const started = clock();
       for (const batch of batches(split, config.train.batchSize, order, shape)) {
-        trainStep(variant, runners, batch.x, noise, interval);
+        trainStep(variant, runners, optimizers, batch.x, noise, result.steps, state, interval);
         examples += batch.x.shape[0];
         batch.x.dispose();
         result.steps++;
         epochSteps++;
-        if (result.steps % config.log.every === 0) {
-          logInterval();
-        } else {
-          progress.step(epochSteps);
-        }
-        if (shouldStop()) {
+        if (result.steps % config.log.every === 0) logInterval();
+        else progress.step(epochSteps);
+        stopRequested = shouldStop();
+        if (stopRequested && epochSteps < stepsPerEpoch) {
           result.stopped = true;
           break;
         }
       }
       logInterval();
-      trainSeconds += (clock() - started) / 1000;
+      const trainSeconds = (clock() - started) / 1000;
 
-      const test = evaluateAndLog(result.steps, epoch);
+      const evaluation = evaluateAndLog(result.steps, epoch);
       const imagesPerSecond = examples / trainSeconds;
       writer.scalar("perf/train_images_per_second", imagesPerSecond, result.steps);
       if (epoch % config.log.imagesEvery === 0 || epoch === config.train.epochs || result.stopped) {
         await logImages(variant, writer, gridInputs, priorCodes, dataset, result.steps);
       }
-      const train = Object.fromEntries([...epochTotals].map(([tag, total]) => [tag, total / epochSteps]));
-      result.epochs.push({ epoch, step: result.steps, train, test, trainSeconds, imagesPerSecond });
+      const stepsThisRun = epochSteps - skip;
+      const train = Object.fromEntries([...epochTotals].map(([tag, total]) => [tag, total / stepsThisRun]));
+      result.epochs.push({ epoch, step: result.steps, train, test: evaluation.scalars, activeUnits: evaluation.activeUnits, trainSeconds, imagesPerSecond });
       progress.epochEnd(
-        `epoch ${epoch}/${config.train.epochs} done: test ${Object.entries(test)
+        `epoch ${epoch}/${config.train.epochs}${result.stopped ? " (stopped)" : ""}: test ${Object.entries(evaluation.scalars)
+          .filter(([tag]) => !tag.startsWith("diagnostics/"))
           .map(([k, v]) => `${k} ${formatNumber(v)}`)
           .join("  ")}  (${Math.round(imagesPerSecond)} img/s)`,
       );
+
+      const signals = [...state.signals];
+      if (result.stopped) {
+        await saveAt({ epoch, batchesDone: epochSteps, step: result.steps, noiseState: noiseRng.state(), signals });
+      } else if (epoch === config.train.epochs || (config.train.checkpointEvery > 0 && epoch % config.train.checkpointEvery === 0)) {
+        await saveAt({ epoch: epoch + 1, batchesDone: 0, step: result.steps, signals });
+      }
+      // A stop requested during the epoch's last step ends the run after its evaluation and checkpoint.
+      if (!result.stopped && stopRequested && epoch < config.train.epochs) {
+        result.stopped = true;
+        await saveAt({ epoch: epoch + 1, batchesDone: 0, step: result.steps, signals });
+      }
     }
   } finally {
     interval.dispose();
     gridInputs.dispose();
     priorCodes?.dispose();
-    for (const runner of runners) runner.optimizer.dispose();
+    for (const optimizer of Object.values(optimizers)) optimizer?.dispose();
     variant.dispose();
     progress.close();
   }

@@ -45,6 +45,7 @@ export interface RunRecord {
   node: string;
   backend: unknown;
   startedAt: string;
+  resumedAt?: string[];
   endedAt?: string;
   steps?: number;
   epochs?: unknown[];

@@ -1,9 +1,11 @@
-import { basename, extname } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { basename, extname, join } from "node:path";
 import type { RunConfig } from "../config/schema.js";
 import { selectBackend, type BackendInfo, type BackendRequest } from "../backend/index.js";
 import { loadDataset } from "../data/index.js";
 import { EventFileWriter } from "../tensorboard/index.js";
 import { packageInfo } from "../util/package-info.js";
+import { hasCheckpoint } from "./checkpoint.js";
 import { trainLoop, type TrainResult } from "./loop.js";
 import { silentProgress, type Progress } from "./progress.js";
 import { createRunFolder, writeResolvedConfig, writeRunRecord, type RunRecord } from "./run-folder.js";
@@ -14,6 +16,8 @@ export interface RunOptions {
   configFile: string;
   logdir: string;
   name?: string;
+  /** Continue the run in this folder from its checkpoint (config = its config.yaml plus overrides). */
+  resumeDir?: string;
   backend?: BackendRequest;
   command?: string;
   progress?: Progress;
@@ -28,20 +32,30 @@ export interface RunOutcome {
   result: TrainResult;
 }
 
-/**
- * A whole run: backend, data, run folder (resolved config + run.json), event file, the loop. Whatever
- * happens, the event file is closed (flushed and fsynced) and run.json says how the run ended.
- */
-export async function runTraining(options: RunOptions): Promise<RunOutcome> {
+/** A run folder's problems (resuming one without a checkpoint, ...), reported in one line. */
+export class RunError extends Error {
+  override readonly name = "RunError";
+}
+
+function readRecord(dir: string): RunRecord {
+  const path = join(dir, "run.json");
+  try {
+    return JSON.parse(readFileSync(path, "utf8")) as RunRecord;
+  } catch (error) {
+    throw new RunError(`cannot resume ${dir}: ${path} is missing or not JSON (${(error as Error).message})`);
+  }
+}
+
+/** The run folder (new, or the one being resumed) and its record. */
+function openRunFolder(options: RunOptions, backend: BackendInfo): { dir: string; name: string; record: RunRecord } {
   const { config } = options;
-  const progress = options.progress ?? silentProgress;
-  const backend = await selectBackend(options.backend ?? "auto");
-  const dataset = await loadDataset(config.data.source, {
-    seed: config.seed,
-    testFraction: config.data.testFraction,
-    trainLimit: config.data.trainLimit,
-    testLimit: config.data.testLimit,
-  });
+  if (options.resumeDir) {
+    const dir = options.resumeDir;
+    if (!hasCheckpoint(dir)) throw new RunError(`cannot resume ${dir}: it holds no checkpoint (checkpoint/state.json)`);
+    const record = readRecord(dir);
+    writeResolvedConfig(dir, config, `resolved config of run ${record.name}, resumed; aelab ${packageInfo.version}`);
+    return { dir, name: record.name, record: { ...record, status: "running", backend, resumedAt: [...(record.resumedAt ?? []), new Date().toISOString()] } };
+  }
   const { dir, name } = createRunFolder(options.logdir, options.name ?? basename(options.configFile, extname(options.configFile)));
   writeResolvedConfig(dir, config, `resolved config of run ${name} (from ${options.configFile}); aelab ${packageInfo.version}`);
   const record: RunRecord = {
@@ -54,6 +68,25 @@ export async function runTraining(options: RunOptions): Promise<RunOutcome> {
     backend,
     startedAt: new Date().toISOString(),
   };
+  return { dir, name, record };
+}
+
+/**
+ * A whole run: backend, data, run folder (resolved config + run.json), event file, the loop. Whatever
+ * happens, the event file is closed (flushed and fsynced) and run.json says how the run ended.
+ */
+export async function runTraining(options: RunOptions): Promise<RunOutcome> {
+  const { config } = options;
+  const progress = options.progress ?? silentProgress;
+  if (options.resumeDir && !existsSync(options.resumeDir)) throw new RunError(`cannot resume ${options.resumeDir}: no such run folder`);
+  const backend = await selectBackend(options.backend ?? "auto");
+  const dataset = await loadDataset(config.data.source, {
+    seed: config.seed,
+    testFraction: config.data.testFraction,
+    trainLimit: config.data.trainLimit,
+    testLimit: config.data.testLimit,
+  });
+  const { dir, name, record } = openRunFolder(options, backend);
   writeRunRecord(dir, record);
   progress.message(
     `run ${name}: ${config.model.variant} with ${config.model.recon} on ${dataset.name} (${dataset.train.count} train / ${dataset.test.count} test), backend ${backend.name}, logging to ${dir}`,
@@ -61,8 +94,9 @@ export async function runTraining(options: RunOptions): Promise<RunOutcome> {
 
   const writer = new EventFileWriter(dir, { flushSeconds: config.log.flushSeconds });
   try {
-    const result = await trainLoop({ config, dataset, writer, progress, shouldStop: options.shouldStop });
-    Object.assign(record, { status: result.stopped ? "interrupted" : "completed", steps: result.steps, epochs: result.epochs });
+    const result = await trainLoop({ config, dataset, writer, progress, shouldStop: options.shouldStop, checkpointDir: dir, resume: Boolean(options.resumeDir) });
+    const epochs = [...(options.resumeDir ? (record.epochs ?? []) : []), ...result.epochs];
+    Object.assign(record, { status: result.stopped ? "interrupted" : "completed", steps: result.steps, epochs });
     return { dir, name, backend, eventsFile: writer.path, result };
   } catch (error) {
     Object.assign(record, { status: "failed", error: (error as Error).message });

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -15,7 +15,7 @@ describe("aelab CLI", () => {
   it("prints help for each command", () => {
     const top = aelab("--help");
     expect(top.status).toBe(0);
-    expect(top.stdout).toMatch(/aelab train <config>/);
+    expect(top.stdout).toMatch(/aelab train \[config\]/);
     expect(top.stdout).toMatch(/aelab info/);
     const train = aelab("train", "--help");
     expect(train.stdout).toMatch(/--set/);
@@ -64,7 +64,7 @@ describe("Ctrl-C during training", () => {
     const logdir = join(dir, "interrupted");
     const child = spawn(
       process.execPath,
-      ["bin/aelab.js", "train", "configs/ae-mse.yaml", "--logdir", logdir, "--set", "train.epochs=50", "--set", "log.every=5"],
+      ["bin/aelab.js", "train", "configs/ae-mse.yaml", "--logdir", logdir, "--set", "train.epochs=2", "--set", "log.every=5", "--set", "data.trainLimit=2560"],
       { env: { ...process.env, CI: "true" } },
     );
     let stdout = "";
@@ -92,5 +92,29 @@ describe("Ctrl-C during training", () => {
     expect(steps("test/autoencoder/loss").at(-1)).toBe(record.steps);
     expect(steps("images/reconstruction").at(-1)).toBe(record.steps);
     expect(steps("train/autoencoder/recon").length).toBeGreaterThanOrEqual(2);
+
+    // Resuming finishes the run from its checkpoint, in the same folder, with steps continuing.
+    const resumed = aelab("train", "--resume", runDir);
+    expect(resumed.status).toBe(0);
+    const finished = JSON.parse(readFileSync(join(runDir, "run.json"), "utf8"));
+    expect(finished).toMatchObject({ status: "completed", steps: 40 });
+    expect(finished.resumedAt).toHaveLength(1);
+    const files = readdirSync(runDir).filter((f) => f.includes("tfevents"));
+    expect(files).toHaveLength(2);
+    const later = readEvents(readFileSync(join(runDir, files.find((f) => f !== file)!)));
+    const firstResumedStep = Math.min(...later.filter((e) => e.summary).map((e) => Number(e.step)));
+    expect(firstResumedStep).toBeGreaterThan(record.steps);
+  });
+
+  it("train needs a config or --resume, and --resume needs a checkpoint", () => {
+    const neither = aelab("train");
+    expect(neither.status).toBe(2);
+    expect(neither.stderr).toBe("aelab: train needs a config file, or --resume <run folder> (not both)");
+    const empty = join(dir, "empty-run");
+    mkdirSync(empty);
+    writeFileSync(join(empty, "config.yaml"), "seed: 1\n");
+    const noCheckpoint = aelab("train", "--resume", empty);
+    expect(noCheckpoint.status).toBe(2);
+    expect(noCheckpoint.stderr).toBe(`aelab: cannot resume ${empty}: it holds no checkpoint (checkpoint/state.json)`);
   });
 });

@@ -28,7 +28,7 @@ describe("loadConfig", () => {
     const config = loadConfig(file("ok.yaml", "seed: 7\nmodel: { variant: ae, recon: mse }\ntrain: { epochs: 3 }\n"));
     expect(config.seed).toBe(7);
     expect(config.model).toMatchObject({ variant: "ae", recon: "mse", latent: { size: 20 } });
-    expect(config.train).toEqual({ epochs: 3, batchSize: 128, lr: 0.001, betas: [0.9, 0.999] });
+    expect(config.train).toMatchObject({ epochs: 3, batchSize: 128, lr: 0.001, betas: [0.9, 0.999], optimizers: {} });
     expect(config.data.source).toBe("mnist");
   });
 
@@ -41,7 +41,7 @@ describe("loadConfig", () => {
     const path = file("lr.yaml", "train:\n  lr: -1\n");
     expect(errorOf(() => loadConfig(path))).toBe(`config error in ${path}: train.lr must be > 0 (got -1)`);
     const enumPath = file("enum.yaml", "model: { recon: huber }\n");
-    expect(errorOf(() => loadConfig(enumPath))).toBe(`config error in ${enumPath}: model.recon must be one of "mse", "bce", "l1" (got "huber")`);
+    expect(errorOf(() => loadConfig(enumPath))).toBe(`config error in ${enumPath}: model.recon must be one of "mse", "bce", "l1", "feature" (got "huber")`);
   });
 
   it("names the key of a wrong type", () => {
