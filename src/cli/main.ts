@@ -1,7 +1,9 @@
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { reportError } from "./errors.js";
+import { evalCommand } from "./eval.js";
 import { infoCommand } from "./info.js";
+import { sampleCommand } from "./sample.js";
 import { trainCommand } from "./train.js";
 
 /** The aelab command line: parses argv and hands typed options to the commands; nothing else knows argv. */
@@ -10,8 +12,10 @@ export async function main(argv: string[]): Promise<number> {
     await yargs(argv)
       .scriptName("aelab")
       .command(trainCommand)
+      .command(sampleCommand)
+      .command(evalCommand)
       .command(infoCommand)
-      .demandCommand(1, "name a command: train, info (see aelab --help)")
+      .demandCommand(1, "name a command: train, sample, eval, info (see aelab --help)")
       .strict()
       .help()
       .alias("h", "help")

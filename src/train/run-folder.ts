@@ -44,6 +44,8 @@ export interface RunRecord {
   aelabVersion: string;
   node: string;
   backend: unknown;
+  /** What the networks were built for; sampling from the run needs only this, not the data. */
+  dataset?: { name: string; source: string; height: number; width: number; channels: number; train: number; test: number };
   startedAt: string;
   resumedAt?: string[];
   endedAt?: string;

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { basename, extname, join } from "node:path";
 import type { RunConfig } from "../config/schema.js";
 import { selectBackend, type BackendInfo, type BackendRequest } from "../backend/index.js";
-import { loadDataset } from "../data/index.js";
+import { loadDataset, type Dataset } from "../data/index.js";
 import { EventFileWriter } from "../tensorboard/index.js";
 import { packageInfo } from "../util/package-info.js";
 import { hasCheckpoint } from "./checkpoint.js";
@@ -37,24 +37,25 @@ export class RunError extends Error {
   override readonly name = "RunError";
 }
 
-function readRecord(dir: string): RunRecord {
+export function readRecord(dir: string): RunRecord {
   const path = join(dir, "run.json");
   try {
     return JSON.parse(readFileSync(path, "utf8")) as RunRecord;
   } catch (error) {
-    throw new RunError(`cannot resume ${dir}: ${path} is missing or not JSON (${(error as Error).message})`);
+    throw new RunError(`${path} is missing or not JSON (${(error as Error).message}); is ${dir} a run folder?`);
   }
 }
 
 /** The run folder (new, or the one being resumed) and its record. */
-function openRunFolder(options: RunOptions, backend: BackendInfo): { dir: string; name: string; record: RunRecord } {
+function openRunFolder(options: RunOptions, backend: BackendInfo, data: Dataset): { dir: string; name: string; record: RunRecord } {
   const { config } = options;
+  const dataset = { name: data.name, source: data.source, height: data.height, width: data.width, channels: data.channels, train: data.train.count, test: data.test.count };
   if (options.resumeDir) {
     const dir = options.resumeDir;
     if (!hasCheckpoint(dir)) throw new RunError(`cannot resume ${dir}: it holds no checkpoint (checkpoint/state.json)`);
     const record = readRecord(dir);
     writeResolvedConfig(dir, config, `resolved config of run ${record.name}, resumed; aelab ${packageInfo.version}`);
-    return { dir, name: record.name, record: { ...record, status: "running", backend, resumedAt: [...(record.resumedAt ?? []), new Date().toISOString()] } };
+    return { dir, name: record.name, record: { ...record, status: "running", backend, dataset, resumedAt: [...(record.resumedAt ?? []), new Date().toISOString()] } };
   }
   const { dir, name } = createRunFolder(options.logdir, options.name ?? basename(options.configFile, extname(options.configFile)));
   writeResolvedConfig(dir, config, `resolved config of run ${name} (from ${options.configFile}); aelab ${packageInfo.version}`);
@@ -66,6 +67,7 @@ function openRunFolder(options: RunOptions, backend: BackendInfo): { dir: string
     aelabVersion: packageInfo.version,
     node: process.version,
     backend,
+    dataset,
     startedAt: new Date().toISOString(),
   };
   return { dir, name, record };
@@ -86,7 +88,7 @@ export async function runTraining(options: RunOptions): Promise<RunOutcome> {
     trainLimit: config.data.trainLimit,
     testLimit: config.data.testLimit,
   });
-  const { dir, name, record } = openRunFolder(options, backend);
+  const { dir, name, record } = openRunFolder(options, backend, dataset);
   writeRunRecord(dir, record);
   progress.message(
     `run ${name}: ${config.model.variant} with ${config.model.recon} on ${dataset.name} (${dataset.train.count} train / ${dataset.test.count} test), backend ${backend.name}, logging to ${dir}`,

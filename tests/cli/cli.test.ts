@@ -118,3 +118,52 @@ describe("Ctrl-C during training", () => {
     expect(noCheckpoint.stderr).toBe(`aelab: cannot resume ${empty}: it holds no checkpoint (checkpoint/state.json)`);
   });
 });
+
+describe("sample and eval", () => {
+  it("eval reproduces the run's own final test scalars, and sample writes a PNG grid of prior draws", async () => {
+    const { readFileSync } = await import("node:fs");
+    const sharp = (await import("sharp")).default;
+    const { readEvents } = await import("../../src/tensorboard/index.js");
+    const logdir = join(dir, "sample-eval");
+    const budget = ["--set", "train.epochs=1", "--set", "data.trainLimit=256", "--set", "data.testLimit=64"];
+    expect(aelab("train", "configs/vae-bce.yaml", "--logdir", logdir, ...budget).status).toBe(0);
+    const runDir = join(logdir, "vae-bce");
+
+    const evaluated = aelab("eval", runDir, "--json");
+    expect(evaluated.status).toBe(0);
+    const result = JSON.parse(evaluated.stdout);
+    const file = readdirSync(runDir).find((f) => f.includes("tfevents"))!;
+    const logged = new Map<string, number>();
+    for (const e of readEvents(readFileSync(join(runDir, file)))) {
+      for (const v of e.summary?.value ?? []) if (v.tag.startsWith("test/") && !v.image) logged.set(v.tag.slice(5), v.simpleValue!);
+    }
+    expect(result.step).toBe(2);
+    for (const tag of ["autoencoder/recon", "autoencoder/kl", "mse", "bce", "l1"]) {
+      expect(Math.fround(result.metrics[tag]), tag).toBe(logged.get(tag));
+    }
+    const table = aelab("eval", runDir);
+    expect(table.stdout).toMatch(/autoencoder\/recon\s+\d/);
+
+    const out = join(dir, "samples.png");
+    const sampled = aelab("sample", runDir, "--n", "6", "--out", out);
+    expect(sampled.status).toBe(0);
+    const meta = await sharp(out).metadata();
+    expect(meta.channels).toBe(1);
+    // 6 tiles in 3 columns, 28 px each plus padding.
+    expect(meta.width).toBeGreaterThan(3 * 28);
+    expect(meta.width).toBeLessThan(4 * 28);
+    expect(meta.height).toBeGreaterThan(2 * 28);
+    expect(meta.height).toBeLessThan(3 * 28);
+  });
+
+  it("sample refuses a run without a prior, and both name a missing run in one line", () => {
+    const logdir = join(dir, "ae-run");
+    expect(aelab("train", "configs/ae-mse.yaml", "--logdir", logdir, "--set", "train.epochs=1", "--set", "data.trainLimit=128", "--set", "data.testLimit=32").status).toBe(0);
+    const refused = aelab("sample", join(logdir, "ae-mse"));
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toBe(`aelab: run ${join(logdir, "ae-mse")} is a ae run: it has no prior to sample from (use a vae, aae, vaegan or vae+gan run)`);
+    const missing = aelab("eval", join(dir, "nope"));
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toBe(`aelab: no such run folder: ${join(dir, "nope")}`);
+  });
+});

@@ -1,0 +1,55 @@
+import type { Argv } from "yargs";
+import { BACKEND_REQUESTS, selectBackend, type BackendRequest } from "../backend/index.js";
+import { binarize, loadDataset } from "../data/index.js";
+import { streamFor } from "../random/rng.js";
+import { evaluate } from "../train/evaluate.js";
+import { loadRun } from "../train/load-run.js";
+import { seededNoise } from "../train/noise.js";
+import { formatNumber } from "../train/progress.js";
+
+interface EvalArgs {
+  run: string;
+  json: boolean;
+  backend: BackendRequest;
+}
+
+export const evalCommand = {
+  command: "eval <run>",
+  describe: "Test-split losses of a run's checkpoint, as a table (or --json)",
+  builder: (y: Argv) =>
+    y
+      .positional("run", { type: "string", demandOption: true, describe: "Run folder, e.g. runs/vae-bce" })
+      .option("json", { type: "boolean", default: false, describe: "Print one JSON object for scripts" })
+      .option("backend", { choices: BACKEND_REQUESTS, default: "auto" as BackendRequest }),
+  handler: async (argv: EvalArgs) => {
+    await selectBackend(argv.backend);
+    const run = await loadRun(argv.run);
+    try {
+      const { config } = run;
+      const dataset = await loadDataset(config.data.source, { seed: config.seed, testFraction: config.data.testFraction, testLimit: config.data.testLimit });
+      // The same test targets and evaluation noise as the run's own test/* scalars, so the numbers agree.
+      const test = { ...dataset.test, images: binarize(dataset.test.images, config.data.binarize, streamFor(config.seed, "test-binarize"), config.data.threshold) };
+      const evaluation = evaluate(run.variant, test, config.train.batchSize, run.shape, seededNoise(streamFor(config.seed, "eval-noise")));
+      const result = {
+        run: argv.run,
+        variant: config.model.variant,
+        recon: config.model.recon,
+        step: run.checkpoint.step,
+        examples: test.count,
+        metrics: evaluation.scalars,
+        activeUnits: evaluation.activeUnits,
+        klPerDimension: evaluation.klPerDimension,
+      };
+      if (argv.json) {
+        process.stdout.write(`${JSON.stringify(result)}\n`);
+        return;
+      }
+      const rows: Array<[string, string]> = [...Object.entries(evaluation.scalars).map(([k, v]) => [k, formatNumber(v)] as [string, string]), ["latent/active_units", String(evaluation.activeUnits)]];
+      const width = Math.max(...rows.map(([k]) => k.length));
+      process.stdout.write(`${argv.run}: ${config.model.variant} (${config.model.recon}), step ${run.checkpoint.step}, ${test.count} test examples\n`);
+      process.stdout.write(`${rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`).join("\n")}\n`);
+    } finally {
+      run.variant.dispose();
+    }
+  },
+};
