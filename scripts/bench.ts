@@ -1,7 +1,7 @@
 /**
  * Throughput of aelab on this machine, printed as tables: training images/s of each config (one epoch
  * of the embedded MNIST, logging to memory), then the wasm kernel fixes against stock kernels.
- * Usage: npm run bench [-- --backend wasm|cpu|tensorflow|auto] [--epochs 1] [config.yaml ...]
+ * Usage: npm run bench [-- --backend wasm|cpu|tensorflow|auto] [--epochs 1] [--images 2560] [config.yaml ...]
  */
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
@@ -24,6 +24,7 @@ function table(headers: string[], rows: Array<Array<string | number>>): string {
 const argv = await yargs(hideBin(process.argv))
   .option("backend", { choices: BACKEND_REQUESTS, default: "wasm" as BackendRequest })
   .option("epochs", { type: "number", default: 1 })
+  .option("images", { type: "number", default: 2560, describe: "train images per epoch (a prefix of the embedded split)" })
   .option("kernels", { type: "boolean", default: true, describe: "also time the wasm kernel fixes" })
   .strict()
   .parseAsync();
@@ -32,16 +33,17 @@ const files = argv._.length ? argv._.map(String) : readdirSync("configs").filter
 const backend = await selectBackend(argv.backend);
 const rows: Array<Array<string | number>> = [];
 for (const file of files) {
-  const config = loadConfig(file, [`train.epochs=${argv.epochs}`]);
-  const dataset = await loadDataset(config.data.source, { seed: config.seed, testFraction: config.data.testFraction });
+  const config = loadConfig(file, [`train.epochs=${argv.epochs}`, `data.trainLimit=${argv.images}`, "data.testLimit=256", "log.imagesEvery=1000"]);
+  const dataset = await loadDataset(config.data.source, { seed: config.seed, testFraction: config.data.testFraction, trainLimit: config.data.trainLimit, testLimit: config.data.testLimit });
   const result = await trainLoop({ config, dataset, writer: new MemoryWriter() });
   const epochs = result.epochs;
   const seconds = epochs.reduce((s, e) => s + e.trainSeconds, 0);
   const images = epochs.length * dataset.train.count;
-  rows.push([file, config.model.variant, config.model.recon, config.train.batchSize, result.steps, seconds.toFixed(1), Math.round(images / seconds)]);
+  rows.push([file, config.model.variant, `${config.model.encoder.type}/${config.model.decoder.type}`, config.model.recon, result.steps, seconds.toFixed(1), Math.round(images / seconds)]);
 }
-console.log(`training throughput, backend ${backend.name} (${backend.patches.join(", ") || "no kernel fixes"}), ${argv.epochs} epoch(s) of the embedded MNIST train split`);
-console.log(table(["config", "variant", "recon", "batch", "steps", "train s", "images/s"], rows));
+console.log(`training throughput, backend ${backend.name} (${backend.patches.length} kernel fixes), ${argv.epochs} epoch(s) of ${argv.images} embedded MNIST images, batch 128`);
+console.log("(train s: time in training steps only, excluding evaluation and image logging; includes the first step's warm-up)");
+console.log(table(["config", "variant", "enc/dec", "recon", "steps", "train s", "images/s"], rows));
 
 if (argv.kernels && backend.name === "wasm") {
   const kernels = await benchKernels();

@@ -1,21 +1,26 @@
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
+import { installExitFlush } from "../tensorboard/index.js";
 import { reportError } from "./errors.js";
 import { evalCommand } from "./eval.js";
 import { infoCommand } from "./info.js";
 import { sampleCommand } from "./sample.js";
+import { tbCommand } from "./tb.js";
 import { trainCommand } from "./train.js";
 
 /** The aelab command line: parses argv and hands typed options to the commands; nothing else knows argv. */
 export async function main(argv: string[]): Promise<number> {
+  // Whatever ends the process (a crash, a signal, process.exit), open event files write what they queued.
+  const removeExitFlush = installExitFlush();
   try {
     await yargs(argv)
       .scriptName("aelab")
       .command(trainCommand)
       .command(sampleCommand)
       .command(evalCommand)
+      .command(tbCommand)
       .command(infoCommand)
-      .demandCommand(1, "name a command: train, sample, eval, info (see aelab --help)")
+      .demandCommand(1, "name a command: train, sample, eval, tb, info (see aelab --help)")
       .strict()
       .help()
       .alias("h", "help")
@@ -30,6 +35,8 @@ export async function main(argv: string[]): Promise<number> {
     return typeof process.exitCode === "number" ? process.exitCode : 0;
   } catch (error) {
     return reportError(error);
+  } finally {
+    removeExitFlush();
   }
 }
 

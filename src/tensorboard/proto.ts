@@ -108,8 +108,128 @@ message Event {
 }
 `;
 
+// google/protobuf/struct.proto, the parts the hparams plugin uses (Struct only for completeness of
+// Value's oneof). protobufjs parses one package per text, so each file gets its own string.
+export const STRUCT_PROTO = `
+syntax = "proto3";
+package google.protobuf;
+
+enum NullValue {
+  NULL_VALUE = 0;
+}
+
+message Struct {
+  map<string, Value> fields = 1;
+}
+
+message Value {
+  oneof kind {
+    NullValue null_value = 1;
+    double number_value = 2;
+    string string_value = 3;
+    bool bool_value = 4;
+    Struct struct_value = 5;
+    ListValue list_value = 6;
+  }
+}
+
+message ListValue {
+  repeated Value values = 1;
+}
+`;
+
+// tensorboard/plugins/hparams/{api,plugin_data}.proto: the messages a writer needs, with their
+// field numbers (including the ones aelab leaves empty, so a reader sees every field TensorBoard
+// may write). The request/response messages of the HTTP API are left out.
+export const HPARAMS_PROTO = `
+syntax = "proto3";
+package tensorboard.hparams;
+
+enum DataType {
+  DATA_TYPE_UNSET = 0;
+  DATA_TYPE_STRING = 1;
+  DATA_TYPE_BOOL = 2;
+  DATA_TYPE_FLOAT64 = 3;
+}
+
+enum DatasetType {
+  DATASET_UNKNOWN = 0;
+  DATASET_TRAINING = 1;
+  DATASET_VALIDATION = 2;
+}
+
+enum Status {
+  STATUS_UNKNOWN = 0;
+  STATUS_SUCCESS = 1;
+  STATUS_FAILURE = 2;
+  STATUS_RUNNING = 3;
+}
+
+message Interval {
+  double min_value = 1;
+  double max_value = 2;
+}
+
+message HParamInfo {
+  string name = 1;
+  string display_name = 2;
+  string description = 3;
+  DataType type = 4;
+  oneof domain {
+    google.protobuf.ListValue domain_discrete = 5;
+    Interval domain_interval = 6;
+  }
+}
+
+message MetricName {
+  string group = 1;
+  string tag = 2;
+}
+
+message MetricInfo {
+  MetricName name = 1;
+  string display_name = 3;
+  string description = 4;
+  DatasetType dataset_type = 5;
+}
+
+message Experiment {
+  string name = 6;
+  string description = 1;
+  string user = 2;
+  double time_created_secs = 3;
+  repeated HParamInfo hparam_infos = 4;
+  repeated MetricInfo metric_infos = 5;
+}
+
+message SessionStartInfo {
+  map<string, google.protobuf.Value> hparams = 1;
+  string model_uri = 2;
+  string monitor_url = 3;
+  string group_name = 4;
+  double start_time_secs = 5;
+}
+
+message SessionEndInfo {
+  Status status = 1;
+  double end_time_secs = 2;
+}
+
+message HParamsPluginData {
+  int32 version = 1;
+  oneof data {
+    Experiment experiment = 2;
+    SessionStartInfo session_start_info = 3;
+    SessionEndInfo session_end_info = 4;
+  }
+}
+`;
+
 const root = protobuf.parse(TENSORBOARD_PROTO).root;
+protobuf.parse(STRUCT_PROTO, root);
+protobuf.parse(HPARAMS_PROTO, root);
 export const EventType = root.lookupType("tensorboard.Event");
+export const HParamsPluginDataType = root.lookupType("tensorboard.hparams.HParamsPluginData");
 
 export const DataType = { DT_FLOAT: 1, DT_DOUBLE: 2, DT_INT32: 3, DT_STRING: 7, DT_INT64: 9, DT_BOOL: 10 } as const;
 
@@ -169,6 +289,64 @@ export interface SummaryValue {
   tensor?: TensorProto;
 }
 
+/** google.protobuf.Value, as far as hparams use it: exactly one field set. */
+export type ProtoValue = { numberValue: number } | { stringValue: string } | { boolValue: boolean };
+
+export interface HParamInfo {
+  name: string;
+  displayName?: string;
+  description?: string;
+  /** HParamDataType */
+  type: number;
+  domainDiscrete?: { values: ProtoValue[] };
+  domainInterval?: { minValue: number; maxValue: number };
+}
+
+export interface MetricInfo {
+  name: { group?: string; tag: string };
+  displayName?: string;
+  description?: string;
+  /** DatasetType */
+  datasetType?: number;
+}
+
+export interface Experiment {
+  name?: string;
+  description?: string;
+  user?: string;
+  timeCreatedSecs?: number;
+  hparamInfos?: HParamInfo[];
+  metricInfos?: MetricInfo[];
+}
+
+export interface SessionStartInfo {
+  hparams?: Record<string, ProtoValue>;
+  modelUri?: string;
+  monitorUrl?: string;
+  groupName?: string;
+  startTimeSecs?: number;
+}
+
+export interface SessionEndInfo {
+  /** SessionStatusCode */
+  status?: number;
+  endTimeSecs?: number;
+}
+
+export interface HParamsPluginData {
+  version?: number;
+  experiment?: Experiment;
+  sessionStartInfo?: SessionStartInfo;
+  sessionEndInfo?: SessionEndInfo;
+}
+
+/** api.proto's DataType (named apart from the tensor DataType above). */
+export const HParamDataType = { STRING: 1, BOOL: 2, FLOAT64: 3 } as const;
+/** api.proto's DatasetType. */
+export const DatasetType = { TRAINING: 1, VALIDATION: 2 } as const;
+/** api.proto's Status; TensorBoard has no "aborted". */
+export const SessionStatusCode = { UNKNOWN: 0, SUCCESS: 1, FAILURE: 2, RUNNING: 3 } as const;
+
 export interface Event {
   /** Seconds since the epoch, not milliseconds. */
   wallTime: number;
@@ -193,4 +371,15 @@ export function decodeEvent(bytes: Uint8Array): Event {
   event.step ??= 0; // proto3 leaves a zero step off the wire
   for (const value of event.summary?.value ?? []) value.tag ??= "";
   return event;
+}
+
+export function encodeHparamsPluginData(data: HParamsPluginData): Uint8Array {
+  const problem = HParamsPluginDataType.verify(data);
+  if (problem) throw new TypeError(`invalid HParamsPluginData: ${problem}`);
+  return HParamsPluginDataType.encode(data).finish();
+}
+
+export function decodeHparamsPluginData(bytes: Uint8Array): HParamsPluginData {
+  const message = HParamsPluginDataType.decode(bytes);
+  return HParamsPluginDataType.toObject(message, { longs: Number, arrays: true, objects: true }) as HParamsPluginData;
 }

@@ -64,6 +64,7 @@ interface Position {
   signals: Array<[string, number]>;
 }
 
+/** The first `count` test images (a fixed set, so every epoch shows the same ones). */
 function imagesForGrid(split: Split, count: number, dataset: Dataset): tf.Tensor4D {
   const n = Math.min(count, split.count);
   const pixels = dataset.height * dataset.width * dataset.channels;
@@ -81,6 +82,21 @@ async function logImages(variant: Variant, writer: SummaryWriter, gridInputs: tf
     samples.dispose();
     await writer.images("images/prior_samples", batch, step, GRID_COLUMNS);
   }
+}
+
+/** Test images whose intensities (and codes) are logged as histograms; enough pixels for smooth shapes. */
+const HISTOGRAM_IMAGES = 256;
+
+/**
+ * Input and output intensities on one fixed [0, 1] bucketing, side by side, so a pull of the outputs
+ * toward 0.5 (or away from it) shows at a glance; and the codes of the same images.
+ */
+function logHistograms(variant: Variant, writer: SummaryWriter, inputs: tf.Tensor4D, step: number): void {
+  const [output, code] = tf.tidy(() => [tf.sigmoid(variant.reconstructLogits(inputs)), variant.encode(inputs).embedding]);
+  writer.histogram("intensity/input", inputs.dataSync() as Float32Array, step, { range: [0, 1] });
+  writer.histogram("intensity/output", output.dataSync() as Float32Array, step, { range: [0, 1] });
+  writer.histogram("latent/code", code.dataSync() as Float32Array, step);
+  tf.dispose([output, code]);
 }
 
 function checkFinite(values: Iterable<[string, number]>, prefix: string, step: number, epoch: number): void {
@@ -118,6 +134,7 @@ export async function trainLoop(options: LoopOptions): Promise<TrainResult> {
     images: binarize(dataset.test.images, config.data.binarize, streamFor(seed, "test-binarize"), config.data.threshold),
   };
   const gridInputs = imagesForGrid(testSplit, config.log.images, dataset);
+  const histogramInputs = imagesForGrid(testSplit, HISTOGRAM_IMAGES, dataset);
   const priorCodes = variant.prior?.sample(gridInputs.shape[0], seededNoise(streamFor(seed, "prior-grid")));
   const interval = new ScalarAccumulator();
   const result: TrainResult = { initialTest: {}, epochs: [], steps: 0, stopped: false };
@@ -155,6 +172,7 @@ export async function trainLoop(options: LoopOptions): Promise<TrainResult> {
       // Step 0: the untrained networks, as the baseline every curve starts from.
       result.initialTest = evaluateAndLog(0, 0).scalars;
       await logImages(variant, writer, gridInputs, priorCodes, dataset, 0);
+      logHistograms(variant, writer, histogramInputs, 0);
     }
     result.steps = position.step;
     const state: StepState = { signals: new Map(position.signals) };
@@ -207,6 +225,7 @@ export async function trainLoop(options: LoopOptions): Promise<TrainResult> {
       writer.scalar("perf/train_images_per_second", imagesPerSecond, result.steps);
       if (epoch % config.log.imagesEvery === 0 || epoch === config.train.epochs || result.stopped) {
         await logImages(variant, writer, gridInputs, priorCodes, dataset, result.steps);
+        logHistograms(variant, writer, histogramInputs, result.steps);
       }
       const stepsThisRun = epochSteps - skip;
       const train = Object.fromEntries([...epochTotals].map(([tag, total]) => [tag, total / stepsThisRun]));
@@ -233,6 +252,7 @@ export async function trainLoop(options: LoopOptions): Promise<TrainResult> {
   } finally {
     interval.dispose();
     gridInputs.dispose();
+    histogramInputs.dispose();
     priorCodes?.dispose();
     for (const optimizer of Object.values(optimizers)) optimizer?.dispose();
     variant.dispose();

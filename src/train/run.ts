@@ -3,9 +3,10 @@ import { basename, extname, join } from "node:path";
 import type { RunConfig } from "../config/schema.js";
 import { selectBackend, type BackendInfo, type BackendRequest } from "../backend/index.js";
 import { loadDataset, type Dataset } from "../data/index.js";
-import { EventFileWriter } from "../tensorboard/index.js";
+import { EventFileWriter, lastStepsOf } from "../tensorboard/index.js";
 import { packageInfo } from "../util/package-info.js";
 import { hasCheckpoint } from "./checkpoint.js";
+import { configMarkdown, runHparams, summaryMarkdown } from "./hparams.js";
 import { trainLoop, type TrainResult } from "./loop.js";
 import { silentProgress, type Progress } from "./progress.js";
 import { createRunFolder, writeResolvedConfig, writeRunRecord, type RunRecord } from "./run-folder.js";
@@ -94,14 +95,24 @@ export async function runTraining(options: RunOptions): Promise<RunOutcome> {
     `run ${name}: ${config.model.variant} with ${config.model.recon} on ${dataset.name} (${dataset.train.count} train / ${dataset.test.count} test), backend ${backend.name}, logging to ${dir}`,
   );
 
-  const writer = new EventFileWriter(dir, { flushSeconds: config.log.flushSeconds });
+  // A resumed run appends a new events file to its folder; its steps continue where the old ones stopped.
+  const writer = new EventFileWriter(dir, { flushSeconds: config.log.flushSeconds, lastSteps: options.resumeDir ? lastStepsOf(dir) : undefined });
   try {
+    if (!options.resumeDir) {
+      // TensorBoard keeps the first session start of a run, so a resumed run does not write another.
+      writer.hparams({ hparams: runHparams(config), startTimeSecs: Date.now() / 1000 });
+      writer.text("config", configMarkdown(config, options.configFile), 0);
+    }
     const result = await trainLoop({ config, dataset, writer, progress, shouldStop: options.shouldStop, checkpointDir: dir, resume: Boolean(options.resumeDir) });
     const epochs = [...(options.resumeDir ? (record.epochs ?? []) : []), ...result.epochs];
     Object.assign(record, { status: result.stopped ? "interrupted" : "completed", steps: result.steps, epochs });
+    writer.text("summary", summaryMarkdown(result, backend.name), result.steps);
+    // An interrupted run writes no end status: it is final in TensorBoard, and the run may yet be resumed.
+    if (!result.stopped) writer.hparamsEnd("success", result.steps);
     return { dir, name, backend, eventsFile: writer.path, result };
   } catch (error) {
     Object.assign(record, { status: "failed", error: (error as Error).message });
+    writer.hparamsEnd("failure", record.steps ?? 0);
     throw error;
   } finally {
     await writer.close();

@@ -104,6 +104,11 @@ describe("Ctrl-C during training", () => {
     const later = readEvents(readFileSync(join(runDir, files.find((f) => f !== file)!)));
     const firstResumedStep = Math.min(...later.filter((e) => e.summary).map((e) => Number(e.step)));
     expect(firstResumedStep).toBeGreaterThan(record.steps);
+    // One HParams session across both files: started by the first part, ended by the resumed one.
+    const all = [...events, ...later].flatMap((e) => e.summary?.value ?? []).map((v) => v.tag);
+    expect(all.filter((t) => t === "_hparams_/session_start_info")).toHaveLength(1);
+    expect(all.filter((t) => t === "_hparams_/session_end_info")).toHaveLength(1);
+    expect(later.some((e) => e.summary?.value.some((v) => v.tag === "_hparams_/session_end_info"))).toBe(true);
   });
 
   it("train needs a config or --resume, and --resume needs a checkpoint", () => {

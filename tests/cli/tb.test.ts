@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import yargs from "yargs";
@@ -231,21 +231,19 @@ describe("aelab tb", () => {
   });
 });
 
-describe("a logdir with a folder that cannot be read", () => {
-  // Root reads every folder whatever its mode, so there is nothing to test as root.
-  it.skipIf(process.getuid?.() === 0)("reports it as a run with an unreadable problem instead of failing", () => {
-    const dir = mkdtempSync(join(tmpdir(), "aelab-tb-perm-"));
-    const locked = join(dir, "locked");
-    mkdirSync(locked);
+describe("a logdir with an events file that cannot be read", () => {
+  // chmod cannot lock root out; a file over Node's 2 GiB read limit (sparse, so it costs no disk) can't be read by anyone.
+  it("reports it as a problem of its run instead of failing", () => {
+    const dir = mkdtempSync(join(tmpdir(), "aelab-tb-unreadable-"));
     writeFileSync(join(dir, "events.out.tfevents.1.h"), encodeRecord(encodeEvent({ wallTime: 1, fileVersion: "brain.Event:2" })));
-    chmodSync(locked, 0o000);
+    writeFileSync(join(dir, "events.out.tfevents.2.h"), "");
+    truncateSync(join(dir, "events.out.tfevents.2.h"), 2 ** 31 + 1);
     try {
       const runs = summarizeLogdir(dir);
-      expect(runs.map((r) => r.run)).toEqual([".", "locked"]);
-      expect(runs[1]!.problems[0]).toMatchObject({ file: "locked", kind: "unreadable" });
-      expect(formatLogdirSummary(dir, runs)).toContain("unreadable: locked: EACCES");
+      const root = runs.find((r) => r.run === ".")!;
+      expect(root.problems).toEqual([expect.objectContaining({ file: "events.out.tfevents.2.h", kind: "unreadable" })]);
+      expect(formatLogdirSummary(dir, runs)).toMatch(/unreadable: events.out.tfevents.2.h: File size \(2147483649\) is greater than 2 GiB/);
     } finally {
-      chmodSync(locked, 0o755);
       rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -32,3 +32,38 @@ describe("MemoryWriter", () => {
     expect(() => writer.scalar("loss", 1, 0.5)).toThrow(/safe integer/);
   });
 });
+
+describe("MemoryWriter histograms, text and hparams", () => {
+  it("keeps what the file writer would write", async () => {
+    const writer = new MemoryWriter();
+    writer.histogram("pixels", Float32Array.from([0.1, 0.9]), 2, { range: [0, 1], buckets: 2 });
+    writer.text("notes", "**hi**", 3);
+    writer.hparams({ hparams: { lr: 0.5, variant: "vae", binarize: true }, startTimeSecs: 1_700_000_000 });
+    writer.hparamsEnd("aborted", 9);
+    await writer.close();
+    expect(writer.loggedHistograms).toEqual([
+      {
+        tag: "pixels",
+        step: 2,
+        histo: { min: Math.fround(0.1), max: Math.fround(0.9), num: 2, sum: Math.fround(0.1) + Math.fround(0.9), sumSquares: Math.fround(0.1) ** 2 + Math.fround(0.9) ** 2, bucketLimit: [0.5, 1], bucket: [1, 1] },
+      },
+    ]);
+    expect(writer.loggedTexts).toEqual([{ tag: "notes", step: 3, markdown: "**hi**" }]);
+    expect(writer.loggedHparams.start).toEqual({
+      hparams: { lr: { numberValue: 0.5 }, variant: { stringValue: "vae" }, binarize: { boolValue: true } },
+      groupName: "",
+      startTimeSecs: 1_700_000_000,
+      step: 0,
+    });
+    expect(writer.loggedHparams.end).toMatchObject({ status: "aborted", statusCode: 0, step: 9 });
+    expect(() => writer.text("notes", "x", 4)).toThrow(/after close/);
+  });
+
+  it("refuses a second hparams() or hparamsEnd()", () => {
+    const writer = new MemoryWriter();
+    writer.hparams({ hparams: { a: 1 } });
+    expect(() => writer.hparams({ hparams: { a: 2 } })).toThrow(/called twice/);
+    writer.hparamsEnd("success");
+    expect(() => writer.hparamsEnd("failure")).toThrow(/called twice/);
+  });
+});

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import sharp from "sharp";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
-import { readEvents } from "../../src/tensorboard/index.js";
+import { decodeHparamsPluginData, readEvents } from "../../src/tensorboard/index.js";
 import { runTraining } from "../../src/train/run.js";
 import { tinyConfig } from "../helpers/tiny-run.js";
 
@@ -32,6 +32,19 @@ describe("runTraining", () => {
     expect(images.map(({ v, step }) => `${v.tag}@${step}`)).toEqual(
       expect.arrayContaining(["images/reconstruction@0", "images/prior_samples@0", "images/reconstruction@8", "images/prior_samples@8"]),
     );
+    const kinds = (tag: string) => values.filter(({ v }) => v.tag === tag);
+    expect(kinds("intensity/input").map(({ step }) => step)).toEqual([0, 8]);
+    expect(kinds("intensity/output")[1].v.histo!.bucketLimit.at(-1)).toBeLessThanOrEqual(1);
+    expect(kinds("latent/code")).toHaveLength(2);
+    const text = (tag: string) => Buffer.from(kinds(tag)[0].v.tensor!.stringVal![0]).toString("utf8");
+    expect(text("config")).toContain("```yaml");
+    expect(text("config")).toContain("variant: vae");
+    expect(text("summary")).toMatch(/\*\*Completed\*\* after 8 steps/);
+    expect(text("summary")).toContain("| mse |");
+    expect(kinds("_hparams_/session_start_info")).toHaveLength(1);
+    expect(kinds("_hparams_/session_end_info")).toHaveLength(1);
+    const start = decodeHparamsPluginData(kinds("_hparams_/session_start_info")[0].v.metadata!.pluginData!.content!);
+    expect(start.sessionStartInfo!.hparams).toMatchObject({ variant: { stringValue: "vae" }, adversarial_weight: { numberValue: 0 }, seed: { numberValue: 3 } });
     const png = images[0].v.image!.encodedImageString as Uint8Array;
     const meta = await sharp(Buffer.from(png)).metadata();
     expect(meta.channels).toBe(1);

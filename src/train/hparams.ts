@@ -1,0 +1,49 @@
+import { stringify } from "yaml";
+import type { RunConfig } from "../config/schema.js";
+import type { TrainResult } from "./loop.js";
+import { formatNumber } from "./progress.js";
+
+/**
+ * The hyper-parameters a run records for TensorBoard's HParams dashboard. `adversarial_weight` is the
+ * effective weight of the adversarial term: 0 for variants without one, 1 for VAE-GAN (its decoder's GAN
+ * loss is unweighted; gamma weighs the feature loss instead).
+ */
+export function runHparams(config: RunConfig): Record<string, string | number | boolean> {
+  const { model, adversarial, data, train } = config;
+  const adversarialWeight = model.variant === "ae" || model.variant === "vae" ? 0 : model.variant === "vaegan" ? 1 : adversarial.weight;
+  return {
+    variant: model.variant,
+    recon: model.recon,
+    adversarial_weight: adversarialWeight,
+    adversarial_loss: adversarialWeight === 0 ? "none" : adversarial.loss,
+    binarize: data.binarize,
+    seed: config.seed,
+    lr: train.lr,
+    batch_size: train.batchSize,
+    epochs: train.epochs,
+    latent_size: model.latent.size,
+    beta: model.variant === "ae" || model.variant === "ae+gan" || model.variant === "aae" ? 0 : model.beta,
+    encoder: model.encoder.type,
+    decoder: model.decoder.type,
+    data: data.source,
+  };
+}
+
+/** The scalars the HParams table shows for every run (logged by every variant). */
+export const HPARAM_METRICS = ["test/mse", "test/bce", "test/l1", "test/latent/active_units"] as const;
+
+export function configMarkdown(config: RunConfig, configFile: string): string {
+  return `Resolved config (from \`${configFile}\`):\n\n\`\`\`yaml\n${stringify(config)}\`\`\``;
+}
+
+/** The end-of-run summary: how it ended and the final test metrics, as a markdown table. */
+export function summaryMarkdown(result: TrainResult, backend: string): string {
+  const last = result.epochs.at(-1);
+  const lines = [`**${result.stopped ? "Interrupted" : "Completed"}** after ${result.steps} steps on ${backend}.`, ""];
+  if (last) {
+    lines.push(`Epoch ${last.epoch}, ${Math.round(last.imagesPerSecond)} training images/s.`, "", "| test metric | value |", "| --- | --- |");
+    for (const [tag, value] of Object.entries(last.test)) lines.push(`| ${tag} | ${formatNumber(value)} |`);
+    lines.push(`| latent/active_units | ${last.activeUnits} |`);
+  }
+  return lines.join("\n");
+}
