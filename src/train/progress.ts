@@ -10,8 +10,12 @@ export interface Progress {
   close(): void;
 }
 
+/** Loss terms only: diagnostics and gating counts go to TensorBoard, not to the one-line progress. */
 export function formatValues(values: ReadonlyMap<string, number>): string {
-  return [...values].map(([name, v]) => `${name} ${formatNumber(v)}`).join("  ");
+  return [...values]
+    .filter(([name]) => !/^(diagnostics|gating)\//.test(name))
+    .map(([name, v]) => `${name} ${formatNumber(v)}`)
+    .join("  ");
 }
 
 export function formatNumber(v: number): string {
