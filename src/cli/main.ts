@@ -3,7 +3,9 @@ import { hideBin } from "yargs/helpers";
 import { installExitFlush } from "../tensorboard/index.js";
 import { reportError } from "./errors.js";
 import { evalCommand } from "./eval.js";
+import { experimentCommand } from "./experiment.js";
 import { infoCommand } from "./info.js";
+import { lossesCommand } from "./losses.js";
 import { sampleCommand } from "./sample.js";
 import { tbCommand } from "./tb.js";
 import { trainCommand } from "./train.js";
@@ -16,11 +18,13 @@ export async function main(argv: string[]): Promise<number> {
     await yargs(argv)
       .scriptName("aelab")
       .command(trainCommand)
+      .command(experimentCommand)
       .command(sampleCommand)
       .command(evalCommand)
       .command(tbCommand)
+      .command(lossesCommand)
       .command(infoCommand)
-      .demandCommand(1, "name a command: train, sample, eval, tb, info (see aelab --help)")
+      .demandCommand(1, "name a command: train, sample, eval, tb, losses, info (see aelab --help)")
       .strict()
       .help()
       .alias("h", "help")

@@ -1,0 +1,89 @@
+import { checkMinSize, checkPair, plane, type ImageSet } from "./image-set.js";
+
+/** Wang, Bovik, Sheikh & Simoncelli 2004, "Image quality assessment: from error visibility to structural similarity". */
+const WINDOW = 11;
+const SIGMA = 1.5;
+const C1 = 0.01 ** 2;
+const C2 = 0.03 ** 2;
+
+/** The 1-D Gaussian whose outer product with itself is the paper's 11x11 window (MATLAB fspecial('gaussian', 11, 1.5)). */
+export function gaussianWindow(size = WINDOW, sigma = SIGMA): Float64Array {
+  const w = new Float64Array(size);
+  const centre = (size - 1) / 2;
+  let sum = 0;
+  for (let k = 0; k < size; k++) {
+    w[k] = Math.exp(-((k - centre) ** 2) / (2 * sigma * sigma));
+    sum += w[k];
+  }
+  for (let k = 0; k < size; k++) w[k] /= sum;
+  return w;
+}
+
+/** Separable 'valid' filtering of a height x width plane with the window w: (height - k + 1) x (width - k + 1). */
+function filterValid(p: Float64Array, height: number, width: number, w: Float64Array): Float64Array {
+  const k = w.length;
+  const outW = width - k + 1;
+  const outH = height - k + 1;
+  const rows = new Float64Array(height * outW);
+  for (let r = 0; r < height; r++) {
+    for (let c = 0; c < outW; c++) {
+      let s = 0;
+      for (let j = 0; j < k; j++) s += w[j] * p[r * width + c + j];
+      rows[r * outW + c] = s;
+    }
+  }
+  const out = new Float64Array(outH * outW);
+  for (let r = 0; r < outH; r++) {
+    for (let c = 0; c < outW; c++) {
+      let s = 0;
+      for (let j = 0; j < k; j++) s += w[j] * rows[(r + j) * outW + c];
+      out[r * outW + c] = s;
+    }
+  }
+  return out;
+}
+
+/**
+ * Mean SSIM as in Wang et al. 2004 and their reference MATLAB code: 11x11 Gaussian window (sigma 1.5,
+ * normalised), C1 = (0.01 L)^2, C2 = (0.03 L)^2 with data range L = 1, weighted (not sample-corrected)
+ * variances, no padding: the SSIM map covers the (H - 10) x (W - 10) valid region (18x18 on MNIST). Each
+ * channel is scored separately; the result is the mean over the valid region, the channels and the images.
+ */
+export function ssim(outputs: ImageSet, targets: ImageSet): number {
+  checkPair(outputs, targets, "ssim");
+  checkMinSize(outputs, WINDOW, "ssim");
+  const { height, width, channels, count } = outputs;
+  const w = gaussianWindow();
+  const size = height * width;
+  let total = 0;
+  let cells = 0;
+  for (let n = 0; n < count; n++) {
+    for (let ch = 0; ch < channels; ch++) {
+      const y = plane(outputs, n, ch);
+      const x = plane(targets, n, ch);
+      const yy = new Float64Array(size);
+      const xx = new Float64Array(size);
+      const xy = new Float64Array(size);
+      for (let i = 0; i < size; i++) {
+        yy[i] = y[i] * y[i];
+        xx[i] = x[i] * x[i];
+        xy[i] = x[i] * y[i];
+      }
+      const muY = filterValid(y, height, width, w);
+      const muX = filterValid(x, height, width, w);
+      const eYY = filterValid(yy, height, width, w);
+      const eXX = filterValid(xx, height, width, w);
+      const eXY = filterValid(xy, height, width, w);
+      for (let i = 0; i < muX.length; i++) {
+        const mx = muX[i];
+        const my = muY[i];
+        const varX = eXX[i] - mx * mx;
+        const varY = eYY[i] - my * my;
+        const cov = eXY[i] - mx * my;
+        total += ((2 * mx * my + C1) * (2 * cov + C2)) / ((mx * mx + my * my + C1) * (varX + varY + C2));
+      }
+      cells += muX.length;
+    }
+  }
+  return total / cells;
+}

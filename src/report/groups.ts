@@ -1,0 +1,85 @@
+import type { RunConfig } from "../config/schema.js";
+import type { RunMetrics } from "./run-metrics.js";
+
+/** What a run is, in the terms the claims speak of. */
+export interface RunTraits {
+  variant: RunConfig["model"]["variant"];
+  /** The base autoencoder: ae-like (deterministic code) or vae-like (Gaussian code). */
+  family: "ae" | "vae";
+  recon: RunConfig["model"]["recon"];
+  /** Whether a learned adversarial loss shapes the outputs (a pixel GAN or VAE-GAN). */
+  adversarial: boolean;
+  adversarialWeight: number;
+  binarize: RunConfig["data"]["binarize"];
+  beta: number;
+  seed: number;
+}
+
+export function traitsOf(config: RunConfig): RunTraits {
+  const { variant } = config.model;
+  const pixelGan = variant === "ae+gan" || variant === "vae+gan";
+  return {
+    variant,
+    family: variant === "ae" || variant === "ae+gan" || variant === "aae" ? "ae" : "vae",
+    recon: config.model.recon,
+    adversarial: (pixelGan && config.adversarial.weight > 0) || variant === "vaegan",
+    adversarialWeight: pixelGan ? config.adversarial.weight : variant === "vaegan" ? 1 : 0,
+    binarize: config.data.binarize,
+    beta: config.model.beta,
+    seed: config.seed,
+  };
+}
+
+/** One cell of the experiment, measured. */
+export interface MeasuredRun {
+  cell: string;
+  /** The cell's level on every axis but the seed axis: runs that share it form a group. */
+  group: string;
+  levels: Record<string, string>;
+  traits: RunTraits;
+  metrics: RunMetrics;
+}
+
+/** Runs that differ only in their seed. */
+export interface Group {
+  name: string;
+  levels: Record<string, string>;
+  traits: Omit<RunTraits, "seed">;
+  runs: MeasuredRun[];
+}
+
+export function groupRuns(runs: readonly MeasuredRun[]): Group[] {
+  const groups = new Map<string, Group>();
+  for (const run of runs) {
+    let group = groups.get(run.group);
+    if (!group) {
+      const { seed: _seed, ...traits } = run.traits;
+      group = { name: run.group, levels: run.levels, traits, runs: [] };
+      groups.set(run.group, group);
+    }
+    group.runs.push(run);
+  }
+  for (const group of groups.values()) group.runs.sort((a, b) => a.traits.seed - b.traits.seed);
+  return [...groups.values()];
+}
+
+/** The group whose traits match all of `want` (undefined if none; the first if several). */
+export function findGroup(groups: readonly Group[], want: Partial<Omit<RunTraits, "seed">>): Group | undefined {
+  return groups.find((g) => Object.entries(want).every(([k, v]) => g.traits[k as keyof typeof g.traits] === v));
+}
+
+/** Values of a metric in two groups, paired by seed (seeds present in both only). */
+export function pairBySeed(a: Group, b: Group, value: (m: RunMetrics) => number): { seeds: number[]; a: number[]; b: number[] } {
+  const bySeed = new Map(b.runs.map((r) => [r.traits.seed, r]));
+  const seeds: number[] = [];
+  const va: number[] = [];
+  const vb: number[] = [];
+  for (const run of a.runs) {
+    const other = bySeed.get(run.traits.seed);
+    if (!other) continue;
+    seeds.push(run.traits.seed);
+    va.push(value(run.metrics));
+    vb.push(value(other.metrics));
+  }
+  return { seeds, a: va, b: vb };
+}

@@ -1,0 +1,215 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import * as tf from "@tensorflow/tfjs";
+import type { RunConfig } from "../config/schema.js";
+import { batches, binarize, identityOrder, loadDataset, type Dataset, type Split } from "../data/index.js";
+import {
+  classifierAccuracy,
+  featuresOf,
+  frechetDistance,
+  intensityHistogram,
+  loadOrTrainClassifier,
+  midGreyShare,
+  pixelErrors,
+  pullTowardHalf,
+  sharpness,
+  sharpnessRatio,
+  signedError,
+  signedErrorByIntensity,
+  ssim,
+  wasserstein1,
+  type FeatureClassifier,
+  type ImageSet,
+} from "../metrics/index.js";
+import type { Variant } from "../models/variant.js";
+import { Rng, streamFor } from "../random/rng.js";
+import { loadRun } from "../train/load-run.js";
+import { seededNoise } from "../train/noise.js";
+import { writeFileAtomic } from "../train/run-folder.js";
+
+/** Bump when what is measured changes, so cached metrics.json files are recomputed. */
+export const METRICS_VERSION = 1;
+
+/** Everything the report says of one run, measured on its test split (its own binarized targets). */
+export interface RunMetrics {
+  version: number;
+  run: string;
+  step: number;
+  examples: number;
+  mse: number;
+  bce: number;
+  l1: number;
+  psnr: number;
+  ssim: number;
+  /** Outputs' sharpness over the targets' (1 = as sharp as the data, < 1 blurrier). */
+  sharpnessRatio: { gradient: number; laplacianVariance: number };
+  /** Outputs' own sharpness, not relative: hard edges show as a high Laplacian variance. */
+  outputSharpness: { gradient: number; laplacianVariance: number };
+  /** Mean |y - 0.5| of outputs minus that of targets: negative = pulled toward 0.5. */
+  pullTowardHalf: number;
+  signedError: number;
+  /** Mean signed error on pixels whose target is above 0 (MNIST is mostly exact zeros). */
+  signedErrorNonZero: number;
+  byIntensity: Array<{ lo: number; hi: number; count: number; meanSignedError: number; meanAbsError: number }>;
+  wasserstein: number;
+  midGreyOutput: number;
+  midGreyTarget: number;
+  histogram: { edges: number[]; output: number[]; target: number[] };
+  /** The dataset classifier's accuracy on the reconstructions (how recognisable they stay). */
+  classifierAccuracy: number;
+  /** Frechet distance in the classifier's feature space, reconstructions vs targets. */
+  reconstructionFrechet: number;
+  /** Same for decoded prior samples vs targets; absent for variants without a prior. */
+  sampleFrechet?: number;
+  sampleSharpness?: { gradient: number; laplacianVariance: number };
+}
+
+/** The test split a run evaluated on: the same split, limit and binarized targets as during training. */
+export function runTestTargets(config: RunConfig, dataset: Dataset): Split {
+  return { ...dataset.test, images: binarize(dataset.test.images, config.data.binarize, streamFor(config.seed, "test-binarize"), config.data.threshold) };
+}
+
+function asImageSet(pixels: Float32Array, count: number, dataset: Pick<Dataset, "height" | "width" | "channels">): ImageSet {
+  return { pixels, count, height: dataset.height, width: dataset.width, channels: dataset.channels };
+}
+
+/** Runs `fn` over the split in batches and concatenates its per-image outputs (probabilities). */
+function mapImages(split: Split, shape: Pick<Dataset, "height" | "width" | "channels">, fn: (x: tf.Tensor4D) => tf.Tensor): Float32Array {
+  const perImage = shape.height * shape.width * shape.channels;
+  const out = new Float32Array(split.count * perImage);
+  let offset = 0;
+  for (const batch of batches(split, 256, identityOrder(split.count), shape)) {
+    const y = tf.tidy(() => fn(batch.x));
+    out.set(y.dataSync(), offset);
+    offset += y.size;
+    tf.dispose([y, batch.x]);
+  }
+  return out;
+}
+
+export function reconstructions(variant: Variant, split: Split, shape: Pick<Dataset, "height" | "width" | "channels">): Float32Array {
+  return mapImages(split, shape, (x) => tf.sigmoid(variant.reconstructLogits(x)));
+}
+
+/** Decoded prior draws, as many as the split has images, from a fixed stream (the same draws for every run). */
+export function priorSamples(variant: Variant, count: number): Float32Array | undefined {
+  const prior = variant.prior;
+  if (!prior) return undefined;
+  const noise = seededNoise(new Rng("report/prior-samples"));
+  const chunks: Float32Array[] = [];
+  for (let done = 0; done < count; done += 256) {
+    const n = Math.min(256, count - done);
+    const images = tf.tidy(() => variant.generate(prior.sample(n, noise)));
+    chunks.push(images.dataSync() as Float32Array);
+    images.dispose();
+  }
+  const out = new Float32Array(chunks.reduce((s, c) => s + c.length, 0));
+  let offset = 0;
+  for (const c of chunks) {
+    out.set(c, offset);
+    offset += c.length;
+  }
+  return out;
+}
+
+/** The metrics of one run from its reconstructions (pure given its inputs; the loader below does the I/O). */
+export function measure(parts: {
+  run: string;
+  step: number;
+  targets: Split;
+  outputs: Float32Array;
+  samples?: Float32Array;
+  shape: Pick<Dataset, "height" | "width" | "channels">;
+  classifier: FeatureClassifier;
+}): RunMetrics {
+  const { targets, shape, classifier } = parts;
+  const x = asImageSet(targets.images, targets.count, shape);
+  const y = asImageSet(parts.outputs, targets.count, shape);
+  const errors = pixelErrors(y, x);
+  const hist = { output: intensityHistogram(y.pixels), target: intensityHistogram(x.pixels) };
+  const targetFeatures = featuresOf(classifier, x.pixels, shape);
+  const metrics: RunMetrics = {
+    version: METRICS_VERSION,
+    run: parts.run,
+    step: parts.step,
+    examples: targets.count,
+    ...errors,
+    ssim: ssim(y, x),
+    sharpnessRatio: sharpnessRatio(y, x),
+    outputSharpness: sharpness(y),
+    pullTowardHalf: pullTowardHalf(y, x),
+    signedError: signedError(y, x),
+    signedErrorNonZero: signedError(y, x, { minTarget: 0 }),
+    byIntensity: signedErrorByIntensity(y, x, 10),
+    wasserstein: wasserstein1(y.pixels, x.pixels),
+    midGreyOutput: midGreyShare(y.pixels),
+    midGreyTarget: midGreyShare(x.pixels),
+    histogram: { edges: hist.output.edges, output: hist.output.counts, target: hist.target.counts },
+    classifierAccuracy: tf.tidy(() => classifierAccuracy(classifier, tf.tensor4d(y.pixels, [y.count, shape.height, shape.width, shape.channels]), targets.labels)),
+    reconstructionFrechet: frechetDistance(featuresOf(classifier, y.pixels, shape), targetFeatures),
+  };
+  if (parts.samples) {
+    const s = asImageSet(parts.samples, targets.count, shape);
+    metrics.sampleFrechet = frechetDistance(featuresOf(classifier, s.pixels, shape), targetFeatures);
+    metrics.sampleSharpness = sharpness(s);
+  }
+  return metrics;
+}
+
+export interface MeasureContext {
+  /** Where dataset classifiers are trained once and cached. */
+  classifierCache: string;
+  /** Ignore metrics.json caches. */
+  recompute?: boolean;
+  log?: (line: string) => void;
+}
+
+const datasets = new Map<string, Promise<Dataset>>();
+const classifiers = new Map<string, Promise<FeatureClassifier>>();
+
+/**
+ * The metrics of the run in `runDir`, from its checkpoint; cached in `<run>/metrics.json` and reused
+ * while the checkpoint's step and the metrics version are unchanged.
+ */
+export async function runMetrics(runDir: string, context: MeasureContext): Promise<RunMetrics> {
+  const cachePath = join(runDir, "metrics.json");
+  const run = await loadRun(runDir);
+  try {
+    if (!context.recompute && existsSync(cachePath)) {
+      const cached = JSON.parse(readFileSync(cachePath, "utf8")) as RunMetrics;
+      if (cached.version === METRICS_VERSION && cached.step === run.checkpoint.step) return cached;
+    }
+    const { config } = run;
+    const dataKey = JSON.stringify([config.data.source, config.seed, config.data.testFraction, config.data.trainLimit, config.data.testLimit]);
+    if (!datasets.has(dataKey)) {
+      datasets.set(
+        dataKey,
+        loadDataset(config.data.source, { seed: config.seed, testFraction: config.data.testFraction, trainLimit: config.data.trainLimit, testLimit: config.data.testLimit }),
+      );
+    }
+    const dataset = await datasets.get(dataKey)!;
+    if (!classifiers.has(dataKey)) classifiers.set(dataKey, loadOrTrainClassifier(context.classifierCache, dataset, { seed: 1, log: context.log }));
+    const classifier = await classifiers.get(dataKey)!;
+    const targets = runTestTargets(config, dataset);
+    const metrics = measure({
+      run: runDir,
+      step: run.checkpoint.step,
+      targets,
+      outputs: reconstructions(run.variant, targets, run.shape),
+      samples: priorSamples(run.variant, targets.count),
+      shape: run.shape,
+      classifier,
+    });
+    writeFileAtomic(cachePath, `${JSON.stringify(metrics)}\n`);
+    return metrics;
+  } finally {
+    run.variant.dispose();
+  }
+}
+
+/** Frees the datasets and classifiers kept between runs of one report. */
+export async function releaseMeasureCaches(): Promise<void> {
+  for (const c of classifiers.values()) (await c).dispose();
+  classifiers.clear();
+  datasets.clear();
+}
