@@ -6,6 +6,7 @@ import { evalCommand } from "./eval.js";
 import { experimentCommand } from "./experiment.js";
 import { infoCommand } from "./info.js";
 import { lossesCommand } from "./losses.js";
+import { reportCommand } from "./report.js";
 import { sampleCommand } from "./sample.js";
 import { tbCommand } from "./tb.js";
 import { trainCommand } from "./train.js";
@@ -21,10 +22,11 @@ export async function main(argv: string[]): Promise<number> {
       .command(experimentCommand)
       .command(sampleCommand)
       .command(evalCommand)
+      .command(reportCommand)
       .command(tbCommand)
       .command(lossesCommand)
       .command(infoCommand)
-      .demandCommand(1, "name a command: train, sample, eval, tb, losses, info (see aelab --help)")
+      .demandCommand(1, "name a command: train, experiment, report, sample, eval, tb, losses, info (see aelab --help)")
       .strict()
       .help()
       .alias("h", "help")

@@ -45,6 +45,9 @@ function pairedRow(claim: string, a: Group | undefined, b: Group | undefined, me
   const paired = pairBySeed(a, b, value);
   if (paired.seeds.length < 2) return { claim, comparison, metric, effect: "-", test: `${paired.seeds.length} paired seed(s)`, verdict: "not measured" };
   const r = pairedComparison(paired.a, paired.b);
+  if (r.sdDiff === 0 && r.meanDiff === 0) {
+    return { claim, comparison, metric, effect: `0 in every seed (${fmt(paired.a[0])} on both sides)`, test: "no difference to test", verdict: "inconclusive" };
+  }
   const significant = r.p < ALPHA;
   const rightWay = claimed === "<" ? r.meanDiff < 0 : r.meanDiff > 0;
   return {

@@ -36,9 +36,12 @@ export function metricsTable(groups: readonly Group[]): string {
   return [header, rule, ...rows].join("\n");
 }
 
+/** A table cell's text: a `|` inside it would end the cell. */
+const escapeCell = (text: string) => text.replace(/\|/g, "\\|");
+
 export function verdictTable(rows: readonly VerdictRow[]): string {
   const lines = ["| claim | comparison | metric | effect: mean ± sd over seeds (effect size) | test | verdict |", "| --- | --- | --- | --- | --- | --- |"];
-  for (const r of rows) lines.push(`| ${r.claim} | ${r.comparison} | ${r.metric} | ${r.effect} | ${r.test} | **${r.verdict}** |`);
+  for (const r of rows) lines.push(`| ${[r.claim, r.comparison, r.metric, r.effect, r.test].map(escapeCell).join(" | ")} | **${r.verdict}** |`);
   return lines.join("\n");
 }
 

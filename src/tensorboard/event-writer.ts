@@ -1,3 +1,4 @@
+import sharp from "sharp";
 import { close as closeFd, fsync, fsyncSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
@@ -153,6 +154,17 @@ export class EventFileWriter implements SummaryWriter, SyncFlushable {
     );
     this.queue.push(entry);
     await record;
+  }
+
+  /** An image that is already a PNG (a report figure, say): logged as is, its size read from the file. */
+  async encodedImage(tag: string, png: Buffer, step: number): Promise<void> {
+    this.assertUsable("encodedImage");
+    checkTag(tag);
+    checkStep(tag, step);
+    const { width, height, channels } = await sharp(png).metadata();
+    if (!width || !height || (channels !== 1 && channels !== 3 && channels !== 4)) throw new Error(`encodedImage ${tag}: not a PNG sharp can read (${width}x${height}x${channels})`);
+    this.steps.advance(tag, step);
+    this.enqueue(imageValue(tag, png, { width, height, channels }), step);
   }
 
   histogram(tag: string, values: Float32Array | number[], step: number, options?: HistogramOptions): void {

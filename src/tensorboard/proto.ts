@@ -234,7 +234,7 @@ export const HParamsPluginDataType = root.lookupType("tensorboard.hparams.HParam
 export const DataType = { DT_FLOAT: 1, DT_DOUBLE: 2, DT_INT32: 3, DT_STRING: 7, DT_INT64: 9, DT_BOOL: 10 } as const;
 
 /** Summary.Image colorspace values aelab writes (summary.proto lists 1 to 6). */
-export const Colorspace = { GREY: 1, RGB: 3 } as const;
+export const Colorspace = { GREY: 1, RGB: 3, RGBA: 4 } as const;
 
 // Field names are protobufjs' camelCase forms of the .proto names (wall_time -> wallTime).
 export interface PluginData {

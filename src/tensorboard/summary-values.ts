@@ -61,14 +61,14 @@ export function scalarValue(tag: string, value: number): SummaryValue {
 
 // data_compat rewrites the metadata of a Summary.Image on load; plugin_name "images" still
 // tells any other reader which plugin the tag belongs to.
-export function imageValue(tag: string, png: Buffer, grid: Pick<ImageGrid, "height" | "width" | "channels">): SummaryValue {
+export function imageValue(tag: string, png: Buffer, grid: { height: number; width: number; channels: 1 | 3 | 4 }): SummaryValue {
   return {
     tag,
     metadata: { pluginData: { pluginName: "images" } },
     image: {
       height: grid.height,
       width: grid.width,
-      colorspace: grid.channels === 1 ? Colorspace.GREY : Colorspace.RGB,
+      colorspace: grid.channels === 1 ? Colorspace.GREY : grid.channels === 3 ? Colorspace.RGB : Colorspace.RGBA,
       encodedImageString: png,
     },
   };

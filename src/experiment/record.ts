@@ -1,0 +1,121 @@
+import { mkdirSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { writeHparamsExperiment, type HparamSpec, type HparamValue } from "../tensorboard/hparams.js";
+import { HPARAM_METRICS, runHparams } from "../train/hparams.js";
+import { writeFileAtomic } from "../train/run-folder.js";
+import { packageInfo } from "../util/package-info.js";
+import type { Experiment } from "./load.js";
+import type { Overrides } from "./spec.js";
+
+export const EXPERIMENT_JSON = "experiment.json";
+
+/** `<experiment dir>/experiment.json`: the resolved experiment, what the report groups runs by. */
+export interface ExperimentRecord {
+  name: string;
+  description: string;
+  /** The experiment file, and its base config as written there and as the runs were given it. */
+  file: string;
+  base: string;
+  basePath: string;
+  set: Overrides;
+  axes: { name: string; key?: string; levels: { name: string; overrides: Overrides }[] }[];
+  exclude: Record<string, string>[];
+  cells: {
+    name: string;
+    /** The run folder, relative to the experiment folder. */
+    dir: string;
+    /** Its captured output, relative to the experiment folder. */
+    log: string;
+    /** Axis name to level name. */
+    levels: Record<string, string>;
+    overrides: Overrides;
+    /** The `--set` arguments its run was given, in order. */
+    set: string[];
+  }[];
+  excluded: string[];
+  aelabVersion: string;
+  writtenAt: string;
+}
+
+export function experimentRecord(experiment: Experiment, now = new Date()): ExperimentRecord {
+  const { spec, dir } = experiment;
+  return {
+    name: spec.name,
+    description: spec.description,
+    file: spec.file,
+    base: spec.base,
+    basePath: spec.basePath,
+    set: spec.set,
+    axes: spec.axes.map((axis) => ({
+      name: axis.name,
+      ...(axis.key ? { key: axis.key } : {}),
+      levels: axis.levels.map((level) => ({ name: level.name, overrides: level.overrides })),
+    })),
+    exclude: spec.exclude,
+    cells: experiment.cells.map((cell) => ({
+      name: cell.name,
+      dir: relative(dir, cell.dir),
+      log: relative(dir, cell.log),
+      levels: cell.levels,
+      overrides: cell.overrides,
+      set: cell.assignments,
+    })),
+    excluded: experiment.excluded,
+    aelabVersion: packageInfo.version,
+    writtenAt: now.toISOString(),
+  };
+}
+
+export function writeExperimentRecord(experiment: Experiment): string {
+  mkdirSync(experiment.dir, { recursive: true });
+  const path = join(experiment.dir, EXPERIMENT_JSON);
+  writeFileAtomic(path, `${JSON.stringify(experimentRecord(experiment), null, 2)}\n`);
+  return path;
+}
+
+export function readExperimentRecord(experimentDir: string): ExperimentRecord {
+  return JSON.parse(readFileSync(join(experimentDir, EXPERIMENT_JSON), "utf8")) as ExperimentRecord;
+}
+
+function compareValues(a: HparamValue, b: HparamValue): number {
+  if (typeof a === "number" && typeof b === "number") return a - b;
+  return String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0;
+}
+
+/**
+ * The HParams columns: every hparam a run records (runHparams), typed from its values, with the values
+ * that occur across the cells as its domain. The axes are not columns: a session's hparams are what its
+ * run wrote (src/train/run.ts writes runHparams(config) and `aelab train` takes no extra ones), and a
+ * column no session has stays empty. The axes show in the run names (`<level>/<level>/...`) instead, and
+ * the hparams they set (recon, adversarial_weight, binarize, seed, ...) are columns already.
+ */
+export function hparamsColumns(experiment: Experiment): HparamSpec[] {
+  const values = new Map<string, HparamValue[]>();
+  for (const cell of experiment.cells) {
+    for (const [name, value] of Object.entries(runHparams(cell.config))) {
+      const seen = values.get(name) ?? [];
+      if (!seen.includes(value)) seen.push(value);
+      values.set(name, seen);
+    }
+  }
+  return [...values].map(([name, seen]): HparamSpec => {
+    const kinds = new Set(seen.map((v) => typeof v));
+    if (kinds.size > 1) return { name, type: "string", domain: { values: seen.map(String).sort() } };
+    const type = typeof seen[0] === "number" ? "number" : typeof seen[0] === "boolean" ? "bool" : "string";
+    return { name, type, domain: { values: [...seen].sort(compareValues) } };
+  });
+}
+
+/** Writes the `_hparams_/experiment` definition into the experiment folder (TensorBoard's run "."). */
+export function writeExperimentHparams(experiment: Experiment): string {
+  const { spec } = experiment;
+  const axes = spec.axes.map((axis) => `${axis.name} (${axis.levels.map((l) => l.name).join(", ")})`).join(" x ");
+  const description = [spec.description.trim(), `aelab experiment ${spec.name}: ${experiment.cells.length} runs, named by their levels of ${axes}.`]
+    .filter(Boolean)
+    .join("\n\n");
+  return writeHparamsExperiment(experiment.dir, {
+    hparams: hparamsColumns(experiment),
+    metrics: HPARAM_METRICS.map((tag) => ({ tag, dataset: "validation" as const })),
+    description,
+  });
+}

@@ -1,0 +1,109 @@
+import { mkdirSync } from "node:fs";
+import { selectBackend } from "../backend/index.js";
+import { writeReport as writeExperimentReport } from "../report/index.js";
+import type { Experiment } from "./load.js";
+import { lockExperiment } from "./lock.js";
+import { planExperiment, refuseConflicts } from "./plan.js";
+import { writeExperimentHparams, writeExperimentRecord } from "./record.js";
+import { runCells, type CellResult, type RunnerOptions } from "./runner.js";
+
+export interface ExperimentOptions extends RunnerOptions {
+  /** Re-run cells whose folder holds a run with another config (the old folder is moved aside). */
+  force: boolean;
+  /** Write the report once every cell has completed. */
+  report: boolean;
+  /** Default: src/report's writeReport. */
+  writeReport?: (experimentDir: string) => Promise<{ reportPath: string }>;
+}
+
+export interface ExperimentOutcome {
+  results: CellResult[];
+  interrupted: boolean;
+  failed: CellResult[];
+  /** Absent when the report was not attempted (--no-report, failed or interrupted cells). */
+  report?: { path: string } | { error: string };
+}
+
+export interface RunningExperiment {
+  done: Promise<ExperimentOutcome>;
+  /** Ctrl-C: see RunningCells.interrupt. */
+  interrupt(): void;
+}
+
+function firstLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split("\n")[0].trim() || (error instanceof Error ? error.name : "unknown error");
+}
+
+export function summaryLines(outcome: ExperimentOutcome): string[] {
+  const by = (status: string) => outcome.results.filter((r) => r.status === status);
+  const completed = by("completed");
+  const skipped = by("skipped");
+  const resumed = completed.filter((r) => r.action.kind === "resume");
+  const parts = [`${completed.length + skipped.length} completed (${skipped.length} skipped, ${resumed.length} resumed)`];
+  if (outcome.failed.length) parts.push(`${outcome.failed.length} failed`);
+  if (by("interrupted").length) parts.push(`${by("interrupted").length} interrupted`);
+  if (by("not started").length) parts.push(`${by("not started").length} not started`);
+  const lines = [`${outcome.results.length} cells: ${parts.join(", ")}`];
+  for (const r of outcome.failed) lines.push(`  failed: ${r.cell.name}: ${r.message ?? "see its log"} (log: ${r.cell.log})`);
+  return lines;
+}
+
+/**
+ * Runs an experiment: locks its folder, decides every cell's action (refusing before anything runs if
+ * a cell was run with another config and `force` is off), writes experiment.json and the HParams
+ * definition, runs the cells, and writes the report once all of them have completed.
+ */
+/** The real report, on the fastest backend here (the runner itself trains nothing, so it has none yet). */
+function defaultReport(log: (line: string) => void) {
+  return async (dir: string) => {
+    await selectBackend("auto");
+    return writeExperimentReport(dir, { log: (line) => log(`report: ${line}`) });
+  };
+}
+
+export function startExperiment(experiment: Experiment, options: ExperimentOptions): RunningExperiment {
+  mkdirSync(experiment.dir, { recursive: true });
+  const unlock = lockExperiment(experiment.dir);
+  let cells;
+  try {
+    const plans = planExperiment(experiment, { force: options.force });
+    refuseConflicts(plans);
+    writeExperimentRecord(experiment);
+    writeExperimentHparams(experiment);
+    const counts = new Map<string, number>();
+    for (const p of plans) counts.set(p.action.kind, (counts.get(p.action.kind) ?? 0) + 1);
+    const grid = experiment.spec.axes.map((a) => `${a.name} (${a.levels.length})`).join(" x ");
+    const excluded = experiment.excluded.length ? `, ${experiment.excluded.length} excluded` : "";
+    const todo = [["run", "new"], ["resume", "to resume"], ["rerun", "to re-run"], ["replace", "to replace"], ["skip", "completed"]]
+      .filter(([kind]) => counts.has(kind))
+      .map(([kind, label]) => `${counts.get(kind)} ${label}`)
+      .join(", ");
+    options.log(`experiment ${experiment.spec.name}: ${plans.length} cells of ${grid}${excluded}: ${todo}; ${options.workers} at a time, in ${experiment.dir}`);
+    cells = runCells(experiment, plans, options);
+  } catch (error) {
+    unlock();
+    throw error;
+  }
+
+  const done = (async (): Promise<ExperimentOutcome> => {
+    try {
+      const { results, interrupted } = await cells.done;
+      const outcome: ExperimentOutcome = { results, interrupted, failed: results.filter((r) => r.status === "failed") };
+      for (const line of summaryLines(outcome)) options.log(line);
+      if (options.report && !interrupted && outcome.failed.length === 0) {
+        try {
+          const report = await (options.writeReport ?? defaultReport(options.log))(experiment.dir);
+          outcome.report = { path: report.reportPath };
+          options.log(`report: ${report.reportPath}`);
+        } catch (error) {
+          outcome.report = { error: firstLine(error) };
+        }
+      }
+      return outcome;
+    } finally {
+      unlock();
+    }
+  })();
+  return { done, interrupt: cells.interrupt };
+}

@@ -1,0 +1,105 @@
+import * as tf from "@tensorflow/tfjs";
+import { batches, type Dataset, type ImageShape, type Split } from "../data/index.js";
+import { denseStack, seededDense } from "../nn/mlp.js";
+import { streamFor, type Rng } from "../random/rng.js";
+
+/**
+ * The feature classifier behind the sample-quality metrics (a dataset-specific FID: Inception features
+ * mean little for 28x28 digits). Measured on the embedded MNIST (8,334 train / 1,666 test, wasm, 2 cores):
+ * without the shifts this MLP overfits and stays at 94-95.5% test accuracy whatever the epochs, width or
+ * batch size; shifting every train image by up to 2 pixels each epoch gives 95-96.5% (seeds 1-5; 96.0% for
+ * seed 1) in about 8 s for 8 epochs. A small conv net reached no more in twice the time, nor did dropout,
+ * weight averaging or a cosine learning rate. Bump `version` whenever training changes in a way the other
+ * fields do not show: every cached classifier is then retrained.
+ */
+export const CLASSIFIER_SPEC = {
+  version: 1,
+  hidden: [256, 64],
+  classes: 10,
+  batchSize: 64,
+  lr: 1e-3,
+  /** Train images are moved by a whole number of pixels in [-maxShift, maxShift] per axis, anew each epoch. */
+  maxShift: 2,
+} as const;
+
+export type ClassifierSpec = typeof CLASSIFIER_SPEC;
+
+export interface ClassifierNets {
+  /** images [n, H, W, C] -> logits [n, classes] */
+  model: tf.LayersModel;
+  /** the same layers, up to the last hidden ReLU: features [n, F] */
+  featureModel: tf.LayersModel;
+}
+
+/** H*W*C -> flatten -> 256 -> 64 (features) -> classes, ReLU, initial weights from `seed`'s "classifier/weights" stream. */
+export function buildClassifier(shape: ImageShape, seed: number, name: string): ClassifierNets {
+  const rng = streamFor(seed, "classifier/weights");
+  const input = tf.input({ shape: [shape.height, shape.width, shape.channels], name: `${name}_input` });
+  const flat = tf.layers.flatten({ name: `${name}_flatten` }).apply(input) as tf.SymbolicTensor;
+  const features = denseStack(flat, CLASSIFIER_SPEC.hidden, "relu", name, rng).at(-1)!;
+  const logits = seededDense(CLASSIFIER_SPEC.classes, `${name}_logits`, rng).apply(features) as tf.SymbolicTensor;
+  return {
+    model: tf.model({ inputs: input, outputs: logits, name }),
+    featureModel: tf.model({ inputs: input, outputs: features, name: `${name}_features` }),
+  };
+}
+
+/**
+ * Trains `model` on the train split: Adam, softmax cross-entropy, seeded shuffling and shifts per epoch
+ * ("classifier/shuffle/epoch-k", "classifier/shift/epoch-k"), so a seed gives the same weights on a backend.
+ */
+export async function trainClassifier(model: tf.LayersModel, dataset: Dataset, seed: number, epochs: number, log: (line: string) => void): Promise<void> {
+  const shape: ImageShape = { height: dataset.height, width: dataset.width, channels: dataset.channels };
+  const split = dataset.train;
+  log(
+    `classifier: training ${shape.height * shape.width * shape.channels}-${CLASSIFIER_SPEC.hidden.join("-")}-${CLASSIFIER_SPEC.classes} ` +
+      `on ${dataset.name} (${split.count} images, ${epochs} epochs, seed ${seed})`,
+  );
+  const optimizer = tf.train.adam(CLASSIFIER_SPEC.lr);
+  try {
+    for (let epoch = 0; epoch < epochs; epoch++) {
+      const order = streamFor(seed, `classifier/shuffle/epoch-${epoch}`).permutation(split.count);
+      const shifted = shiftImages(split, shape, CLASSIFIER_SPEC.maxShift, streamFor(seed, `classifier/shift/epoch-${epoch}`));
+      // Summed on the backend and read once per epoch, so a step never waits for a read-back.
+      let lossSum = tf.scalar(0);
+      for (const batch of batches(shifted, CLASSIFIER_SPEC.batchSize, order, shape)) {
+        try {
+          const cost = optimizer.minimize(() => {
+            const onehot = tf.oneHot(tf.tensor1d(batch.labels, "int32"), CLASSIFIER_SPEC.classes);
+            return tf.losses.softmaxCrossEntropy(onehot, model.apply(batch.x, { training: true }) as tf.Tensor) as tf.Scalar;
+          }, true)!;
+          const next = tf.tidy(() => lossSum.add(cost.mul(batch.labels.length)) as tf.Scalar);
+          tf.dispose([cost, lossSum]);
+          lossSum = next;
+        } finally {
+          batch.x.dispose();
+        }
+      }
+      const total = (await lossSum.data())[0];
+      lossSum.dispose();
+      log(`classifier: epoch ${epoch + 1}/${epochs}, train loss ${(total / split.count).toFixed(4)}`);
+    }
+  } finally {
+    optimizer.dispose();
+  }
+}
+
+/** Every image moved by whole pixels in [-maxShift, maxShift] along each axis, zero-filled; a new split. */
+export function shiftImages(split: Split, shape: ImageShape, maxShift: number, rng: Rng): Split {
+  if (maxShift === 0) return split;
+  const { height: h, width: w, channels: c } = shape;
+  const perImage = h * w * c;
+  const out = new Float32Array(split.images.length);
+  for (let n = 0; n < split.count; n++) {
+    const dy = rng.int(2 * maxShift + 1) - maxShift;
+    const dx = rng.int(2 * maxShift + 1) - maxShift;
+    const rowLength = (w - Math.abs(dx)) * c;
+    if (rowLength <= 0) continue;
+    const base = n * perImage;
+    for (let y = Math.max(0, dy); y < Math.min(h, h + dy); y++) {
+      const from = base + ((y - dy) * w + Math.max(0, -dx)) * c;
+      out.set(split.images.subarray(from, from + rowLength), base + (y * w + Math.max(0, dx)) * c);
+    }
+  }
+  return { ...split, images: out };
+}

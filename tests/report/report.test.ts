@@ -1,0 +1,89 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import sharp from "sharp";
+import { beforeAll, describe, expect, it } from "vitest";
+import { selectBackend } from "../../src/backend/index.js";
+import { loadExperiment, startExperiment } from "../../src/experiment/index.js";
+import { writeReport, REPORT_TB_RUN } from "../../src/report/index.js";
+import { readEvents } from "../../src/tensorboard/index.js";
+
+const logdir = mkdtempSync(join(tmpdir(), "aelab-report-"));
+const file = join(logdir, "tiny-claim.yaml");
+writeFileSync(
+  file,
+  `name: tiny-claim
+description: A tiny grid for the report's end-to-end test.
+base: ${resolve("configs/ae-mse.yaml")}
+set:
+  train.epochs: 1
+  data.trainLimit: 256
+  data.testLimit: 64
+  model.encoder.hidden: [32]
+  model.decoder.hidden: [32]
+  model.discriminator: { type: mlp, hidden: [32] }
+  log.images: 8
+  adversarial.weight: 5
+axes:
+  loss:
+    ae-mse: { model.variant: ae, model.recon: mse }
+    ae-bce: { model.variant: ae, model.recon: bce }
+    ae-mse+gan: { model.variant: ae+gan, model.recon: mse }
+  binarize:
+    none: { data.binarize: none }
+    threshold: { data.binarize: threshold }
+  seed: [1, 2]
+exclude:
+  - { loss: ae-mse+gan, binarize: threshold }
+`,
+);
+
+const dir = join(logdir, "tiny-claim");
+let first: Awaited<ReturnType<typeof writeReport>>;
+
+beforeAll(async () => {
+  await selectBackend("wasm");
+  const experiment = loadExperiment(file, { logdir });
+  const outcome = await startExperiment(experiment, { workers: 2, force: false, report: false, log: () => {} }).done;
+  expect(outcome.failed).toEqual([]);
+  first = await writeReport(dir);
+}, 600_000);
+
+describe("the experiment report", () => {
+  it("groups the runs by their non-seed levels and measures every one", () => {
+    expect(first.groups.map((g) => g.name).sort()).toEqual(["ae-bce/none", "ae-bce/threshold", "ae-mse+gan/none", "ae-mse/none", "ae-mse/threshold"]);
+    for (const g of first.groups) expect(g.runs.map((r) => r.traits.seed)).toEqual([1, 2]);
+    expect(first.missing).toEqual([]);
+    for (const g of first.groups) for (const r of g.runs) expect(existsSync(join(r.metrics.run, "metrics.json"))).toBe(true);
+  });
+
+  it("writes report.md with the verdict table, the metrics table, the confounds and its figures", async () => {
+    const md = readFileSync(first.reportPath, "utf8");
+    expect(md).toContain("## Claims and verdicts");
+    expect(md).toMatch(/\| C1 \| target 0\.8: predict 0\.9 vs 0\.7 \|.*\*\*holds\*\*/);
+    expect(md).toMatch(/\| C3 \| AE-BCE − AE-MSE \| sharpness ratio/);
+    expect(md).toMatch(/\| C6 \| AE-MSE\+GAN\(λ=5\) − AE-MSE \|/);
+    expect(md).toMatch(/\| C5 \| AE-MSE \[threshold\] − AE-MSE \|/);
+    expect(md).toContain("Likelihood scale in a VAE");
+    expect(md).toMatch(/\| ae-mse\/none \| 2 \| \d/);
+    const images = [...md.matchAll(/!\[[^\]]*\]\(([^)]+\.png)\)/g)].map((m) => m[1]);
+    expect(images).toEqual(expect.arrayContaining(["fig-signed-error-ae.png", "fig-sharpness.png", "fig-reconstructions-none.png", "losses.png", "ratio.png"]));
+    for (const image of images) {
+      const meta = await sharp(join(dir, image)).metadata();
+      expect(meta.width, image).toBeGreaterThan(50);
+    }
+  });
+
+  it("every verdict row's numbers are recomputed identically from the runs", async () => {
+    const again = await writeReport(dir, { recompute: true });
+    expect(again.rows).toEqual(first.rows);
+  });
+
+  it("puts the figures and the verdict table into a TensorBoard run of the experiment folder", () => {
+    const tb = join(dir, REPORT_TB_RUN);
+    const files = readdirSync(tb).filter((f) => f.includes("tfevents"));
+    expect(files).toHaveLength(1);
+    const tags = readEvents(readFileSync(join(tb, files[0]))).flatMap((e) => (e.summary?.value ?? []).map((v) => v.tag));
+    expect(tags).toEqual(expect.arrayContaining(["report/fig-sharpness", "report/fig-reconstructions-none", "report/verdicts"]));
+  });
+});
