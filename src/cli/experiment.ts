@@ -8,6 +8,8 @@ interface ExperimentArgs {
   force: boolean;
   report: boolean;
   dryRun: boolean;
+  data?: string;
+  set: string[];
 }
 
 /** main() prints errors named UsageError as a usage mistake (one line, a pointer to --help, exit 2). */
@@ -28,6 +30,8 @@ function continueCommand(argv: ExperimentArgs): string {
   if (argv.logdir !== "runs") parts.push("--logdir", argv.logdir);
   if (argv.workers !== 1) parts.push("--workers", String(argv.workers));
   if (!argv.report) parts.push("--no-report");
+  if (argv.data) parts.push("--data", argv.data);
+  for (const assignment of argv.set) parts.push("--set", assignment);
   return parts.join(" ");
 }
 
@@ -41,12 +45,15 @@ export const experimentCommand = {
       .option("workers", { type: "number", default: 1, describe: "Cells run at once, each in its own process (one core each on wasm)" })
       .option("force", { type: "boolean", default: false, describe: "Re-run cells run with another config (their old folders are moved aside)" })
       .option("report", { type: "boolean", default: true, describe: "Write the report once every cell has completed (--no-report: don't)" })
+      .option("data", { type: "string", describe: "Train every cell on this data instead (data.source: a folder of IDX files, e.g. full MNIST)" })
+      .option("set", { type: "string", array: true, default: [] as string[], describe: "Override a config key in every cell: --set train.epochs=20 (repeatable)" })
       .option("dry-run", { type: "boolean", default: false, describe: "Print the cells, their overrides and what would happen to each; run nothing" })
       .example("$0 experiment experiments/adversarial-claim.yaml --workers 2", "run the grid two cells at a time")
       .example("$0 experiment experiments/adversarial-claim.yaml --dry-run", "list the cells"),
   handler: async (argv: ExperimentArgs) => {
     if (!Number.isInteger(argv.workers) || argv.workers < 1) throw new UsageError(`--workers must be a whole number >= 1 (got ${argv.workers})`);
-    const experiment = loadExperiment(argv.file, { logdir: argv.logdir });
+    const set = [...(argv.data ? [`data.source=${argv.data}`] : []), ...argv.set];
+    const experiment = loadExperiment(argv.file, { logdir: argv.logdir, set });
     if (argv.dryRun) {
       for (const line of describeExperiment(experiment, planExperiment(experiment, { force: argv.force }))) say(line);
       return;

@@ -26,7 +26,7 @@ export interface Experiment {
  * `aelab train` will (same parser, same overrides in the same order), so every error shows before
  * anything runs. A bad cell is reported in one line naming the file, the cell and the key.
  */
-export function loadExperiment(file: string, options: { logdir: string }): Experiment {
+export function loadExperiment(file: string, options: { logdir: string; set?: readonly string[] }): Experiment {
   const spec = readExperimentFile(file);
   let baseText: string;
   try {
@@ -42,6 +42,8 @@ export function loadExperiment(file: string, options: { logdir: string }): Exper
   const dir = join(options.logdir, spec.name);
   const errors: string[] = [];
   const cells: ResolvedCell[] = [];
+  // Command-line overrides (--data, --set) come last, so they win over the file's, for every cell.
+  for (const cell of grid.cells) cell.assignments.push(...(options.set ?? []));
   for (const cell of grid.cells) {
     const origin = `${file}, cell ${cell.name}`;
     try {

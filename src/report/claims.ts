@@ -80,6 +80,18 @@ const sharpnessGradient = (m: RunMetrics) => m.sharpnessRatio.gradient;
 
 /** Every verdict row the experiment's groups allow, computed from the numbers only. */
 export function verdicts(groups: readonly Group[]): VerdictRow[] {
+  const rows = analyticRows();
+  const kinds = [...new Set(groups.map((g) => g.traits.networks))];
+  for (const networks of kinds) {
+    const mine = measuredRows(groups.filter((g) => g.traits.networks === networks));
+    // With several network kinds in one experiment, each row says which networks it compares.
+    rows.push(...(kinds.length > 1 ? mine.map((r) => ({ ...r, comparison: `[${networks}] ${r.comparison}` })) : mine));
+  }
+  return rows.filter((r) => r.verdict !== "not measured" || r.claim === "C1" || r.claim === "C2");
+}
+
+/** C1 and C2: properties of the losses themselves, checked numerically. */
+function analyticRows(): VerdictRow[] {
   const rows: VerdictRow[] = [];
   for (const c of asymmetryChecks()) {
     const expected = c.target > 0.5 ? "upper" : "lower";
@@ -103,7 +115,12 @@ export function verdicts(groups: readonly Group[]): VerdictRow[] {
     test: "analytic (−½ ln(1 − 4d²) / d² → 2)",
     verdict: Math.abs(near.ratio - 2) < 0.01 ? "holds" : "fails",
   });
+  return rows;
+}
 
+/** C3 to C6 for groups that share their networks, paired by seed. */
+function measuredRows(groups: readonly Group[]): VerdictRow[] {
+  const rows: VerdictRow[] = [];
   for (const family of ["ae", "vae"] as const) {
     const base = { family, adversarial: false, binarize: "none" as const };
     const mse = findGroup(groups, { ...base, recon: "mse", beta: 1 });
@@ -141,5 +158,5 @@ export function verdicts(groups: readonly Group[]): VerdictRow[] {
       rows.push(pairedRow("C6", gan, mse, "Wasserstein-1, output vs target intensities", (m) => m.wasserstein, "<"));
     }
   }
-  return rows.filter((r) => r.verdict !== "not measured" || r.claim === "C1" || r.claim === "C2");
+  return rows;
 }

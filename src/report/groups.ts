@@ -12,6 +12,8 @@ export interface RunTraits {
   adversarialWeight: number;
   binarize: RunConfig["data"]["binarize"];
   beta: number;
+  /** Encoder and decoder kinds, e.g. "mlp/mlp": claims compare groups with the same networks only. */
+  networks: string;
   seed: number;
 }
 
@@ -26,6 +28,7 @@ export function traitsOf(config: RunConfig): RunTraits {
     adversarialWeight: pixelGan ? config.adversarial.weight : variant === "vaegan" ? 1 : 0,
     binarize: config.data.binarize,
     beta: config.model.beta,
+    networks: `${config.model.encoder.type}/${config.model.decoder.type}`,
     seed: config.seed,
   };
 }

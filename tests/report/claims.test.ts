@@ -28,7 +28,7 @@ function run(group: string, traits: Partial<RunTraits>, seed: number, metrics: P
     classifierAccuracy: 0,
     reconstructionFrechet: 0,
   };
-  const full: RunTraits = { variant: "ae", family: "ae", recon: "mse", adversarial: false, adversarialWeight: 0, binarize: "none", beta: 1, seed, ...traits };
+  const full: RunTraits = { variant: "ae", family: "ae", recon: "mse", adversarial: false, adversarialWeight: 0, binarize: "none", beta: 1, networks: "mlp/mlp", seed, ...traits };
   return { cell: `${group}/seed-${seed}`, group, levels: { loss: group }, traits: full, metrics: { ...base, ...metrics } };
 }
 
@@ -87,4 +87,15 @@ describe("verdicts come from the numbers", () => {
     expect(c6[0].comparison).toBe("AE-MSE+GAN(λ=10) − AE-MSE");
     expect(c6[0].verdict).toBe("supported");
   });
+});
+
+it("compares groups only within the same networks, and says which when an experiment has several", () => {
+  const runs = ["mlp/mlp", "conv/conv"].flatMap((networks) =>
+    [1, 2, 3].flatMap((s) => [
+      run(`${networks}-ae-mse`, { networks }, s, { sharpnessRatio: { gradient: 0.9 + s * 0.01, laplacianVariance: 0 } }),
+      run(`${networks}-ae-bce`, { networks, recon: "bce" }, s, { sharpnessRatio: { gradient: networks === "mlp/mlp" ? 0.8 + s * 0.011 : 0.95 + s * 0.012, laplacianVariance: 0 } }),
+    ]),
+  );
+  const rows = verdicts(groupRuns(runs)).filter((r) => r.claim === "C3" && r.metric.startsWith("sharpness ratio (gradient"));
+  expect(rows.map((r) => `${r.comparison}: ${r.verdict}`)).toEqual(["[mlp/mlp] AE-BCE − AE-MSE: supported", "[conv/conv] AE-BCE − AE-MSE: contradicted"]);
 });
