@@ -160,3 +160,25 @@ function measuredRows(groups: readonly Group[]): VerdictRow[] {
   }
   return rows;
 }
+
+/** Below this classifier accuracy on its reconstructions, a group's outputs no longer show their inputs' digits. */
+export const RECOGNISABLE_ACCURACY = 0.5;
+
+/**
+ * Warnings the numbers call for, to read beside the verdicts: a group whose reconstructions a classifier
+ * no longer recognises (collapsed to a mean image, or a GAN's free samples) can be "sharp" without
+ * reconstructing anything.
+ */
+export function caveats(groups: readonly Group[]): string[] {
+  const out: string[] = [];
+  for (const g of groups) {
+    const accuracy = g.runs.reduce((s, r) => s + r.metrics.classifierAccuracy, 0) / g.runs.length;
+    if (accuracy >= RECOGNISABLE_ACCURACY) continue;
+    const midGrey = g.runs.reduce((s, r) => s + r.metrics.midGreyOutput, 0) / g.runs.length;
+    out.push(
+      `${describeGroup(g.traits)}: the classifier recognises only ${fmt(accuracy * 100, 1)}% of its reconstructions (mean over seeds)` +
+        `${midGrey === 0 ? ", and no output pixel lies in (0.1, 0.9)" : ""}: its outputs do not show their inputs' digits, so its sharpness and intensity numbers describe images that fail to reconstruct.`,
+    );
+  }
+  return out;
+}

@@ -6,7 +6,7 @@ import { EventFileWriter } from "../tensorboard/index.js";
 import type { RunRecord } from "../train/run-folder.js";
 import { writeFileAtomic } from "../train/run-folder.js";
 import { packageInfo } from "../util/package-info.js";
-import { verdicts, type VerdictRow } from "./claims.js";
+import { caveats, verdicts, type VerdictRow } from "./claims.js";
 import { drawFigures } from "./figures.js";
 import { groupRuns, traitsOf, type Group, type MeasuredRun } from "./groups.js";
 import { writeLossFigures } from "./loss-figures.js";
@@ -95,7 +95,9 @@ export async function writeReport(experimentDir: string, options: ReportOptions 
         continue;
       }
       log(`measuring ${cell.name}`);
-      const metrics = await runMetrics(runDir, { classifierCache: join(dirname(experimentDir), ".cache", "classifiers"), recompute: options.recompute, log });
+      // The run's folder as found now: a cached metrics.json keeps the path it was measured at, and the
+      // experiment folder may have moved since.
+      const metrics = { ...(await runMetrics(runDir, { classifierCache: join(dirname(experimentDir), ".cache", "classifiers"), recompute: options.recompute, log })), run: runDir };
       const config = loadConfig(join(runDir, "config.yaml"));
       const group = otherAxes.map((a) => cell.levels[a.name]).join("/") || basename(experimentDir);
       runs.push({ cell: cell.name, group, levels: cell.levels, traits: traitsOf(config), metrics });
@@ -117,6 +119,7 @@ export async function writeReport(experimentDir: string, options: ReportOptions 
     confounds: CONFOUNDS,
     groups,
     rows,
+    caveats: caveats(groups),
     figures,
     panels,
     lossFigures: lossFiles,

@@ -66,6 +66,7 @@ export interface ReportText {
   confounds: string[];
   groups: readonly Group[];
   rows: readonly VerdictRow[];
+  caveats: readonly string[];
   figures: readonly Figure[];
   panels: Array<{ file: string; caption: string }>;
   lossFigures: string[];
@@ -83,6 +84,9 @@ export function reportMarkdown(t: ReportText): string {
     verdictTable(t.rows),
     "",
   );
+  if (t.caveats.length) {
+    out.push(`### Caveats the numbers raise`, "", `Groups whose reconstructions a classifier recognises less than half the time:`, "", ...t.caveats.map((c) => `- ${c}`), "");
+  }
   out.push("## Setup", "", ...t.setup.map((s) => `- ${s}`), "");
   out.push("## Confounds and how they are controlled", "", ...t.confounds.map((s) => `- ${s}`), "");
   out.push("## Metrics per group (mean ± std over seeds)", "", metricsTable(t.groups), "");

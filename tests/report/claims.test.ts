@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { verdicts } from "../../src/report/claims.js";
+import { caveats, verdicts } from "../../src/report/claims.js";
 import { groupRuns, type MeasuredRun, type RunTraits } from "../../src/report/groups.js";
 import type { RunMetrics } from "../../src/report/run-metrics.js";
 
@@ -98,4 +98,14 @@ it("compares groups only within the same networks, and says which when an experi
   );
   const rows = verdicts(groupRuns(runs)).filter((r) => r.claim === "C3" && r.metric.startsWith("sharpness ratio (gradient"));
   expect(rows.map((r) => `${r.comparison}: ${r.verdict}`)).toEqual(["[mlp/mlp] AE-BCE − AE-MSE: supported", "[conv/conv] AE-BCE − AE-MSE: contradicted"]);
+});
+
+it("warns about groups whose reconstructions are not recognisable, from the classifier's accuracy", () => {
+  const runs = [1, 2].flatMap((s) => [
+    run("ae-mse", {}, s, { classifierAccuracy: 0.9 }),
+    run("ae-l1", { recon: "l1" }, s, { classifierAccuracy: 0.1, midGreyOutput: 0 }),
+  ]);
+  const notes = caveats(groupRuns(runs));
+  expect(notes).toHaveLength(1);
+  expect(notes[0]).toMatch(/^AE-L1: the classifier recognises only 10\.0% of its reconstructions .*no output pixel lies in \(0\.1, 0\.9\)/);
 });
