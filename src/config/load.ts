@@ -51,16 +51,19 @@ export function parseConfigText(text: string, origin: string): unknown {
   }
 }
 
-/** Reads a YAML config file, applies `--set` overrides, validates it and fills in defaults. */
-export function loadConfig(file: string, overrides: readonly string[] = []): RunConfig {
-  let text: string;
+/** A config-like file's text; a missing or unreadable file is a one-line ConfigError naming it. */
+export function readConfigFile(file: string): string {
   try {
-    text = readFileSync(file, "utf8");
+    return readFileSync(file, "utf8");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new ConfigError(`config error in ${file}: ${code === "ENOENT" ? "file not found" : `cannot read (${code})`}`);
   }
-  const raw = parseConfigText(text, file) as Raw;
+}
+
+/** Reads a YAML config file, applies `--set` overrides, validates it and fills in defaults. */
+export function loadConfig(file: string, overrides: readonly string[] = []): RunConfig {
+  const raw = parseConfigText(readConfigFile(file), file) as Raw;
   for (const assignment of overrides) applyOverride(raw, assignment, file);
   const origin = overrides.length ? `${file} (with --set ${overrides.join(" ")})` : file;
   return validateConfig(raw, origin);

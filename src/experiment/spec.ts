@@ -1,8 +1,7 @@
-import { readFileSync } from "node:fs";
 import { basename, dirname, extname, isAbsolute, join } from "node:path";
 import { parse as parseYaml, YAMLParseError } from "yaml";
 import { z } from "zod";
-import { ConfigError } from "../config/index.js";
+import { ConfigError, readConfigFile } from "../config/index.js";
 import { formatIssue } from "../config/format-issue.js";
 
 /** Dotted config keys to YAML values, applied in order like `--set key=value`. */
@@ -152,12 +151,5 @@ export function parseExperimentText(text: string, file: string): ExperimentSpec 
 }
 
 export function readExperimentFile(file: string): ExperimentSpec {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new ConfigError(`config error in ${file}: ${code === "ENOENT" ? "file not found" : `cannot read (${code})`}`);
-  }
-  return parseExperimentText(text, file);
+  return parseExperimentText(readConfigFile(file), file);
 }
