@@ -2,7 +2,7 @@
  * Errors the user can act on are printed as one line, without a stack: bad config, bad data file,
  * unavailable backend, a NaN loss. Anything else is a bug in aelab and keeps its stack.
  */
-const USER_ERRORS = new Set(["ConfigError", "DataError", "BackendUnavailableError", "NonFiniteLossError", "RunError", "CheckpointError", "LogdirError"]);
+const USER_ERRORS = new Set(["ConfigError", "DataError", "BackendUnavailableError", "NonFiniteLossError", "RunError", "CheckpointError", "LogdirError", "ExperimentError"]);
 
 export function reportError(error: unknown): number {
   if (error instanceof Error && error.name === "UsageError") {

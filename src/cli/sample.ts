@@ -1,5 +1,5 @@
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import type { Argv } from "yargs";
 import { BACKEND_REQUESTS, selectBackend, type BackendRequest } from "../backend/index.js";
 import { Rng } from "../random/rng.js";
@@ -40,8 +40,9 @@ export const sampleCommand = {
       codes.dispose();
       images.dispose();
       const out = argv.out ?? join(argv.run, "samples.png");
+      mkdirSync(dirname(out), { recursive: true });
       writeFileSync(out, await encodePng(tileGrid(batch)));
-      process.stdout.write(`${argv.n} prior samples of ${argv.run} (epoch ${run.checkpoint.epoch - 1}, step ${run.checkpoint.step}) written to ${out}\n`);
+      process.stdout.write(`${argv.n} prior samples of ${argv.run} (checkpoint at step ${run.checkpoint.step}) written to ${out}\n`);
     } finally {
       run.variant.dispose();
     }

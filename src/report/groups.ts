@@ -66,9 +66,18 @@ export function groupRuns(runs: readonly MeasuredRun[]): Group[] {
   return [...groups.values()];
 }
 
-/** The group whose traits match all of `want` (undefined if none; the first if several). */
+/** Every group whose traits match all of `want`. */
+export function findGroups(groups: readonly Group[], want: Partial<Omit<RunTraits, "seed">>): Group[] {
+  return groups.filter((g) => Object.entries(want).every(([k, v]) => g.traits[k as keyof typeof g.traits] === v));
+}
+
+/**
+ * The one group whose traits match all of `want`; undefined if none or several (an experiment that
+ * also varies, say, the learning rate has several "AE-MSE" groups, and a claim must not pick one).
+ */
 export function findGroup(groups: readonly Group[], want: Partial<Omit<RunTraits, "seed">>): Group | undefined {
-  return groups.find((g) => Object.entries(want).every(([k, v]) => g.traits[k as keyof typeof g.traits] === v));
+  const found = findGroups(groups, want);
+  return found.length === 1 ? found[0] : undefined;
 }
 
 /** Values of a metric in two groups, paired by seed (seeds present in both only). */

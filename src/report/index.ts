@@ -5,6 +5,7 @@ import { readExperimentRecord } from "../experiment/record.js";
 import { EventFileWriter } from "../tensorboard/index.js";
 import type { RunRecord } from "../train/run-folder.js";
 import { writeFileAtomic } from "../train/run-folder.js";
+import { RunError } from "../train/run.js";
 import { packageInfo } from "../util/package-info.js";
 import { caveats, verdicts, type VerdictRow } from "./claims.js";
 import { drawFigures } from "./figures.js";
@@ -36,6 +37,7 @@ const CONFOUNDS = [
   "**Output parameterisation.** Every loss acts on the same decoder output: logits, through one sigmoid. BCE is computed from the logits, MSE and L1 on the sigmoid. No cell differs in architecture or output layer.",
   "**Sparse targets.** MNIST is mostly exact zeros, where BCE and MSE agree that 0 is best. The bias metrics are therefore reported per target-intensity bin and on the non-zero target pixels (signed error, x > 0), not only over whole images; and every loss is also trained on binarized targets (`binarize: threshold`), where BCE is the exact likelihood, as a control.",
   "**Capacity and budget.** Every cell has the same networks, data, number of steps, batch size, optimizer and seeds; only the loss (and, where named, β, the adversarial term or the binarization) differs. Pairs are compared seed by seed, so each seed's split and initial weights are shared by the two sides of a comparison.",
+  "**What C5 can show here.** C5's comparison trains the same loss on thresholded targets, which pushes outputs away from 0.5, and measures each run against its own targets: fewer mid-grey outputs partly restate that the targets are binary. The Laplacian-variance row measures the outputs' own edges, which is the part of C5 this experiment speaks to.",
   "**Same minimiser.** BCE and MSE are both minimised by the conditional mean of the target, so whether BCE-trained outputs end up blurrier (C3) is an empirical question about finite networks and budgets, and both losses regress toward the mean intensity where the code is uncertain.",
 ];
 
@@ -82,6 +84,9 @@ async function writeToTensorBoard(dir: string, pngs: Array<{ tag: string; png: B
  */
 export async function writeReport(experimentDir: string, options: ReportOptions = {}): Promise<ReportOutcome> {
   const log = options.log ?? (() => {});
+  if (!existsSync(join(experimentDir, "experiment.json"))) {
+    throw new RunError(`${experimentDir} is not an experiment folder (no experiment.json; aelab experiment <file> writes one)`);
+  }
   const record = readExperimentRecord(experimentDir);
   const seedAxis = record.axes.find((a) => a.key === "seed" || a.levels.every((l) => Object.keys(l.overrides).every((k) => k === "seed")));
   const otherAxes = record.axes.filter((a) => a !== seedAxis);
@@ -105,7 +110,7 @@ export async function writeReport(experimentDir: string, options: ReportOptions 
   } finally {
     await releaseMeasureCaches();
   }
-  if (runs.length === 0) throw new Error(`no completed runs in ${experimentDir} (${missing.length} cells not completed)`);
+  if (runs.length === 0) throw new RunError(`no completed runs in ${experimentDir} (${missing.length} cells not completed)`);
   const groups = groupRuns(runs);
   const rows = verdicts(groups);
   log("drawing figures");

@@ -79,13 +79,13 @@ export function reportMarkdown(t: ReportText): string {
   out.push("Every number below is computed by `aelab report` from the runs' checkpoints; rebuild it with `aelab report <this folder>`. No verdict is written by hand.", "");
   out.push("## Claims and verdicts", "", claimSummaries(t.rows), "");
   out.push(
-    `Verdicts: *holds/fails* for analytic checks; for measured ones, *supported* when the difference has the claimed sign with p < ${ALPHA} (paired over seeds), *contradicted* when it is significant the other way, *inconclusive* otherwise; for claims of no bias, *consistent* unless significantly non-zero. With few seeds a t-test has little power: read the effect sizes, not only the verdicts.`,
+    `Verdicts: *holds/fails* for analytic checks; for measured ones, *supported* when the difference has the claimed sign with p < ${ALPHA} (paired t-test over seeds), *contradicted* when it is significant the other way, *inconclusive* otherwise; for claims of no bias, *not rejected* unless significantly non-zero (which is not evidence of zero). With few seeds a t-test has little power, and with ${t.rows.filter((r) => r.test.startsWith("paired") || r.test.startsWith("one-sample")).length} tests at p < ${ALPHA} without correction a few significant rows are expected by chance: read the effect sizes, not only the verdicts. † marks a group whose reconstructions the dataset classifier recognises less than half the time (see the caveats).`,
     "",
     verdictTable(t.rows),
     "",
   );
   if (t.caveats.length) {
-    out.push(`### Caveats the numbers raise`, "", `Groups whose reconstructions a classifier recognises less than half the time:`, "", ...t.caveats.map((c) => `- ${c}`), "");
+    out.push(`### Caveats the numbers raise`, "", `Groups whose reconstructions a classifier recognises less than half the time (†):`, "", ...t.caveats.map((c) => `- ${c}`), "");
   }
   out.push("## Setup", "", ...t.setup.map((s) => `- ${s}`), "");
   out.push("## Confounds and how they are controlled", "", ...t.confounds.map((s) => `- ${s}`), "");

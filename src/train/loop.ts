@@ -99,10 +99,16 @@ function logHistograms(variant: Variant, writer: SummaryWriter, inputs: tf.Tenso
   tf.dispose([output, code]);
 }
 
-function checkFinite(values: Iterable<[string, number]>, prefix: string, step: number, epoch: number): void {
+/** Diagnostics and gating shares are not losses: they get their own top-level sections. */
+function trainTag(tag: string): string {
+  return /^(diagnostics|gating)\//.test(tag) ? tag : `train/${tag}`;
+}
+
+/** Losses are read back only when logging, so a NaN is caught by the logging step that follows it. */
+function checkFinite(values: Iterable<[string, number]>, step: number, epoch: number, tagOf: (tag: string) => string = trainTag): void {
   for (const [tag, v] of values) {
     if (!Number.isFinite(v)) {
-      throw new NonFiniteLossError(`training stopped: ${prefix}/${tag} is ${v} at step ${step} (epoch ${epoch}); check the data, or lower train.lr`);
+      throw new NonFiniteLossError(`training stopped: ${tagOf(tag)} is ${v} by step ${step} (epoch ${epoch}); check the data, or lower train.lr`);
     }
   }
 }
@@ -153,7 +159,7 @@ export async function trainLoop(options: LoopOptions): Promise<TrainResult> {
   /** Test-split losses, logged at `step`; the same noise every time, so epochs compare like with like. */
   const evaluateAndLog = (step: number, epoch: number): Evaluation => {
     const evaluation = evaluate(variant, testSplit, config.train.batchSize, shape, seededNoise(streamFor(seed, "eval-noise")));
-    checkFinite(Object.entries(evaluation.scalars), "test", step, epoch);
+    checkFinite(Object.entries(evaluation.scalars), step, epoch, (tag) => `test/${tag}`);
     logEvaluation(writer, evaluation, step);
     return evaluation;
   };
@@ -185,19 +191,20 @@ export async function trainLoop(options: LoopOptions): Promise<TrainResult> {
       const order = new Rng(`${seed}/shuffle/${epoch}`).permutation(split.count).subarray(skip * config.train.batchSize);
       const noiseRng = new Rng(`${seed}/noise/${epoch}`, resumingMidEpoch ? position.noiseState : undefined);
       const noise = seededNoise(noiseRng);
-      const epochTotals = new Map<string, number>();
+      const epochTotals = new Map<string, { sum: number; count: number }>();
       let epochSteps = skip;
       let examples = 0;
       progress.epochStart(epoch, config.train.epochs, stepsPerEpoch);
 
       const logInterval = () => {
         if (interval.size === 0) return;
-        const { means, count } = interval.drain();
-        checkFinite(means, "train", result.steps, epoch);
+        const { means, counts } = interval.drain();
+        checkFinite(means, result.steps, epoch);
         for (const [tag, mean] of means) {
-          // Diagnostics and gating counts are not losses: they get their own top-level sections.
-          writer.scalar(/^(diagnostics|gating)\//.test(tag) ? tag : `train/${tag}`, mean, result.steps);
-          epochTotals.set(tag, (epochTotals.get(tag) ?? 0) + mean * count);
+          writer.scalar(trainTag(tag), mean, result.steps);
+          const total = epochTotals.get(tag) ?? { sum: 0, count: 0 };
+          const count = counts.get(tag)!;
+          epochTotals.set(tag, { sum: total.sum + mean * count, count: total.count + count });
         }
         progress.step(epochSteps, means);
       };
@@ -227,8 +234,7 @@ export async function trainLoop(options: LoopOptions): Promise<TrainResult> {
         await logImages(variant, writer, gridInputs, priorCodes, dataset, result.steps);
         logHistograms(variant, writer, histogramInputs, result.steps);
       }
-      const stepsThisRun = epochSteps - skip;
-      const train = Object.fromEntries([...epochTotals].map(([tag, total]) => [tag, total / stepsThisRun]));
+      const train = Object.fromEntries([...epochTotals].map(([tag, total]) => [tag, total.sum / total.count]));
       result.epochs.push({ epoch, step: result.steps, train, test: evaluation.scalars, activeUnits: evaluation.activeUnits, trainSeconds, imagesPerSecond });
       progress.epochEnd(
         `epoch ${epoch}/${config.train.epochs}${result.stopped ? " (stopped)" : ""}: test ${Object.entries(evaluation.scalars)

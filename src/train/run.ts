@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { basename, extname, join } from "node:path";
+import { ConfigError, differingKeys, loadConfig } from "../config/index.js";
 import type { RunConfig } from "../config/schema.js";
 import { selectBackend, type BackendInfo, type BackendRequest } from "../backend/index.js";
 import { loadDataset, type Dataset } from "../data/index.js";
@@ -47,6 +48,22 @@ export function readRecord(dir: string): RunRecord {
   }
 }
 
+/**
+ * What a resumed run may change: how long it trains and how it logs. Anything else (batch size, seed,
+ * data, model, optimizer) would make the checkpoint's position, streams or weights mean something else.
+ */
+const RESUMABLE_KEYS = /^(train\.epochs|train\.checkpointEvery|log\..+)$/;
+
+function checkResumable(dir: string, config: RunConfig): void {
+  const file = join(dir, "config.yaml");
+  const changed = differingKeys(loadConfig(file), config).filter((key) => !RESUMABLE_KEYS.test(key));
+  if (changed.length > 0) {
+    throw new ConfigError(
+      `config error in ${file}: a resumed run can change only train.epochs, train.checkpointEvery and log.*, not ${changed.join(", ")}`,
+    );
+  }
+}
+
 /** The run folder (new, or the one being resumed) and its record. */
 function openRunFolder(options: RunOptions, backend: BackendInfo, data: Dataset): { dir: string; name: string; record: RunRecord } {
   const { config } = options;
@@ -54,6 +71,7 @@ function openRunFolder(options: RunOptions, backend: BackendInfo, data: Dataset)
   if (options.resumeDir) {
     const dir = options.resumeDir;
     if (!hasCheckpoint(dir)) throw new RunError(`cannot resume ${dir}: it holds no checkpoint (checkpoint/state.json)`);
+    checkResumable(dir, config);
     const record = readRecord(dir);
     writeResolvedConfig(dir, config, `resolved config of run ${record.name}, resumed; aelab ${packageInfo.version}`);
     return { dir, name: record.name, record: { ...record, status: "running", backend, dataset, resumedAt: [...(record.resumedAt ?? []), new Date().toISOString()] } };

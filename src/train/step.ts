@@ -65,10 +65,11 @@ export function trainStep(
     const shared = new Map<string, tf.Tensor>();
     const ctx: StepContext = { x, noise, shared };
     const values = new Map<string, tf.Scalar>();
-    const collect = (phase: Phase, result: PhaseResult) => {
+    const collect = (phase: Phase, result: PhaseResult, trained = true) => {
       for (const [name, t] of Object.entries(result.share ?? {})) shared.set(name, keep(t));
       for (const [name, t] of Object.entries(result.diagnostics ?? {})) values.set(`diagnostics/${name}`, keep(t));
-      for (const term of result.terms) values.set(`${phase.name}/${term.name}`, keep(term.value));
+      // A gated phase's terms are not what any network descended this step, so they are not logged.
+      if (trained) for (const term of result.terms) values.set(`${phase.name}/${term.name}`, keep(term.value));
     };
 
     for (const { phase, variables, networkOf } of runners) {
@@ -78,7 +79,7 @@ export function trainStep(
       if (schedule === "gated") {
         // A gated phase still runs forward (no gradient) when the gate reads its diagnostics,
         // or the gate could never reopen.
-        if (variant.gateSignals) collect(phase, phase.run(ctx));
+        if (variant.gateSignals) collect(phase, phase.run(ctx), false);
         continue;
       }
       const { value, grads } = tf.variableGrads(() => {

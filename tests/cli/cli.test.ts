@@ -172,3 +172,18 @@ describe("sample and eval", () => {
     expect(missing.stderr).toBe(`aelab: no such run folder: ${join(dir, "nope")}`);
   });
 });
+
+describe("resume guards", () => {
+  it("refuses --set of a key that would change what the checkpoint means, in one line", () => {
+    const logdir = join(dir, "guard");
+    expect(aelab("train", "configs/ae-mse.yaml", "--logdir", logdir, "--set", "train.epochs=1", "--set", "data.trainLimit=128", "--set", "data.testLimit=32").status).toBe(0);
+    const runDir = join(logdir, "ae-mse");
+    const refused = aelab("train", "--resume", runDir, "--set", "train.batchSize=64");
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toBe(
+      `aelab: config error in ${join(runDir, "config.yaml")}: a resumed run can change only train.epochs, train.checkpointEvery and log.*, not train.batchSize`,
+    );
+    const extended = aelab("train", "--resume", runDir, "--set", "train.epochs=2", "--set", "log.every=3");
+    expect(extended.status).toBe(0);
+  });
+});

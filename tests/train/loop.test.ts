@@ -108,7 +108,7 @@ describe("trainLoop", () => {
     const run = trainLoop({ config: tinyConfig({ train: { epochs: 1 } }), dataset: poisoned, writer });
     await expect(run).rejects.toThrow(NonFiniteLossError);
     const message = await run.catch((error: Error) => error.message);
-    const match = /^training stopped: train\/autoencoder\/recon is NaN at step (\d+) \(epoch 1\); check the data, or lower train.lr$/.exec(message as string);
+    const match = /^training stopped: train\/autoencoder\/recon is NaN by step (\d+) \(epoch 1\); check the data, or lower train.lr$/.exec(message as string);
     expect(match).not.toBeNull();
     // What was logged before the failure is kept, and all of it is finite.
     expect(writer.series("test/autoencoder/loss").map((s) => s.step)).toEqual([0]);
