@@ -244,16 +244,14 @@ export async function trainLoop(options: LoopOptions): Promise<TrainResult> {
       );
 
       const signals = [...state.signals];
+      // A stop requested during the epoch's last step ends the run after its evaluation and checkpoint.
+      const stopAtEpochEnd = !result.stopped && stopRequested && epoch < config.train.epochs;
       if (result.stopped) {
         await saveAt({ epoch, batchesDone: epochSteps, step: result.steps, noiseState: noiseRng.state(), signals });
-      } else if (epoch === config.train.epochs || (config.train.checkpointEvery > 0 && epoch % config.train.checkpointEvery === 0)) {
+      } else if (stopAtEpochEnd || epoch === config.train.epochs || (config.train.checkpointEvery > 0 && epoch % config.train.checkpointEvery === 0)) {
         await saveAt({ epoch: epoch + 1, batchesDone: 0, step: result.steps, signals });
       }
-      // A stop requested during the epoch's last step ends the run after its evaluation and checkpoint.
-      if (!result.stopped && stopRequested && epoch < config.train.epochs) {
-        result.stopped = true;
-        await saveAt({ epoch: epoch + 1, batchesDone: 0, step: result.steps, signals });
-      }
+      if (stopAtEpochEnd) result.stopped = true;
     }
   } finally {
     interval.dispose();

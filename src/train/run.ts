@@ -122,7 +122,10 @@ export async function runTraining(options: RunOptions): Promise<RunOutcome> {
       writer.text("config", configMarkdown(config, options.configFile), 0);
     }
     const result = await trainLoop({ config, dataset, writer, progress, shouldStop: options.shouldStop, checkpointDir: dir, resume: Boolean(options.resumeDir) });
-    const epochs = [...(options.resumeDir ? (record.epochs ?? []) : []), ...result.epochs];
+    // A resumed epoch replaces the partial entry the interrupted run wrote for it.
+    const resumedEpochs = new Set(result.epochs.map((e) => e.epoch));
+    const earlier = options.resumeDir ? ((record.epochs ?? []) as Array<{ epoch: number }>).filter((e) => !resumedEpochs.has(e.epoch)) : [];
+    const epochs = [...earlier, ...result.epochs];
     Object.assign(record, { status: result.stopped ? "interrupted" : "completed", steps: result.steps, epochs });
     writer.text("summary", summaryMarkdown(result, backend.name), result.steps);
     // An interrupted run writes no end status: it is final in TensorBoard, and the run may yet be resumed.

@@ -99,6 +99,7 @@ describe("Ctrl-C during training", () => {
     const finished = JSON.parse(readFileSync(join(runDir, "run.json"), "utf8"));
     expect(finished).toMatchObject({ status: "completed", steps: 40 });
     expect(finished.resumedAt).toHaveLength(1);
+    expect(finished.epochs.map((e: { epoch: number }) => e.epoch)).toEqual([1, 2]);
     const files = readdirSync(runDir).filter((f) => f.includes("tfevents"));
     expect(files).toHaveLength(2);
     const later = readEvents(readFileSync(join(runDir, files.find((f) => f !== file)!)));
