@@ -1,9 +1,9 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { ConfigError, loadConfig, type RunConfig } from "../config/index.js";
 import { hasCheckpoint } from "../train/checkpoint.js";
-import type { RunRecord } from "../train/run-folder.js";
+import { readRunRecordIfAny, type RunRecord } from "../train/run-folder.js";
 import { ExperimentError } from "./errors.js";
 import type { Experiment, ResolvedCell } from "./load.js";
 
@@ -45,15 +45,6 @@ export function firstDifference(was: unknown, now: unknown, path: string[] = [])
   return `${path.join(".") || "(the whole config)"} was ${show(was)}, the experiment now gives ${show(now)}`;
 }
 
-function readStatus(dir: string): RunRecord["status"] | undefined {
-  try {
-    const record = JSON.parse(readFileSync(join(dir, "run.json"), "utf8")) as Partial<RunRecord>;
-    return record.status;
-  } catch {
-    return undefined;
-  }
-}
-
 function configDifference(dir: string, config: RunConfig): string | undefined {
   let was: RunConfig;
   try {
@@ -67,7 +58,7 @@ function configDifference(dir: string, config: RunConfig): string | undefined {
 
 export function planCell(cell: ResolvedCell, options: { force: boolean }): CellAction {
   if (!existsSync(cell.dir)) return { kind: "run" };
-  const status = readStatus(cell.dir);
+  const status = readRunRecordIfAny(cell.dir)?.status;
   if (status === undefined) return { kind: "rerun", reason: "no readable run.json" };
   if (status === "failed") return { kind: "rerun", reason: "failed" };
   const checkpoint = hasCheckpoint(cell.dir);

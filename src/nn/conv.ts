@@ -14,29 +14,25 @@ export interface ConvLayerSpec {
 }
 
 /** A conv layer (no activation: it follows as its own layer) whose initial weights come from the run's seed. */
-export function seededConv2d({ filters, kernel, strides }: ConvLayerSpec, name: string, rng: Rng): tf.layers.Layer {
-  return tf.layers.conv2d({
-    filters,
-    kernelSize: kernel,
-    strides,
-    padding: "same",
-    name,
-    kernelInitializer: tf.initializers.glorotUniform({ seed: rng.seed() }),
-    biasInitializer: "zeros",
-  });
+export function seededConv2d(spec: ConvLayerSpec, name: string, rng: Rng): tf.layers.Layer {
+  return tf.layers.conv2d(seededConvArgs(spec, name, rng));
 }
 
 /** The transposed twin of seededConv2d: with 'same' padding it multiplies height and width by `strides`. */
-export function seededConv2dTranspose({ filters, kernel, strides }: ConvLayerSpec, name: string, rng: Rng): tf.layers.Layer {
-  return tf.layers.conv2dTranspose({
+export function seededConv2dTranspose(spec: ConvLayerSpec, name: string, rng: Rng): tf.layers.Layer {
+  return tf.layers.conv2dTranspose(seededConvArgs(spec, name, rng));
+}
+
+function seededConvArgs({ filters, kernel, strides }: ConvLayerSpec, name: string, rng: Rng) {
+  return {
     filters,
     kernelSize: kernel,
     strides,
-    padding: "same",
+    padding: "same" as const,
     name,
     kernelInitializer: tf.initializers.glorotUniform({ seed: rng.seed() }),
-    biasInitializer: "zeros",
-  });
+    biasInitializer: "zeros" as const,
+  };
 }
 
 export interface ConvStackSpec {

@@ -1,10 +1,9 @@
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { loadConfig } from "../config/index.js";
 import { readExperimentRecord } from "../experiment/record.js";
 import { EventFileWriter } from "../tensorboard/index.js";
-import type { RunRecord } from "../train/run-folder.js";
-import { writeFileAtomic } from "../train/run-folder.js";
+import { readRunRecordIfAny, writeFileAtomic } from "../train/run-folder.js";
 import { RunError } from "../train/run.js";
 import { packageInfo } from "../util/package-info.js";
 import { caveats, verdicts, type VerdictRow } from "./claims.js";
@@ -41,16 +40,11 @@ const CONFOUNDS = [
   "**Same minimiser.** BCE and MSE are both minimised by the conditional mean of the target, so whether BCE-trained outputs end up blurrier (C3) is an empirical question about finite networks and budgets, and both losses regress toward the mean intensity where the code is uncertain.",
 ];
 
-function readRunRecord(runDir: string): RunRecord | undefined {
-  const path = join(runDir, "run.json");
-  return existsSync(path) ? (JSON.parse(readFileSync(path, "utf8")) as RunRecord) : undefined;
-}
-
 function setupLines(groups: readonly Group[], runs: readonly MeasuredRun[], missing: readonly string[]): string[] {
   const first = runs[0];
   const config = loadConfig(join(first.metrics.run, "config.yaml"));
-  const record = readRunRecord(first.metrics.run);
-  const seconds = runs.reduce((s, r) => s + ((readRunRecord(r.metrics.run)?.epochs as Array<{ trainSeconds?: number }> | undefined) ?? []).reduce((a, e) => a + (e.trainSeconds ?? 0), 0), 0);
+  const record = readRunRecordIfAny(first.metrics.run);
+  const seconds = runs.reduce((s, r) => s + ((readRunRecordIfAny(r.metrics.run)?.epochs as Array<{ trainSeconds?: number }> | undefined) ?? []).reduce((a, e) => a + (e.trainSeconds ?? 0), 0), 0);
   const seeds = [...new Set(runs.map((r) => r.traits.seed))].sort((a, b) => a - b);
   const enc = config.model.encoder;
   const dec = config.model.decoder;
@@ -95,7 +89,7 @@ export async function writeReport(experimentDir: string, options: ReportOptions 
   try {
     for (const cell of record.cells) {
       const runDir = join(experimentDir, cell.dir);
-      if (readRunRecord(runDir)?.status !== "completed") {
+      if (readRunRecordIfAny(runDir)?.status !== "completed") {
         missing.push(cell.name);
         continue;
       }

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import type { RunConfig } from "../config/schema.js";
@@ -51,6 +51,15 @@ export interface RunRecord {
   endedAt?: string;
   steps?: number;
   epochs?: unknown[];
+}
+
+/** A run folder's run.json, or undefined if it is missing or unreadable (callers decide what that means). */
+export function readRunRecordIfAny(dir: string): RunRecord | undefined {
+  try {
+    return JSON.parse(readFileSync(join(dir, "run.json"), "utf8")) as RunRecord;
+  } catch {
+    return undefined;
+  }
 }
 
 export function writeRunRecord(dir: string, record: RunRecord): void {

@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "../../src/config/index.js";
 import { expandGrid, formatValue, loadExperiment, parseExperimentText } from "../../src/experiment/index.js";
+import { errorOf } from "../helpers/config-error.js";
 
 const dir = mkdtempSync(join(tmpdir(), "aelab-grid-"));
 function file(name: string, text: string): string {
@@ -13,18 +13,6 @@ function file(name: string, text: string): string {
   return path;
 }
 file("base.yaml", "seed: 1\nmodel: { variant: vae, recon: bce }\n");
-
-function errorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    const message = (error as Error).message;
-    expect(message.split("\n")).toHaveLength(1);
-    return message;
-  }
-  throw new Error("expected a ConfigError");
-}
 
 const CLAIM = `
 name: claim
