@@ -1,0 +1,74 @@
+#include "common.h"
+#include <stdio.h>
+#include <stdlib.h>
+
+napi_value throw_error(napi_env env, const char *message) {
+  napi_throw_error(env, NULL, message);
+  return NULL;
+}
+
+bool heap_bytes(napi_env env, napi_value value, uint8_t **data, size_t *length) {
+  bool is_buffer = false;
+  napi_is_arraybuffer(env, value, &is_buffer);
+  if (is_buffer) {
+    void *bytes = NULL;
+    if (napi_get_arraybuffer_info(env, value, &bytes, length) != napi_ok) return false;
+    *data = bytes;
+    return true;
+  }
+  /* A SharedArrayBuffer (threaded wasm) is not an ArrayBuffer to N-API: callers pass a view of it. */
+  bool is_typed = false;
+  napi_is_typedarray(env, value, &is_typed);
+  if (!is_typed) return false;
+  napi_typedarray_type type;
+  size_t count = 0;
+  void *bytes = NULL;
+  napi_value buffer;
+  size_t byte_offset = 0;
+  if (napi_get_typedarray_info(env, value, &type, &count, &bytes, &buffer, &byte_offset) != napi_ok) return false;
+  if (type != napi_uint8_array) return false;
+  *data = bytes;
+  *length = count;
+  return true;
+}
+
+bool arg_i64(napi_env env, napi_value value, int64_t *out) {
+  return napi_get_value_int64(env, value, out) == napi_ok;
+}
+
+bool arg_f64(napi_env env, napi_value value, double *out) {
+  return napi_get_value_double(env, value, out) == napi_ok;
+}
+
+bool arg_bool(napi_env env, napi_value value, bool *out) {
+  return napi_get_value_bool(env, value, out) == napi_ok;
+}
+
+float *heap_floats(napi_env env, uint8_t *heap, size_t heap_length, int64_t offset, int64_t count, const char *what) {
+  if (offset < 0 || count < 0 || (offset & 3) != 0 || (uint64_t)offset + (uint64_t)count * 4 > heap_length) {
+    char message[160];
+    snprintf(message, sizeof message, "aelab native kernels: %s lies outside the heap or is misaligned", what);
+    throw_error(env, message);
+    return NULL;
+  }
+  return (float *)(heap + offset);
+}
+
+bool export_function(napi_env env, napi_value exports, const char *name, napi_callback callback) {
+  napi_value fn;
+  if (napi_create_function(env, name, NAPI_AUTO_LENGTH, callback, NULL, &fn) != napi_ok) return false;
+  return napi_set_named_property(env, exports, name, fn) == napi_ok;
+}
+
+static float *scratch = NULL;
+static size_t scratch_count = 0;
+
+float *scratch_floats(size_t count) {
+  if (count > scratch_count) {
+    float *grown = realloc(scratch, count * sizeof(float));
+    if (!grown) return NULL;
+    scratch = grown;
+    scratch_count = count;
+  }
+  return scratch;
+}

@@ -1,0 +1,44 @@
+/* Shared helpers for the kernels: argument reading and the wasm heap as a float pointer. */
+#ifndef AELAB_COMMON_H
+#define AELAB_COMMON_H
+
+#define NAPI_VERSION 8
+#include <node_api.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+#ifdef AELAB_ACCELERATE
+#include <Accelerate/Accelerate.h>
+#else
+#include <cblas.h>
+#endif
+
+/* Throws a JS Error with the message and returns NULL, for `return throw_error(env, "...")`. */
+napi_value throw_error(napi_env env, const char *message);
+
+/* The bytes behind an ArrayBuffer, a SharedArrayBuffer view or any typed array (the wasm heap). */
+bool heap_bytes(napi_env env, napi_value value, uint8_t **data, size_t *length);
+
+bool arg_i64(napi_env env, napi_value value, int64_t *out);
+bool arg_f64(napi_env env, napi_value value, double *out);
+bool arg_bool(napi_env env, napi_value value, bool *out);
+
+/*
+ * A float32 array at a byte offset of the heap, checked to lie inside it and to be 4-byte aligned.
+ * Returns NULL (with a JS error thrown) when it does not.
+ */
+float *heap_floats(napi_env env, uint8_t *heap, size_t heap_length, int64_t offset, int64_t count, const char *what);
+
+/* Registers a function on the exports object. */
+bool export_function(napi_env env, napi_value exports, const char *name, napi_callback callback);
+
+/* Each kernel file registers its functions. */
+bool register_gemm(napi_env env, napi_value exports);
+bool register_conv(napi_env env, napi_value exports);
+bool register_adam(napi_env env, napi_value exports);
+
+/* A scratch buffer owned by the addon, grown on demand (im2col columns); never freed while loaded. */
+float *scratch_floats(size_t count);
+
+#endif
