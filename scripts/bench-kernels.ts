@@ -1,18 +1,22 @@
 /**
- * Times the wasm kernels aelab patches, stock against patched, in one process: the stock kernels are
- * put back for the "stock" rows and the fixes reinstalled afterwards. Stock wasm has no
- * Conv2DBackpropFilter at all, so weight gradients have patched rows only (pass { cpu: true } to
- * add the cpu backend's own kernel for comparison; it takes seconds per call).
+ * Times the wasm kernels aelab replaces in one process: stock, aelab's wasm fixes ("patched") and,
+ * when the native addon is given, its BLAS kernels ("native"). Each set is installed in turn for its
+ * rows, and the set that was installed at the start is put back afterwards. Stock wasm has no
+ * Conv2DBackpropFilter at all, so weight gradients have no stock rows (pass { cpu: true } to add the
+ * cpu backend's own kernel for comparison; it takes seconds per call). The caller starts the wasm
+ * backend (npm run bench -- --kernel-bench does, in a child process of its own).
  */
 import * as tf from "@tensorflow/tfjs";
-import { installPatches, restoreStockKernels, selectBackend } from "../src/backend/index.js";
+import { activeNativeKernels, installPatches, restoreStockKernels, type NativeAddon } from "../src/backend/index.js";
 import { installedPatch } from "../src/backend/kernel-patch.js";
+
+export type KernelVariant = "stock" | "patched" | "native";
 
 export interface KernelTiming {
   kernel: string;
   shape: string;
   backend: string;
-  variant: "stock" | "patched";
+  variant: KernelVariant;
   gflops: number;
   /** Median wall time of one call, including reading the result back. */
   ms: number;
@@ -21,7 +25,7 @@ export interface KernelTiming {
 interface Case {
   kernel: string;
   /** The tfjs kernel it exercises; a backend without it gets no row. */
-  kernelName: "BatchMatMul" | "Conv2DBackpropFilter" | "Conv2DBackpropInput";
+  kernelName: "BatchMatMul" | "_FusedMatMul" | "Conv2D" | "Conv2DBackpropFilter" | "Conv2DBackpropInput";
   shape: string;
   /** Useful multiply-adds × 2 (zeros inserted by a kernel are not counted). */
   flops: number;
@@ -43,6 +47,39 @@ function matMulCase(label: string, transposeA: boolean, transposeB: boolean): Ca
       const a = uniform(transposeA ? [k, m] : [m, k], 1);
       const b = uniform(transposeB ? [n, k] : [k, n], 2);
       return { run: () => tf.matMul(a, b, transposeA, transposeB), inputs: [a, b] };
+    },
+  };
+}
+
+/** A dense layer's forward pass as tf.layers runs it: one fused matMul + bias + relu. */
+function denseCase(): Case {
+  const [m, k, n] = [128, 784, 512];
+  return {
+    kernel: "dense (fused matMul+bias+relu)",
+    kernelName: "_FusedMatMul",
+    shape: `${m}x${k}x${n}`,
+    flops: 2 * m * k * n,
+    setup() {
+      const a = uniform([m, k], 7) as tf.Tensor2D;
+      const b = uniform([k, n], 8) as tf.Tensor2D;
+      const bias = uniform([n], 9);
+      return { run: () => tf.fused.matMul({ a, b, bias, activation: "relu" }), inputs: [a, b, bias] };
+    },
+  };
+}
+
+/** Forward 3x3 'same' conv from x[B,h,w,ci] to co channels. */
+function convCase([h, w, ci]: number[], co: number, stride: number): Case {
+  const [oh, ow] = [Math.ceil(h / stride), Math.ceil(w / stride)];
+  return {
+    kernel: "conv2d (Conv2D)",
+    kernelName: "Conv2D",
+    shape: `${B}x${h}x${w}x${ci} -> ${oh}x${ow}x${co}, 3x3 s${stride}`,
+    flops: 2 * B * oh * ow * 9 * ci * co,
+    setup() {
+      const x = uniform([B, h, w, ci], 10) as tf.Tensor4D;
+      const filter = uniform([3, 3, ci, co], 11) as tf.Tensor4D;
+      return { run: () => tf.conv2d(x, filter, stride, "same"), inputs: [x, filter] };
     },
   };
 }
@@ -85,6 +122,9 @@ const CASES: Case[] = [
   matMulCase("plain", false, false),
   matMulCase("transposeA", true, false),
   matMulCase("transposeB", false, true),
+  denseCase(),
+  convCase([28, 28, 1], 32, 2),
+  convCase([14, 14, 32], 64, 2),
   weightGradCase("conv2d dW (Conv2DBackpropFilter)", [28, 28, 1], 32, 2),
   weightGradCase("conv2d dW (Conv2DBackpropFilter)", [14, 14, 32], 64, 2),
   weightGradCase("conv2dTranspose dW (Conv2DBackpropFilter)", [28, 28, 32], 64, 2),
@@ -114,7 +154,7 @@ function time(run: () => tf.Tensor, budget: Budget): number {
   return samples[Math.floor(samples.length / 2)];
 }
 
-function measure(c: Case, backend: string, variant: "stock" | "patched", budget: Budget): KernelTiming | null {
+function measure(c: Case, backend: string, variant: KernelVariant, budget: Budget): KernelTiming | null {
   if (!tf.getKernel(c.kernelName, backend)) return null;
   const { run, inputs } = c.setup();
   try {
@@ -125,21 +165,30 @@ function measure(c: Case, backend: string, variant: "stock" | "patched", budget:
   }
 }
 
-export async function benchKernels(options: { budgetMs?: number; cpu?: boolean } = {}): Promise<KernelTiming[]> {
+/**
+ * Rows for every case: stock and patched wasm, and native when `native` (the loaded addon) is given.
+ * Needs the wasm backend to be the active one.
+ */
+export async function benchKernels(options: { budgetMs?: number; cpu?: boolean; native?: NativeAddon | null } = {}): Promise<KernelTiming[]> {
+  if (tf.getBackend() !== "wasm") throw new Error(`benchKernels: the wasm backend must be active (it is ${tf.getBackend()})`);
   const budget = { ms: options.budgetMs ?? 1000, minSamples: 3, warmUp: true };
   // The cpu backend's own weight gradient takes seconds per call: one call each, no warm-up.
   const cpuBudget = { ms: 0, minSamples: 1, warmUp: false };
-  const previous = tf.getBackend();
+  const installedAddon = activeNativeKernels();
   const cpuWasPatched = installedPatch("Conv2DBackpropFilter", "cpu") !== undefined;
   const rows: KernelTiming[] = [];
-  await selectBackend("wasm");
   try {
     for (const c of CASES) {
       restoreStockKernels("wasm");
       const stock = measure(c, "wasm", "stock", budget);
       installPatches("wasm");
       const patched = measure(c, "wasm", "patched", budget);
-      for (const row of [stock, patched]) if (row) rows.push(row);
+      let native: KernelTiming | null = null;
+      if (options.native) {
+        installPatches("wasm", options.native);
+        native = measure(c, "wasm", "native", budget);
+      }
+      for (const row of [stock, patched, native]) if (row) rows.push(row);
     }
     if (options.cpu) {
       await tf.setBackend("cpu");
@@ -152,10 +201,11 @@ export async function benchKernels(options: { budgetMs?: number; cpu?: boolean }
       }
     }
   } finally {
-    installPatches("wasm");
+    if (tf.getBackend() !== "wasm") await tf.setBackend("wasm");
+    restoreStockKernels("wasm");
+    installPatches("wasm", installedAddon);
     if (cpuWasPatched) installPatches("cpu");
     else restoreStockKernels("cpu");
-    if (previous && previous !== tf.getBackend()) await tf.setBackend(previous);
   }
   return rows;
 }

@@ -1,5 +1,192 @@
+/*
+ * adam: one Adam step for every variable of an optimizer in one call, in place on the wasm heap
+ * (see NativeAddon.adam in src/backend/blas/addon.ts for the arguments). It replaces the ~15 tfjs
+ * kernels per variable of tfjs's AdamOptimizer.applyGradients and must give the same bits: each
+ * tfjs op rounds to float32, so every step below is one float32 operation, in tfjs's order, with
+ * the scalars tfjs would make (binding.gyp sets -ffp-contract=off, so no multiply-add is fused).
+ */
 #include "common.h"
+#include <float.h>
+#include <math.h>
+#include <stdio.h>
+#if defined(__SSE2__)
+#include <immintrin.h>
+#endif
+
+/* Per variable in `slots`: byte offsets of value, first moment, second moment, gradient; element count. */
+enum { VALUE, FIRST, SECOND, GRADIENT, COUNT, SLOT_FIELDS };
+
+/* `scalars`, each the float32 tfjs makes of the JavaScript number (1 - beta is taken in double first). */
+enum { BETA1, ONE_MINUS_BETA1, BETA2, ONE_MINUS_BETA2, EPSILON, NEG_LEARNING_RATE, SCALAR_COUNT };
+
+#define ADAM_ARGS 5
+
+/* Each float expression must round to float32 as it goes (x87's wider intermediates would not). */
+#if FLT_EVAL_METHOD != 0
+#error "adam.c needs FLT_EVAL_METHOD 0 (float arithmetic in float), e.g. SSE on x86"
+#endif
+
+/* A typed array argument of the given type: its elements and their number. */
+static bool typed_array(napi_env env, napi_value value, napi_typedarray_type want, void **data, size_t *count) {
+  bool is_typed = false;
+  if (napi_is_typedarray(env, value, &is_typed) != napi_ok || !is_typed) return false;
+  napi_typedarray_type type;
+  napi_value buffer;
+  size_t byte_offset = 0;
+  if (napi_get_typedarray_info(env, value, &type, count, data, &buffer, &byte_offset) != napi_ok) return false;
+  return type == want;
+}
+
+/* A byte offset or count: a NaN or fraction cast to an integer would silently address the wrong floats. */
+static bool exact_integer(double d, int64_t *out) {
+  if (!isfinite(d) || d != floor(d) || d < 0 || d > 9007199254740992.0) return false;
+  *out = (int64_t)d;
+  return true;
+}
+
+static bool disjoint(const float *a, const float *b, size_t count) {
+  return a + count <= b || b + count <= a;
+}
+
+/* One element, the reference for the vector paths below: each line is one tfjs op, in its order. */
+static inline float adam_element(float *first, float *second, float g, float value, const float *s, float one_minus_acc1,
+                                 float one_minus_acc2) {
+  /* add(mul(m, beta1), mul(g, 1 - beta1)) */
+  const float m = first[0] * s[BETA1] + g * s[ONE_MINUS_BETA1];
+  /* add(mul(v, beta2), mul(square(g), 1 - beta2)) */
+  const float v = second[0] * s[BETA2] + (g * g) * s[ONE_MINUS_BETA2];
+  first[0] = m;
+  second[0] = v;
+  /* div(m, 1 - accBeta1), div(v, 1 - accBeta2) */
+  const float m_hat = m / one_minus_acc1;
+  const float v_hat = v / one_minus_acc2;
+  /* add(mul(div(m_hat, add(sqrt(v_hat), epsilon)), -lr), value) */
+  return (m_hat / (sqrtf(v_hat) + s[EPSILON])) * s[NEG_LEARNING_RATE] + value;
+}
+
+/*
+ * The update of one variable. The compiler does not vectorise adam_element's loop itself: under the
+ * default -fmath-errno each sqrtf keeps a branch to the library call (for errno on a negative input),
+ * and GCC 12 ignores optimize("no-math-errno") on a function. So the x86 paths spell out the same
+ * operations with vector intrinsics; each vector instruction (mul, add, div, sqrt) rounds every lane
+ * exactly as its scalar form does, and -ffp-contract=off keeps mul + add from becoming an FMA.
+ * Other targets (arm64: clang there defaults to -fno-math-errno and vectorises) take the scalar loop.
+ * `restrict` holds because adam() checks that value, moments and gradient do not overlap.
+ */
+static void adam_slot(float *restrict value, float *restrict first, float *restrict second, const float *restrict gradient,
+                      size_t count, const float *s, float one_minus_acc1, float one_minus_acc2) {
+  size_t i = 0;
+#if defined(__AVX__)
+  {
+    const __m256 beta1 = _mm256_set1_ps(s[BETA1]), one_minus_beta1 = _mm256_set1_ps(s[ONE_MINUS_BETA1]);
+    const __m256 beta2 = _mm256_set1_ps(s[BETA2]), one_minus_beta2 = _mm256_set1_ps(s[ONE_MINUS_BETA2]);
+    const __m256 epsilon = _mm256_set1_ps(s[EPSILON]), neg_lr = _mm256_set1_ps(s[NEG_LEARNING_RATE]);
+    const __m256 oma1 = _mm256_set1_ps(one_minus_acc1), oma2 = _mm256_set1_ps(one_minus_acc2);
+    for (; i + 8 <= count; i += 8) {
+      const __m256 g = _mm256_loadu_ps(gradient + i);
+      const __m256 m = _mm256_add_ps(_mm256_mul_ps(_mm256_loadu_ps(first + i), beta1), _mm256_mul_ps(g, one_minus_beta1));
+      const __m256 v = _mm256_add_ps(_mm256_mul_ps(_mm256_loadu_ps(second + i), beta2), _mm256_mul_ps(_mm256_mul_ps(g, g), one_minus_beta2));
+      _mm256_storeu_ps(first + i, m);
+      _mm256_storeu_ps(second + i, v);
+      const __m256 m_hat = _mm256_div_ps(m, oma1);
+      const __m256 v_hat = _mm256_div_ps(v, oma2);
+      const __m256 step = _mm256_mul_ps(_mm256_div_ps(m_hat, _mm256_add_ps(_mm256_sqrt_ps(v_hat), epsilon)), neg_lr);
+      _mm256_storeu_ps(value + i, _mm256_add_ps(step, _mm256_loadu_ps(value + i)));
+    }
+  }
+#elif defined(__SSE2__)
+  {
+    const __m128 beta1 = _mm_set1_ps(s[BETA1]), one_minus_beta1 = _mm_set1_ps(s[ONE_MINUS_BETA1]);
+    const __m128 beta2 = _mm_set1_ps(s[BETA2]), one_minus_beta2 = _mm_set1_ps(s[ONE_MINUS_BETA2]);
+    const __m128 epsilon = _mm_set1_ps(s[EPSILON]), neg_lr = _mm_set1_ps(s[NEG_LEARNING_RATE]);
+    const __m128 oma1 = _mm_set1_ps(one_minus_acc1), oma2 = _mm_set1_ps(one_minus_acc2);
+    for (; i + 4 <= count; i += 4) {
+      const __m128 g = _mm_loadu_ps(gradient + i);
+      const __m128 m = _mm_add_ps(_mm_mul_ps(_mm_loadu_ps(first + i), beta1), _mm_mul_ps(g, one_minus_beta1));
+      const __m128 v = _mm_add_ps(_mm_mul_ps(_mm_loadu_ps(second + i), beta2), _mm_mul_ps(_mm_mul_ps(g, g), one_minus_beta2));
+      _mm_storeu_ps(first + i, m);
+      _mm_storeu_ps(second + i, v);
+      const __m128 m_hat = _mm_div_ps(m, oma1);
+      const __m128 v_hat = _mm_div_ps(v, oma2);
+      const __m128 step = _mm_mul_ps(_mm_div_ps(m_hat, _mm_add_ps(_mm_sqrt_ps(v_hat), epsilon)), neg_lr);
+      _mm_storeu_ps(value + i, _mm_add_ps(step, _mm_loadu_ps(value + i)));
+    }
+  }
+#endif
+  /* The tail (and the whole of it on other targets). */
+  for (; i < count; i++) value[i] = adam_element(first + i, second + i, gradient[i], value[i], s, one_minus_acc1, one_minus_acc2);
+}
+
+static napi_value adam(napi_env env, napi_callback_info info) {
+  size_t argc = ADAM_ARGS;
+  napi_value argv[ADAM_ARGS];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < ADAM_ARGS) {
+    return throw_error(env, "adam: expected 5 arguments (heap, accBeta1Offset, accBeta2Offset, slots, scalars)");
+  }
+  uint8_t *heap = NULL;
+  size_t heap_length = 0;
+  if (!heap_bytes(env, argv[0], &heap, &heap_length)) return throw_error(env, "adam: heap must be an ArrayBuffer or a Uint8Array");
+
+  double acc1_d = 0, acc2_d = 0;
+  int64_t acc1_offset, acc2_offset;
+  if (!arg_f64(env, argv[1], &acc1_d) || !arg_f64(env, argv[2], &acc2_d) || !exact_integer(acc1_d, &acc1_offset) ||
+      !exact_integer(acc2_d, &acc2_offset)) {
+    return throw_error(env, "adam: accBeta1Offset and accBeta2Offset must be whole numbers >= 0");
+  }
+  double *fields = NULL;
+  size_t field_count = 0;
+  if (!typed_array(env, argv[3], napi_float64_array, (void **)&fields, &field_count) || field_count % SLOT_FIELDS != 0) {
+    return throw_error(env, "adam: slots must be a Float64Array of 5 numbers per variable");
+  }
+  float *scalars = NULL;
+  size_t scalar_count = 0;
+  if (!typed_array(env, argv[4], napi_float32_array, (void **)&scalars, &scalar_count) || scalar_count != SCALAR_COUNT) {
+    return throw_error(env, "adam: scalars must be a Float32Array [beta1, 1 - beta1, beta2, 1 - beta2, epsilon, -learningRate]");
+  }
+
+  float *acc1 = heap_floats(env, heap, heap_length, acc1_offset, 1, "adam's accBeta1");
+  if (!acc1) return NULL;
+  float *acc2 = heap_floats(env, heap, heap_length, acc2_offset, 1, "adam's accBeta2");
+  if (!acc2) return NULL;
+  if (acc1 == acc2) return throw_error(env, "adam: accBeta1 and accBeta2 share their memory");
+
+  /* Every slot is checked before any is written, so a bad call leaves the heap as it was. */
+  const size_t slot_count = field_count / SLOT_FIELDS;
+  for (size_t i = 0; i < slot_count; i++) {
+    const double *f = fields + i * SLOT_FIELDS;
+    int64_t offsets[COUNT], count;
+    for (int j = 0; j < COUNT; j++) {
+      if (!exact_integer(f[j], &offsets[j])) return throw_error(env, "adam: every slot offset must be a whole number >= 0");
+    }
+    if (!exact_integer(f[COUNT], &count)) return throw_error(env, "adam: every slot count must be a whole number >= 0");
+    static const char *what[COUNT] = {"adam's value", "adam's first moment", "adam's second moment", "adam's gradient"};
+    float *p[COUNT];
+    for (int j = 0; j < COUNT; j++) {
+      if (!(p[j] = heap_floats(env, heap, heap_length, offsets[j], count, what[j]))) return NULL;
+    }
+    const size_t n = (size_t)count;
+    if (n > 0 && !(disjoint(p[VALUE], p[FIRST], n) && disjoint(p[VALUE], p[SECOND], n) && disjoint(p[FIRST], p[SECOND], n) &&
+                   disjoint(p[GRADIENT], p[VALUE], n) && disjoint(p[GRADIENT], p[FIRST], n) && disjoint(p[GRADIENT], p[SECOND], n))) {
+      char message[160];
+      snprintf(message, sizeof message, "adam: slot %zu's value, moments and gradient must not share memory", i);
+      return throw_error(env, message);
+    }
+  }
+
+  /* sub(1, accBeta1) and sub(1, accBeta2), taken once before any variable, as tfjs does. */
+  const float a1 = *acc1, a2 = *acc2;
+  const float one_minus_acc1 = 1.0f - a1, one_minus_acc2 = 1.0f - a2;
+  for (size_t i = 0; i < slot_count; i++) {
+    const double *f = fields + i * SLOT_FIELDS;
+    adam_slot((float *)(heap + (size_t)f[VALUE]), (float *)(heap + (size_t)f[FIRST]), (float *)(heap + (size_t)f[SECOND]),
+              (const float *)(heap + (size_t)f[GRADIENT]), (size_t)f[COUNT], scalars, one_minus_acc1, one_minus_acc2);
+  }
+  /* accBeta.assign(mul(accBeta, beta)): the float32 product, once per call. */
+  *acc1 = a1 * scalars[BETA1];
+  *acc2 = a2 * scalars[BETA2];
+  return NULL;
+}
 
 bool register_adam(napi_env env, napi_value exports) {
-  return true;
+  return export_function(env, exports, "adam", adam);
 }

@@ -1,5 +1,349 @@
+/*
+ * 2-D convolution and its two gradients as im2col + sgemm, in place on the wasm heap.
+ * NHWC data, HWIO filters, dilation 1, any stride, explicit padding (the caller resolves 'same').
+ *
+ * The column matrix has one row per output pixel (b, oh, ow) and one column per filter tap
+ * (fh, fw, ci), in the HWIO filter's own order, so the filter is already the [K, Co] right-hand side
+ * and the NHWC output is already the [rows, Co] product:
+ *   y  = col · W            (forward)
+ *   dx = col2im(dy · Wᵀ)    (input gradient: scatter-add of each row back to its input pixels)
+ *   dW = colᵀ · dy          (weight gradient)
+ * Rows are processed in chunks whose columns fit a fixed scratch budget (scratch_floats, off the wasm
+ * heap): on the models' layers a few images per sgemm, for a huge image part of one. Chunks keep the
+ * columns in cache between im2col and sgemm, which whole-batch columns (tens of MiB) do not.
+ */
 #include "common.h"
+#include <string.h>
+
+/* Geometry slots, shared with src/backend/blas/addon.ts (conv2d's doc comment). */
+enum {
+  G_BATCH, G_IN_H, G_IN_W, G_IN_C, G_OUT_H, G_OUT_W, G_OUT_C, G_FILTER_H, G_FILTER_W,
+  G_STRIDE_H, G_STRIDE_W, G_PAD_TOP, G_PAD_LEFT,
+  G_REQUIRED, /* the slots every function reads */
+  G_BIAS_OFFSET = G_REQUIRED, G_BIAS_LENGTH, G_ACTIVATION,
+  G_FUSED, /* conv2d also reads these when present */
+};
+
+/* Activation codes of ACTIVATIONS in addon.ts that conv2d applies itself; the others stay in JS. */
+enum { ACT_LINEAR = 0, ACT_RELU = 1, ACT_RELU6 = 2 };
+
+/*
+ * Column floats per chunk. Measured roughly at batch 128 on the models' layers (encoder, decoder and
+ * discriminator, forward and both gradients): 128 Ki floats (512 KiB, a few images of a 14x14x32 layer)
+ * was fastest; 4 Ki was ~1.5x slower (small sgemms), and whole-batch columns (29 MiB for the decoder's
+ * 28x28x32 layer, out of cache before sgemm reads them) up to ~3x slower with 2 BLAS threads.
+ */
+#ifndef AELAB_CONV_CHUNK_FLOATS
+#define AELAB_CONV_CHUNK_FLOATS (128 * 1024)
+#endif
+
+/* Tensors larger than this many floats cannot lie in a 4 GiB heap; checking first keeps products exact. */
+#define MAX_FLOATS ((int64_t)1 << 40)
+
+typedef struct {
+  int64_t batch, in_h, in_w, in_c, out_h, out_w, out_c, filter_h, filter_w, stride_h, stride_w, pad_top, pad_left;
+  int64_t taps;      /* K = filter_h · filter_w · in_c, the columns */
+  int64_t rows;      /* batch · out_h · out_w, the output pixels */
+  int64_t x_count, y_count, w_count;
+  bool identity;     /* 1x1, stride 1, no padding: the input already is the column matrix */
+} Geometry;
+
+/* a · b, or false when it exceeds MAX_FLOATS (both are >= 0). */
+static bool mul_limited(int64_t a, int64_t b, int64_t *out) {
+  if (a != 0 && b > MAX_FLOATS / a) return false;
+  *out = a * b;
+  return *out <= MAX_FLOATS;
+}
+
+static bool read_geometry(napi_env env, napi_value value, Geometry *g, int32_t fused[3]) {
+  bool is_typed = false;
+  napi_is_typedarray(env, value, &is_typed);
+  napi_typedarray_type type;
+  size_t length = 0;
+  void *data = NULL;
+  if (!is_typed || napi_get_typedarray_info(env, value, &type, &length, &data, NULL, NULL) != napi_ok || type != napi_int32_array ||
+      length < G_REQUIRED) {
+    throw_error(env, "aelab native conv: geometry must be an Int32Array of at least 13 numbers");
+    return false;
+  }
+  const int32_t *v = data;
+  for (int i = 0; i < G_PAD_TOP; i++) {
+    int32_t min = (i >= G_FILTER_H) ? 1 : 0; /* filter sizes and strides are positive, counts may be 0 */
+    if (v[i] < min) {
+      throw_error(env, "aelab native conv: geometry has a negative size, or a filter size or stride below 1");
+      return false;
+    }
+  }
+  *g = (Geometry){
+      .batch = v[G_BATCH], .in_h = v[G_IN_H], .in_w = v[G_IN_W], .in_c = v[G_IN_C],
+      .out_h = v[G_OUT_H], .out_w = v[G_OUT_W], .out_c = v[G_OUT_C],
+      .filter_h = v[G_FILTER_H], .filter_w = v[G_FILTER_W], .stride_h = v[G_STRIDE_H], .stride_w = v[G_STRIDE_W],
+      .pad_top = v[G_PAD_TOP], .pad_left = v[G_PAD_LEFT],
+  };
+  int64_t t;
+  if (!mul_limited(g->filter_h, g->filter_w, &t) || !mul_limited(t, g->in_c, &g->taps) || !mul_limited(g->taps, g->out_c, &g->w_count) ||
+      !mul_limited(g->batch, g->in_h, &t) || !mul_limited(t, g->in_w, &t) || !mul_limited(t, g->in_c, &g->x_count) ||
+      !mul_limited(g->batch, g->out_h, &t) || !mul_limited(t, g->out_w, &g->rows) || !mul_limited(g->rows, g->out_c, &g->y_count)) {
+    throw_error(env, "aelab native conv: geometry describes tensors larger than any heap");
+    return false;
+  }
+  g->identity = g->filter_h == 1 && g->filter_w == 1 && g->stride_h == 1 && g->stride_w == 1 && g->pad_top == 0 &&
+                g->pad_left == 0 && g->out_h == g->in_h && g->out_w == g->in_w;
+  if (fused) {
+    fused[0] = length >= G_FUSED ? v[G_BIAS_OFFSET] : 0;
+    fused[1] = length >= G_FUSED ? v[G_BIAS_LENGTH] : 0;
+    fused[2] = length >= G_FUSED ? v[G_ACTIVATION] : ACT_LINEAR;
+  }
+  return true;
+}
+
+/* Output rows per chunk: as many as fit the scratch budget, at least one. */
+static int64_t chunk_rows(const Geometry *g) {
+  int64_t rows = AELAB_CONV_CHUNK_FLOATS / g->taps;
+  if (rows < 1) rows = 1;
+  return rows < g->rows ? rows : g->rows;
+}
+
+/* The position of an output row, stepped along without a division per row. */
+typedef struct {
+  int64_t b, oh, ow;
+} Pixel;
+
+static Pixel pixel_of(const Geometry *g, int64_t row) {
+  int64_t per_image = g->out_h * g->out_w;
+  int64_t in_image = row % per_image;
+  return (Pixel){row / per_image, in_image / g->out_w, in_image % g->out_w};
+}
+
+static void next_pixel(const Geometry *g, Pixel *p) {
+  if (++p->ow < g->out_w) return;
+  p->ow = 0;
+  if (++p->oh < g->out_h) return;
+  p->oh = 0;
+  p->b++;
+}
+
+/* Columns of rows [row0, row0 + count): taps outside the (padded) input are zeros. */
+static void im2col(const Geometry *g, const float *x, int64_t row0, int64_t count, float *col) {
+  const int64_t ci = g->in_c, fw = g->filter_w, span = fw * ci;
+  Pixel p = pixel_of(g, row0);
+  for (int64_t r = 0; r < count; r++, next_pixel(g, &p)) {
+    const float *image = x + p.b * g->in_h * g->in_w * ci;
+    const int64_t ih0 = p.oh * g->stride_h - g->pad_top, iw0 = p.ow * g->stride_w - g->pad_left;
+    const bool row_inside = iw0 >= 0 && iw0 + fw <= g->in_w;
+    for (int64_t fh = 0; fh < g->filter_h; fh++, col += span) {
+      const int64_t ih = ih0 + fh;
+      if (ih < 0 || ih >= g->in_h) {
+        memset(col, 0, (size_t)span * sizeof(float));
+        continue;
+      }
+      const float *line = image + ih * g->in_w * ci;
+      /* NHWC: one filter row's taps are contiguous in the input unless the padding cuts them. */
+      if (row_inside) {
+        memcpy(col, line + iw0 * ci, (size_t)span * sizeof(float));
+        continue;
+      }
+      for (int64_t f = 0; f < fw; f++) {
+        const int64_t iw = iw0 + f;
+        if (iw < 0 || iw >= g->in_w) memset(col + f * ci, 0, (size_t)ci * sizeof(float));
+        else memcpy(col + f * ci, line + iw * ci, (size_t)ci * sizeof(float));
+      }
+    }
+  }
+}
+
+/* The reverse of im2col: adds each column entry back onto the input pixel it was copied from. */
+static void col2im_add(const Geometry *g, const float *col, int64_t row0, int64_t count, float *dx) {
+  const int64_t ci = g->in_c, fw = g->filter_w, span = fw * ci;
+  Pixel p = pixel_of(g, row0);
+  for (int64_t r = 0; r < count; r++, next_pixel(g, &p)) {
+    float *image = dx + p.b * g->in_h * g->in_w * ci;
+    const int64_t ih0 = p.oh * g->stride_h - g->pad_top, iw0 = p.ow * g->stride_w - g->pad_left;
+    const bool row_inside = iw0 >= 0 && iw0 + fw <= g->in_w;
+    for (int64_t fh = 0; fh < g->filter_h; fh++, col += span) {
+      const int64_t ih = ih0 + fh;
+      if (ih < 0 || ih >= g->in_h) continue;
+      float *line = image + ih * g->in_w * ci;
+      if (row_inside) {
+        float *to = line + iw0 * ci;
+        for (int64_t i = 0; i < span; i++) to[i] += col[i];
+        continue;
+      }
+      for (int64_t f = 0; f < fw; f++) {
+        const int64_t iw = iw0 + f;
+        if (iw < 0 || iw >= g->in_w) continue;
+        float *to = line + iw * ci;
+        const float *from = col + f * ci;
+        for (int64_t c = 0; c < ci; c++) to[c] += from[c];
+      }
+    }
+  }
+}
+
+/* y = act(y + bias) over `count` rows of out_c channels; bias_length is 0, 1 or out_c. */
+static void bias_activation(float *y, int64_t count, int64_t out_c, const float *bias, int64_t bias_length, int activation) {
+  if (bias_length == 0 && activation == ACT_LINEAR) return;
+  for (int64_t r = 0; r < count; r++, y += out_c) {
+    for (int64_t c = 0; c < out_c; c++) {
+      float v = y[c];
+      if (bias_length == 1) v += bias[0];
+      else if (bias_length > 1) v += bias[c];
+      if (activation == ACT_RELU) v = v < 0.0f ? 0.0f : v;
+      else if (activation == ACT_RELU6) v = v < 0.0f ? 0.0f : (v > 6.0f ? 6.0f : v);
+      y[c] = v;
+    }
+  }
+}
+
+static float *scratch_or_throw(napi_env env, const Geometry *g, int64_t rows) {
+  if (g->identity) return NULL; /* not needed */
+  float *col = scratch_floats(rows * g->taps > 0 ? (size_t)(rows * g->taps) : 1); /* NULL only when out of memory */
+  if (!col) throw_error(env, "aelab native conv: out of memory for the column buffer");
+  return col;
+}
+
+/* The arguments all three functions share: heap, geometry and three byte offsets. */
+typedef struct {
+  uint8_t *heap;
+  size_t heap_length;
+  Geometry g;
+  int32_t fused[3];
+  int64_t offsets[3];
+} Call;
+
+static bool read_call(napi_env env, napi_callback_info info, const char *usage, bool fused, Call *call) {
+  size_t argc = 5;
+  napi_value argv[5];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 5) {
+    throw_error(env, usage);
+    return false;
+  }
+  if (!heap_bytes(env, argv[0], &call->heap, &call->heap_length)) {
+    throw_error(env, "aelab native conv: heap must be an ArrayBuffer or a Uint8Array");
+    return false;
+  }
+  if (!read_geometry(env, argv[1], &call->g, fused ? call->fused : NULL)) return false;
+  for (int i = 0; i < 3; i++) {
+    if (!arg_i64(env, argv[2 + i], &call->offsets[i])) {
+      throw_error(env, usage);
+      return false;
+    }
+  }
+  return true;
+}
+
+static napi_value conv2d(napi_env env, napi_callback_info info) {
+  Call call;
+  if (!read_call(env, info, "conv2d(heap, geometry, xOffset, filterOffset, yOffset)", true, &call)) return NULL;
+  const Geometry *g = &call.g;
+  const float *x = heap_floats(env, call.heap, call.heap_length, call.offsets[0], g->x_count, "conv2d's x");
+  if (!x) return NULL;
+  const float *w = heap_floats(env, call.heap, call.heap_length, call.offsets[1], g->w_count, "conv2d's filter");
+  if (!w) return NULL;
+  float *y = heap_floats(env, call.heap, call.heap_length, call.offsets[2], g->y_count, "conv2d's output");
+  if (!y) return NULL;
+  const int64_t bias_length = call.fused[1], activation = call.fused[2];
+  if (bias_length != 0 && bias_length != 1 && bias_length != g->out_c) return throw_error(env, "aelab native conv: bias length must be 0, 1 or outChannels");
+  if (activation != ACT_LINEAR && activation != ACT_RELU && activation != ACT_RELU6) {
+    return throw_error(env, "aelab native conv: conv2d applies only the linear, relu and relu6 activations");
+  }
+  const float *bias = NULL;
+  if (bias_length > 0) {
+    /* The slot holds the offset's 32 bits: a heap of 4 GiB has offsets beyond int32's range. */
+    bias = heap_floats(env, call.heap, call.heap_length, (int64_t)(uint32_t)call.fused[0], bias_length, "conv2d's bias");
+    if (!bias) return NULL;
+  }
+  if (g->y_count == 0) return NULL;
+  if (g->taps == 0) { /* no input channels: every sum is empty */
+    memset(y, 0, (size_t)g->y_count * sizeof(float));
+    bias_activation(y, g->rows, g->out_c, bias, bias_length, (int)activation);
+    return NULL;
+  }
+
+  const int64_t chunk = chunk_rows(g);
+  float *col = scratch_or_throw(env, g, chunk);
+  if (!col && !g->identity) return NULL;
+  for (int64_t row0 = 0; row0 < g->rows; row0 += chunk) {
+    const int64_t count = g->rows - row0 < chunk ? g->rows - row0 : chunk;
+    const float *a = g->identity ? x + row0 * g->taps : col;
+    if (!g->identity) im2col(g, x, row0, count, col);
+    float *out = y + row0 * g->out_c;
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)count, (int)g->out_c, (int)g->taps, 1.0f, a, (int)g->taps, w, (int)g->out_c,
+                0.0f, out, (int)g->out_c);
+    bias_activation(out, count, g->out_c, bias, bias_length, (int)activation);
+  }
+  return NULL;
+}
+
+static napi_value conv2d_backprop_input(napi_env env, napi_callback_info info) {
+  Call call;
+  if (!read_call(env, info, "conv2dBackpropInput(heap, geometry, dyOffset, filterOffset, dxOffset)", false, &call)) return NULL;
+  const Geometry *g = &call.g;
+  const float *dy = heap_floats(env, call.heap, call.heap_length, call.offsets[0], g->y_count, "conv2dBackpropInput's dy");
+  if (!dy) return NULL;
+  const float *w = heap_floats(env, call.heap, call.heap_length, call.offsets[1], g->w_count, "conv2dBackpropInput's filter");
+  if (!w) return NULL;
+  float *dx = heap_floats(env, call.heap, call.heap_length, call.offsets[2], g->x_count, "conv2dBackpropInput's dx");
+  if (!dx) return NULL;
+  if (g->x_count == 0) return NULL;
+  if (g->out_c == 0) { /* nothing flows back */
+    memset(dx, 0, (size_t)g->x_count * sizeof(float));
+    return NULL;
+  }
+
+  const int64_t chunk = chunk_rows(g);
+  if (g->identity) {
+    /* dx = dy · Wᵀ directly: every input pixel receives exactly one row. */
+    if (g->rows > 0) {
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)g->rows, (int)g->taps, (int)g->out_c, 1.0f, dy, (int)g->out_c, w,
+                  (int)g->out_c, 0.0f, dx, (int)g->taps);
+    }
+    return NULL;
+  }
+  float *col = scratch_or_throw(env, g, chunk);
+  if (!col) return NULL;
+  /* Input pixels no window covers (stride > filter, cropped borders) get no contribution: zeros. */
+  memset(dx, 0, (size_t)g->x_count * sizeof(float));
+  for (int64_t row0 = 0; row0 < g->rows; row0 += chunk) {
+    const int64_t count = g->rows - row0 < chunk ? g->rows - row0 : chunk;
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)count, (int)g->taps, (int)g->out_c, 1.0f, dy + row0 * g->out_c, (int)g->out_c, w,
+                (int)g->out_c, 0.0f, col, (int)g->taps);
+    col2im_add(g, col, row0, count, dx);
+  }
+  return NULL;
+}
+
+static napi_value conv2d_backprop_filter(napi_env env, napi_callback_info info) {
+  Call call;
+  if (!read_call(env, info, "conv2dBackpropFilter(heap, geometry, xOffset, dyOffset, dwOffset)", false, &call)) return NULL;
+  const Geometry *g = &call.g;
+  const float *x = heap_floats(env, call.heap, call.heap_length, call.offsets[0], g->x_count, "conv2dBackpropFilter's x");
+  if (!x) return NULL;
+  const float *dy = heap_floats(env, call.heap, call.heap_length, call.offsets[1], g->y_count, "conv2dBackpropFilter's dy");
+  if (!dy) return NULL;
+  float *dw = heap_floats(env, call.heap, call.heap_length, call.offsets[2], g->w_count, "conv2dBackpropFilter's dW");
+  if (!dw) return NULL;
+  if (g->w_count == 0) return NULL;
+  if (g->rows == 0) {
+    memset(dw, 0, (size_t)g->w_count * sizeof(float));
+    return NULL;
+  }
+
+  /* The sum runs over every output pixel, so here more rows per sgemm is a longer inner product. */
+  const int64_t chunk = g->identity ? g->rows : chunk_rows(g);
+  float *col = scratch_or_throw(env, g, chunk);
+  if (!col && !g->identity) return NULL;
+  for (int64_t row0 = 0; row0 < g->rows; row0 += chunk) {
+    const int64_t count = g->rows - row0 < chunk ? g->rows - row0 : chunk;
+    const float *a = g->identity ? x + row0 * g->taps : col;
+    if (!g->identity) im2col(g, x, row0, count, col);
+    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)g->taps, (int)g->out_c, (int)count, 1.0f, a, (int)g->taps, dy + row0 * g->out_c,
+                (int)g->out_c, row0 == 0 ? 0.0f : 1.0f, dw, (int)g->out_c);
+  }
+  return NULL;
+}
 
 bool register_conv(napi_env env, napi_value exports) {
-  return true;
+  return export_function(env, exports, "conv2d", conv2d) && export_function(env, exports, "conv2dBackpropInput", conv2d_backprop_input) &&
+         export_function(env, exports, "conv2dBackpropFilter", conv2d_backprop_filter);
 }

@@ -13,14 +13,20 @@ export function describeBackend(
 ): string {
   const versions = Object.entries(info.versions).map(([name, v]) => `${name} ${v}`);
   const native = NATIVE_PACKAGES.map((p) => `${p} ${installed[p] ? "installed" : "not installed"}`);
+  const kernels = info.kernels.native
+    ? `native BLAS: ${info.kernels.blas}, ${info.kernels.blasThreads} thread(s)`
+    : info.name === "wasm"
+      ? `wasm (native kernels off: ${info.kernels.reason})`
+      : "the backend's own";
   const lines = [
     `backend   ${info.name} (${info.package})${info.gpu ? ", GPU" : ""}`,
     `simd      ${yesNo(info.simd)}`,
     `threads   ${info.threads ?? "n/a"}`,
+    `kernels   ${kernels}`,
     `patches   ${info.patches.length > 0 ? info.patches[0] : "none"}`,
     ...info.patches.slice(1).map((p) => `          ${p}`),
     `versions  ${versions.join(", ")}`,
-    `native    ${native.join(", ")}`,
+    `tfjs-node ${native.join(", ")}`,
   ];
   return lines.join("\n");
 }

@@ -1,20 +1,29 @@
+import type { NativeAddon } from "./blas/addon.js";
+import { nativeConvPatches } from "./blas/conv2d.js";
+import { nativeMatMulPatches } from "./blas/matmul.js";
 import { conv2dBackpropFilterPatch } from "./conv2d-backprop-filter.js";
 import { wasmConv2dBackpropInputPatch } from "./conv2d-backprop-input-fast.js";
 import { installPatch, restoreStock, type KernelPatch } from "./kernel-patch.js";
 import { wasmSamePaddingPatches } from "./wasm-conv-same-padding.js";
 import { wasmBatchMatMulPatch, wasmFusedMatMulPatch } from "./wasm-matmul-transpose.js";
 
-/** The kernel fixes aelab installs for a backend (the native TensorFlow backend needs none). */
-export function patchesFor(backendName: string): KernelPatch[] {
+function wasmFixes(): KernelPatch[] {
+  return [wasmBatchMatMulPatch, wasmFusedMatMulPatch, conv2dBackpropFilterPatch("wasm"), wasmConv2dBackpropInputPatch, ...wasmSamePaddingPatches];
+}
+
+/**
+ * The kernel fixes aelab installs for a backend (the native TensorFlow backend needs none). With the
+ * native addon, its BLAS kernels take the place of the wasm fixes for the same kernels; the fixes for
+ * kernels it does not replace (depthwise convs) stay.
+ */
+export function patchesFor(backendName: string, addon: NativeAddon | null = null): KernelPatch[] {
   switch (backendName) {
-    case "wasm":
-      return [
-        wasmBatchMatMulPatch,
-        wasmFusedMatMulPatch,
-        conv2dBackpropFilterPatch("wasm"),
-        wasmConv2dBackpropInputPatch,
-        ...wasmSamePaddingPatches,
-      ];
+    case "wasm": {
+      if (!addon) return wasmFixes();
+      const native = [...nativeMatMulPatches(addon), ...nativeConvPatches(addon)];
+      const replaced = new Set(native.map((p) => p.kernelName));
+      return [...native, ...wasmFixes().filter((p) => !replaced.has(p.kernelName))];
+    }
     case "cpu":
       return [conv2dBackpropFilterPatch("cpu")];
     default:
@@ -22,14 +31,16 @@ export function patchesFor(backendName: string): KernelPatch[] {
   }
 }
 
-/** Installs every fix for the backend (idempotent) and returns their names. */
-export function installPatches(backendName: string): string[] {
-  const patches = patchesFor(backendName);
+/** Installs every fix for the backend (idempotent; replaces the other set's patches) and returns their names. */
+export function installPatches(backendName: string, addon: NativeAddon | null = null): string[] {
+  const patches = patchesFor(backendName, addon);
   for (const patch of patches) installPatch(patch);
   return patches.map((p) => p.name);
 }
 
 /** Puts the backend's stock kernels back, e.g. to benchmark stock against patched in one process. */
 export function restoreStockKernels(backendName: string): void {
-  for (const patch of patchesFor(backendName)) restoreStock(patch.kernelName, patch.backendName);
+  const kernels = new Set(patchesFor(backendName).map((p) => `${p.kernelName}`));
+  if (backendName === "wasm") for (const k of ["BatchMatMul", "_FusedMatMul", "Conv2D", "FusedConv2D", "Conv2DBackpropInput", "Conv2DBackpropFilter"]) kernels.add(k);
+  for (const kernelName of kernels) restoreStock(kernelName, backendName);
 }

@@ -1,6 +1,10 @@
 import * as tf from "@tensorflow/tfjs";
 import { BackendUnavailableError } from "./errors.js";
 import { isInstalled, NATIVE_PACKAGES, startNative } from "./native.js";
+import { loadAddon, type KernelsRequest, type NativeAddon } from "./blas/addon.js";
+import { kernelsRequest } from "./blas/kernels-request.js";
+import { setActiveNativeKernels } from "./blas/state.js";
+import { blasThreads } from "./blas/threads.js";
 import { installPatches } from "./patches.js";
 import type { Started } from "./started.js";
 import { startWasm } from "./wasm-setup.js";
@@ -20,10 +24,23 @@ export interface BackendInfo {
   /** null where the backend does not say (native, cpu). */
   simd: boolean | null;
   threads: number | null;
-  /** Kernel fixes installed by aelab. */
+  /** Kernel fixes and native kernels installed by aelab. */
   patches: string[];
+  /** Whether the wasm backend runs aelab's native BLAS kernels, and why not where it does not. */
+  kernels: NativeKernelsInfo;
   /** tfjs-core, the backend package, node. */
   versions: Record<string, string>;
+}
+
+export type NativeKernelsInfo =
+  | { native: true; blas: string; blasThreads: number; addon: string }
+  | { native: false; reason: string };
+
+export interface SelectOptions {
+  /** Default: AELAB_KERNELS, else "auto". */
+  kernels?: KernelsRequest;
+  /** BLAS threads for the native kernels. Default: AELAB_THREADS, else every core. */
+  threads?: number;
 }
 
 const BACKENDS: readonly BackendName[] = ["tensorflow", "wasm", "cpu"];
@@ -49,13 +66,14 @@ function unavailable(name: BackendName, reason: string): BackendUnavailableError
  * Makes a backend the active one and installs its kernel fixes. "auto" takes the first that starts
  * of tensorflow (GPU build, then CPU build), wasm, cpu. Safe to call again, with any request.
  */
-export async function selectBackend(request: BackendRequest = "auto"): Promise<BackendInfo> {
+export async function selectBackend(request: BackendRequest = "auto", options: SelectOptions = {}): Promise<BackendInfo> {
   if (!BACKEND_REQUESTS.includes(request)) {
     throw new BackendUnavailableError(`unknown backend '${String(request)}': expected one of ${BACKEND_REQUESTS.join(", ")}`);
   }
   // Silences the cpu backend's "Hi, looks like you are running TensorFlow.js in Node.js" banner.
   // PROD only mutes tfjs's console warnings; it changes no computation.
   tf.enableProdMode();
+  const kernels = kernelsRequest(options.kernels);
   const reasons: string[] = [];
   for (const name of request === "auto" ? BACKENDS : [request]) {
     const started = await START[name]();
@@ -64,17 +82,34 @@ export async function selectBackend(request: BackendRequest = "auto"): Promise<B
       reasons.push(`${name}: ${started.reason}`);
       continue;
     }
+    const native = name === "wasm" ? nativeKernelsFor(kernels, options.threads) : { native: false as const, reason: `the ${name} backend runs its own kernels` };
+    if (kernels === "native" && !native.native) throw new BackendUnavailableError(`native kernels requested (--kernels native) but ${native.reason}`);
+    const addon = native.native ? (loadAddon() as { ok: true; addon: NativeAddon }).addon : null;
+    // The fused optimizer reads this; on other backends it must see no addon.
+    setActiveNativeKernels(addon);
     return {
       name,
       package: started.package,
       gpu: started.gpu,
       simd: started.simd,
       threads: started.threads,
-      patches: installPatches(name),
+      patches: installPatches(name, addon),
+      kernels: native,
       versions: { "tfjs-core": tf.version_core, ...started.versions, node: process.versions.node },
     };
   }
   throw new BackendUnavailableError(`no TensorFlow.js backend could be started: ${reasons.join("; ")}`);
+}
+
+/** Loads the addon unless the wasm kernels were asked for, and sets its thread count. */
+function nativeKernelsFor(kernels: KernelsRequest, threads: number | undefined): NativeKernelsInfo {
+  if (kernels === "wasm") return { native: false, reason: "the wasm kernels were asked for (--kernels wasm or AELAB_KERNELS=wasm)" };
+  const loaded = loadAddon();
+  if (!loaded.ok) return { native: false, reason: loaded.reason };
+  const n = threads ?? blasThreads();
+  loaded.addon.setThreads(n);
+  const blas = loaded.addon.blasInfo();
+  return { native: true, blas: [blas.name, blas.core, blas.parallel].filter(Boolean).join(" "), blasThreads: loaded.addon.getThreads(), addon: loaded.path };
 }
 
 /** Which backends could be tried here; "installed" says the package is present, not that it loads. */

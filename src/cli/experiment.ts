@@ -42,7 +42,7 @@ export const experimentCommand = {
     y
       .positional("file", { type: "string", demandOption: true, describe: "Experiment YAML: base config, overrides, axes, exclude" })
       .option("logdir", { type: "string", default: "runs", describe: "The experiment's runs go to <logdir>/<experiment name>/<cell>" })
-      .option("workers", { type: "number", default: 1, describe: "Cells run at once, each in its own process (one core each on wasm)" })
+      .option("workers", { type: "number", default: 1, describe: "Cells run at once, each in its own process (one core each on wasm); the report measures as many runs at once" })
       .option("force", { type: "boolean", default: false, describe: "Re-run cells run with another config (their old folders are moved aside)" })
       .option("report", { type: "boolean", default: true, describe: "Write the report once every cell has completed (--no-report: don't)" })
       .option("data", { type: "string", describe: "Train every cell on this data instead (data.source: a folder of IDX files, e.g. full MNIST)" })

@@ -1,5 +1,6 @@
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
+import { KERNELS_REQUESTS } from "../backend/index.js";
 import { installExitFlush } from "../tensorboard/index.js";
 import { reportError } from "./errors.js";
 import { evalCommand } from "./eval.js";
@@ -26,6 +27,20 @@ export async function main(argv: string[]): Promise<number> {
       .command(tbCommand)
       .command(lossesCommand)
       .command(infoCommand)
+      .option("kernels", {
+        choices: KERNELS_REQUESTS,
+        global: true,
+        describe: "wasm backend kernels: native (BLAS addon), wasm, or auto (native where built); same as AELAB_KERNELS",
+      })
+      .option("threads", { type: "number", global: true, describe: "BLAS threads for the native kernels (default: every core); same as AELAB_THREADS" })
+      // Through the environment, so the processes aelab starts (experiment cells, report workers) inherit them.
+      .middleware((args) => {
+        if (args.kernels !== undefined) process.env.AELAB_KERNELS = String(args.kernels);
+        if (args.threads !== undefined) {
+          if (!Number.isInteger(args.threads) || args.threads < 1) throw new UsageError(`--threads must be an integer >= 1 (got ${String(args.threads)})`);
+          process.env.AELAB_THREADS = String(args.threads);
+        }
+      })
       .demandCommand(1, "name a command: train, experiment, report, sample, eval, tb, losses, info (see aelab --help)")
       .strict()
       .help()

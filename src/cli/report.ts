@@ -1,11 +1,19 @@
 import type { Argv } from "yargs";
 import { writeReport } from "../report/index.js";
+import { MEASURE_ONLY_OPTION, measureOnly } from "../report/measure-only.js";
 import { BACKEND_REQUESTS, selectBackend, type BackendRequest } from "../backend/index.js";
 
 interface ReportArgs {
   dir: string;
   recompute: boolean;
+  workers: number;
   backend: BackendRequest;
+  measureOnly?: string[];
+}
+
+/** main() prints errors named UsageError as a usage mistake (one line, a pointer to --help, exit 2). */
+class UsageError extends Error {
+  override readonly name = "UsageError";
 }
 
 export const reportCommand = {
@@ -15,10 +23,23 @@ export const reportCommand = {
     y
       .positional("dir", { type: "string", demandOption: true, describe: "Experiment folder, e.g. runs/adversarial-claim" })
       .option("recompute", { type: "boolean", default: false, describe: "Measure every run again instead of reusing its metrics.json" })
-      .option("backend", { choices: BACKEND_REQUESTS, default: "auto" as BackendRequest }),
+      .option("workers", { type: "number", default: 1, describe: "Runs measured at once, each batch in its own process (same numbers as 1)" })
+      .option("backend", { choices: BACKEND_REQUESTS, default: "auto" as BackendRequest })
+      // The report's own worker processes: measure these runs (writing their metrics.json), nothing else.
+      .option(MEASURE_ONLY_OPTION, { type: "string", array: true, hidden: true }),
   handler: async (argv: ReportArgs) => {
+    if (!Number.isInteger(argv.workers) || argv.workers < 1) throw new UsageError(`--workers must be a whole number >= 1 (got ${argv.workers})`);
     await selectBackend(argv.backend);
-    const outcome = await writeReport(argv.dir, { recompute: argv.recompute, log: (line) => process.stdout.write(`${line}\n`) });
+    if (argv.measureOnly) {
+      const failed = await measureOnly(argv.dir, argv.measureOnly, {
+        recompute: argv.recompute,
+        log: (line) => process.stdout.write(`${line}\n`),
+        error: (line) => process.stderr.write(`${line}\n`),
+      });
+      if (failed > 0) process.exitCode = 1;
+      return;
+    }
+    const outcome = await writeReport(argv.dir, { recompute: argv.recompute, workers: argv.workers, log: (line) => process.stdout.write(`${line}\n`) });
     const tally = new Map<string, number>();
     for (const r of outcome.rows) tally.set(r.verdict, (tally.get(r.verdict) ?? 0) + 1);
     process.stdout.write(

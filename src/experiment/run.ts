@@ -54,11 +54,14 @@ export function summaryLines(outcome: ExperimentOutcome): string[] {
  * a cell was run with another config and `force` is off), writes experiment.json and the HParams
  * definition, runs the cells, and writes the report once all of them have completed.
  */
-/** The real report, on the fastest backend here (the runner itself trains nothing, so it has none yet). */
-function defaultReport(log: (line: string) => void) {
+/**
+ * The real report, on the fastest backend here (the runner itself trains nothing, so it has none yet),
+ * measuring the runs with as many worker processes as ran the cells.
+ */
+function defaultReport(log: (line: string) => void, workers: number) {
   return async (dir: string) => {
     await selectBackend("auto");
-    return writeExperimentReport(dir, { log: (line) => log(`report: ${line}`) });
+    return writeExperimentReport(dir, { workers, log: (line) => log(`report: ${line}`) });
   };
 }
 
@@ -93,7 +96,7 @@ export function startExperiment(experiment: Experiment, options: ExperimentOptio
       for (const line of summaryLines(outcome)) options.log(line);
       if (options.report && !interrupted && outcome.failed.length === 0) {
         try {
-          const report = await (options.writeReport ?? defaultReport(options.log))(experiment.dir);
+          const report = await (options.writeReport ?? defaultReport(options.log, options.workers))(experiment.dir);
           outcome.report = { path: report.reportPath };
           options.log(`report: ${report.reportPath}`);
         } catch (error) {

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { workerThreadEnv } from "../backend/blas/threads.js";
 import type { RunRecord } from "../train/run-folder.js";
 import type { Experiment, ResolvedCell } from "./load.js";
 import type { CellAction, CellPlan } from "./plan.js";
@@ -104,6 +105,8 @@ export function runCells(experiment: Experiment, plans: readonly CellPlan[], opt
   const now = options.now ?? Date.now;
   const command = options.aelab ?? AELAB_COMMAND;
   const workers = Math.max(1, Math.floor(options.workers));
+  // Each cell gets its share of the cores for BLAS threads, never more threads than cores in all.
+  const threadEnv = workerThreadEnv(workers);
   const total = plans.length;
   const queue = [...plans];
   const results = new Map<string, CellResult>();
@@ -175,7 +178,7 @@ export function runCells(experiment: Experiment, plans: readonly CellPlan[], opt
       writeSync(fd, `\n# ${new Date(now()).toISOString()}: aelab ${args.join(" ")}\n`);
       // Its own process group: a Ctrl-C in the terminal reaches only the runner, which forwards exactly one
       // SIGINT per Ctrl-C (two would make the cell exit without its checkpoint).
-      child = spawn(command[0], [...command.slice(1), ...args], { stdio: ["ignore", fd, fd], env: { ...process.env, CI: "true" }, detached: true });
+      child = spawn(command[0], [...command.slice(1), ...args], { stdio: ["ignore", fd, fd], env: { ...process.env, ...threadEnv, CI: "true" }, detached: true });
     } finally {
       closeSync(fd);
     }

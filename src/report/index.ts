@@ -1,5 +1,5 @@
 import { existsSync, rmSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { basename, join } from "node:path";
 import { loadConfig } from "../config/index.js";
 import { readExperimentRecord } from "../experiment/record.js";
 import { EventFileWriter } from "../tensorboard/index.js";
@@ -12,11 +12,17 @@ import { groupRuns, traitsOf, type Group, type MeasuredRun } from "./groups.js";
 import { writeLossFigures } from "./loss-figures.js";
 import { reportMarkdown, verdictTable } from "./markdown.js";
 import { reconstructionPanels } from "./panels.js";
-import { releaseMeasureCaches, runMetrics } from "./run-metrics.js";
+import { measureInWorkers } from "./measure-workers.js";
+import { classifierCacheOf, releaseMeasureCaches, runMetrics } from "./run-metrics.js";
 
 export interface ReportOptions {
   /** Recompute every run's metrics instead of reusing metrics.json. */
   recompute?: boolean;
+  /**
+   * Runs measured at once, each batch in its own `aelab report --measure-only` process (default 1: all in
+   * this process). The numbers are the same either way.
+   */
+  workers?: number;
   log?: (line: string) => void;
 }
 
@@ -86,17 +92,25 @@ export async function writeReport(experimentDir: string, options: ReportOptions 
   const otherAxes = record.axes.filter((a) => a !== seedAxis);
   const runs: MeasuredRun[] = [];
   const missing: string[] = [];
+  const completed = record.cells.filter((cell) => readRunRecordIfAny(join(experimentDir, cell.dir))?.status === "completed");
+  const workers = options.workers ?? 1;
   try {
+    const byWorkers =
+      workers > 1 ? await measureInWorkers(experimentDir, completed.map((c) => ({ name: c.name, dir: join(experimentDir, c.dir) })), { workers, recompute: options.recompute, log }) : undefined;
     for (const cell of record.cells) {
       const runDir = join(experimentDir, cell.dir);
-      if (readRunRecordIfAny(runDir)?.status !== "completed") {
+      if (!completed.includes(cell)) {
         missing.push(cell.name);
         continue;
       }
-      log(`measuring ${cell.name}`);
+      let measured = byWorkers?.get(runDir);
+      if (!measured) {
+        log(`measuring ${cell.name}`);
+        measured = await runMetrics(runDir, { classifierCache: classifierCacheOf(experimentDir), recompute: options.recompute, log });
+      }
       // The run's folder as found now: a cached metrics.json keeps the path it was measured at, and the
       // experiment folder may have moved since.
-      const metrics = { ...(await runMetrics(runDir, { classifierCache: join(dirname(experimentDir), ".cache", "classifiers"), recompute: options.recompute, log })), run: runDir };
+      const metrics = { ...measured, run: runDir };
       const config = loadConfig(join(runDir, "config.yaml"));
       const group = otherAxes.map((a) => cell.levels[a.name]).join("/") || basename(experimentDir);
       runs.push({ cell: cell.name, group, levels: cell.levels, traits: traitsOf(config), metrics });

@@ -1,10 +1,11 @@
 import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import type { RunConfig } from "../config/schema.js";
 import { batches, binarize, identityOrder, loadDataset, type Dataset, type Split } from "../data/index.js";
 import {
   classifierAccuracy,
+  datasetKey,
   featuresOf,
   frechetDistance,
   intensityHistogram,
@@ -26,9 +27,13 @@ import { Rng, streamFor } from "../random/rng.js";
 import { loadRun } from "../train/load-run.js";
 import { seededNoise } from "../train/noise.js";
 import { writeFileAtomic } from "../train/run-folder.js";
+import { withCacheLock } from "./classifier-lock.js";
 
 /** Bump when what is measured changes, so cached metrics.json files are recomputed. */
 export const METRICS_VERSION = 1;
+
+/** A run's measured metrics, beside its checkpoint. */
+export const METRICS_FILE = "metrics.json";
 
 /** Everything the report says of one run, measured on its test split (its own binarized targets). */
 export interface RunMetrics {
@@ -167,20 +172,50 @@ export interface MeasureContext {
 const datasets = new Map<string, Promise<Dataset>>();
 const classifiers = new Map<string, Promise<FeatureClassifier>>();
 
+/** Runs with the same key are measured on the same dataset split, hence with the same classifier. */
+export function datasetCacheKey(config: RunConfig): string {
+  return JSON.stringify([config.data.source, config.seed, config.data.testFraction, config.data.trainLimit, config.data.testLimit]);
+}
+
+/** `<run>/metrics.json` when it was measured at checkpoint step `step` by this metrics version. */
+function readCachedMetrics(runDir: string, step: number): RunMetrics | undefined {
+  const cachePath = join(runDir, METRICS_FILE);
+  if (!existsSync(cachePath)) return undefined;
+  const cached = JSON.parse(readFileSync(cachePath, "utf8")) as RunMetrics;
+  return cached.version === METRICS_VERSION && cached.step === step ? cached : undefined;
+}
+
+/** Where a report trains and keeps its dataset classifiers: shared by every experiment under one logdir. */
+export function classifierCacheOf(experimentDir: string): string {
+  return join(dirname(experimentDir), ".cache", "classifiers");
+}
+
+/** The run's metrics.json when it holds this checkpoint's metrics (what runMetrics would return unmeasured). */
+export async function cachedRunMetrics(runDir: string): Promise<RunMetrics | undefined> {
+  if (!existsSync(join(runDir, METRICS_FILE))) return undefined;
+  // The checkpoint's step is only known by loading it, as runMetrics does.
+  const run = await loadRun(runDir);
+  try {
+    return readCachedMetrics(runDir, run.checkpoint.step);
+  } finally {
+    run.variant.dispose();
+  }
+}
+
 /**
  * The metrics of the run in `runDir`, from its checkpoint; cached in `<run>/metrics.json` and reused
  * while the checkpoint's step and the metrics version are unchanged.
  */
 export async function runMetrics(runDir: string, context: MeasureContext): Promise<RunMetrics> {
-  const cachePath = join(runDir, "metrics.json");
+  const cachePath = join(runDir, METRICS_FILE);
   const run = await loadRun(runDir);
   try {
-    if (!context.recompute && existsSync(cachePath)) {
-      const cached = JSON.parse(readFileSync(cachePath, "utf8")) as RunMetrics;
-      if (cached.version === METRICS_VERSION && cached.step === run.checkpoint.step) return cached;
+    if (!context.recompute) {
+      const cached = readCachedMetrics(runDir, run.checkpoint.step);
+      if (cached) return cached;
     }
     const { config } = run;
-    const dataKey = JSON.stringify([config.data.source, config.seed, config.data.testFraction, config.data.trainLimit, config.data.testLimit]);
+    const dataKey = datasetCacheKey(config);
     if (!datasets.has(dataKey)) {
       datasets.set(
         dataKey,
@@ -188,7 +223,11 @@ export async function runMetrics(runDir: string, context: MeasureContext): Promi
       );
     }
     const dataset = await datasets.get(dataKey)!;
-    if (!classifiers.has(dataKey)) classifiers.set(dataKey, loadOrTrainClassifier(context.classifierCache, dataset, { seed: 1, log: context.log }));
+    if (!classifiers.has(dataKey)) {
+      // Locked: another process (a report worker) may be training this dataset's classifier right now.
+      const train = () => loadOrTrainClassifier(context.classifierCache, dataset, { seed: 1, log: context.log });
+      classifiers.set(dataKey, withCacheLock(context.classifierCache, datasetKey(dataset), train, context.log));
+    }
     const classifier = await classifiers.get(dataKey)!;
     const targets = runTestTargets(config, dataset);
     const metrics = measure({
@@ -209,7 +248,8 @@ export async function runMetrics(runDir: string, context: MeasureContext): Promi
 
 /** Frees the datasets and classifiers kept between runs of one report. */
 export async function releaseMeasureCaches(): Promise<void> {
-  for (const c of classifiers.values()) (await c).dispose();
+  // One that failed to load or train has nothing to free (its error was reported by the run that asked).
+  for (const c of classifiers.values()) (await c.catch(() => undefined))?.dispose();
   classifiers.clear();
   datasets.clear();
 }

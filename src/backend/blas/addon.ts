@@ -25,18 +25,38 @@ export interface NativeAddon {
     strideA: number, strideB: number, strideC: number,
     biasOffset: number, biasLength: number, activation: number, alpha: number,
   ): void;
-  /** NHWC input, HWIO filter, NHWC output; dilations 1. */
+  /**
+   * y = act(conv(x, filter) + bias): NHWC input x[B,H,W,Ci], HWIO filter[FH,FW,Ci,Co], NHWC output
+   * y[B,OH,OW,Co]; dilation 1, any stride, explicit padding. `geometry` always describes this forward
+   * convolution, also for the two gradients below (src/backend/blas/conv2d.ts builds it):
+   *   [0] B, [1] H, [2] W, [3] Ci, [4] OH, [5] OW, [6] Co, [7] FH, [8] FW,
+   *   [9] stride height, [10] stride width, [11] pad top, [12] pad left
+   *   (output pixel (oh, ow) reads input rows oh·stride − padTop …, columns ow·stride − padLeft …;
+   *   taps outside the input are zeros, so bottom/right padding follows from OH and OW);
+   *   conv2d only, optional (absent: no bias, linear):
+   *   [13] bias byte offset, read as unsigned 32 bits (Int32Array keeps any heap offset's bits),
+   *   [14] bias length: 0 none, 1 one value, Co one per output channel,
+   *   [15] activation: ACTIVATIONS.linear, .relu or .relu6 (the others are left to the caller).
+   * Every tensor is checked to lie inside the heap; a bad offset or geometry throws.
+   */
   conv2d(heap: Uint8Array, geometry: Int32Array, xOffset: number, filterOffset: number, yOffset: number): void;
-  /** dx from dy and the filter (the transposed convolution). */
+  /**
+   * dx[B,H,W,Ci] from dy[B,OH,OW,Co] and the filter: the transposed convolution (also
+   * tf.conv2dTranspose's forward pass). `geometry` as for conv2d (slots 0–12; 13–15 are ignored).
+   */
   conv2dBackpropInput(heap: Uint8Array, geometry: Int32Array, dyOffset: number, filterOffset: number, dxOffset: number): void;
-  /** dFilter from x and dy. */
+  /** dW[FH,FW,Ci,Co] from x[B,H,W,Ci] and dy[B,OH,OW,Co]; `geometry` as for conv2d (slots 0–12). */
   conv2dBackpropFilter(heap: Uint8Array, geometry: Int32Array, xOffset: number, dyOffset: number, dwOffset: number): void;
   /**
-   * One Adam step for many variables at once. `slots` holds, per variable, the byte offsets of its
-   * value, first moment, second moment and gradient, and its element count (5 numbers each).
-   * `scalars` = [lr, beta1, beta2, epsilon, 1 - beta1^t, 1 - beta2^t], each already rounded to float32.
+   * One Adam step for many variables at once, bit for bit tfjs's AdamOptimizer.applyGradients
+   * (native/src/adam.c). `slots` holds, per variable, the byte offsets of its value, first moment,
+   * second moment and gradient, and its element count (5 numbers each); value and moments are
+   * updated in place. `scalars` = [beta1, 1 - beta1, beta2, 1 - beta2, epsilon, -learningRate] as
+   * tfjs makes them: each JavaScript number (1 - beta taken in double) rounded to float32. The
+   * running powers accBeta1/accBeta2 are float32 scalars on the heap, read for the bias correction
+   * and multiplied by beta1/beta2 in place, so JavaScript never needs their values.
    */
-  adam(heap: Uint8Array, slots: Float64Array, scalars: Float32Array): void;
+  adam(heap: Uint8Array, accBeta1Offset: number, accBeta2Offset: number, slots: Float64Array, scalars: Float32Array): void;
 }
 
 /** Activation codes shared with native/src/gemm.c. */

@@ -1,0 +1,33 @@
+/**
+ * Starts the wasm backend with the kernel set a bench child was asked for. The parent also sets
+ * AELAB_KERNELS for the child, so the choice holds even for code that selects a backend on its own.
+ */
+import { loadAddon, selectBackend, type BackendInfo } from "../../src/backend/index.js";
+import type { KernelSet } from "./args.js";
+import type { BackendSummary } from "./job.js";
+
+export type Started = { ok: true; info: BackendInfo; summary: BackendSummary } | { ok: false; reason: string };
+
+export async function startBackend(kernels: KernelSet, blasThreads?: number): Promise<Started> {
+  let info: BackendInfo;
+  try {
+    info = await selectBackend("wasm", { kernels, threads: blasThreads });
+  } catch (err) {
+    // selectBackend refuses "native" when the addon is missing or does not load, and says why.
+    return { ok: false, reason: String((err as Error).message ?? err).split("\n")[0] };
+  }
+  // `kernels` is read defensively: a checkout whose selectBackend predates the option ignores it.
+  const native = info.kernels?.native === true;
+  if (kernels === "native" && !native) return { ok: false, reason: "selectBackend did not install the native kernels (no kernels option in this checkout?)" };
+  if (kernels === "wasm" && native) return { ok: false, reason: "the native kernels were installed although the wasm ones were asked for" };
+  const loaded = loadAddon();
+  const summary: BackendSummary = {
+    kernels,
+    simd: info.simd,
+    threads: info.threads,
+    versions: info.versions,
+    blasConfig: loaded.ok ? loaded.addon.blasInfo().config : undefined,
+    ...(info.kernels?.native ? { blas: info.kernels.blas, blasThreads: info.kernels.blasThreads } : {}),
+  };
+  return { ok: true, info, summary };
+}

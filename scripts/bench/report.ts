@@ -1,0 +1,232 @@
+/** BENCHMARKS.md: the machine, the method, and one set of tables per OpenBLAS environment pass. */
+import type { KernelTiming } from "../bench-kernels.js";
+import type { BenchOptions, KernelSet } from "./args.js";
+import { trainImages } from "./config.js";
+import type { BackendSummary, Soak, Throughput } from "./job.js";
+import type { Machine } from "./machine.js";
+import { SOAK_MODEL, type BenchModel } from "./models.js";
+import { describeOpenblasEnv, OPENBLAS_VARIABLES, type EnvPass } from "./openblas-env.js";
+import type { Outcome } from "./outcome.js";
+import type { PythonFound } from "./python.js";
+import { markdownTable, rate } from "./table.js";
+import type { TorchRun } from "./torch.js";
+
+export interface ModelResults {
+  model: BenchModel;
+  aelab: Partial<Record<KernelSet, Outcome<Throughput>>>;
+  minimal: Partial<Record<KernelSet, Outcome<Throughput>>>;
+  torch?: Outcome<TorchRun>;
+}
+
+type Load = [number, number, number];
+
+export interface PassResults {
+  pass: EnvPass;
+  load: { before: Load; after: Load };
+  models: ModelResults[];
+  kernelBench?: Outcome<KernelTiming[]>;
+}
+
+export interface ReportInput {
+  options: BenchOptions;
+  argv: readonly string[];
+  date: Date;
+  machine: Machine;
+  load: { before: Load; after: Load };
+  passes: PassResults[];
+  skippedPass?: string;
+  soaks: Array<{ kernels: KernelSet; outcome: Outcome<Soak> }>;
+  /** null: PyTorch was not asked for (--no-torch). */
+  python: PythonFound | null;
+}
+
+/** Numbered notes for cells without a number, each distinct reason once. */
+class Notes {
+  private readonly reasons: string[] = [];
+  cell(outcome: Outcome<unknown>): string {
+    if (outcome.ok) return "";
+    const text = `${outcome.status === "failed" ? "FAILED: " : ""}${outcome.reason}`;
+    let i = this.reasons.indexOf(text);
+    if (i < 0) i = this.reasons.push(text) - 1;
+    return `${outcome.status === "failed" ? "failed" : "n/a"} [${i + 1}]`;
+  }
+  render(): string {
+    return this.reasons.map((r, i) => `${i + 1}. ${r}`).join("\n");
+  }
+  get size(): number {
+    return this.reasons.length;
+  }
+}
+
+const shellWord = (w: string) => (/^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`);
+export const commandLine = (argv: readonly string[]) => `npm run bench${argv.length ? ` -- ${argv.map(shellWord).join(" ")}` : ""}`;
+
+const loadText = (l: Load) => l.map((v) => v.toFixed(2)).join(" / ");
+const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
+
+function throughputCell(outcome: Outcome<Throughput> | undefined, notes: Notes): string {
+  if (!outcome) return "";
+  if (!outcome.ok) return notes.cell(outcome);
+  const { imagesPerSecond, windows } = outcome.value;
+  return `${rate(imagesPerSecond)} (${rate(Math.min(...windows))}–${rate(Math.max(...windows))})`;
+}
+
+function backends(passes: PassResults[]): BackendSummary[] {
+  const out: BackendSummary[] = [];
+  for (const p of passes) {
+    for (const m of p.models) for (const o of [...Object.values(m.aelab), ...Object.values(m.minimal)]) if (o?.ok && o.backend) out.push(o.backend);
+    if (p.kernelBench?.ok && p.kernelBench.backend) out.push(p.kernelBench.backend);
+  }
+  return out;
+}
+
+/** BLAS threads of the native kernels in a pass, if any native measurement ran. */
+function nativeThreads(pass: PassResults): number | undefined {
+  for (const m of pass.models) {
+    const o = m.aelab.native;
+    if (o?.ok && o.backend?.blasThreads) return o.backend.blasThreads;
+  }
+  return undefined;
+}
+
+function machineSection(input: ReportInput, notes: Notes): string {
+  const { machine: m, options } = input;
+  const all = backends(input.passes);
+  const wasm = all[0];
+  const native = all.find((b) => b.kernels === "native");
+  const blasConfig = all.find((b) => b.blasConfig)?.blasConfig;
+  const nativeFailure = input.passes.flatMap((p) => p.models.map((x) => x.aelab.native)).find((o) => o && !o.ok);
+  const nativeText = native
+    ? `${native.blas}, ${native.blasThreads} BLAS thread(s)`
+    : !options.kernels.includes("native")
+      ? "not measured (--kernels)"
+      : nativeFailure
+        ? `not available ${notes.cell(nativeFailure)}`
+        : "not measured";
+  const torchRun = input.passes.flatMap((p) => p.models.map((x) => x.torch)).find((o) => o?.ok);
+  const torchText =
+    input.python === null
+      ? "not run (--no-torch)"
+      : !input.python.ok
+        ? `not run: ${input.python.reason}`
+        : `${input.python.torch} (${input.python.python})${torchRun?.ok && torchRun.value.blasLibrary ? `, BLAS ${torchRun.value.blasLibrary}` : ""}`;
+  const versions = wasm ? Object.entries(wasm.versions).filter(([k]) => k !== "node").map(([k, v]) => `${k} ${v}`).join(", ") : "no tfjs process completed";
+  const rows = [
+    ["CPU", `${m.cpu}, ${m.cores} cores`],
+    ["Memory", `${m.memoryGiB.toFixed(1)} GiB`],
+    ["OS", m.os],
+    ["Load average (1 / 5 / 15 min)", `before ${loadText(input.load.before)}; after ${loadText(input.load.after)}`],
+    ["Node", m.node],
+    ["tfjs", wasm ? `${versions}; wasm backend, SIMD ${wasm.simd ? "on" : "off"}, ${wasm.threads ?? "?"} thread(s)` : versions],
+    ["OpenBLAS (addon blasInfo())", blasConfig ?? "addon not loaded"],
+    ["Native kernels", nativeText],
+    ["PyTorch", torchText],
+    ["OpenBLAS environment", `${describeOpenblasEnv(process.env)} in the bench's environment`],
+    ["Commit", m.commit ?? "not a git checkout"],
+  ];
+  return `## Machine\n\n${markdownTable(["", ""], rows)}`;
+}
+
+function methodSection(input: ReportInput): string {
+  const { options } = input;
+  const t = options.timing;
+  const lines = [
+    `- Batch ${options.batch}; the embedded MNIST digits (${trainImages(options.batch).toLocaleString("en-US")} training images), the same images for every loop and for PyTorch.`,
+    `- Each number is the median images/s of ${t.windows} timing windows (each at least ${t.windowSeconds} s and ${t.windowSteps} step(s)), after ${t.warmupSteps} warm-up steps that are not timed; in brackets the slowest and fastest window.`,
+    "- Every (model, kernel set, loop) runs in a child process of its own: kernels are global to a process. The kernel set is chosen with `selectBackend(\"wasm\", { kernels })` and `AELAB_KERNELS`.",
+    "- **aelab loop**: `trainLoop` (src/train/loop.ts) with a `MemoryWriter`, timed per step, so the evaluation between epochs is not counted.",
+    "- **minimal tfjs loop**: scripts/bench/minimal-loop.ts: the same networks (src/nn), losses (src/losses) and Adam (src/train/optimizers), one `tf.variableGrads` + `applyGradients` per phase and nothing else. **Loop overhead** = aelab step time / minimal step time − 1 (target ≤ 5 %).",
+    "- **PyTorch**: scripts/bench_torch.py, the same architectures ('same' padding as tfjs), losses, per-network Adam and phases, with `torch.set_num_threads(n)`; each process first runs a 1024³ matmul (PyTorch is about 3× slower cold here), then the same warm-up and windows. **Ratio** = aelab images/s ÷ PyTorch images/s (below 1: aelab is slower): wasm kernels (one thread) against PyTorch on 1 thread, native kernels against PyTorch with as many threads as the BLAS kernels use.",
+    `- ${OPENBLAS_VARIABLES.join(" and ")} slow current OpenBLAS down; both sides run under the same settings, once as the environment has them and once with both unset (for the bench's child processes only).${input.skippedPass ? ` Here ${input.skippedPass}.` : ""}`,
+  ];
+  return `## Method\n\n${lines.join("\n")}`;
+}
+
+function passSection(p: PassResults, options: BenchOptions, notes: Notes): string {
+  const parts = [`## ${p.pass.label}`, `Load average before ${loadText(p.load.before)}, after ${loadText(p.load.after)}.`];
+
+  const loopRows = p.models.flatMap((m) =>
+    options.kernels.map((k) => {
+      const a = m.aelab[k];
+      const b = m.minimal[k];
+      const overhead = a?.ok && b?.ok ? `${((b.value.imagesPerSecond / a.value.imagesPerSecond - 1) * 100).toFixed(1)} %` : "";
+      return [m.model.label, m.model.config, k, throughputCell(a, notes), throughputCell(b, notes), overhead];
+    }),
+  );
+  parts.push("### aelab loop against a minimal tfjs loop (images/s)", markdownTable(["model", "config", "kernels", "aelab loop", "minimal tfjs loop", "loop overhead"], loopRows));
+
+  if (p.models.some((m) => m.torch)) {
+    const threads = options.torchThreads;
+    const nThreads = nativeThreads(p);
+    const torchAt = (m: ModelResults, n: number | undefined) => (m.torch?.ok ? m.torch.value.results.find((r) => r.threads === n) : undefined);
+    const headers = [
+      "model",
+      ...options.kernels.map((k) => (k === "native" ? `aelab native (${nThreads ?? "?"} thr)` : "aelab wasm (1 thr)")),
+      ...threads.map((n) => `PyTorch ${n} thr`),
+      ...options.kernels.map((k) => (k === "native" ? `native / PyTorch ${nThreads ?? "?"} thr` : "wasm / PyTorch 1 thr")),
+    ];
+    const rows = p.models.map((m) => {
+      const torchCells = threads.map((n) => {
+        if (!m.torch) return "";
+        if (!m.torch.ok) return notes.cell(m.torch);
+        const r = torchAt(m, n);
+        return r ? `${rate(r.imagesPerSecond)} (${rate(Math.min(...r.windows))}–${rate(Math.max(...r.windows))})` : "";
+      });
+      const ratios = options.kernels.map((k) => {
+        const a = m.aelab[k];
+        const r = torchAt(m, k === "native" ? nThreads : 1);
+        return a?.ok && r ? ratio(a.value.imagesPerSecond, r.imagesPerSecond) : "";
+      });
+      return [m.model.label, ...options.kernels.map((k) => throughputCell(m.aelab[k], notes)), ...torchCells, ...ratios];
+    });
+    parts.push("### aelab against PyTorch (images/s)", markdownTable(headers, rows));
+    const gflops = p.models.flatMap((m) => (m.torch?.ok ? m.torch.value.results : [])).map((r) => `${r.threads} thr ${r.matmulGflops.toFixed(0)}`);
+    if (gflops.length) parts.push(`PyTorch 1024³ matmul after warm-up, GFLOP/s, per process: ${gflops.join("; ")}.`);
+  }
+
+  if (p.kernelBench) {
+    const kb = p.kernelBench;
+    parts.push("### Single kernels (stock wasm, aelab's wasm fixes, native BLAS)");
+    parts.push(
+      kb.ok
+        ? markdownTable(["kernel", "shape", "variant", "ms", "GFLOP/s"], kb.value.map((k) => [k.kernel, k.shape, k.variant, k.ms.toFixed(2), k.gflops.toFixed(1)]))
+        : `No rows: ${notes.cell(kb)}.`,
+    );
+  }
+  return parts.join("\n\n");
+}
+
+function soakSection(input: ReportInput, notes: Notes): string {
+  const rows = input.soaks.map(({ kernels, outcome }) => {
+    if (!outcome.ok) return [SOAK_MODEL.label, kernels, notes.cell(outcome), "", "", "", ""];
+    const { before, after, tensorsAtStart, tensorsAtEnd } = outcome.value;
+    return [
+      SOAK_MODEL.label,
+      kernels,
+      `${before.step} → ${after.step}`,
+      `${before.numTensors} → ${after.numTensors}`,
+      `${mib(before.numBytes)} → ${mib(after.numBytes)}`,
+      `${mib(before.rss)} → ${mib(after.rss)}`,
+      `${tensorsAtStart} → ${tensorsAtEnd}`,
+    ];
+  });
+  return [
+    "## Soak",
+    `${SOAK_MODEL.label} (${SOAK_MODEL.config}) trained by the aelab loop for ${input.options.soakSteps.toLocaleString("en-US")} steps between two readings, both taken right after a loss read-back; tensors and bytes from tf.memory(), RSS of the process. The last column: tensors before the networks were built and after training disposed them.`,
+    markdownTable(["model", "kernels", "steps", "tensors", "tensor bytes", "RSS", "tensors outside training"], rows),
+  ].join("\n\n");
+}
+
+export function renderReport(input: ReportInput): string {
+  const notes = new Notes();
+  const header = [
+    "# Benchmarks",
+    ...(input.options.quick ? ["> **Quick smoke run (`--quick`)**: it checks that the bench works; its numbers are not measurements. Run `npm run bench` on a quiet machine for real ones."] : []),
+    `Written by \`${commandLine(input.argv)}\` on ${input.date.toISOString()}. Timings live here, never in tests.`,
+  ].join("\n\n");
+  const sections = [header, machineSection(input, notes), methodSection(input), ...input.passes.map((p) => passSection(p, input.options, notes))];
+  if (input.soaks.length) sections.push(soakSection(input, notes));
+  if (notes.size) sections.push(`## Notes\n\n${notes.render()}`);
+  return sections.join("\n\n");
+}

@@ -1,0 +1,147 @@
+/**
+ * The bench's parent process: runs every measurement in a child process of its own (per OpenBLAS
+ * environment pass, model, kernel set and loop), PyTorch alongside, then the soak, and writes the
+ * report. It starts no tfjs backend itself.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { RunConfig } from "../../src/config/schema.js";
+import type { Dataset } from "../../src/data/index.js";
+import type { KernelTiming } from "../bench-kernels.js";
+import type { BenchOptions, KernelSet } from "./args.js";
+import { benchConfig, benchDataset } from "./config.js";
+import { findResult, type Job, type JobResult, type Soak, type Throughput } from "./job.js";
+import { loadAverage, machine } from "./machine.js";
+import { SOAK_MODEL, type BenchModel } from "./models.js";
+import { envPasses, type EnvPass } from "./openblas-env.js";
+import { failed, unavailable, type Outcome } from "./outcome.js";
+import { findTorchPython, type PythonFound } from "./python.js";
+import { renderReport, type ModelResults, type PassResults, type ReportInput } from "./report.js";
+import { failureOf, runChild } from "./spawn.js";
+import { rate } from "./table.js";
+import { runTorch, writeTorchData } from "./torch.js";
+
+const BENCH_SCRIPT = fileURLToPath(new URL("../bench.ts", import.meta.url));
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+/** Runs one job in a fresh Node process (same loader flags as this one) under `env`. */
+async function runJob(job: Job, env: NodeJS.ProcessEnv): Promise<Outcome<JobResult>> {
+  // AELAB_KERNELS too, so nothing in the child can pick the other kernel set.
+  const kernels = job.kind === "kernel-bench" ? "wasm" : job.kernels;
+  const out = await runChild(process.execPath, [...process.execArgv, BENCH_SCRIPT, "--worker", JSON.stringify(job)], { ...env, AELAB_KERNELS: kernels });
+  const result = out.code === 0 ? (findResult(out.stdout) as JobResult | undefined) : undefined;
+  if (!result) return failed(failureOf(out));
+  if (result.kind === "unavailable") return unavailable(result.reason);
+  return { ok: true, value: result, backend: result.backend };
+}
+
+function throughputOf(outcome: Outcome<JobResult>): Outcome<Throughput> {
+  if (!outcome.ok) return outcome;
+  return outcome.value.kind === "throughput" ? { ok: true, value: outcome.value.throughput, backend: outcome.backend } : failed(`unexpected ${outcome.value.kind} result`);
+}
+
+function describe(outcome: Outcome<Throughput>): string {
+  return outcome.ok ? `${rate(outcome.value.imagesPerSecond)} img/s (windows ${outcome.value.windows.map(rate).join(", ")})` : `${outcome.status}: ${outcome.reason}`;
+}
+
+interface Prepared {
+  model: BenchModel;
+  config: RunConfig;
+  dataset: Dataset;
+}
+
+async function measureModel(p: Prepared, options: BenchOptions, pass: EnvPass, torch: { python: string; data: { path: string; count: number } } | null): Promise<ModelResults> {
+  const results: ModelResults = { model: p.model, aelab: {}, minimal: {} };
+  const tag = `[${pass.short}] ${p.model.label}`;
+  for (const kernels of options.kernels) {
+    for (const kind of ["aelab-loop", "minimal-loop"] as const) {
+      const job: Job = { kind, config: p.model.config, batch: options.batch, kernels, blasThreads: options.blasThreads, timing: options.timing };
+      const outcome = throughputOf(await runJob(job, pass.env));
+      (kind === "aelab-loop" ? results.aelab : results.minimal)[kernels] = outcome;
+      log(`${tag}: ${kind === "aelab-loop" ? "aelab loop" : "minimal tfjs loop"}, ${kernels} kernels: ${describe(outcome)}`);
+    }
+  }
+  if (torch) {
+    const outcome = await runTorch(torch.python, p.config, p.dataset, torch.data, options.timing, options.torchThreads, pass.env);
+    results.torch = outcome.ok ? { ok: true, value: outcome.run } : failed(outcome.reason);
+    log(`${tag}: PyTorch: ${outcome.ok ? outcome.run.results.map((r) => `${r.threads} thr ${rate(r.imagesPerSecond)} img/s`).join(", ") : outcome.reason}`);
+  }
+  return results;
+}
+
+async function kernelBench(options: BenchOptions, pass: EnvPass): Promise<Outcome<KernelTiming[]>> {
+  const outcome = await runJob({ kind: "kernel-bench", budgetMs: options.quick ? 50 : 1000, blasThreads: options.blasThreads }, pass.env);
+  log(`[${pass.short}] kernel micro-bench: ${outcome.ok ? "done" : outcome.reason}`);
+  if (!outcome.ok) return outcome;
+  return outcome.value.kind === "kernel-bench" ? { ok: true, value: outcome.value.rows, backend: outcome.backend } : failed(`unexpected ${outcome.value.kind} result`);
+}
+
+async function soak(options: BenchOptions, pass: EnvPass, kernels: KernelSet): Promise<Outcome<Soak>> {
+  const job: Job = { kind: "soak", config: SOAK_MODEL.config, batch: options.batch, kernels, blasThreads: options.blasThreads, warmupSteps: options.timing.warmupSteps, steps: options.soakSteps };
+  const outcome = await runJob(job, pass.env);
+  const result: Outcome<Soak> = !outcome.ok ? outcome : outcome.value.kind === "soak" ? { ok: true, value: outcome.value.soak, backend: outcome.backend } : failed(`unexpected ${outcome.value.kind} result`);
+  log(`[${pass.short}] soak, ${SOAK_MODEL.label}, ${kernels} kernels: ${result.ok ? `tensors ${result.value.before.numTensors} -> ${result.value.after.numTensors}` : result.reason}`);
+  return result;
+}
+
+/** Runs the whole bench; returns the process exit code (1 if any measurement failed outright). */
+export async function runBench(options: BenchOptions, argv: readonly string[]): Promise<number> {
+  const date = new Date();
+  const loadBefore = loadAverage();
+  const { passes, skipped } = envPasses(options.openblasEnv);
+  const prepared: Prepared[] = [];
+  for (const model of options.models) {
+    const config = benchConfig(model.config, options.batch);
+    prepared.push({ model, config, dataset: await benchDataset(config) });
+  }
+
+  let python: PythonFound | null = null;
+  const dir = mkdtempSync(join(tmpdir(), "aelab-bench-"));
+  const data = new Map<Dataset, { path: string; count: number }>();
+  try {
+    if (options.torch) {
+      python = options.python ? await findTorchPython([options.python]) : await findTorchPython();
+      if (!python.ok) log(`PyTorch is skipped: ${python.reason}`);
+      else for (const p of prepared) data.set(p.dataset, writeTorchData(dir, p.dataset));
+    }
+    const passResults: PassResults[] = [];
+    for (const pass of passes) {
+      log(`pass: ${pass.label}`);
+      const before = loadAverage();
+      const models: ModelResults[] = [];
+      for (const p of prepared) models.push(await measureModel(p, options, pass, python?.ok ? { python: python.python, data: data.get(p.dataset)! } : null));
+      const kernels = options.kernelBench ? await kernelBench(options, pass) : undefined;
+      passResults.push({ pass, load: { before, after: loadAverage() }, models, kernelBench: kernels });
+    }
+    // Leaks do not depend on OpenBLAS settings: the soak runs once, in the first pass's environment.
+    const soaks: Array<{ kernels: KernelSet; outcome: Outcome<Soak> }> = [];
+    if (options.soakSteps > 0) for (const kernels of options.kernels) soaks.push({ kernels, outcome: await soak(options, passes[0], kernels) });
+
+    const input: ReportInput = {
+      options,
+      argv,
+      date,
+      machine: machine(),
+      load: { before: loadBefore, after: loadAverage() },
+      passes: passResults,
+      skippedPass: skipped,
+      soaks,
+      python,
+    };
+    const report = renderReport(input);
+    process.stdout.write(`${report}\n`);
+    if (options.out) {
+      writeFileSync(options.out, `${report}\n`);
+      log(`wrote ${options.out}`);
+    }
+    const anyFailed = [...passResults.flatMap((p) => p.models.flatMap((m) => [...Object.values(m.aelab), ...Object.values(m.minimal), m.torch])), ...soaks.map((s) => s.outcome)].some(
+      (o) => o !== undefined && !o.ok && o.status === "failed",
+    );
+    return anyFailed ? 1 : 0;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
