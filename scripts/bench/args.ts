@@ -117,7 +117,8 @@ export function parseBenchArgs(argv: readonly string[]): ParsedArgs {
     output = o;
   });
   const hint = "(npm run bench -- --help lists the flags)";
-  if (err) return { kind: "error", message: `bench: ${err.message.split("\n")[0]} ${hint}` };
+  // yargs spreads some messages over lines ("Invalid values:\n  Argument: ..."): one line here.
+  if (err) return { kind: "error", message: `bench: ${err.message.split("\n").map((l) => l.trim()).filter(Boolean).join(" ")} ${hint}` };
   if (parsed.help) return { kind: "help", text: output };
   if (typeof parsed.worker === "string") return { kind: "worker", spec: parsed.worker };
   try {

@@ -74,7 +74,6 @@ function counting(addon: NativeAddon) {
 
 const load = loadAddon();
 const NOT_BUILT = `the native conv kernels cannot be tested: ${load.ok ? "" : load.reason}`;
-let addon: NativeAddon;
 let calls: ReturnType<typeof counting>["calls"];
 let patches: KernelPatch[] | undefined;
 
@@ -101,8 +100,9 @@ async function errorsAgainstCpu(f: () => tf.Tensor | tf.Tensor[]): Promise<numbe
 beforeAll(async () => {
   if (!load.ok) throw new Error(NOT_BUILT);
   await selectBackend("wasm");
-  ({ counted: addon, calls } = counting(load.addon));
-  patches = nativeConvPatches(addon);
+  const counter = counting(load.addon);
+  calls = counter.calls;
+  patches = nativeConvPatches(counter.counted);
   // Whether or not selectBackend already installed native conv patches, these (with the counting
   // addon) replace them: installPatch does nothing for a patch of the same name, so restore first.
   for (const p of patches) {
@@ -270,6 +270,12 @@ describe("what the native kernels leave to the wasm kernels", () => {
       () => expectWasmMatchesCpu(() => tf.conv2d(tensor4([2, 9, 9, 3], 1), tensor4([3, 3, 3, 4], 2), 1, "same", "NHWC", 2)),
       { conv2d: false },
     );
+  });
+
+  it("NCHW is left to the wasm kernel, which rejects it as stock wasm does", async () => {
+    await tf.setBackend("wasm");
+    const nchw = () => tf.tidy(() => tf.conv2d(tensor4([2, 3, 9, 9], 1), tensor4([3, 3, 3, 4], 2), 2, "same", "NCHW"));
+    await expectNative(async () => expect(nchw).toThrow(/does not support dataFormat/), { conv2d: false });
   });
 });
 
