@@ -23,7 +23,7 @@ export const reportCommand = {
     y
       .positional("dir", { type: "string", demandOption: true, describe: "Experiment folder, e.g. runs/adversarial-claim" })
       .option("recompute", { type: "boolean", default: false, describe: "Measure every run again instead of reusing its metrics.json" })
-      .option("workers", { type: "number", default: 1, describe: "Runs measured at once, each batch in its own process (same numbers as 1)" })
+      .option("workers", { type: "number", default: 1, describe: "Measure the runs in this many processes at once, each with its share of the cores" })
       .option("backend", { choices: BACKEND_REQUESTS, default: "auto" as BackendRequest })
       // The report's own worker processes: measure these runs (writing their metrics.json), nothing else.
       .option(MEASURE_ONLY_OPTION, { type: "string", array: true, hidden: true }),

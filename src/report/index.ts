@@ -19,8 +19,9 @@ export interface ReportOptions {
   /** Recompute every run's metrics instead of reusing metrics.json. */
   recompute?: boolean;
   /**
-   * Runs measured at once, each batch in its own `aelab report --measure-only` process (default 1: all in
-   * this process). The numbers are the same either way.
+   * Processes measuring runs at once, each an `aelab report --measure-only` worker with its share of the
+   * cores (default 1: all in this process). Each run is measured by the same code either way; only BLAS
+   * kernels that round differently with another thread count can move the last digits.
    */
   workers?: number;
   log?: (line: string) => void;
