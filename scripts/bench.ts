@@ -21,7 +21,13 @@ switch (parsed.kind) {
     code = await (await import("./bench/worker.js")).runWorker(parsed.spec);
     break;
   case "run":
-    code = await (await import("./bench/run.js")).runBench(parsed.options, argv);
+    try {
+      code = await (await import("./bench/run.js")).runBench(parsed.options, argv);
+    } catch (err) {
+      // A config that does not load, an unwritable --out: one line, as the aelab CLI reports errors.
+      process.stderr.write(`bench: ${String((err as Error).message ?? err).split("\n")[0]}\n`);
+      code = 2;
+    }
     break;
 }
 // A started wasm backend (or BLAS thread pool) can keep the event loop alive; the work is done.

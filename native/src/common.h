@@ -37,6 +37,7 @@ bool export_function(napi_env env, napi_value exports, const char *name, napi_ca
 bool register_gemm(napi_env env, napi_value exports);
 bool register_conv(napi_env env, napi_value exports);
 bool register_adam(napi_env env, napi_value exports);
+bool register_reduce(napi_env env, napi_value exports);
 
 /* A scratch buffer owned by the addon, grown on demand (im2col columns); never freed while loaded. */
 float *scratch_floats(size_t count);

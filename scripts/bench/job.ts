@@ -1,7 +1,7 @@
 /**
  * What the bench asks of a child process and what comes back. Kernels are global to a process (and so
  * are heap growth and JIT state), so every measurement runs in a process of its own; the parent only
- * orchestrates and never loads tfjs.
+ * orchestrates and never starts a tfjs backend.
  */
 import type { KernelSet, Timing } from "./args.js";
 import type { KernelTiming } from "../bench-kernels.js";

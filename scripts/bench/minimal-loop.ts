@@ -19,6 +19,11 @@ import { StepWindows } from "./windows.js";
 
 type Step = (x: tf.Tensor4D, step: number) => void;
 
+/** A variant (or option) the minimal loop has no hand-written version of: reported as n/a, not as a failure. */
+export class NotWrittenError extends Error {
+  override readonly name = "NotWrittenError";
+}
+
 const weighted = (value: tf.Scalar, weight: number): tf.Scalar => (weight === 1 ? value : tf.mul(value, weight));
 const reparameterize = (mean: tf.Tensor2D, logVariance: tf.Tensor2D): tf.Tensor2D =>
   tf.add(mean, tf.mul(tf.exp(tf.mul(0.5, logVariance)), tf.randomNormal(mean.shape))) as tf.Tensor2D;
@@ -40,11 +45,14 @@ function buildStep(config: RunConfig, shape: ImageShape): { step: Step; dispose:
     for (const o of Object.values(optimizers)) o?.dispose();
   };
 
-  /** Gradient of `loss` for the networks' variables, each network's part applied by its own Adam. */
-  const descend = (names: NetworkName[], loss: () => tf.Scalar) => {
+  /** A phase: the gradient of its loss for these networks' variables, each network's part applied by its own Adam. */
+  const phase = (names: NetworkName[]) => {
     const groups = names.map((n) => ({ optimizer: optimizers[n]!, vars: trainableVariables(networks[n]!) }));
-    const { grads } = tf.variableGrads(loss, groups.flatMap((g) => g.vars));
-    for (const g of groups) g.optimizer.applyGradients(Object.fromEntries(g.vars.map((v) => [v.name, grads[v.name]])));
+    const vars = groups.flatMap((g) => g.vars);
+    return (loss: () => tf.Scalar) => {
+      const { grads } = tf.variableGrads(loss, vars);
+      for (const g of groups) g.optimizer.applyGradients(Object.fromEntries(g.vars.map((v) => [v.name, grads[v.name]])));
+    };
   };
   const gan = adversarial.loss;
   const every = (step: number) => (step + 1) % adversarial.discriminatorSteps === 0;
@@ -53,9 +61,10 @@ function buildStep(config: RunConfig, shape: ImageShape): { step: Step; dispose:
     case "ae":
     case "vae": {
       const recon = model.recon as ReconKind;
+      const autoencoder = phase(["encoder", "decoder"]);
       const step: Step = (x) =>
         tf.tidy(() =>
-          descend(["encoder", "decoder"], () => {
+          autoencoder(() => {
             const { embedding: mean, logVariance } = encoder.encode(x);
             if (!logVariance) return reconstructionLoss(recon, decoder.decode(mean), x);
             const logits = decoder.decode(reparameterize(mean, logVariance));
@@ -68,6 +77,7 @@ function buildStep(config: RunConfig, shape: ImageShape): { step: Step; dispose:
     case "vae+gan": {
       const recon = model.recon as ReconKind;
       const d = discriminator!;
+      const [autoencoder, critic] = [phase(["encoder", "decoder"]), phase(["discriminator"])];
       const logitsOf = (x: tf.Tensor4D) => {
         const { embedding: mean, logVariance } = encoder.encode(x);
         return logVariance ? { logits: decoder.decode(reparameterize(mean, logVariance)), kl: gaussianKl(mean, logVariance) } : { logits: decoder.decode(mean) };
@@ -76,7 +86,7 @@ function buildStep(config: RunConfig, shape: ImageShape): { step: Step; dispose:
         tf.tidy(() => {
           let fake: tf.Tensor4D | undefined;
           if (every(i)) {
-            descend(["encoder", "decoder"], () => {
+            autoencoder(() => {
               const { logits, kl } = logitsOf(x);
               fake = tf.keep(tf.sigmoid(logits) as tf.Tensor4D);
               const loss = tf.add(reconstructionLoss(recon, logits, x), weighted(generatorLoss(gan, d.discriminate(fake).logit), adversarial.weight));
@@ -84,14 +94,15 @@ function buildStep(config: RunConfig, shape: ImageShape): { step: Step; dispose:
             });
           }
           const shown = fake ?? (tf.sigmoid(logitsOf(x).logits) as tf.Tensor4D);
-          descend(["discriminator"], () => discriminatorLoss(gan, d.discriminate(x).logit, [d.discriminate(shown).logit], adversarial.labelSmoothing));
+          critic(() => discriminatorLoss(gan, d.discriminate(x).logit, [d.discriminate(shown).logit], adversarial.labelSmoothing));
           fake?.dispose();
         });
       return { step, dispose };
     }
     case "vaegan": {
-      if (adversarial.gating.enabled) throw new Error("minimal loop: vaegan with gating is not written (it reads the discriminator's losses back every step)");
+      if (adversarial.gating.enabled) throw new NotWrittenError("minimal loop: vaegan with gating is not written (it reads the discriminator's losses back every step)");
       const d = discriminator!;
+      const [encoderPhase, decoderPhase, critic] = [phase(["encoder"]), phase(["decoder"]), phase(["discriminator"])];
       const decodeProbabilities = (z: tf.Tensor2D) => tf.sigmoid(decoder.decode(z)) as tf.Tensor4D;
       const step: Step = (x, i) =>
         tf.tidy(() => {
@@ -101,14 +112,14 @@ function buildStep(config: RunConfig, shape: ImageShape): { step: Step; dispose:
           let reconstruction: tf.Tensor4D | undefined;
           let priorSample: tf.Tensor4D | undefined;
           if (every(i)) {
-            descend(["encoder"], () => {
+            encoderPhase(() => {
               const { embedding: mean, logVariance } = encoder.encode(x);
               z = tf.keep(reparameterize(mean, logVariance!));
               realFeatures = tf.keep(d.discriminate(x).features);
               const reconFeatures = d.discriminate(decodeProbabilities(z)).features;
               return tf.add(weighted(gaussianKl(mean, logVariance!), model.beta), featureReconstruction(realFeatures, reconFeatures)) as tf.Scalar;
             });
-            descend(["decoder"], () => {
+            decoderPhase(() => {
               reconstruction = tf.keep(decodeProbabilities(z!));
               priorSample = tf.keep(decodeProbabilities(tf.randomNormal([x.shape[0], model.latent.size])));
               const onRecon = d.discriminate(reconstruction);
@@ -121,7 +132,7 @@ function buildStep(config: RunConfig, shape: ImageShape): { step: Step; dispose:
             reconstruction = decodeProbabilities(reparameterize(mean, logVariance!));
             priorSample = decodeProbabilities(tf.randomNormal([x.shape[0], model.latent.size]));
           }
-          descend(["discriminator"], () =>
+          critic(() =>
             discriminatorLoss(gan, d.discriminate(x).logit, [d.discriminate(reconstruction!).logit, d.discriminate(priorSample!).logit], adversarial.labelSmoothing),
           );
           for (const t of [z, realFeatures, reconstruction, priorSample]) t?.dispose();
@@ -129,7 +140,7 @@ function buildStep(config: RunConfig, shape: ImageShape): { step: Step; dispose:
       return { step, dispose };
     }
     case "aae":
-      throw new Error("minimal loop: variant aae is not written");
+      throw new NotWrittenError("minimal loop: variant aae is not written");
   }
 }
 

@@ -43,12 +43,18 @@ export interface ReportInput {
 /** Numbered notes for cells without a number, each distinct reason once. */
 class Notes {
   private readonly reasons: string[] = [];
-  cell(outcome: Outcome<unknown>): string {
+  /** "[n]" for the outcome's reason. */
+  ref(outcome: Outcome<unknown>): string {
     if (outcome.ok) return "";
     const text = `${outcome.status === "failed" ? "FAILED: " : ""}${outcome.reason}`;
     let i = this.reasons.indexOf(text);
     if (i < 0) i = this.reasons.push(text) - 1;
-    return `${outcome.status === "failed" ? "failed" : "n/a"} [${i + 1}]`;
+    return `[${i + 1}]`;
+  }
+  /** A table cell for a missing number: "n/a [n]" (expected here) or "failed [n]" (a bug). */
+  cell(outcome: Outcome<unknown>): string {
+    if (outcome.ok) return "";
+    return `${outcome.status === "failed" ? "failed" : "n/a"} ${this.ref(outcome)}`;
   }
   render(): string {
     return this.reasons.map((r, i) => `${i + 1}. ${r}`).join("\n");
@@ -102,7 +108,7 @@ function machineSection(input: ReportInput, notes: Notes): string {
     : !options.kernels.includes("native")
       ? "not measured (--kernels)"
       : nativeFailure
-        ? `not available ${notes.cell(nativeFailure)}`
+        ? `not available ${notes.ref(nativeFailure)}`
         : "not measured";
   const torchRun = input.passes.flatMap((p) => p.models.map((x) => x.torch)).find((o) => o?.ok);
   const torchText =
@@ -143,8 +149,8 @@ function methodSection(input: ReportInput): string {
   return `## Method\n\n${lines.join("\n")}`;
 }
 
-function passSection(p: PassResults, options: BenchOptions, notes: Notes): string {
-  const parts = [`## ${p.pass.label}`, `Load average before ${loadText(p.load.before)}, after ${loadText(p.load.after)}.`];
+function passSection(p: PassResults, index: number, options: BenchOptions, notes: Notes): string {
+  const parts = [`## Pass ${index + 1}: ${p.pass.label}`, `Load average before ${loadText(p.load.before)}, after ${loadText(p.load.after)}.`];
 
   const loopRows = p.models.flatMap((m) =>
     options.kernels.map((k) => {
@@ -181,8 +187,10 @@ function passSection(p: PassResults, options: BenchOptions, notes: Notes): strin
       return [m.model.label, ...options.kernels.map((k) => throughputCell(m.aelab[k], notes)), ...torchCells, ...ratios];
     });
     parts.push("### aelab against PyTorch (images/s)", markdownTable(headers, rows));
-    const gflops = p.models.flatMap((m) => (m.torch?.ok ? m.torch.value.results : [])).map((r) => `${r.threads} thr ${r.matmulGflops.toFixed(0)}`);
-    if (gflops.length) parts.push(`PyTorch 1024³ matmul after warm-up, GFLOP/s, per process: ${gflops.join("; ")}.`);
+    const gflops = p.models.flatMap((m) =>
+      m.torch?.ok ? [`${m.model.label}: ${m.torch.value.results.map((r) => `${r.threads} thr ${r.matmulGflops.toFixed(0)} (${r.blasThreads ?? "?"})`).join(", ")}`] : [],
+    );
+    if (gflops.length) parts.push(`PyTorch's 1024³ matmul right after the warm-up one, GFLOP/s per process (OpenBLAS threads as the process saw them in brackets): ${gflops.join("; ")}.`);
   }
 
   if (p.kernelBench) {
@@ -225,7 +233,7 @@ export function renderReport(input: ReportInput): string {
     ...(input.options.quick ? ["> **Quick smoke run (`--quick`)**: it checks that the bench works; its numbers are not measurements. Run `npm run bench` on a quiet machine for real ones."] : []),
     `Written by \`${commandLine(input.argv)}\` on ${input.date.toISOString()}. Timings live here, never in tests.`,
   ].join("\n\n");
-  const sections = [header, machineSection(input, notes), methodSection(input), ...input.passes.map((p) => passSection(p, input.options, notes))];
+  const sections = [header, machineSection(input, notes), methodSection(input), ...input.passes.map((p, i) => passSection(p, i, input.options, notes))];
   if (input.soaks.length) sections.push(soakSection(input, notes));
   if (notes.size) sections.push(`## Notes\n\n${notes.render()}`);
   return sections.join("\n\n");

@@ -66,7 +66,7 @@ async function measureModel(p: Prepared, options: BenchOptions, pass: EnvPass, t
   }
   if (torch) {
     const outcome = await runTorch(torch.python, p.config, p.dataset, torch.data, options.timing, options.torchThreads, pass.env);
-    results.torch = outcome.ok ? { ok: true, value: outcome.run } : failed(outcome.reason);
+    results.torch = outcome.ok ? { ok: true, value: outcome.run } : outcome.status === "failed" ? failed(outcome.reason) : unavailable(outcome.reason);
     log(`${tag}: PyTorch: ${outcome.ok ? outcome.run.results.map((r) => `${r.threads} thr ${rate(r.imagesPerSecond)} img/s`).join(", ") : outcome.reason}`);
   }
   return results;

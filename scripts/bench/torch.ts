@@ -10,6 +10,8 @@ import { torchSpec } from "./torch-spec.js";
 
 export interface TorchThreadResult {
   threads: number;
+  /** OpenBLAS's own pool as the process saw it (torch.set_num_threads does not size it); null if not OpenBLAS. */
+  blasThreads: number | null;
   imagesPerSecond: number;
   windows: number[];
   steps: number;
@@ -25,7 +27,10 @@ export interface TorchRun {
   results: TorchThreadResult[];
 }
 
-export type TorchOutcome = { ok: true; run: TorchRun } | { ok: false; reason: string };
+/** bench_torch.py's exit code for a variant it has no version of (aae, gating): n/a, not a failure. */
+const NOT_WRITTEN_EXIT_CODE = 3;
+
+export type TorchOutcome = { ok: true; run: TorchRun } | { ok: false; status: "unavailable" | "failed"; reason: string };
 
 /** Writes the train images the aelab side trains on (float32 NHWC), so PyTorch steps on the same data. */
 export function writeTorchData(dir: string, dataset: Dataset): { path: string; count: number } {
@@ -35,17 +40,29 @@ export function writeTorchData(dir: string, dataset: Dataset): { path: string; c
   return { path, count: dataset.train.count };
 }
 
+/**
+ * One Python process per thread count: torch.set_num_threads sizes PyTorch's own pool, but the
+ * OpenBLAS it calls for matmuls keeps the pool it started with, so OMP_NUM_THREADS and
+ * OPENBLAS_NUM_THREADS are set for the process as well.
+ */
 export async function runTorch(
   python: string,
   config: RunConfig,
   dataset: Dataset,
   data: { path: string; count: number },
   timing: Timing,
-  threads: number[],
+  threads: readonly number[],
   env: NodeJS.ProcessEnv,
 ): Promise<TorchOutcome> {
   const spec = torchSpec(config, { height: dataset.height, width: dataset.width, channels: dataset.channels });
-  const out = await runChild(python, [TORCH_SCRIPT, "--bench"], env, JSON.stringify({ spec, timing, threads, data }));
-  const result = out.code === 0 ? (findResult(out.stdout) as TorchRun | undefined) : undefined;
-  return result ? { ok: true, run: result } : { ok: false, reason: failureOf(out) };
+  const runs: TorchRun[] = [];
+  for (const n of threads) {
+    const job = JSON.stringify({ spec, timing, threads: [n], data });
+    const out = await runChild(python, [TORCH_SCRIPT, "--bench"], { ...env, OMP_NUM_THREADS: String(n), OPENBLAS_NUM_THREADS: String(n) }, job);
+    const result = out.code === 0 ? (findResult(out.stdout) as TorchRun | undefined) : undefined;
+    if (out.code === NOT_WRITTEN_EXIT_CODE) return { ok: false, status: "unavailable", reason: out.stderr.trim().split("\n").at(-1) ?? "not written" };
+    if (!result) return { ok: false, status: "failed", reason: failureOf(out) };
+    runs.push(result);
+  }
+  return { ok: true, run: { ...runs[0], results: runs.flatMap((r) => r.results) } };
 }

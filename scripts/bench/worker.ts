@@ -7,7 +7,7 @@ import { benchKernels } from "../bench-kernels.js";
 import { aelabLoopThroughput } from "./aelab-loop.js";
 import { startBackend } from "./backend.js";
 import { resultLine, type Job, type JobResult } from "./job.js";
-import { minimalLoopThroughput } from "./minimal-loop.js";
+import { minimalLoopThroughput, NotWrittenError } from "./minimal-loop.js";
 import { soak } from "./soak.js";
 
 const JOB_KINDS = ["aelab-loop", "minimal-loop", "soak", "kernel-bench"];
@@ -35,7 +35,12 @@ async function run(job: Job): Promise<JobResult> {
     case "aelab-loop":
       return { kind: "throughput", backend, throughput: await aelabLoopThroughput(job.config, job.batch, job.timing) };
     case "minimal-loop":
-      return { kind: "throughput", backend, throughput: await minimalLoopThroughput(job.config, job.batch, job.timing) };
+      try {
+        return { kind: "throughput", backend, throughput: await minimalLoopThroughput(job.config, job.batch, job.timing) };
+      } catch (err) {
+        if (err instanceof NotWrittenError) return { kind: "unavailable", reason: err.message };
+        throw err;
+      }
     case "soak":
       return { kind: "soak", backend, soak: await soak(job.config, job.batch, job.warmupSteps, job.steps) };
   }

@@ -3,6 +3,7 @@ import type { NetworkName } from "../config/schema.js";
 import type { LossTerm, Noise, Phase, PhaseResult, StepContext, Variant } from "../models/variant.js";
 import { trainableVariables } from "../nn/modules.js";
 import type { ScalarAccumulator } from "./accumulator.js";
+import { gradientNorm } from "./gradient-norm.js";
 
 /** A phase with the variables it may move, grouped by the network (and so the optimizer) they belong to. */
 export interface PhaseRunner {
@@ -96,7 +97,7 @@ export function trainStep(
         byNetwork.get(network)![name] = grad;
       }
       for (const [network, networkGrads] of byNetwork) {
-        values.set(`diagnostics/grad_norm/${network}`, tf.sqrt(tf.addN(Object.values(networkGrads).map((g) => tf.sum(tf.square(g))))) as tf.Scalar);
+        values.set(`diagnostics/grad_norm/${network}`, gradientNorm(Object.values(networkGrads)));
         optimizers[network]!.applyGradients(networkGrads);
       }
     }

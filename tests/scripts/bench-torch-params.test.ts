@@ -19,7 +19,7 @@ describe("scripts/bench_torch.py", () => {
   it("builds networks with as many parameters as aelab's, network by network, for every benchmarked config", async () => {
     const python = await findTorchPython();
     if (!python.ok) throw new Error(python.reason);
-    await selectBackend("cpu");
+    await selectBackend("cpu", { kernels: "auto" }); // whatever AELAB_KERNELS says: cpu runs its own kernels
     const configs = DEFAULT_MODELS.map((m) => loadConfig(m.config));
     const out = await runChild(python.python, [TORCH_SCRIPT, "--count-params"], process.env, JSON.stringify(configs.map((c) => torchSpec(c, SHAPE))));
     expect(out.stderr).toBe("");
@@ -32,5 +32,10 @@ describe("scripts/bench_torch.py", () => {
       expect({ config: DEFAULT_MODELS[i].config, counts: torchCounts[i] }).toEqual({ config: DEFAULT_MODELS[i].config, counts: aelabCounts });
     });
     expect(tf.memory().numTensors).toBe(0);
+  });
+
+  it("names the package to install when no Python can import torch", async () => {
+    const found = await findTorchPython(["/nonexistent/python3"]);
+    expect(found).toEqual({ ok: false, reason: expect.stringContaining("install the Debian package python3-torch") });
   });
 });

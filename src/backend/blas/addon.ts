@@ -57,6 +57,8 @@ export interface NativeAddon {
    * and multiplied by beta1/beta2 in place, so JavaScript never needs their values.
    */
   adam(heap: Uint8Array, accBeta1Offset: number, accBeta2Offset: number, slots: Float64Array, scalars: Float32Array): void;
+  /** sqrt of the sum of squares over tensors given as (byte offset, element count) pairs, written as one float at outOffset. */
+  l2Norm(heap: Uint8Array, slots: Float64Array, outOffset: number): void;
 }
 
 /** Activation codes shared with native/src/gemm.c. */
