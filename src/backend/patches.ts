@@ -5,10 +5,11 @@ import { conv2dBackpropFilterPatch } from "./conv2d-backprop-filter.js";
 import { wasmConv2dBackpropInputPatch } from "./conv2d-backprop-input-fast.js";
 import { installPatch, restoreStock, type KernelPatch } from "./kernel-patch.js";
 import { wasmSamePaddingPatches } from "./wasm-conv-same-padding.js";
+import { wasmIdentityPatch } from "./wasm-identity-share.js";
 import { wasmBatchMatMulPatch, wasmFusedMatMulPatch } from "./wasm-matmul-transpose.js";
 
 function wasmFixes(): KernelPatch[] {
-  return [wasmBatchMatMulPatch, wasmFusedMatMulPatch, conv2dBackpropFilterPatch("wasm"), wasmConv2dBackpropInputPatch, ...wasmSamePaddingPatches];
+  return [wasmBatchMatMulPatch, wasmFusedMatMulPatch, conv2dBackpropFilterPatch("wasm"), wasmConv2dBackpropInputPatch, ...wasmSamePaddingPatches, wasmIdentityPatch];
 }
 
 /**
