@@ -359,8 +359,12 @@ def measure(trainer, images, batch, timing):
         trainer.step(images[b * batch : (b + 1) * batch], i)
         i += 1
 
-    for _ in range(timing["warmupSteps"]):
+    # The same warm-up as aelab's side: at least warmupSteps steps and warmupSeconds seconds.
+    start = time.perf_counter()
+    warm = 0
+    while warm < timing["warmupSteps"] or time.perf_counter() - start < timing.get("warmupSeconds", 0):
         step()
+        warm += 1
     rates = []
     for _ in range(timing["windows"]):
         steps, start = 0, time.perf_counter()

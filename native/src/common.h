@@ -38,6 +38,8 @@ bool register_gemm(napi_env env, napi_value exports);
 bool register_conv(napi_env env, napi_value exports);
 bool register_adam(napi_env env, napi_value exports);
 bool register_reduce(napi_env env, napi_value exports);
+bool register_sum(napi_env env, napi_value exports);
+bool register_leaky_relu(napi_env env, napi_value exports);
 
 /* A scratch buffer owned by the addon, grown on demand (im2col columns); never freed while loaded. */
 float *scratch_floats(size_t count);

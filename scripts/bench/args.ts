@@ -15,6 +15,12 @@ export const OPENBLAS_ENV_CHOICES: readonly OpenblasEnv[] = ["both", "as-is", "u
 export interface Timing {
   /** Steps run before any window starts (first-use costs: kernel setup, heap growth, Adam slots). */
   warmupSteps: number;
+  /**
+   * ...and at least this long: V8 keeps compiling hot JS for hundreds of steps, on a background
+   * thread that competes with the second BLAS thread on 2 cores (measured: after 400 steps the MLP VAE
+   * gains ~10% and a second BLAS thread starts to pay), so a warm-up by steps alone times the JIT.
+   */
+  warmupSeconds: number;
   windows: number;
   /** A window ends at the first step that brings it to both this duration and windowSteps steps. */
   windowSeconds: number;
@@ -51,8 +57,8 @@ export type ParsedArgs =
 const USAGE = "npm run bench -- [config.yaml ...] [--models vae,conv-vae] [--quick] [--no-torch] [--out BENCHMARKS.md]";
 
 // --quick is a smoke test of the plumbing: still >= 3 windows (a median needs them), each tiny.
-const FULL = { warmupSteps: 10, windows: 5, windowSeconds: 3, windowSteps: 3, soakSteps: 2000 };
-const QUICK = { warmupSteps: 2, windows: 3, windowSeconds: 0.2, windowSteps: 1, soakSteps: 20 };
+const FULL = { warmupSteps: 10, warmupSeconds: 10, windows: 5, windowSeconds: 3, windowSteps: 3, soakSteps: 2000 };
+const QUICK = { warmupSteps: 2, warmupSeconds: 0, windows: 3, windowSeconds: 0.2, windowSteps: 1, soakSteps: 20 };
 
 function builder() {
   return yargs()
@@ -68,6 +74,7 @@ function builder() {
     .option("torch-threads", { type: "string", requiresArg: true, describe: "PyTorch thread counts, comma-separated (default 1,2)" })
     .option("blas-threads", { type: "number", requiresArg: true, describe: "BLAS threads of the native kernels (default: aelab's, every core)" })
     .option("batch", { type: "number", requiresArg: true, describe: "batch size (default 128)" })
+    .option("warmup-seconds", { type: "number", requiresArg: true, describe: `warm-up lasts at least this long too (default ${FULL.warmupSeconds}; --quick ${QUICK.warmupSeconds})` })
     .option("warmup", { type: "number", requiresArg: true, describe: `warm-up steps, not timed (default ${FULL.warmupSteps}; --quick ${QUICK.warmupSteps})` })
     .option("windows", { type: "number", requiresArg: true, describe: `timing windows, >= 3; the median is reported (default ${FULL.windows})` })
     .option("window-seconds", { type: "number", requiresArg: true, describe: `minimum length of a window (default ${FULL.windowSeconds})` })
@@ -142,6 +149,7 @@ export function parseBenchArgs(argv: readonly string[]): ParsedArgs {
       batch: count("batch", num("batch"), 128, 1),
       timing: {
         warmupSteps: count("warmup", num("warmup"), base.warmupSteps, 0),
+        warmupSeconds: count("warmup-seconds", num("warmup-seconds"), base.warmupSeconds, 0, false),
         windows: count("windows", num("windows"), base.windows, 3),
         windowSeconds: count("window-seconds", num("window-seconds"), base.windowSeconds, 0, false),
         windowSteps: count("window-steps", num("window-steps"), base.windowSteps, 1),

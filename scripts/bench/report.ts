@@ -139,7 +139,7 @@ function methodSection(input: ReportInput): string {
   const t = options.timing;
   const lines = [
     `- Batch ${options.batch}; the embedded MNIST digits (${trainImages(options.batch).toLocaleString("en-US")} training images), the same images for every loop and for PyTorch.`,
-    `- Each number is the median images/s of ${t.windows} timing windows (each at least ${t.windowSeconds} s and ${t.windowSteps} step(s)), after ${t.warmupSteps} warm-up steps that are not timed; in brackets the slowest and fastest window.`,
+    `- Each number is the median images/s of ${t.windows} timing windows (each at least ${t.windowSeconds} s and ${t.windowSteps} step(s)), after a warm-up of at least ${t.warmupSteps} steps and ${t.warmupSeconds} s that is not timed (V8 compiles hot code for hundreds of steps); in brackets the slowest and fastest window.`,
     "- Every (model, kernel set, loop) runs in a child process of its own: kernels are global to a process. The kernel set is chosen with `selectBackend(\"wasm\", { kernels })` and `AELAB_KERNELS`.",
     "- **aelab loop**: `trainLoop` (src/train/loop.ts) with a `MemoryWriter`, timed per step, so the evaluation between epochs is not counted.",
     "- **minimal tfjs loop**: scripts/bench/minimal-loop.ts: the same networks (src/nn), losses (src/losses) and Adam (src/train/optimizers), one `tf.variableGrads` + `applyGradients` per phase and nothing else. **Loop overhead** = aelab step time / minimal step time − 1 (target ≤ 5 %).",

@@ -17,6 +17,8 @@ export function median(values: readonly number[]): number {
 export class StepWindows {
   private last = performance.now();
   private seen = 0;
+  private warmupMs = 0;
+  private warm = false;
   private current = { steps: 0, ms: 0 };
   private readonly rates: number[] = [];
 
@@ -34,7 +36,13 @@ export class StepWindows {
     const now = performance.now();
     const ms = now - this.last;
     this.last = now;
-    if (++this.seen <= this.timing.warmupSteps || this.done) return;
+    this.seen++;
+    if (!this.warm) {
+      this.warmupMs += ms;
+      this.warm = this.seen >= this.timing.warmupSteps && this.warmupMs >= this.timing.warmupSeconds * 1000;
+      return;
+    }
+    if (this.done) return;
     this.current.steps++;
     this.current.ms += ms;
     if (this.current.steps >= this.timing.windowSteps && this.current.ms >= this.timing.windowSeconds * 1000) {

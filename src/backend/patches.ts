@@ -1,6 +1,8 @@
 import type { NativeAddon } from "./blas/addon.js";
 import { nativeConvPatches } from "./blas/conv2d.js";
+import { nativeLeakyReluPatches } from "./blas/leaky-relu.js";
 import { nativeMatMulPatches } from "./blas/matmul.js";
+import { nativeSumPatch } from "./blas/sum.js";
 import { conv2dBackpropFilterPatch } from "./conv2d-backprop-filter.js";
 import { wasmConv2dBackpropInputPatch } from "./conv2d-backprop-input-fast.js";
 import { installPatch, restoreStock, type KernelPatch } from "./kernel-patch.js";
@@ -21,7 +23,7 @@ export function patchesFor(backendName: string, addon: NativeAddon | null = null
   switch (backendName) {
     case "wasm": {
       if (!addon) return wasmFixes();
-      const native = [...nativeMatMulPatches(addon), ...nativeConvPatches(addon)];
+      const native = [...nativeMatMulPatches(addon), ...nativeConvPatches(addon), nativeSumPatch(addon), ...nativeLeakyReluPatches(addon)];
       const replaced = new Set(native.map((p) => p.kernelName));
       return [...native, ...wasmFixes().filter((p) => !replaced.has(p.kernelName))];
     }
@@ -42,6 +44,6 @@ export function installPatches(backendName: string, addon: NativeAddon | null = 
 /** Puts the backend's stock kernels back, e.g. to benchmark stock against patched in one process. */
 export function restoreStockKernels(backendName: string): void {
   const kernels = new Set(patchesFor(backendName).map((p) => `${p.kernelName}`));
-  if (backendName === "wasm") for (const k of ["BatchMatMul", "_FusedMatMul", "Conv2D", "FusedConv2D", "Conv2DBackpropInput", "Conv2DBackpropFilter"]) kernels.add(k);
+  if (backendName === "wasm") for (const k of ["BatchMatMul", "_FusedMatMul", "Conv2D", "FusedConv2D", "Conv2DBackpropInput", "Conv2DBackpropFilter", "Sum", "LeakyRelu", "AelabLeakyReluGrad"]) kernels.add(k);
   for (const kernelName of kernels) restoreStock(kernelName, backendName);
 }

@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { KernelCalls } from "./kernel-calls.js";
 import type { KernelPatch } from "./kernel-patch.js";
+import { addBiasAndActivate, type MatMulAttrs, type MatMulInputs } from "./matmul-args.js";
 
 // The wasm backend runs a matMul through XNNPACK only when neither input is transposed and both have
 // batch 1 (tfjs-backend-wasm/src/cc/batch_mat_mul_impl.cc); everything else falls to a scalar loop
@@ -8,20 +9,6 @@ import type { KernelPatch } from "./kernel-patch.js";
 // gradient sets a transpose flag. Transposing explicitly first costs one copy and gets XNNPACK back.
 // The scalar loop also gets a fused bias wrong (relative error 0.5-0.9 against cpu, measured for a
 // transposed and for a batched product), so a bias is only left to the stock kernel on the XNNPACK path.
-
-interface MatMulInputs {
-  a: tf.TensorInfo;
-  b: tf.TensorInfo;
-  bias?: tf.TensorInfo;
-  preluActivationWeights?: tf.TensorInfo;
-}
-
-interface MatMulAttrs {
-  transposeA: boolean;
-  transposeB: boolean;
-  activation?: string;
-  leakyreluAlpha?: number;
-}
 
 const size = (shape: number[]): number => shape.reduce((n, d) => n * d, 1);
 
@@ -70,27 +57,6 @@ export const wasmBatchMatMulPatch: KernelPatch = {
     };
   },
 };
-
-const ACTIVATION_KERNELS: Record<string, string> = {
-  relu: "Relu",
-  relu6: "Relu6",
-  sigmoid: "Sigmoid",
-  elu: "Elu",
-  leakyrelu: "LeakyRelu",
-  prelu: "Prelu",
-};
-
-/** Bias and activation as separate kernels, for products the stock fused kernel would get wrong. */
-function addBiasAndActivate(k: KernelCalls, product: tf.TensorInfo, bias: tf.TensorInfo, inputs: MatMulInputs, attrs: MatMulAttrs): tf.TensorInfo {
-  const activation = attrs.activation ?? "linear";
-  if (activation === "linear") return k.run("Add", { a: product, b: bias });
-  const kernelName = ACTIVATION_KERNELS[activation];
-  if (!kernelName) throw new Error(`_FusedMatMul on wasm: activation '${activation}' is not supported`);
-  const x = k.temp("Add", { a: product, b: bias });
-  if (activation === "prelu") return k.run(kernelName, { x, alpha: inputs.preluActivationWeights });
-  if (activation === "leakyrelu") return k.run(kernelName, { x }, { alpha: attrs.leakyreluAlpha ?? 0.2 });
-  return k.run(kernelName, { x });
-}
 
 export const wasmFusedMatMulPatch: KernelPatch = {
   name: "_FusedMatMul: explicit transpose (XNNPACK)",

@@ -1,29 +1,11 @@
-import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { createLockFile, lockHolder, processAlive } from "../util/lock-file.js";
 
 const POLL_MS = 200;
 // A lock file still empty or unreadable after this long was left by a process that died while creating it.
 const UNREADABLE_STALE_MS = 30_000;
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
-/** The pid in a lock file; undefined while it is being written or when it is unreadable. */
-function holderOf(path: string): number | undefined {
-  try {
-    const pid = (JSON.parse(readFileSync(path, "utf8")) as { pid?: unknown }).pid;
-    return typeof pid === "number" ? pid : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 function ageMs(path: string): number {
   try {
@@ -35,16 +17,10 @@ function ageMs(path: string): number {
 
 async function holdWhile<T>(path: string, fn: () => Promise<T>, log: (line: string) => void): Promise<T> {
   let told = false;
-  for (;;) {
-    try {
-      writeFileSync(path, `${JSON.stringify({ pid: process.pid, startedAt: new Date().toISOString() })}\n`, { flag: "wx" });
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-    }
-    const holder = holderOf(path);
+  while (!createLockFile(path)) {
+    const holder = lockHolder(path);
     // Our own pid is an earlier process's lock (calls in this process are queued in `queues` first).
-    const stale = holder === undefined ? ageMs(path) > UNREADABLE_STALE_MS : holder === process.pid || !alive(holder);
+    const stale = holder === undefined ? ageMs(path) > UNREADABLE_STALE_MS : holder === process.pid || !processAlive(holder);
     if (stale) {
       rmSync(path, { force: true });
       continue;

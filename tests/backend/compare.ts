@@ -47,3 +47,43 @@ export async function expectWasmMatchesCpu(f: () => tf.Tensor | tf.Tensor[]): Pr
   expect(actual.length).toBe(expected.length);
   actual.forEach((a, i) => expect(relativeError(a, expected[i]), `output ${i}`).toBeLessThan(TOLERANCE));
 }
+
+/** A tensor of `values(shape, seed)`. */
+export const seededTensor = (shape: number[], seed: number): tf.Tensor => tf.tensor(values(shape, seed), shape);
+
+/** Stored shapes of a and b for a product [...batchA, m, k]·[...batchB, k, n] with the given flags. */
+export function matMulOperands(m: number, k: number, n: number, batchA: number[], batchB: number[], transposeA: boolean, transposeB: boolean) {
+  const aShape = [...batchA, ...(transposeA ? [k, m] : [m, k])];
+  const bShape = [...batchB, ...(transposeB ? [n, k] : [k, n])];
+  return { a: () => seededTensor(aShape, 1), b: () => seededTensor(bShape, 2) };
+}
+
+// [m, k, n, batchA, batchB]: plain, odd sizes past XNNPACK's tiles, batched, b broadcast (also with
+// explicit batch 1), a broadcast.
+export const MATMUL_SHAPES: Array<[number, number, number, number[], number[]]> = [
+  [5, 7, 4, [], []],
+  [33, 65, 17, [], []],
+  [5, 7, 4, [3], [3]],
+  [5, 7, 4, [2, 3], []],
+  [5, 7, 4, [2, 3], [1]],
+  [5, 7, 4, [], [3]],
+  [5, 7, 4, [1], [3]],
+];
+
+/** Every [transposeA, transposeB]. */
+export const TRANSPOSE_FLAGS = [
+  [false, false],
+  [true, false],
+  [false, true],
+  [true, true],
+] as const;
+
+/** Runs `f` repeatedly on the current backend: tf.memory().numTensors and backend.numDataIds() stay flat. */
+export async function expectNoLeak(f: () => tf.Tensor): Promise<void> {
+  tf.tidy(f).dataSync(); // warm-up: first calls may cache XNNPACK operators or grow the heap
+  const dataIds = tf.backend().numDataIds();
+  const tensors = tf.memory().numTensors;
+  for (let i = 0; i < 5; i++) tf.dispose(tf.tidy(f));
+  expect(tf.backend().numDataIds()).toBe(dataIds);
+  expect(tf.memory().numTensors).toBe(tensors);
+}

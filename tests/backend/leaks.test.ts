@@ -1,9 +1,9 @@
 import * as tf from "@tensorflow/tfjs";
 import { describe, expect, it } from "vitest";
 import { selectBackend } from "../../src/backend/index.js";
-import { values } from "./compare.js";
+import { expectNoLeak, seededTensor, values } from "./compare.js";
 
-const t = (shape: number[], seed: number) => tf.tensor(values(shape, seed), shape);
+const t = seededTensor;
 const t4 = (shape: [number, number, number, number], seed: number) => tf.tensor4d(values(shape, seed), shape);
 
 // Each runs one patched kernel (and its temporaries) through the engine.
@@ -26,15 +26,6 @@ const KERNELS: Record<string, () => tf.Tensor> = {
     return dx.sum().add(dw.sum());
   },
 };
-
-async function expectNoLeak(f: () => tf.Tensor): Promise<void> {
-  tf.tidy(f).dataSync(); // warm-up: first calls may cache XNNPACK operators or grow the heap
-  const dataIds = tf.backend().numDataIds();
-  const tensors = tf.memory().numTensors;
-  for (let i = 0; i < 5; i++) tf.dispose(tf.tidy(f));
-  expect(tf.backend().numDataIds()).toBe(dataIds);
-  expect(tf.memory().numTensors).toBe(tensors);
-}
 
 describe("patched kernels free their intermediates", () => {
   for (const backend of ["wasm", "cpu"] as const) {

@@ -2,7 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { selectBackend } from "../../src/backend/index.js";
 import { installedPatch } from "../../src/backend/kernel-patch.js";
-import { expectWasmMatchesCpu, values } from "./compare.js";
+import { expectWasmMatchesCpu, MATMUL_SHAPES, matMulOperands as operands, TRANSPOSE_FLAGS as FLAGS, values } from "./compare.js";
 
 beforeAll(async () => {
   await selectBackend("wasm");
@@ -10,30 +10,7 @@ beforeAll(async () => {
   expect(installedPatch("_FusedMatMul", "wasm")).toBeDefined();
 });
 
-/** Stored shapes of a and b for a product [...batchA, m, k]·[...batchB, k, n] with the given flags. */
-function operands(m: number, k: number, n: number, batchA: number[], batchB: number[], transposeA: boolean, transposeB: boolean) {
-  const aShape = [...batchA, ...(transposeA ? [k, m] : [m, k])];
-  const bShape = [...batchB, ...(transposeB ? [n, k] : [k, n])];
-  return { a: () => tf.tensor(values(aShape, 1), aShape), b: () => tf.tensor(values(bShape, 2), bShape) };
-}
-
-const FLAGS = [
-  [false, false],
-  [true, false],
-  [false, true],
-  [true, true],
-] as const;
-
-// [m, k, n, batchA, batchB]: plain, odd sizes past XNNPACK's tiles, batched, b broadcast, a broadcast.
-const SHAPES: Array<[number, number, number, number[], number[]]> = [
-  [5, 7, 4, [], []],
-  [33, 65, 17, [], []],
-  [5, 7, 4, [3], [3]],
-  [5, 7, 4, [2, 3], []],
-  [5, 7, 4, [2, 3], [1]],
-  [5, 7, 4, [], [3]],
-  [5, 7, 4, [1], [3]],
-];
+const SHAPES = MATMUL_SHAPES;
 
 describe("wasm BatchMatMul with explicit transposes", () => {
   for (const [m, k, n, batchA, batchB] of SHAPES) {

@@ -6,7 +6,7 @@ import { nativeMatMulPatches } from "../../src/backend/blas/matmul.js";
 import { selectBackend } from "../../src/backend/index.js";
 import { installedPatch, installPatch, restoreStock, stockKernel, type KernelPatch } from "../../src/backend/kernel-patch.js";
 import { installPatches } from "../../src/backend/patches.js";
-import { relativeError, TOLERANCE, values } from "./compare.js";
+import { expectNoLeak, MATMUL_SHAPES, matMulOperands as operands, relativeError, seededTensor, TOLERANCE, TRANSPOSE_FLAGS as FLAGS } from "./compare.js";
 
 // CI always builds the addon, so its absence fails these tests rather than skipping them.
 function theAddon(): NativeAddon {
@@ -32,7 +32,7 @@ afterAll(() => {
   installPatches("wasm");
 });
 
-const t = (shape: number[], seed: number) => tf.tensor(values(shape, seed), shape);
+const t = seededTensor;
 
 interface Result {
   shape: number[];
@@ -55,20 +55,6 @@ async function expectMatchesCpu(f: () => tf.Tensor | tf.Tensor[], reference: () 
   expect(actual.map((r) => r.shape)).toEqual(expected.map((r) => r.shape));
   actual.forEach((r, i) => expect(relativeError(r.values, expected[i].values), `output ${i}`).toBeLessThan(TOLERANCE));
 }
-
-/** Stored shapes of a and b for [...batchA, m, k]·[...batchB, k, n] with the given flags. */
-function operands(m: number, k: number, n: number, batchA: number[], batchB: number[], transposeA: boolean, transposeB: boolean) {
-  const aShape = [...batchA, ...(transposeA ? [k, m] : [m, k])];
-  const bShape = [...batchB, ...(transposeB ? [n, k] : [k, n])];
-  return { a: () => t(aShape, 1), b: () => t(bShape, 2) };
-}
-
-const FLAGS = [
-  [false, false],
-  [true, false],
-  [false, true],
-  [true, true],
-] as const;
 
 describe("native matMul kernels", () => {
   it("are what tf.matMul and tf.fused.matMul run on wasm", async () => {
@@ -96,16 +82,7 @@ describe("native matMul kernels", () => {
 describe("native BatchMatMul", () => {
   // [m, k, n, batchA, batchB]: plain, odd sizes, per-batch b, b broadcast (also with explicit batch
   // 1), a broadcast, then the MLP VAE's products (784-512-256-20, batch 128) and their gradients.
-  const shapes: Array<[number, number, number, number[], number[]]> = [
-    [5, 7, 4, [], []],
-    [33, 65, 17, [], []],
-    [5, 7, 4, [3], [3]],
-    [5, 7, 4, [2, 3], []],
-    [5, 7, 4, [2, 3], [1]],
-    [5, 7, 4, [], [3]],
-    [5, 7, 4, [1], [3]],
-    [5, 7, 4, [2, 3], [3]],
-  ];
+  const shapes: Array<[number, number, number, number[], number[]]> = [...MATMUL_SHAPES, [5, 7, 4, [2, 3], [3]]];
   for (const [m, k, n, batchA, batchB] of shapes) {
     for (const [tA, tB] of FLAGS) {
       it(`[${batchA}|${m}x${k}]·[${batchB}|${k}x${n}] transposeA=${tA} transposeB=${tB} matches cpu`, async () => {
@@ -343,12 +320,7 @@ describe("native matMul memory", () => {
   for (const [name, f] of Object.entries(kernels)) {
     it(`${name} keeps tf.memory().numTensors and backend.numDataIds() flat`, async () => {
       await tf.setBackend("wasm");
-      tf.tidy(f).dataSync(); // warm-up: the first call may grow the heap
-      const dataIds = tf.backend().numDataIds();
-      const tensors = tf.memory().numTensors;
-      for (let i = 0; i < 5; i++) tf.dispose(tf.tidy(f));
-      expect(tf.backend().numDataIds()).toBe(dataIds);
-      expect(tf.memory().numTensors).toBe(tensors);
+      await expectNoLeak(f);
     });
   }
 });

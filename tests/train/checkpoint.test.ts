@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { selectBackend } from "../../src/backend/index.js";
 import { CheckpointError, hasCheckpoint, loadCheckpoint, saveCheckpoint, type CheckpointState } from "../../src/train/checkpoint.js";
+import { reconBatch, reconStep, seededDense, type Nets, type Optimizers } from "../helpers/tiny-nets.js";
 
 // A rename that throws stands in for a crash: saveCheckpoint leaves the disk as it is when a rename fails.
 const crash = vi.hoisted(() => ({ renamesBeforeCrash: Infinity }));
@@ -33,23 +34,6 @@ afterEach(() => {
 const BETAS = [0.9, 0.999] as const;
 const LR = 0.01;
 
-interface Nets {
-  encoder: tf.LayersModel;
-  decoder: tf.LayersModel;
-}
-type Optimizers = Record<keyof Nets, tf.Optimizer>;
-
-function dense(name: string, units: number, seed: number, extra: Partial<Parameters<typeof tf.layers.dense>[0]> = {}): tf.layers.Layer {
-  return tf.layers.dense({
-    name,
-    units,
-    activation: "tanh",
-    kernelInitializer: tf.initializers.glorotUniform({ seed }),
-    biasInitializer: tf.initializers.randomNormal({ seed: seed + 1, stddev: 0.1 }),
-    ...extra,
-  });
-}
-
 /**
  * Small seeded networks with fixed layer names, so every build in this process has the same layers but
  * uniquely suffixed variable names (`encoder_dense_0/kernel_3`). The decoder's batch norm gives it
@@ -58,14 +42,14 @@ function dense(name: string, units: number, seed: number, extra: Partial<Paramet
 function buildNets(seed: number, hidden = 8): Nets {
   const encoder = tf.sequential({
     name: "encoder",
-    layers: [dense("encoder_dense_0", hidden, seed, { inputShape: [6] }), dense("encoder_dense_1", 3, seed + 10)],
+    layers: [seededDense("encoder_dense_0", hidden, seed, { inputShape: [6] }), seededDense("encoder_dense_1", 3, seed + 10)],
   });
   const decoder = tf.sequential({
     name: "decoder",
     layers: [
-      dense("decoder_dense_0", 8, seed + 20, { inputShape: [3] }),
+      seededDense("decoder_dense_0", 8, seed + 20, { inputShape: [3] }),
       tf.layers.batchNormalization({ name: "decoder_bn" }),
-      dense("decoder_dense_1", 6, seed + 30, { activation: "linear" }),
+      seededDense("decoder_dense_1", 6, seed + 30, { activation: "linear" }),
     ],
   });
   return { encoder, decoder };
@@ -73,24 +57,6 @@ function buildNets(seed: number, hidden = 8): Nets {
 
 function buildOptimizers(): Optimizers {
   return { encoder: tf.train.adam(LR, ...BETAS), decoder: tf.train.adam(LR, ...BETAS) };
-}
-
-function batch(): tf.Tensor2D {
-  return tf.tensor2d(Array.from({ length: 5 * 6 }, (_, i) => Math.sin(i * 1.7)), [5, 6]);
-}
-
-/** One step as the loop takes it: each network's optimizer applies the gradient for its own variables. */
-function trainStep(nets: Nets, optimizers: Optimizers, x: tf.Tensor2D): void {
-  tf.tidy(() => {
-    for (const name of ["encoder", "decoder"] as const) {
-      const variables = nets[name].trainableWeights.map((w) => w.read() as tf.Variable);
-      const { grads } = tf.variableGrads(() => {
-        const recon = nets.decoder.apply(nets.encoder.apply(x)) as tf.Tensor;
-        return tf.losses.meanSquaredError(x, recon) as tf.Scalar;
-      }, variables);
-      optimizers[name].applyGradients(grads);
-    }
-  });
 }
 
 function weightBytes(nets: Nets): Buffer[] {
@@ -118,8 +84,8 @@ const state = (step: number): CheckpointState => ({ epoch: 1, step, extra: { rng
 async function trainedAndSaved(runDir: string, steps: number): Promise<{ nets: Nets; optimizers: Optimizers; x: tf.Tensor2D }> {
   const nets = buildNets(1);
   const optimizers = buildOptimizers();
-  const x = batch();
-  for (let i = 0; i < steps; i++) trainStep(nets, optimizers, x);
+  const x = reconBatch();
+  for (let i = 0; i < steps; i++) reconStep(nets, optimizers, x);
   await saveCheckpoint(runDir, { models: { ...nets }, optimizers: { ...optimizers }, state: state(steps) });
   return { nets, optimizers, x };
 }
@@ -212,10 +178,10 @@ describe("saveCheckpoint / loadCheckpoint", () => {
     }
 
     for (let i = 0; i < 2; i++) {
-      trainStep(nets, optimizers, x);
-      trainStep(fresh, freshOptimizers, x);
-      trainStep(noMoments, noMomentsOptimizers, x);
-      trainStep(stock, stockOptimizers, x);
+      reconStep(nets, optimizers, x);
+      reconStep(fresh, freshOptimizers, x);
+      reconStep(noMoments, noMomentsOptimizers, x);
+      reconStep(stock, stockOptimizers, x);
       expectBitIdentical(weightBytes(fresh), weightBytes(nets));
     }
     const same = (other: Nets) => weightBytes(other).every((w, i) => w.equals(weightBytes(nets)[i]));
@@ -229,7 +195,7 @@ describe("saveCheckpoint / loadCheckpoint", () => {
   it("resumes exactly in a new process, where the variables have no suffixes", async () => {
     const runDir = newRunDir();
     const { nets, optimizers, x } = await trainedAndSaved(runDir, 5);
-    trainStep(nets, optimizers, x);
+    reconStep(nets, optimizers, x);
     const root = fileURLToPath(new URL("../../", import.meta.url));
     // The child rebuilds the networks from model.json, zeroes them, then loads the checkpoint into them.
     const child = `
@@ -280,7 +246,7 @@ describe("saveCheckpoint / loadCheckpoint", () => {
     const start = tf.memory().numTensors;
     const fresh = buildNets(2);
     const freshOptimizers = buildOptimizers();
-    const y = batch();
+    const y = reconBatch();
     await loadCheckpoint(runDir, { models: { ...fresh }, optimizers: { ...freshOptimizers } });
     expect(tf.memory().numTensors - start).toBe(trained);
     const dataIds = tf.engine().backend.numDataIds();
@@ -315,7 +281,7 @@ describe("crash safety", () => {
   it("keeps the old checkpoint when a crash comes after the temp folder is written, before the swap", async () => {
     const runDir = newRunDir();
     const { nets, optimizers, x } = await trainedAndSaved(runDir, 1);
-    trainStep(nets, optimizers, x);
+    reconStep(nets, optimizers, x);
     crash.renamesBeforeCrash = 0;
     await expect(saveCheckpoint(runDir, { models: { ...nets }, optimizers: { ...optimizers }, state: state(2) })).rejects.toThrow("simulated crash");
     expect(readdirSync(runDir).sort()).toEqual(["checkpoint", `checkpoint.tmp-${process.pid}`]);
@@ -334,7 +300,7 @@ describe("crash safety", () => {
     const runDir = newRunDir();
     const { nets, optimizers, x } = await trainedAndSaved(runDir, 1);
     const savedAtStep1 = weightBytes(nets);
-    trainStep(nets, optimizers, x);
+    reconStep(nets, optimizers, x);
     crash.renamesBeforeCrash = 1;
     await expect(saveCheckpoint(runDir, { models: { ...nets }, optimizers: { ...optimizers }, state: state(2) })).rejects.toThrow("simulated crash");
     expect(readdirSync(runDir).sort()).toEqual(["checkpoint.old", `checkpoint.tmp-${process.pid}`]);
@@ -363,7 +329,7 @@ describe("crash safety", () => {
     const oldRun = newRunDir();
     const newRun = newRunDir();
     const { nets, optimizers, x } = await trainedAndSaved(oldRun, 1);
-    trainStep(nets, optimizers, x);
+    reconStep(nets, optimizers, x);
     await saveCheckpoint(newRun, { models: { ...nets }, optimizers: { ...optimizers }, state: state(2) });
     // A crash after the swap, while checkpoint.old was being removed, and one of a process now gone
     // while it wrote its temp folder.

@@ -15,6 +15,7 @@ import { FusedAdamOptimizer } from "../../src/train/fused-adam.js";
 import { seededNoise } from "../../src/train/noise.js";
 import { buildOptimizers } from "../../src/train/optimizers.js";
 import { phaseRunners, trainStep } from "../../src/train/step.js";
+import { reconBatch, reconStep, seededDense, type Nets, type Optimizers } from "../helpers/tiny-nets.js";
 import { batch, SHAPE, smallConfig } from "../helpers/variant-harness.js";
 
 // Non-default hyperparameters: 1 - beta and -lr round differently from the defaults' neighbours.
@@ -234,26 +235,9 @@ describe("FusedAdamOptimizer", () => {
 });
 
 describe("FusedAdamOptimizer checkpoints", () => {
-  interface Nets {
-    encoder: tf.LayersModel;
-    decoder: tf.LayersModel;
-  }
-  type Optimizers = Record<keyof Nets, tf.Optimizer>;
-
-  function dense(name: string, units: number, seed: number, extra: Partial<Parameters<typeof tf.layers.dense>[0]> = {}): tf.layers.Layer {
-    return tf.layers.dense({
-      name,
-      units,
-      activation: "tanh",
-      kernelInitializer: tf.initializers.glorotUniform({ seed }),
-      biasInitializer: tf.initializers.randomNormal({ seed: seed + 1, stddev: 0.1 }),
-      ...extra,
-    });
-  }
-
   function buildNets(seed: number): Nets {
-    const encoder = tf.sequential({ name: "encoder", layers: [dense("encoder_dense_0", 19, seed, { inputShape: [6] }), dense("encoder_dense_1", 3, seed + 10)] });
-    const decoder = tf.sequential({ name: "decoder", layers: [dense("decoder_dense_0", 8, seed + 20, { inputShape: [3] }), dense("decoder_dense_1", 6, seed + 30, { activation: "linear" })] });
+    const encoder = tf.sequential({ name: "encoder", layers: [seededDense("encoder_dense_0", 19, seed, { inputShape: [6] }), seededDense("encoder_dense_1", 3, seed + 10)] });
+    const decoder = tf.sequential({ name: "decoder", layers: [seededDense("decoder_dense_0", 8, seed + 20, { inputShape: [3] }), seededDense("decoder_dense_1", 6, seed + 30, { activation: "linear" })] });
     return { encoder, decoder };
   }
 
@@ -262,34 +246,22 @@ describe("FusedAdamOptimizer checkpoints", () => {
     return { encoder: make(), decoder: make() };
   };
 
-  const x = () => tf.tensor2d(Array.from({ length: 5 * 6 }, (_, i) => Math.sin(i * 1.7)), [5, 6]);
-
-  function step(nets: Nets, opts: Optimizers, input: tf.Tensor2D): void {
-    tf.tidy(() => {
-      for (const name of ["encoder", "decoder"] as const) {
-        const variables = nets[name].trainableWeights.map((w) => w.read() as tf.Variable);
-        const { grads } = tf.variableGrads(() => tf.losses.meanSquaredError(input, nets.decoder.apply(nets.encoder.apply(input)) as tf.Tensor) as tf.Scalar, variables);
-        opts[name].applyGradients(grads);
-      }
-    });
-  }
-
   const weightBytes = (nets: Nets) => [...nets.encoder.weights, ...nets.decoder.weights].map((w) => bytes(w.read()));
 
   for (const [from, into] of [["fused", "fused"], ["fused", "stock"], ["stock", "fused"]] as const) {
     it(`a checkpoint saved from ${from} Adam continues bit-identically in a fresh ${into} Adam`, async () => {
-      const input = x();
+      const input = reconBatch();
       const nets = buildNets(1);
       const opts = optimizers(from);
-      for (let i = 0; i < 7; i++) step(nets, opts, input);
+      for (let i = 0; i < 7; i++) reconStep(nets, opts, input);
       const runDir = mkdtempSync(join(tmpdir(), "fused-adam-"));
       await saveCheckpoint(runDir, { models: { ...nets }, optimizers: { ...opts }, state: { epoch: 1, step: 7, extra: {} } });
-      for (let i = 0; i < 6; i++) step(nets, opts, input);
+      for (let i = 0; i < 6; i++) reconStep(nets, opts, input);
 
       const fresh = buildNets(2);
       const freshOpts = optimizers(into);
       await loadCheckpoint(runDir, { models: { ...fresh }, optimizers: { ...freshOpts } });
-      for (let i = 0; i < 6; i++) step(fresh, freshOpts, input);
+      for (let i = 0; i < 6; i++) reconStep(fresh, freshOpts, input);
 
       const [a, b] = [weightBytes(nets), weightBytes(fresh)];
       a.forEach((w, i) => expect(w.equals(b[i]), `weight ${i}`).toBe(true));

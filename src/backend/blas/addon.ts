@@ -59,6 +59,12 @@ export interface NativeAddon {
   adam(heap: Uint8Array, accBeta1Offset: number, accBeta2Offset: number, slots: Float64Array, scalars: Float32Array): void;
   /** sqrt of the sum of squares over tensors given as (byte offset, element count) pairs, written as one float at outOffset. */
   l2Norm(heap: Uint8Array, slots: Float64Array, outOffset: number): void;
+  /** out[j] = sum over i of x[i·cols + j] (float32, rows added in order): a sum over leading axes. */
+  sumLeading(heap: Uint8Array, rows: number, cols: number, xOffset: number, outOffset: number): void;
+  /** out = x < 0 ? alpha·x : x over n floats (alpha rounded to float32). */
+  leakyRelu(heap: Uint8Array, n: number, xOffset: number, outOffset: number, alpha: number): void;
+  /** dx = x > 0 ? dy : dy·alpha over n floats: LeakyRelu's gradient. */
+  leakyReluGrad(heap: Uint8Array, n: number, dyOffset: number, xOffset: number, dxOffset: number, alpha: number): void;
 }
 
 /** Activation codes shared with native/src/gemm.c. */

@@ -1,26 +1,13 @@
 import * as tf from "@tensorflow/tfjs";
 import { KernelCalls } from "../kernel-calls.js";
 import type { KernelPatch } from "../kernel-patch.js";
+import { ACTIVATION_KERNELS, addBiasAndActivate, type MatMulAttrs, type MatMulInputs } from "../matmul-args.js";
 import { ACTIVATIONS, type NativeAddon } from "./addon.js";
 import { asWasm, heapOf, offsetOf, type WasmInternals } from "./heap.js";
 
 // BatchMatMul and _FusedMatMul on the wasm backend as one BLAS sgemm (or a few) run in place on the
 // wasm heap. Transposes are BLAS flags, so no operand is copied; bias and activation are applied in
 // C on the output while it is still in cache.
-
-interface MatMulInputs {
-  a: tf.TensorInfo;
-  b: tf.TensorInfo;
-  bias?: tf.TensorInfo;
-  preluActivationWeights?: tf.TensorInfo;
-}
-
-interface MatMulAttrs {
-  transposeA: boolean;
-  transposeB: boolean;
-  activation?: string;
-  leakyreluAlpha?: number;
-}
 
 /** What the C epilogue adds and applies; undefined bias: none. */
 interface Epilogue {
@@ -152,26 +139,6 @@ function biasFitsEpilogue(bias: tf.TensorInfo, n: number, outRank: number): bool
   return bias.dtype === "float32" && bias.shape.length <= outRank && (length === 1 || (length === n && last === n));
 }
 
-const ACTIVATION_KERNELS: Record<string, string> = {
-  relu: "Relu",
-  relu6: "Relu6",
-  sigmoid: "Sigmoid",
-  elu: "Elu",
-  leakyrelu: "LeakyRelu",
-  prelu: "Prelu",
-};
-
-/** The stock wasm Add and activation kernels, after a native product, for what the epilogue cannot do. */
-function finishWithKernels(k: KernelCalls, product: tf.TensorInfo, bias: tf.TensorInfo | undefined, inputs: MatMulInputs, attrs: MatMulAttrs): tf.TensorInfo {
-  const activation = attrs.activation ?? "linear";
-  if (activation === "linear") return k.run("Add", { a: product, b: bias as tf.TensorInfo });
-  const x = bias ? k.temp("Add", { a: product, b: bias }) : product;
-  const kernelName = ACTIVATION_KERNELS[activation];
-  if (activation === "prelu") return k.run(kernelName, { x, alpha: inputs.preluActivationWeights as tf.TensorInfo });
-  if (activation === "leakyrelu") return k.run(kernelName, { x }, { alpha: attrs.leakyreluAlpha ?? 0.2 });
-  return k.run(kernelName, { x });
-}
-
 const isFloat32 = (inputs: MatMulInputs) => inputs.a.dtype === "float32" && inputs.b.dtype === "float32";
 
 /** The two patches; `addon` is the loaded native addon (src/backend/blas/addon.ts). */
@@ -217,7 +184,7 @@ export function nativeMatMulPatches(addon: NativeAddon): KernelPatch[] {
         if (allNative) return product;
         const k = new KernelCalls(backend, "wasm");
         try {
-          return finishWithKernels(k, product, cBias ? undefined : bias, inputs, attrs);
+          return addBiasAndActivate(k, product, cBias ? undefined : bias, inputs, attrs);
         } finally {
           k.free();
           backend.disposeData(product.dataId);

@@ -1,5 +1,6 @@
 import { open, readFile, readdir, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
+import { processAlive } from "../../util/lock-file.js";
 import { CheckpointError, reason } from "./errors.js";
 
 /** Writes a file and fsyncs it, so a rename that publishes it never publishes an empty or torn file. */
@@ -57,15 +58,6 @@ export function ownArrayBuffer(bytes: Uint8Array): ArrayBuffer {
   const copy = new Uint8Array(bytes.byteLength);
   copy.set(bytes);
   return copy.buffer;
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
 
 /**
