@@ -176,11 +176,25 @@ static napi_value adam(napi_env env, napi_callback_info info) {
   /* sub(1, accBeta1) and sub(1, accBeta2), taken once before any variable, as tfjs does. */
   const float a1 = *acc1, a2 = *acc2;
   const float one_minus_acc1 = 1.0f - a1, one_minus_acc2 = 1.0f - a2;
+#if defined(__SSE2__)
+  /*
+   * Flush denormals to zero (FTZ) and read them as zero (DAZ) during the update. A weight whose
+   * gradient stays 0 (a dead unit, an always-black pixel) has its moments decay by beta each step into
+   * float32's denormal range (below 1.2e-38, after ~800 steps for beta1 = 0.9), where every operation
+   * takes a microcode assist: measured, the MLP VAE's Adam went from 0.9 to 11 ms a step at step 800.
+   * Such values are 0 to every purpose; results stay bit-identical to tfjs's Adam until one appears.
+   */
+  const unsigned int saved_csr = _mm_getcsr();
+  _mm_setcsr(saved_csr | 0x8040u); /* FTZ (bit 15) | DAZ (bit 6) */
+#endif
   for (size_t i = 0; i < slot_count; i++) {
     const double *f = fields + i * SLOT_FIELDS;
     adam_slot((float *)(heap + (size_t)f[VALUE]), (float *)(heap + (size_t)f[FIRST]), (float *)(heap + (size_t)f[SECOND]),
               (const float *)(heap + (size_t)f[GRADIENT]), (size_t)f[COUNT], scalars, one_minus_acc1, one_minus_acc2);
   }
+#if defined(__SSE2__)
+  _mm_setcsr(saved_csr);
+#endif
   /* accBeta.assign(mul(accBeta, beta)): the float32 product, once per call. */
   *acc1 = a1 * scalars[BETA1];
   *acc2 = a2 * scalars[BETA2];

@@ -7,6 +7,22 @@
 #include "common.h"
 #include <math.h>
 
+/*
+ * Eight independent double lanes, so the compiler can vectorise without reassociating one sum
+ * (a single running sum measured 1 ms per MLP VAE step, ~8% of it).
+ */
+static double sum_of_squares(const float *x, size_t n) {
+  double lanes[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    for (int j = 0; j < 8; j++) lanes[j] += (double)x[i + j] * (double)x[i + j];
+  }
+  double sum = 0;
+  for (; i < n; i++) sum += (double)x[i] * (double)x[i];
+  for (int j = 0; j < 8; j++) sum += lanes[j];
+  return sum;
+}
+
 /* `slots`: a Float64Array of (byte offset, element count) pairs; `out`: byte offset of one float. */
 static napi_value l2_norm(napi_env env, napi_callback_info info) {
   size_t argc = 3;
@@ -40,7 +56,7 @@ static napi_value l2_norm(napi_env env, napi_callback_info info) {
     }
     const float *x = heap_floats(env, heap, heap_length, (int64_t)offset, (int64_t)count, "an l2Norm input");
     if (!x) return NULL;
-    for (int64_t i = 0; i < (int64_t)count; i++) sum += (double)x[i] * (double)x[i];
+    sum += sum_of_squares(x, (size_t)count);
   }
   *out = (float)sqrt(sum);
   return NULL;

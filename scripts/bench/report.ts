@@ -35,6 +35,8 @@ export interface ReportInput {
   load: { before: Load; after: Load };
   passes: PassResults[];
   skippedPass?: string;
+  /** Which OpenBLAS library the timed processes load (see openblas-variant.ts). */
+  openblasLibrary: string;
   soaks: Array<{ kernels: KernelSet; outcome: Outcome<Soak> }>;
   /** null: PyTorch was not asked for (--no-torch). */
   python: PythonFound | null;
@@ -145,6 +147,7 @@ function methodSection(input: ReportInput): string {
     "- **minimal tfjs loop**: scripts/bench/minimal-loop.ts: the same networks (src/nn), losses (src/losses) and Adam (src/train/optimizers), one `tf.variableGrads` + `applyGradients` per phase and nothing else. **Loop overhead** = aelab step time / minimal step time − 1 (target ≤ 5 %).",
     "- **PyTorch**: scripts/bench_torch.py, the same architectures ('same' padding as tfjs), losses, per-network Adam and phases, with `torch.set_num_threads(n)`; each process first runs a 1024³ matmul (PyTorch is about 3× slower cold here), then the same warm-up and windows. **Ratio** = aelab images/s ÷ PyTorch images/s (below 1: aelab is slower): wasm kernels (one thread) against PyTorch on 1 thread, native kernels against PyTorch with as many threads as the BLAS kernels use.",
     `- ${OPENBLAS_VARIABLES.join(" and ")} slow current OpenBLAS down; both sides run under the same settings, once as the environment has them and once with both unset (for the bench's child processes only).${input.skippedPass ? ` Here ${input.skippedPass}.` : ""}`,
+    `- Library: ${input.openblasLibrary}. PyTorch's own OpenMP threads and a pthreads OpenBLAS oversubscribe 2 cores (PyTorch's MLP VAE measured 5,264 images/s on 2 threads with the pthreads build, 17,492 with the OpenMP one).`,
   ];
   return `## Method\n\n${lines.join("\n")}`;
 }

@@ -16,6 +16,7 @@ import { findResult, type Job, type JobResult, type Soak, type Throughput } from
 import { loadAverage, machine } from "./machine.js";
 import { SOAK_MODEL, type BenchModel } from "./models.js";
 import { envPasses, type EnvPass } from "./openblas-env.js";
+import { withOpenmpOpenblas } from "./openblas-variant.js";
 import { failed, unavailable, type Outcome } from "./outcome.js";
 import { findTorchPython, type PythonFound } from "./python.js";
 import { renderReport, type ModelResults, type PassResults, type ReportInput } from "./report.js";
@@ -91,7 +92,14 @@ async function soak(options: BenchOptions, pass: EnvPass, kernels: KernelSet): P
 export async function runBench(options: BenchOptions, argv: readonly string[]): Promise<number> {
   const date = new Date();
   const loadBefore = loadAverage();
-  const { passes, skipped } = envPasses(options.openblasEnv);
+  const envs = envPasses(options.openblasEnv);
+  const skipped = envs.skipped;
+  let openblasNote = "";
+  const passes = envs.passes.map((pass) => {
+    const { env, note } = withOpenmpOpenblas(pass.env);
+    openblasNote = note;
+    return { ...pass, env };
+  });
   const prepared: Prepared[] = [];
   for (const model of options.models) {
     const config = benchConfig(model.config, options.batch);
@@ -128,6 +136,7 @@ export async function runBench(options: BenchOptions, argv: readonly string[]): 
       load: { before: loadBefore, after: loadAverage() },
       passes: passResults,
       skippedPass: skipped,
+      openblasLibrary: openblasNote,
       soaks,
       python,
     };
