@@ -322,8 +322,9 @@ class Trainer:
                 with torch.no_grad():
                     reconstruction = torch.sigmoid(decoder(self.encode(x)[0]))
                     prior_sample = torch.sigmoid(decoder(prior()))
-            fakes = [d(reconstruction)[0], d(prior_sample)[0]]
-            self.descend(["discriminator"], discriminator_loss(gan, d(x)[0], fakes, adv["labelSmoothing"]))
+            # Larsen's reference weights real : reconstructions : prior samples as 0.5 : 0.25 : 0.25, as aelab does.
+            fakes = torch.cat([d(reconstruction)[0], d(prior_sample)[0]])
+            self.descend(["discriminator"], 0.5 * discriminator_loss(gan, d(x)[0], [fakes], adv["labelSmoothing"]))
         else:
             raise ValueError(f"bench_torch.py: variant {variant!r} is not written")
 

@@ -132,9 +132,11 @@ function buildStep(config: RunConfig, shape: ImageShape): { step: Step; dispose:
             reconstruction = decodeProbabilities(reparameterize(mean, logVariance!));
             priorSample = decodeProbabilities(tf.randomNormal([x.shape[0], model.latent.size]));
           }
-          critic(() =>
-            discriminatorLoss(gan, d.discriminate(x).logit, [d.discriminate(reconstruction!).logit, d.discriminate(priorSample!).logit], adversarial.labelSmoothing),
-          );
+          // Larsen's reference weights real : reconstructions : prior samples as 0.5 : 0.25 : 0.25, as aelab does.
+          critic(() => {
+            const fakes = tf.concat([d.discriminate(reconstruction!).logit, d.discriminate(priorSample!).logit]) as tf.Tensor2D;
+            return weighted(discriminatorLoss(gan, d.discriminate(x).logit, [fakes], adversarial.labelSmoothing), 0.5);
+          });
           for (const t of [z, realFeatures, reconstruction, priorSample]) t?.dispose();
         });
       return { step, dispose };

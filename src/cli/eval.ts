@@ -2,6 +2,7 @@ import type { Argv } from "yargs";
 import { BACKEND_REQUESTS, selectBackend, type BackendRequest } from "../backend/index.js";
 import { binarize, loadDataset } from "../data/index.js";
 import { streamFor } from "../random/rng.js";
+import { isProperDensity } from "../losses/likelihoods/index.js";
 import { evaluate } from "../train/evaluate.js";
 import { loadRun } from "../train/load-run.js";
 import { seededNoise } from "../train/noise.js";
@@ -11,6 +12,24 @@ interface EvalArgs {
   run: string;
   json: boolean;
   backend: BackendRequest;
+  iwae: number;
+}
+
+/** main() prints errors named UsageError as a usage mistake (one line, a pointer to --help, exit 2). */
+class UsageError extends Error {
+  override readonly name = "UsageError";
+}
+
+/** Importance samples per test image for log p(x) unless --iwae says otherwise. */
+const DEFAULT_IWAE_SAMPLES = 100;
+
+/** Whether log p(x) can be estimated for a run, and why not. */
+export function nllAvailability(variant: string, recon: string, binarized: boolean): { available: boolean; reason?: string } {
+  if (variant !== "vae") return { available: false, reason: `log p(x) needs a VAE's q(z | x) (variant ${variant})` };
+  if (!isProperDensity(recon, binarized)) {
+    return { available: false, reason: `recon ${recon}${recon === "bce" ? " on greyscale targets" : ""} is not a normalised density (use cbernoulli, gaussian, laplace, or bce on binarized data)` };
+  }
+  return { available: true };
 }
 
 export const evalCommand = {
@@ -20,7 +39,12 @@ export const evalCommand = {
     y
       .positional("run", { type: "string", demandOption: true, describe: "Run folder, e.g. runs/vae-bce" })
       .option("json", { type: "boolean", default: false, describe: "Print one JSON object for scripts" })
-      .option("backend", { choices: BACKEND_REQUESTS, default: "auto" as BackendRequest }),
+      .option("backend", { choices: BACKEND_REQUESTS, default: "auto" as BackendRequest })
+      .option("iwae", {
+        type: "number",
+        default: DEFAULT_IWAE_SAMPLES,
+        describe: "Importance samples k per test image for nll (log p(x), IWAE bound) of a VAE with a proper likelihood; 0: skip",
+      }),
   handler: async (argv: EvalArgs) => {
     await selectBackend(argv.backend);
     const run = await loadRun(argv.run);
@@ -29,7 +53,13 @@ export const evalCommand = {
       const dataset = await loadDataset(config.data.source, { seed: config.seed, testFraction: config.data.testFraction, testLimit: config.data.testLimit });
       // The same test targets and evaluation noise as the run's own test/* scalars, so the numbers agree.
       const test = { ...dataset.test, images: binarize(dataset.test.images, config.data.binarize, streamFor(config.seed, "test-binarize"), config.data.threshold) };
-      const evaluation = evaluate(run.variant, test, config.train.batchSize, run.shape, seededNoise(streamFor(config.seed, "eval-noise")));
+      if (!Number.isInteger(argv.iwae) || argv.iwae < 0) throw new UsageError(`--iwae must be a whole number >= 0 (got ${argv.iwae})`);
+      const nll = nllAvailability(config.model.variant, config.model.recon, config.data.binarize !== "none");
+      const iwaeSamples = nll.available ? argv.iwae : 0;
+      const evaluation = evaluate(run.variant, test, config.train.batchSize, run.shape, seededNoise(streamFor(config.seed, "eval-noise")), {
+        iwaeSamples,
+        iwaeNoise: seededNoise(streamFor(config.seed, "iwae-noise")),
+      });
       const result = {
         run: argv.run,
         variant: config.model.variant,
@@ -39,6 +69,8 @@ export const evalCommand = {
         metrics: evaluation.scalars,
         activeUnits: evaluation.activeUnits,
         klPerDimension: evaluation.klPerDimension,
+        iwaeSamples: iwaeSamples || undefined,
+        nllSkipped: iwaeSamples ? undefined : (nll.reason ?? "--iwae 0"),
       };
       if (argv.json) {
         process.stdout.write(`${JSON.stringify(result)}\n`);
@@ -48,6 +80,11 @@ export const evalCommand = {
       const width = Math.max(...rows.map(([k]) => k.length));
       process.stdout.write(`${argv.run}: ${config.model.variant} (${config.model.recon}), step ${run.checkpoint.step}, ${test.count} test examples\n`);
       process.stdout.write(`${rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`).join("\n")}\n`);
+      process.stdout.write(
+        iwaeSamples
+          ? `  (nll: -log p(x) in nats per image, bpd: in bits per dimension; importance-weighted bound, k = ${iwaeSamples})\n`
+          : `  (no nll: ${nll.reason ?? "--iwae 0"})\n`,
+      );
     } finally {
       run.variant.dispose();
     }

@@ -55,6 +55,8 @@ const mlpDiscriminatorSchema = z.strictObject({
    * hidden layer, counted from the end like Python).
    */
   featureLayer: z.int().default(-1),
+  /** Spectral normalisation of every dense layer (Miyato et al. 2018); ae+gan and vae+gan. */
+  spectralNorm: z.boolean().default(false),
 });
 
 /** A DCGAN-style discriminator: strided convs with leaky ReLU, then a dense logit. */
@@ -68,6 +70,13 @@ const convDiscriminatorSchema = z.strictObject({
   hidden: z.array(positiveInt).default([]),
   /** Which conv layer's activations serve VAE-GAN's feature reconstruction (0-based; -1 = the last conv). */
   featureLayer: z.int().default(-1),
+  /** Spectral normalisation of every conv and dense layer (Miyato et al. 2018); ae+gan and vae+gan. */
+  spectralNorm: z.boolean().default(false),
+  /**
+   * dense: flatten and a dense logit per image. patch: PatchGAN (Isola et al. 2017): a stride-1 conv to one
+   * channel after the last conv, one logit per receptive field, the GAN loss averaged over them (`hidden` unused).
+   */
+  head: z.enum(["dense", "patch"]).default("dense"),
 });
 
 const latentDiscriminatorSchema = z.strictObject({
@@ -131,9 +140,16 @@ const modelObject = z.strictObject({
   /**
    * Per-pixel reconstruction loss on the decoder's sigmoid output (bce is computed from the logits for
    * stability). Reduction: summed over pixels, averaged over the batch. `feature` (vaegan only) is the
-   * squared error of the discriminator's featureLayer activations, summed over features.
+   * squared error of the discriminator's featureLayer activations, summed over features. cbernoulli,
+   * gaussian and laplace are normalised negative log-likelihoods (README: "Choosing a likelihood").
    */
-  recon: z.enum(["mse", "bce", "l1", "feature"]).default("bce"),
+  recon: z.enum(["mse", "bce", "l1", "cbernoulli", "gaussian", "laplace", "feature"]).default("bce"),
+  /**
+   * gaussian: σ; laplace: the scale b. A number (fixed), `learned` (one shared log scale trained with the
+   * decoder, a weight of the decoder) or `optimal` (the batch's maximum-likelihood value, σ² = mean squared
+   * error or b = mean absolute error, no gradient through it: σ-VAE). Required by, and only for, those two.
+   */
+  scale: z.union([z.number().positive(), z.enum(["learned", "optimal"])]).optional(),
   /** Weight of the KL term (vae, vae+gan, vaegan); 1 is the ELBO, other values are a beta-VAE. */
   beta: z.number().min(0).default(1),
 });
@@ -149,22 +165,75 @@ export const modelSchema = modelObject.superRefine((model, ctx) => {
   if (model.variant !== "vaegan" && model.recon === "feature") {
     ctx.addIssue({ code: "custom", path: ["recon"], message: `model.recon "feature" is only for variant vaegan (got variant ${model.variant})` });
   }
+  const scaled = model.recon === "gaussian" || model.recon === "laplace";
+  if (scaled && model.scale === undefined) {
+    ctx.addIssue({ code: "custom", path: ["scale"], message: `model.scale is required for recon ${model.recon}: a number (fixed), learned or optimal` });
+  }
+  if (!scaled && model.scale !== undefined) {
+    ctx.addIssue({ code: "custom", path: ["scale"], message: `model.scale is only for recon gaussian or laplace (got recon ${model.recon})` });
+  }
+  // The likelihoods with a normaliser or a scale are wired into ae and vae; the other variants' phases
+  // take a parameter-free pixel loss and show sigmoid(logits), which is not a continuous Bernoulli's mean.
+  if ((scaled || model.recon === "cbernoulli") && model.variant !== "ae" && model.variant !== "vae") {
+    ctx.addIssue({ code: "custom", path: ["recon"], message: `model.recon ${model.recon} is for variants ae and vae (got variant ${model.variant})` });
+  }
 });
 
 export const adversarialSchema = z.strictObject({
-  /** bce: the non-saturating GAN loss (Goodfellow et al. 2014); lsgan: least squares (Mao et al. 2017). */
-  loss: z.enum(["bce", "lsgan"]).default("bce"),
-  /** lambda: weight of the fool-the-discriminator term (ae+gan, vae+gan: pixel D; aae: latent D). */
+  /**
+   * bce: the non-saturating GAN loss (Goodfellow et al. 2014); lsgan: least squares (Mao et al. 2017);
+   * hinge: real scores above +1, fake below -1, the generator raising its fakes' score (Lim & Ye 2017).
+   */
+  loss: z.enum(["bce", "lsgan", "hinge"]).default("bce"),
+  /**
+   * lambda: weight of the fool-the-discriminator term (ae+gan, vae+gan: pixel D; aae: latent D); with an
+   * adaptive or ratio `balance`, the factor that balance's lambda is multiplied by. `weight: adaptive`
+   * and `weight: { ratio: r }` are shorthands for that balance with weight 1.
+   */
   weight: z.number().min(0).default(1),
-  /** vaegan: the decoder descends gamma * feature reconstruction + its GAN loss (Larsen et al. eq. 9). */
-  gamma: z.number().min(0).default(1),
+  /**
+   * How lambda is set (ae+gan, vae+gan). fixed: lambda = weight. adaptive (Esser et al. 2021, VQGAN):
+   * lambda = weight * clamp(|grad_L recon| / (|grad_L gan| + 1e-4), 0, max), L the decoder's last layer's
+   * kernel, recomputed every step and held constant for the update. ratio: lambda = weight * ratio *
+   * (running mean of recon) / (running mean of the gan term), clamped to max, so that the adversarial
+   * term stays near `ratio` times the reconstruction term; the running means decay by `decay` a step.
+   */
+  balance: z
+    .discriminatedUnion("mode", [
+      z.strictObject({ mode: z.literal("fixed") }),
+      z.strictObject({ mode: z.literal("adaptive"), max: z.number().positive().default(1e4) }),
+      z.strictObject({
+        mode: z.literal("ratio"),
+        ratio: z.number().positive(),
+        decay: z.number().min(0).lt(1).default(0.99),
+        max: z.number().positive().default(1e4),
+      }),
+    ])
+    .default({ mode: "fixed" }),
+  /** Warm-up (VQGAN's disc_start): the adversarial term and the discriminator switch on at this 0-based step (ae+gan, vae+gan). */
+  start: z.int().min(0).default(0),
+  /**
+   * vaegan: the decoder descends gamma * feature reconstruction + its GAN loss (Larsen et al. eq. 9).
+   * The default is the reference code's (andersbll/autoencoding_beyond_pixels, model/aegan.py: decoder
+   * gradient 0.01 * recon + 0.99 * GAN, recon being half the squared error aelab's feature loss is):
+   * 0.01 * 0.5 / 0.99 ~ 0.005. Their face runs went lower still (1e-5, lfw_aegan.py, celeba_aegan.py).
+   */
+  gamma: z.number().min(0).default(0.005),
   /** One-sided label smoothing: the discriminator's target for real inputs is 1 - labelSmoothing. */
   labelSmoothing: z.number().min(0).lt(0.5).default(0),
   /** k: discriminator updates per generator update (the generator side trains on every k-th batch). */
   discriminatorSteps: positiveInt.default(1),
   /**
+   * aae: joint takes the reconstruction and regularisation gradients at the same weights, summed into one
+   * encoder update; separate runs Makhzani et al.'s phases one after the other on each batch:
+   * reconstruction (encoder + decoder), then the latent discriminator, then the encoder fooling it.
+   */
+  aaeUpdates: z.enum(["joint", "separate"]).default("joint"),
+  /**
    * vaegan: Larsen's reference code skips the discriminator's update while it wins by a margin and the
-   * decoder's while it loses by one (compared on the discriminator's BCE of the last step).
+   * decoder's while it loses by one (compared on the discriminator's BCE of this step on real inputs and
+   * on all fakes; src/models/gating.ts). The reference always gates, with these numbers; aelab gates
+   * only when asked, since the gate reads losses back from the backend within every step.
    */
   gating: z
     .strictObject({
@@ -206,14 +275,38 @@ export const logSchema = z.strictObject({
   flushSeconds: z.number().positive().default(10),
 });
 
+/** `weight: adaptive` and `weight: { ratio: r, ... }` become the matching `balance` with weight 1. */
+function adversarialShorthand(value: unknown): unknown {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return value;
+  const { weight, ...rest } = value as Record<string, unknown>;
+  const balance = typeof rest.balance === "object" && rest.balance !== null ? rest.balance : {};
+  if (weight === "adaptive") return { ...rest, weight: 1, balance: { ...balance, mode: "adaptive" } };
+  if (typeof weight === "object" && weight !== null && !Array.isArray(weight) && "ratio" in weight) return { ...rest, weight: 1, balance: { ...balance, ...weight, mode: "ratio" } };
+  return value;
+}
+
 export const runConfigSchema = z.strictObject({
   /** Fixes initial weights, shuffling, Bernoulli pixels and sampling noise. */
   seed: z.int().min(0).default(1),
   data: dataSchema.default(dataSchema.parse({})),
   model: modelSchema.default(modelSchema.parse({})),
-  adversarial: adversarialSchema.default(adversarialSchema.parse({})),
+  adversarial: z.preprocess(adversarialShorthand, adversarialSchema).default(adversarialSchema.parse({})),
   train: trainSchema.default(trainSchema.parse({})),
   log: logSchema.default(logSchema.parse({})),
+}).superRefine((config, ctx) => {
+  // The adaptive weight, the warm-up and the spectral norm's power iteration live in the phases of ae+gan
+  // and vae+gan; aae's and vaegan's would silently train without them.
+  const variant = config.model.variant;
+  if (variant === "ae+gan" || variant === "vae+gan") return;
+  if (variant === "vaegan" && config.model.discriminator.spectralNorm) {
+    ctx.addIssue({ code: "custom", path: ["model", "discriminator", "spectralNorm"], message: `model.discriminator.spectralNorm is for variants ae+gan and vae+gan (got vaegan)` });
+  }
+  if (config.adversarial.balance.mode !== "fixed") {
+    ctx.addIssue({ code: "custom", path: ["adversarial", "weight"], message: `adversarial.weight ${config.adversarial.balance.mode} is for variants ae+gan and vae+gan (got ${variant}); give a number` });
+  }
+  if (config.adversarial.start > 0) {
+    ctx.addIssue({ code: "custom", path: ["adversarial", "start"], message: `adversarial.start is for variants ae+gan and vae+gan (got ${variant})` });
+  }
 });
 
 export type RunConfig = z.infer<typeof runConfigSchema>;

@@ -1,10 +1,18 @@
 import * as tf from "@tensorflow/tfjs";
+import { cbNll } from "./likelihoods/continuous-bernoulli.js";
 
-export type ReconKind = "mse" | "bce" | "l1";
+/**
+ * The pixel losses that need no parameter besides the decoder's logits. Each is a negative
+ * log-likelihood per pixel, up to a constant: mse a Gaussian with σ² = ½ (minus ½ log π), l1 a Laplace
+ * with b = 1 (minus log 2), bce a Bernoulli (a normalised density only on binary targets: on greyscale
+ * targets it lacks the continuous Bernoulli's log C(λ)), cbernoulli the continuous Bernoulli itself.
+ * gaussian and laplace with a scale live in likelihoods/.
+ */
+export type ReconKind = "mse" | "bce" | "l1" | "cbernoulli";
 
 /**
  * Per-pixel loss of the decoder's output against the target, before any reduction. The decoder emits
- * logits; mse and l1 act on sigmoid(logits), so all three losses see the same output parameterisation.
+ * logits; mse and l1 act on sigmoid(logits), so all the losses see the same output parameterisation.
  */
 export function pixelLoss(kind: ReconKind, logits: tf.Tensor, target: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {
@@ -15,6 +23,8 @@ export function pixelLoss(kind: ReconKind, logits: tf.Tensor, target: tf.Tensor)
         return tf.squaredDifference(tf.sigmoid(logits), target);
       case "l1":
         return tf.abs(tf.sub(tf.sigmoid(logits), target));
+      case "cbernoulli":
+        return cbNll(logits, target);
     }
   });
 }

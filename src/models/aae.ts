@@ -6,15 +6,22 @@ import type { ImageShape } from "../nn/modules.js";
 import type { Rng } from "../random/rng.js";
 import { assembleVariant, buildAutoencoder } from "./base.js";
 import { buildPrior } from "./prior.js";
-import type { Variant } from "./variant.js";
+import type { Phase, Variant } from "./variant.js";
 
 /**
  * Adversarial autoencoder (Makhzani et al. 2015): a deterministic code matched to the prior by a
- * discriminator on codes. Phase "autoencoder": encoder and decoder descend recon + lambda * (fool the
- * latent discriminator with the codes); the fool term reaches only the encoder, since it does not depend
- * on the decoder. Phase "latent_discriminator": prior samples real, codes fake. Makhzani et al. run the
- * reconstruction and regularisation updates one after the other; here both gradients are taken at the
- * same weights (one encoder pass), as Larsen et al. do for VAE-GAN.
+ * discriminator on codes. `adversarial.aaeUpdates` chooses between:
+ * - joint (default): phase "autoencoder": encoder and decoder descend recon + lambda * (fool the latent
+ *   discriminator with the codes); the fool term reaches only the encoder, since it does not depend on
+ *   the decoder. Phase "latent_discriminator": prior samples real, codes fake. Both gradients are taken
+ *   at the same weights (one encoder pass), as Larsen et al. do for VAE-GAN.
+ * - separate: the paper's section 2, on each batch one after the other: the reconstruction phase
+ *   ("autoencoder": encoder and decoder descend recon), then the regularisation phase, whose
+ *   discriminator first learns to tell prior samples from the codes of the updated encoder
+ *   ("latent_discriminator") and whose generator, the encoder, then descends lambda * fool against the
+ *   updated discriminator ("regularization"). aelab has one optimizer per network, so the encoder's Adam
+ *   takes both of its updates, and its moments mix the two gradients (implementations with an optimizer
+ *   per phase keep them apart).
  */
 export function buildAaeVariant(model: ModelSpec, adversarial: AdversarialSpec, shape: ImageShape, rng: Rng): Variant {
   const { encoder, decoder } = buildAutoencoder(model, shape, false, rng);
@@ -22,42 +29,67 @@ export function buildAaeVariant(model: ModelSpec, adversarial: AdversarialSpec, 
   const prior = buildPrior(model.latent.prior, model.latent.size);
   const recon = model.recon as ReconKind;
   const gan = adversarial.loss;
-  return assembleVariant({
-    name: "aae",
-    encoder,
-    decoder,
-    extra: { latentDiscriminator: latentDiscriminator.model },
-    prior,
+  const latentDiscriminatorPhase: Phase = {
+    name: "latent_discriminator",
+    trains: ["latentDiscriminator"],
+    run: ({ x, noise, shared }) => {
+      const codes = shared.get("codes") ?? encoder.encode(x).embedding;
+      const real = latentDiscriminator.discriminate(prior.sample(x.shape[0], noise));
+      const fake = latentDiscriminator.discriminate(codes as typeof real);
+      return {
+        terms: [{ name: "gan", weight: 1, value: discriminatorLoss(gan, real, [fake], adversarial.labelSmoothing) }],
+        diagnostics: { "D(prior)": meanVerdict(gan, real), "D(codes)": meanVerdict(gan, fake) },
+      };
+    },
+  };
+  const parts = { name: "aae", encoder, decoder, extra: { latentDiscriminator: latentDiscriminator.model }, prior };
+
+  if (adversarial.aaeUpdates === "joint") {
+    return assembleVariant({
+      ...parts,
+      phases: [
+        {
+          name: "autoencoder",
+          trains: ["encoder", "decoder"],
+          every: adversarial.discriminatorSteps,
+          run: ({ x }) => {
+            const codes = encoder.encode(x).embedding;
+            const fool = generatorLoss(gan, latentDiscriminator.discriminate(codes));
+            return {
+              terms: [
+                { name: "recon", weight: 1, value: reconstructionLoss(recon, decoder.decode(codes), x) },
+                { name: "gan", weight: adversarial.weight, value: fool },
+              ],
+              share: { codes },
+            };
+          },
+        },
+        latentDiscriminatorPhase,
+      ],
+    });
+  }
+
+  // Nothing is shared between the phases: each sees the weights the phases before it left.
+  const variant = assembleVariant({
+    ...parts,
     phases: [
       {
         name: "autoencoder",
         trains: ["encoder", "decoder"],
         every: adversarial.discriminatorSteps,
-        run: ({ x }) => {
-          const codes = encoder.encode(x).embedding;
-          const fool = generatorLoss(gan, latentDiscriminator.discriminate(codes));
-          return {
-            terms: [
-              { name: "recon", weight: 1, value: reconstructionLoss(recon, decoder.decode(codes), x) },
-              { name: "gan", weight: adversarial.weight, value: fool },
-            ],
-            share: { codes },
-          };
-        },
+        run: ({ x }) => ({ terms: [{ name: "recon", weight: 1, value: reconstructionLoss(recon, decoder.decode(encoder.encode(x).embedding), x) }] }),
       },
-      {
-        name: "latent_discriminator",
-        trains: ["latentDiscriminator"],
-        run: ({ x, noise, shared }) => {
-          const codes = shared.get("codes") ?? encoder.encode(x).embedding;
-          const real = latentDiscriminator.discriminate(prior.sample(x.shape[0], noise));
-          const fake = latentDiscriminator.discriminate(codes as typeof real);
-          return {
-            terms: [{ name: "gan", weight: 1, value: discriminatorLoss(gan, real, [fake], adversarial.labelSmoothing) }],
-            diagnostics: { "D(prior)": meanVerdict(gan, real), "D(codes)": meanVerdict(gan, fake) },
-          };
-        },
-      },
+      latentDiscriminatorPhase,
     ],
   });
+  const regularization: Phase = {
+    name: "regularization",
+    trains: ["encoder"],
+    every: adversarial.discriminatorSteps,
+    run: ({ x }) => ({
+      terms: [{ name: "gan", weight: adversarial.weight, value: generatorLoss(gan, latentDiscriminator.discriminate(encoder.encode(x).embedding)) }],
+    }),
+  };
+  // assembleVariant allows one phase per network; the paper's encoder learns in two, which is added here.
+  return { ...variant, phases: [...variant.phases, regularization] };
 }

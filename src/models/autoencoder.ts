@@ -1,19 +1,25 @@
 import type { ModelSpec } from "../config/schema.js";
-import { reconstructionLoss, type ReconKind } from "../losses/reconstruction.js";
+import { buildLikelihood, type LikelihoodKind } from "../losses/likelihoods/index.js";
+import { learnedLogScaleOf } from "../nn/decoder-scale.js";
 import type { ImageShape } from "../nn/modules.js";
 import type { Rng } from "../random/rng.js";
 import { assembleVariant, autoencode, buildAutoencoder } from "./base.js";
 import { standardNormal } from "./prior.js";
 import type { Variant } from "./variant.js";
 
-/** AE (deterministic code) or VAE (Gaussian code): encoder and decoder descend recon (+ beta * KL). */
+/**
+ * AE (deterministic code) or VAE (Gaussian code): encoder and decoder descend recon (+ beta * KL). recon
+ * is the likelihood's negative log-likelihood; a learned scale is a weight of the decoder, so it trains
+ * and checkpoints with it, and a gaussian's or laplace's scale is logged as diagnostics/likelihood/*.
+ */
 export function buildAutoencoderVariant(model: ModelSpec, shape: ImageShape, gaussian: boolean, rng: Rng): Variant {
   const { encoder, decoder } = buildAutoencoder(model, shape, gaussian, rng);
-  const recon = model.recon as ReconKind;
+  const likelihood = buildLikelihood({ recon: model.recon as LikelihoodKind, scale: model.scale }, learnedLogScaleOf(decoder.model));
   return assembleVariant({
     name: gaussian ? "vae" : "ae",
     encoder,
     decoder,
+    likelihood,
     prior: gaussian ? standardNormal(model.latent.size) : undefined,
     phases: [
       {
@@ -21,7 +27,10 @@ export function buildAutoencoderVariant(model: ModelSpec, shape: ImageShape, gau
         trains: ["encoder", "decoder"],
         run: ({ x, noise }) => {
           const { logits, kl } = autoencode(encoder, decoder, x, noise, model.beta);
-          return { terms: [{ name: "recon", weight: 1, value: reconstructionLoss(recon, logits, x) }, ...(kl ? [kl] : [])] };
+          return {
+            terms: [{ name: "recon", weight: 1, value: likelihood.loss(logits, x) }, ...(kl ? [kl] : [])],
+            diagnostics: likelihood.diagnostics(logits, x),
+          };
         },
       },
     ],

@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { ModelSpec, NetworkName } from "../config/schema.js";
 import { gaussianKl } from "../losses/kl.js";
+import type { Likelihood } from "../losses/likelihoods/index.js";
 import { buildDecoder, buildEncoder } from "../nn/build.js";
 import type { Decoder, Encoder, ImageShape } from "../nn/modules.js";
 import type { Rng } from "../random/rng.js";
@@ -43,8 +44,17 @@ export function assembleVariant(parts: {
   phases: Phase[];
   prior?: Prior;
   gateSignals?: string[];
+  /** The reconstruction likelihood; without one, the mean is sigmoid(logits). */
+  likelihood?: Likelihood;
 }): Variant {
-  const { encoder, decoder } = parts;
+  const { encoder, decoder, likelihood } = parts;
+  const mean = (logits: tf.Tensor) => (likelihood ? likelihood.mean(logits) : tf.sigmoid(logits));
+  // Only cbernoulli's mean is not the sigmoid of the logits; the others pass theirs through unchanged.
+  const meanLogits = (logits: tf.Tensor4D): tf.Tensor4D => {
+    if (!likelihood || likelihood.kind !== "cbernoulli") return logits;
+    const m = likelihood.mean(logits);
+    return tf.sub(tf.log(m), tf.log1p(tf.neg(m))) as tf.Tensor4D;
+  };
   const networks: Partial<Record<NetworkName, tf.LayersModel>> = { encoder: encoder.model, decoder: decoder.model, ...parts.extra };
   const owners = new Map<NetworkName, string>();
   for (const phase of parts.phases) {
@@ -63,8 +73,10 @@ export function assembleVariant(parts: {
     prior: parts.prior,
     gateSignals: parts.gateSignals,
     encode: (x) => encoder.encode(x),
-    reconstructLogits: (x) => tf.tidy(() => decoder.decode(encoder.encode(x).embedding)),
-    generate: (z) => tf.tidy(() => tf.sigmoid(decoder.decode(z))),
+    likelihood,
+    reconstructLogits: (x) => tf.tidy(() => meanLogits(decoder.decode(encoder.encode(x).embedding))),
+    generate: (z) => tf.tidy(() => mean(decoder.decode(z)) as tf.Tensor4D),
+    decodeLogits: (z) => decoder.decode(z),
     dispose() {
       for (const model of Object.values(networks)) model?.dispose();
     },

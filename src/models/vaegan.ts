@@ -5,7 +5,7 @@ import { gaussianKl } from "../losses/kl.js";
 import { discriminatorLoss, generatorLoss, meanVerdict } from "../losses/gan.js";
 import { bceWithLogits } from "../losses/reconstruction.js";
 import { buildDiscriminator } from "../nn/build.js";
-import type { ImageShape } from "../nn/modules.js";
+import type { DiscriminatorOutput, ImageShape } from "../nn/modules.js";
 import type { Rng } from "../random/rng.js";
 import { assembleVariant, buildAutoencoder, reparameterize } from "./base.js";
 import { GATE_SIGNALS, larsenGate } from "./gating.js";
@@ -20,9 +20,19 @@ import type { StepContext, Variant } from "./variant.js";
  * Each phase has its own gradient tape over its own network's variables, so no GAN gradient reaches the
  * encoder and the discriminator's update cannot move the encoder or decoder (a public implementation
  * gets this wrong by backpropagating three losses through shared graphs). The decoder uses the
- * non-saturating form: it descends -log D(fake), which raises the discriminator's loss on fakes.
+ * non-saturating form: it descends -log D(fake), which raises the discriminator's loss on fakes (the
+ * reference code ascends the discriminator's own loss, the saturating form).
  * Later phases reuse the codes, reconstructions and real features of earlier ones as constants, so all
  * three gradients are taken at the same weights, as in the reference code.
+ *
+ * Following the reference code (andersbll/autoencoding_beyond_pixels, model/aegan.py, AEGAN.setup):
+ * - the discriminator weights real : reconstructions : prior samples as 0.5 : 0.25 : 0.25 (its
+ *   real_vs_gen_weight 0.5, the generated half split evenly over the two kinds of fake), i.e. half the
+ *   BCE of real against the mean over all fakes;
+ * - gating (gating.ts) reads this step's BCE on real inputs and on all fakes, before any update.
+ * Where aelab differs: its feature loss is the squared error, the reference's the Gaussian negative
+ * log-likelihood, half of it; so the encoder's KL : feature ratio is the reference's at beta = 2, and
+ * gamma is converted accordingly (see adversarial.gamma in the schema).
  */
 export function buildVaeganVariant(model: ModelSpec, adversarial: AdversarialSpec, shape: ImageShape, rng: Rng): Variant {
   const { encoder, decoder } = buildAutoencoder(model, shape, true, rng);
@@ -37,6 +47,12 @@ export function buildVaeganVariant(model: ModelSpec, adversarial: AdversarialSpe
     return reparameterize(embedding, logVariance!, noise);
   };
   const codeOf = ({ x, noise, shared }: StepContext) => (shared.get("z") as tf.Tensor2D | undefined) ?? sampleCode(x, noise);
+  /** The discriminator on the inputs: the encoder phase's, when it ran this step. */
+  const realOf = ({ x, shared }: StepContext): DiscriminatorOutput => {
+    const features = shared.get("realFeatures") as tf.Tensor2D | undefined;
+    const logit = shared.get("realLogit") as tf.Tensor2D | undefined;
+    return features && logit ? { features, logit } : discriminator.discriminate(x);
+  };
 
   return assembleVariant({
     name: "vaegan",
@@ -53,14 +69,14 @@ export function buildVaeganVariant(model: ModelSpec, adversarial: AdversarialSpe
         run: ({ x, noise }) => {
           const { embedding: mean, logVariance } = encoder.encode(x);
           const z = reparameterize(mean, logVariance!, noise);
-          const realFeatures = discriminator.discriminate(x).features;
+          const { features: realFeatures, logit: realLogit } = discriminator.discriminate(x);
           const reconFeatures = discriminator.discriminate(tf.sigmoid(decoder.decode(z)) as tf.Tensor4D).features;
           return {
             terms: [
               { name: "kl", weight: model.beta, value: gaussianKl(mean, logVariance!) },
               { name: "feature_recon", weight: 1, value: featureReconstruction(realFeatures, reconFeatures) },
             ],
-            share: { z, realFeatures },
+            share: { z, realFeatures, realLogit },
           };
         },
       },
@@ -71,17 +87,20 @@ export function buildVaeganVariant(model: ModelSpec, adversarial: AdversarialSpe
         enabled: gating.enabled ? (signals) => gate(signals).decoder : undefined,
         run: (ctx) => {
           const z = codeOf(ctx);
-          const realFeatures = (ctx.shared.get("realFeatures") as tf.Tensor2D | undefined) ?? discriminator.discriminate(ctx.x).features;
+          const onReal = realOf(ctx);
           const reconstruction = tf.sigmoid(decoder.decode(z)) as tf.Tensor4D;
           const priorSample = tf.sigmoid(decoder.decode(prior.sample(ctx.x.shape[0], ctx.noise))) as tf.Tensor4D;
           const onRecon = discriminator.discriminate(reconstruction);
           const onPrior = discriminator.discriminate(priorSample).logit;
           return {
             terms: [
-              { name: "feature_recon", weight: adversarial.gamma, value: featureReconstruction(realFeatures, onRecon.features) },
+              { name: "feature_recon", weight: adversarial.gamma, value: featureReconstruction(onReal.features, onRecon.features) },
               { name: "gan", weight: 1, value: tf.add(generatorLoss(gan, onRecon.logit), generatorLoss(gan, onPrior)) as tf.Scalar },
             ],
             share: { reconstruction, priorSample },
+            // The gate needs this step's signals before the decoder's update is applied; the discriminator
+            // phase computes the same numbers (same inputs, same weights) when the decoder is off schedule.
+            diagnostics: gating.enabled ? gateSignals(onReal.logit, [onRecon.logit, onPrior]) : undefined,
           };
         },
       },
@@ -96,18 +115,29 @@ export function buildVaeganVariant(model: ModelSpec, adversarial: AdversarialSpe
           const real = discriminator.discriminate(ctx.x).logit;
           const onRecon = discriminator.discriminate(reconstruction).logit;
           const onPrior = discriminator.discriminate(priorSample).logit;
+          // The mean over all fakes (equal numbers of each) weighs real : recon : prior as 1 : 0.5 : 0.5;
+          // the term's weight of 0.5 makes it the reference's 0.5 : 0.25 : 0.25.
+          const fakes = tf.concat([onRecon, onPrior], 0) as tf.Tensor2D;
           return {
-            terms: [{ name: "gan", weight: 1, value: discriminatorLoss(gan, real, [onRecon, onPrior], adversarial.labelSmoothing) }],
+            terms: [{ name: "gan", weight: 0.5, value: discriminatorLoss(gan, real, [fakes], adversarial.labelSmoothing) }],
             diagnostics: {
               "D(x)": meanVerdict(gan, real),
               "D(reconstruction)": meanVerdict(gan, onRecon),
               "D(prior)": meanVerdict(gan, onPrior),
-              D_bce_real: tf.mean(bceWithLogits(real, tf.onesLike(real))) as tf.Scalar,
-              D_bce_prior: tf.mean(bceWithLogits(onPrior, tf.zerosLike(onPrior))) as tf.Scalar,
+              ...gateSignals(real, [onRecon, onPrior]),
             },
           };
         },
       },
     ],
   });
+}
+
+/** The gate's signals (gating.ts): the discriminator's BCE on real inputs, and its mean over all fakes. */
+function gateSignals(real: tf.Tensor2D, fakes: tf.Tensor2D[]): Record<(typeof GATE_SIGNALS)[number], tf.Scalar> {
+  const onFakes = tf.concat(fakes, 0);
+  return {
+    D_bce_real: tf.mean(bceWithLogits(real, tf.onesLike(real))) as tf.Scalar,
+    D_bce_fake: tf.mean(bceWithLogits(onFakes, tf.zerosLike(onFakes))) as tf.Scalar,
+  };
 }

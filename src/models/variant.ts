@@ -1,5 +1,6 @@
 import type * as tf from "@tensorflow/tfjs";
 import type { NetworkName } from "../config/schema.js";
+import type { Likelihood } from "../losses/likelihoods/index.js";
 import type { EncoderOutput } from "../nn/modules.js";
 
 /** Where a phase draws its sampling noise; the loop seeds it per epoch so runs repeat exactly. */
@@ -11,7 +12,8 @@ export interface Noise {
 /** One named, weighted term of a phase's loss; every term is logged on its own. */
 export interface LossTerm {
   name: string;
-  weight: number;
+  /** A tensor weight (an adaptive lambda) must be a constant: no gradient may flow through it. */
+  weight: number | tf.Scalar;
   value: tf.Scalar;
 }
 
@@ -25,6 +27,14 @@ export interface StepContext {
    * networks that made them.
    */
   readonly shared: ReadonlyMap<string, tf.Tensor>;
+  /** The 0-based training step; absent in evaluation. */
+  readonly step?: number;
+  /**
+   * ‖∂value/∂variable‖ of a term this phase computed, at one of its variables, taken by the loop from
+   * the phase's own gradient tape (no second forward pass) and detached: a constant for the update.
+   * Present only while the loop takes the phase's gradient; what an adaptive term weight asks for.
+   */
+  readonly gradientNorm?: (value: tf.Scalar, variable: tf.Variable) => tf.Scalar;
 }
 
 export interface PhaseResult {
@@ -45,7 +55,12 @@ export interface Phase {
   readonly trains: readonly NetworkName[];
   /** Run only on every `every`-th step (the generator side when the discriminator takes k steps). */
   readonly every?: number;
-  /** Gating: asked before each step with the last step's gate signals; false skips the phase. */
+  /** Run only from this (0-based) step on: a warm-up without this phase (VQGAN's disc_start). */
+  readonly start?: number;
+  /**
+   * Gating: asked after the phase's forward and backward pass with this step's gate signals (its own
+   * diagnostics and earlier phases'); false discards its gradient, so its networks do not move.
+   */
   enabled?(signals: ReadonlyMap<string, number>): boolean;
   run(ctx: StepContext): PhaseResult;
 }
@@ -64,13 +79,21 @@ export interface Variant {
   readonly networks: Readonly<Partial<Record<NetworkName, tf.LayersModel>>>;
   readonly phases: readonly Phase[];
   readonly latentSize: number;
-  /** Diagnostics the loop must read back after every step because a phase's `enabled` depends on them. */
+  /** Diagnostics the loop must read back within the step because a phase's `enabled` depends on them. */
   readonly gateSignals?: readonly string[];
   readonly prior?: Prior;
   encode(x: tf.Tensor4D): EncoderOutput;
-  /** Deterministic reconstruction (the code's mean for a Gaussian latent), as logits. */
+  /**
+   * Deterministic reconstruction (the code's mean for a Gaussian latent), as logits of the likelihood's
+   * mean E[x]: the decoder's own logits for every likelihood whose mean is their sigmoid, and
+   * logit(E[x]) for cbernoulli, so that images and metrics (sigmoid of these) show the mean, not λ.
+   */
   reconstructLogits(x: tf.Tensor4D): tf.Tensor4D;
-  /** Decoded codes as probabilities in [0, 1]. */
+  /** Decoded codes as the likelihood's mean in [0, 1] (probabilities for bce). */
   generate(z: tf.Tensor2D): tf.Tensor4D;
+  /** The decoder's own logits for codes: the likelihood's parameters (λ's logits for cbernoulli). */
+  decodeLogits(z: tf.Tensor2D): tf.Tensor4D;
+  /** The reconstruction likelihood, where the variant trains on one (ae, vae): log p(x) and λ grids need it. */
+  readonly likelihood?: Likelihood;
   dispose(): void;
 }

@@ -19,13 +19,14 @@ export function buildEncoder(model: ModelSpec, shape: ImageShape, gaussian: bool
   }
 }
 
-/** The decoder named by `model.decoder` in the config. */
+/** The decoder named by `model.decoder` in the config; it carries the likelihood's log scale when that is learned. */
 export function buildDecoder(model: ModelSpec, shape: ImageShape, rng: Rng): Decoder {
+  const learnedScale = model.scale === "learned";
   switch (model.decoder.type) {
     case "mlp":
-      return buildMlpDecoder(model.decoder, shape, model.latent.size, rng);
+      return buildMlpDecoder(model.decoder, shape, model.latent.size, rng, learnedScale);
     case "conv":
-      return buildConvDecoder(model.decoder, shape, model.latent.size, rng);
+      return buildConvDecoder(model.decoder, shape, model.latent.size, rng, learnedScale);
   }
 }
 

@@ -4,6 +4,7 @@ import { ConfigError } from "../config/errors.js";
 import type { Rng } from "../random/rng.js";
 import { activationLayer } from "./activation.js";
 import { seededConv2dTranspose } from "./conv.js";
+import { withLearnedLogScale } from "./decoder-scale.js";
 import { seededDense } from "./mlp.js";
 import type { Decoder, ImageShape } from "./modules.js";
 
@@ -27,8 +28,9 @@ export function decoderStartSize(spec: Pick<ConvDecoderSpec, "filters" | "stride
 /**
  * The TF CVAE tutorial's decoder with the spec's defaults: dense to a (H/4)x(W/4)x32 map, transposed convs
  * 64/s2 and 32/s2, then a stride-1 transposed conv to the data's channels. The output is logits.
+ * `learnedScale`: the decoder also carries the likelihood's learned log scale (see decoder-scale.ts).
  */
-export function buildConvDecoder(spec: ConvDecoderSpec, shape: ImageShape, latentSize: number, rng: Rng): Decoder {
+export function buildConvDecoder(spec: ConvDecoderSpec, shape: ImageShape, latentSize: number, rng: Rng, learnedScale = false): Decoder {
   const start = decoderStartSize(spec, shape);
   const input = tf.input({ shape: [latentSize], name: "decoder_input" });
   let h = seededDense(start.height * start.width * spec.startChannels, "decoder_project", rng).apply(input) as tf.SymbolicTensor;
@@ -39,7 +41,7 @@ export function buildConvDecoder(spec: ConvDecoderSpec, shape: ImageShape, laten
     h = activationLayer(spec.activation, `decoder_deconv_${spec.activation}_${i}`).apply(h) as tf.SymbolicTensor;
   });
   const logits = seededConv2dTranspose({ filters: shape.channels, kernel: spec.kernel, strides: 1 }, "decoder_logits", rng).apply(h) as tf.SymbolicTensor;
-  const model = tf.model({ inputs: input, outputs: logits, name: "decoder" });
+  const model = tf.model({ inputs: input, outputs: learnedScale ? withLearnedLogScale(logits) : logits, name: "decoder" });
   return {
     model,
     shape,

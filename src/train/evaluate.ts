@@ -1,20 +1,38 @@
 import * as tf from "@tensorflow/tfjs";
 import { batches, identityOrder, type Split } from "../data/index.js";
 import { gaussianKlPerDimension } from "../losses/kl.js";
+import { iwaeLogLikelihood } from "../losses/likelihoods/iwae.js";
 import { pixelLoss, sumPerExample, type ReconKind } from "../losses/reconstruction.js";
 import type { Noise, StepContext, Variant } from "../models/variant.js";
 import type { ImageShape } from "../nn/modules.js";
 import { ScalarAccumulator } from "./accumulator.js";
 import { weightedTotal } from "./step.js";
 
-/** Every run reports all three pixel losses of its deterministic reconstruction, whatever loss it trained on. */
+/**
+ * Every run reports all three pixel losses of its deterministic reconstruction, whatever loss it trained
+ * on; for cbernoulli, of the distribution's mean E[x] (reconstructLogits are its logits).
+ */
 const PIXEL_METRICS: readonly ReconKind[] = ["mse", "bce", "l1"];
 
 /** A code dimension is active if its mean code varies over the data by more than this (Burda et al. 2016). */
 export const ACTIVE_UNIT_THRESHOLD = 0.01;
 
+export interface EvaluateOptions {
+  /**
+   * k > 0: also estimate log p(x) by the importance-weighted bound with k samples per image (VAEs whose
+   * likelihood is a proper density, see isProperDensity), as `nll` (nats per image) and `bpd` (bits per
+   * dimension). Costs k decoder passes per test image.
+   */
+  iwaeSamples?: number;
+  /**
+   * Where the importance samples come from: a stream of their own, so that asking for nll leaves every
+   * other number as the run logged it. Defaults to `noise`.
+   */
+  iwaeNoise?: Noise;
+}
+
 export interface Evaluation {
-  /** Test-split means: `<phase>/<term>`, `<phase>/loss`, `diagnostics/<name>`, mse, bce, l1. */
+  /** Test-split means: `<phase>/<term>`, `<phase>/loss`, `diagnostics/<name>`, mse, bce, l1 (and nll, bpd). */
   scalars: Record<string, number>;
   /** Variance over the test split of each code dimension's mean (the embedding). */
   codeVariance: number[];
@@ -28,7 +46,12 @@ export interface Evaluation {
  * training, with the given noise for sampled codes and prior draws), the pixel metrics of the
  * deterministic reconstruction, and per-dimension code statistics. Reduction as in training.
  */
-export function evaluate(variant: Variant, split: Split, batchSize: number, shape: ImageShape, noise: Noise): Evaluation {
+export function evaluate(variant: Variant, split: Split, batchSize: number, shape: ImageShape, noise: Noise, options: EvaluateOptions = {}): Evaluation {
+  const iwaeSamples = options.iwaeSamples ?? 0;
+  const iwaeNoise = options.iwaeNoise ?? noise;
+  const likelihood = variant.likelihood;
+  if (iwaeSamples > 0 && !likelihood) throw new Error(`variant ${variant.name} has no likelihood to estimate log p(x) with`);
+  const dimensions = shape.height * shape.width * shape.channels;
   const sums = new ScalarAccumulator();
   const d = variant.latentSize;
   let codeSum = tf.zeros([d]);
@@ -53,9 +76,18 @@ export function evaluate(variant: Variant, split: Split, batchSize: number, shap
       }
       const logits = variant.reconstructLogits(batch.x);
       for (const kind of PIXEL_METRICS) values.set(kind, tf.mean(sumPerExample(pixelLoss(kind, logits, batch.x))) as tf.Scalar);
+      const { embedding, logVariance } = variant.encode(batch.x);
+      if (iwaeSamples > 0 && likelihood) {
+        if (!logVariance) throw new Error(`variant ${variant.name} has no Gaussian q(z | x): log p(x) needs a VAE`);
+        const logPx = iwaeLogLikelihood(embedding, logVariance, iwaeSamples, (s) => iwaeNoise.normal(s), (z) =>
+          tf.neg(likelihood.nllPerExample(variant.decodeLogits(z), batch.x)) as tf.Tensor1D,
+        );
+        const nll = tf.neg(tf.mean(logPx)) as tf.Scalar;
+        values.set("nll", nll);
+        values.set("bpd", tf.div(nll, dimensions * Math.LN2) as tf.Scalar);
+      }
       sums.add(values, n);
 
-      const { embedding, logVariance } = variant.encode(batch.x);
       codeSum = replace(codeSum, tf.add(codeSum, tf.sum(embedding, 0)));
       codeSquares = replace(codeSquares, tf.add(codeSquares, tf.sum(tf.square(embedding), 0)));
       if (logVariance) {

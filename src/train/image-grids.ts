@@ -1,4 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
+import { cbClipLogits } from "../losses/likelihoods/index.js";
+import type { Variant } from "../models/variant.js";
 import type { ImageShape } from "../nn/modules.js";
 import type { ImageBatch } from "../tensorboard/index.js";
 
@@ -34,4 +36,18 @@ export function interleavedRows(inputs: tf.Tensor4D, reconstructions: tf.Tensor4
 
 export function imageBatch(images: tf.Tensor4D, shape: ImageShape): ImageBatch {
   return toImageBatch(images, shape);
+}
+
+/**
+ * Grids beyond the reconstruction (whose bottom rows show the likelihood's mean): for cbernoulli, the
+ * same inputs over the decoder's λ = sigmoid(logits) under the tag `images/reconstruction_lambda`, since
+ * a continuous Bernoulli's mean is much less extreme than its λ (λ = 0.9 has mean ≈ 0.67). Empty for the
+ * other likelihoods, whose mean is their sigmoid.
+ */
+export function likelihoodGrids(variant: Variant, inputs: tf.Tensor4D, columns: number, shape: ImageShape): Array<{ tag: string; batch: ImageBatch }> {
+  if (variant.likelihood?.kind !== "cbernoulli") return [];
+  const lambda = tf.tidy(() => tf.sigmoid(cbClipLogits(variant.decodeLogits(variant.encode(inputs).embedding))) as tf.Tensor4D);
+  const batch = interleavedRows(inputs, lambda, columns, shape);
+  lambda.dispose();
+  return [{ tag: "images/reconstruction_lambda", batch }];
 }

@@ -7,7 +7,7 @@ import type { SummaryWriter } from "../tensorboard/index.js";
 import { ScalarAccumulator } from "./accumulator.js";
 import { loadCheckpoint, saveCheckpoint } from "./checkpoint.js";
 import { evaluate, type Evaluation } from "./evaluate.js";
-import { imageBatch, interleavedRows } from "./image-grids.js";
+import { imageBatch, interleavedRows, likelihoodGrids } from "./image-grids.js";
 import { seededNoise } from "./noise.js";
 import { buildOptimizers } from "./optimizers.js";
 import { formatNumber, silentProgress, type Progress } from "./progress.js";
@@ -76,6 +76,7 @@ async function logImages(variant: Variant, writer: SummaryWriter, gridInputs: tf
   const grid = interleavedRows(gridInputs, reconstructions, GRID_COLUMNS, dataset);
   reconstructions.dispose();
   await writer.images("images/reconstruction", grid, step, GRID_COLUMNS);
+  for (const extra of likelihoodGrids(variant, gridInputs, GRID_COLUMNS, dataset)) await writer.images(extra.tag, extra.batch, step, GRID_COLUMNS);
   if (priorCodes) {
     const samples = variant.generate(priorCodes);
     const batch = imageBatch(samples, dataset);

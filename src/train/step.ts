@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { NetworkName } from "../config/schema.js";
 import type { LossTerm, Noise, Phase, PhaseResult, StepContext, Variant } from "../models/variant.js";
+import { gradientNormOnTape } from "../losses/adaptive-weight.js";
 import { trainableVariables } from "../nn/modules.js";
 import type { ScalarAccumulator } from "./accumulator.js";
 import { gradientNorm } from "./gradient-norm.js";
@@ -29,14 +30,29 @@ export function weightedTotal(terms: readonly LossTerm[]): tf.Scalar {
   return terms.reduce<tf.Scalar>((total, term) => tf.add(total, term.weight === 1 ? term.value : tf.mul(term.value, term.weight)), tf.scalar(0));
 }
 
-/** Whether a phase runs at this (0-based) step: every `every`-th step, and only if its gate is open. */
-export function phaseSchedule(phase: Phase, step: number, signals: ReadonlyMap<string, number>): "run" | "off-schedule" | "gated" {
-  if (phase.every && (step + 1) % phase.every !== 0) return "off-schedule";
-  return phase.enabled && !phase.enabled(signals) ? "gated" : "run";
+/** Whether a phase is on schedule at this (0-based) step: from its `start` on, every `every`-th step. */
+export function onSchedule(phase: Phase, step: number): boolean {
+  if (phase.start !== undefined && step < phase.start) return false;
+  return !phase.every || (step + 1) % phase.every === 0;
+}
+
+/**
+ * tfjs's variableGrads silently leaves out a variable the loss does not depend on, and Adam pairs its
+ * moments with gradients by position in the list it is given: one missing gradient would shift every
+ * later variable onto another variable's moments without an error. So a phase must give a gradient to
+ * every variable it trains, or the step stops here, before any optimizer has moved.
+ */
+export function assertGradientForEveryVariable(phase: Phase, variables: readonly tf.Variable[], grads: tf.NamedTensorMap): void {
+  const missing = variables.filter((v) => !(v.name in grads)).map((v) => v.name);
+  if (missing.length > 0) {
+    throw new Error(
+      `phase ${phase.name} trains ${phase.trains.join("+")} but its loss gives no gradient to ${missing.length} of their ${variables.length} variables (${missing.slice(0, 4).join(", ")}${missing.length > 4 ? ", ..." : ""}); a term that does not reach a trained network belongs in another phase`,
+    );
+  }
 }
 
 export interface StepState {
-  /** The last step's gate signals (read back only for variants that gate). */
+  /** The latest gate signals (this step's, read back only for variants that gate; kept in checkpoints). */
   signals: Map<string, number>;
 }
 
@@ -45,7 +61,8 @@ export interface StepState {
  * networks' variables only (tfjs prunes the tape to paths from those variables, so nothing is computed
  * for the others), and each network's own optimizer applies its part. What a phase shares is a constant
  * for later phases. Term values, diagnostics and gradient norms are summed on the backend; only gate
- * signals are read back, because the next step's schedule depends on them.
+ * signals are read back, after a gated phase's forward pass, because whether its gradient is applied
+ * depends on them (Larsen et al.'s reference code decides within the step, on the losses of that step).
  */
 export function trainStep(
   variant: Variant,
@@ -64,30 +81,48 @@ export function trainStep(
   };
   tf.tidy(() => {
     const shared = new Map<string, tf.Tensor>();
-    const ctx: StepContext = { x, noise, shared };
+    // Phases run only inside their variableGrads, so gradientNorm always has the phase's tape to read.
+    const ctx: StepContext = { x, noise, shared, step, gradientNorm: gradientNormOnTape };
     const values = new Map<string, tf.Scalar>();
-    const collect = (phase: Phase, result: PhaseResult, trained = true) => {
+    const collect = (result: PhaseResult) => {
       for (const [name, t] of Object.entries(result.share ?? {})) shared.set(name, keep(t));
       for (const [name, t] of Object.entries(result.diagnostics ?? {})) values.set(`diagnostics/${name}`, keep(t));
-      // A gated phase's terms are not what any network descended this step, so they are not logged.
-      if (trained) for (const term of result.terms) values.set(`${phase.name}/${term.name}`, keep(term.value));
+    };
+    const readSignals = () => {
+      for (const name of variant.gateSignals ?? []) {
+        const signal = values.get(`diagnostics/${name}`);
+        if (signal) state.signals.set(name, signal.dataSync()[0]);
+      }
     };
 
     for (const { phase, variables, networkOf } of runners) {
-      const schedule = phaseSchedule(phase, step, state.signals);
-      if (phase.enabled) values.set(`gating/${phase.name}_skipped`, tf.scalar(schedule === "gated" ? 1 : 0));
-      if (schedule === "off-schedule") continue;
-      if (schedule === "gated") {
-        // A gated phase still runs forward (no gradient) when the gate reads its diagnostics,
-        // or the gate could never reopen.
-        if (variant.gateSignals) collect(phase, phase.run(ctx), false);
-        continue;
-      }
+      // Off schedule is not skipped: such steps are left out of gating/<phase>_skipped.
+      if (!onSchedule(phase, step)) continue;
+      let terms: LossTerm[] = [];
       const { value, grads } = tf.variableGrads(() => {
         const result = phase.run(ctx);
-        collect(phase, result);
+        collect(result);
+        // Kept now: variableGrads disposes what its function made, and the gate decides only after it.
+        for (const term of result.terms) keep(term.value);
+        terms = result.terms;
         return weightedTotal(result.terms);
       }, variables);
+      try {
+        assertGradientForEveryVariable(phase, variables, grads);
+      } catch (error) {
+        // The tidy disposes the rest; what the step kept would outlive the step.
+        for (const t of kept) t.dispose();
+        throw error;
+      }
+      if (phase.enabled) {
+        // The gate reads this step's signals, from this phase's forward pass or an earlier phase's.
+        readSignals();
+        const open = phase.enabled(state.signals);
+        values.set(`gating/${phase.name}_skipped`, tf.scalar(open ? 0 : 1));
+        // A gated phase's terms are not what any network descended this step, so they are not logged.
+        if (!open) continue;
+      }
+      for (const term of terms) values.set(`${phase.name}/${term.name}`, term.value);
       values.set(`${phase.name}/loss`, value);
 
       const byNetwork = new Map<NetworkName, tf.NamedTensorMap>();
@@ -102,10 +137,6 @@ export function trainStep(
       }
     }
     sums.add(values);
-    for (const name of variant.gateSignals ?? []) {
-      const signal = values.get(`diagnostics/${name}`);
-      if (signal) state.signals.set(name, signal.dataSync()[0]);
-    }
   });
   for (const t of kept) t.dispose();
 }

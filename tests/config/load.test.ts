@@ -30,7 +30,7 @@ describe("loadConfig", () => {
     const path = file("lr.yaml", "train:\n  lr: -1\n");
     expect(errorOf(() => loadConfig(path))).toBe(`config error in ${path}: train.lr must be > 0 (got -1)`);
     const enumPath = file("enum.yaml", "model: { recon: huber }\n");
-    expect(errorOf(() => loadConfig(enumPath))).toBe(`config error in ${enumPath}: model.recon must be one of "mse", "bce", "l1", "feature" (got "huber")`);
+    expect(errorOf(() => loadConfig(enumPath))).toBe(`config error in ${enumPath}: model.recon must be one of "mse", "bce", "l1", "cbernoulli", "gaussian", "laplace", "feature" (got "huber")`);
   });
 
   it("names the key of a wrong type", () => {

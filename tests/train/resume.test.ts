@@ -47,6 +47,7 @@ describe("checkpoint and exact resume", () => {
     ["vae", tinyConfig({ train: { epochs: 3 } })],
     ["vaegan with gating", tinyConfig({ model: { variant: "vaegan", recon: "feature" }, adversarial: { gating: { enabled: true, equilibrium: 0.68, margin: 0.05 } }, train: { epochs: 2 } })],
     ["aae", tinyConfig({ model: { variant: "aae", recon: "mse" }, train: { epochs: 2 } })],
+    ["aae with separate updates", tinyConfig({ model: { variant: "aae", recon: "mse" }, adversarial: { aaeUpdates: "separate" }, train: { epochs: 2 } })],
   ];
   for (const [name, config] of cases) {
     it(`${name}: interrupted mid-epoch and resumed gives bit-identical losses`, async () => {

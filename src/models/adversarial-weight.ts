@@ -1,0 +1,80 @@
+import * as tf from "@tensorflow/tfjs";
+import type { AdversarialSpec } from "../config/schema.js";
+import { adaptiveWeight, detach } from "../losses/adaptive-weight.js";
+import type { StepContext } from "./variant.js";
+
+/**
+ * lambda, the weight of the fool-the-discriminator term, per `adversarial.balance`. Adaptive and ratio
+ * lambdas are computed on the backend every training step (never read back) and are constants for the
+ * update; evaluation uses the last training step's. Their state lives in non-trainable variables outside
+ * the networks, so a checkpoint does not carry it: a resumed ratio run restarts its running means.
+ */
+export interface AdversarialWeight {
+  /** lambda for this step's term; `recon` and `adversarial` are the unweighted terms just computed. */
+  lambda(ctx: StepContext, recon: tf.Scalar, adversarial: tf.Scalar): number | tf.Scalar;
+  /** Whether lambda changes during training, and so is worth logging (diagnostics/adversarial_weight). */
+  readonly varies: boolean;
+  dispose(): void;
+}
+
+/**
+ * The kernel of the last layer that has one (VQGAN's decoder.conv_out.weight): where the adaptive weight
+ * compares gradients. Layers after it without a kernel (a reshape, a learned likelihood scale) are passed over.
+ */
+export function lastLayerKernel(model: tf.LayersModel): tf.Variable {
+  for (const layer of [...model.layers].reverse()) {
+    const kernel = layer.trainableWeights.find((w) => /kernel/.test(w.name));
+    if (kernel) return kernel.read() as tf.Variable;
+  }
+  throw new Error(`${model.name} has no layer with a kernel`);
+}
+
+/** A non-trainable scalar variable at 0 (the tidy frees the initial value's own handle). */
+const scalarVariable = () => tf.tidy(() => tf.variable(tf.scalar(0), false));
+
+/** The guard against a vanishing running mean of the adversarial term in the ratio balance. */
+const RATIO_EPSILON = 1e-8;
+
+export function adversarialWeight(spec: AdversarialSpec, decoderLastLayer: tf.Variable): AdversarialWeight {
+  const { balance, weight: factor } = spec;
+  if (balance.mode === "fixed") return { lambda: () => factor, varies: false, dispose() {} };
+
+  // The last training step's lambda, for evaluation; 0 until the adversarial term has switched on.
+  const last = scalarVariable();
+  const remember = (lambda: tf.Scalar) => {
+    last.assign(lambda);
+    return lambda;
+  };
+  // In evaluation (no tape, no step) a copy: the loop disposes diagnostics after the step, never a variable.
+  const lastLambda = () => tf.clone(last) as tf.Scalar;
+
+  if (balance.mode === "adaptive") {
+    return {
+      varies: true,
+      lambda(ctx, recon, adversarial) {
+        if (!ctx.gradientNorm) return lastLambda();
+        return remember(adaptiveWeight(ctx.gradientNorm(recon, decoderLastLayer), ctx.gradientNorm(adversarial, decoderLastLayer), balance.max, factor));
+      },
+      dispose: () => last.dispose(),
+    };
+  }
+
+  // Exponential running means started at 0: both carry the same start-up bias (1 - decay^t), which
+  // cancels in their ratio, so no bias correction is needed.
+  const meanRecon = scalarVariable();
+  const meanAdversarial = scalarVariable();
+  const update = (mean: tf.Variable, value: tf.Scalar) => mean.assign(tf.tidy(() => tf.add(tf.mul(mean, balance.decay), tf.mul(detach(value), 1 - balance.decay))));
+  return {
+    varies: true,
+    lambda(ctx, recon, adversarial) {
+      if (!ctx.gradientNorm) return lastLambda();
+      update(meanRecon, recon);
+      update(meanAdversarial, adversarial);
+      const lambda = tf.tidy(() =>
+        tf.mul(tf.clipByValue(tf.div(tf.mul(meanRecon, balance.ratio), tf.maximum(meanAdversarial, RATIO_EPSILON)), 0, balance.max), factor),
+      ) as tf.Scalar;
+      return remember(lambda);
+    },
+    dispose: () => tf.dispose([last, meanRecon, meanAdversarial]),
+  };
+}
