@@ -224,7 +224,7 @@ function soakSection(input: ReportInput, notes: Notes): string {
   });
   return [
     "## Soak",
-    `${SOAK_MODEL.label} (${SOAK_MODEL.config}) trained by the aelab loop for ${input.options.soakSteps.toLocaleString("en-US")} steps between two readings, both taken right after a loss read-back; tensors and bytes from tf.memory(), RSS of the process. The last column: tensors before the networks were built and after training disposed them.`,
+    `${SOAK_MODEL.label} (${SOAK_MODEL.config}) trained by the aelab loop for ${input.options.soakSteps.toLocaleString("en-US")} steps between two readings, both taken right after a loss read-back and a full garbage collection; tensors and bytes from tf.memory(), RSS of the process. The last column: tensors before the networks were built and after training disposed them.`,
     markdownTable(["model", "kernels", "steps", "tensors", "tensor bytes", "RSS", "tensors outside training"], rows),
   ].join("\n\n");
 }

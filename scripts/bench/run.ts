@@ -32,7 +32,7 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 async function runJob(job: Job, env: NodeJS.ProcessEnv): Promise<Outcome<JobResult>> {
   // AELAB_KERNELS too, so nothing in the child can pick the other kernel set.
   const kernels = job.kind === "kernel-bench" ? "wasm" : job.kernels;
-  const out = await runChild(process.execPath, [...process.execArgv, BENCH_SCRIPT, "--worker", JSON.stringify(job)], { ...env, AELAB_KERNELS: kernels });
+  const out = await runChild(process.execPath, [...process.execArgv, "--expose-gc", BENCH_SCRIPT, "--worker", JSON.stringify(job)], { ...env, AELAB_KERNELS: kernels });
   const result = out.code === 0 ? (findResult(out.stdout) as JobResult | undefined) : undefined;
   if (!result) return failed(failureOf(out));
   if (result.kind === "unavailable") return unavailable(result.reason);

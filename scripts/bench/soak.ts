@@ -10,12 +10,17 @@ import { silentProgress, type Progress } from "../../src/train/progress.js";
  * logging steps, where the loss sums have just been read back and emptied, so both see the same set of
  * live tensors (the variables, Adam's slots and nothing else) and any difference is a leak. The first
  * reading waits for warm-up: Adam makes its slots on the first step, and the wasm heap grows early on.
+ * Each reading follows a full garbage collection.
  */
 export async function soak(file: string, batch: number, warmupSteps: number, steps: number): Promise<Soak> {
   const config = benchConfig(file, batch);
   const dataset = await benchDataset(config);
   const tensorsAtStart = tf.memory().numTensors;
   const reading = (step: number): SoakReading => {
+    // A full collection first (the worker runs with --expose-gc): RSS then counts what is retained,
+    // not garbage V8 has not collected yet (without it the native run's RSS drifted up ~30 KB a step
+    // between major collections, and came back down at the next; measured).
+    (globalThis as { gc?: () => void }).gc?.();
     const memory = tf.memory();
     return { step, numTensors: memory.numTensors, numBytes: memory.numBytes, rss: process.memoryUsage().rss };
   };

@@ -41,6 +41,8 @@ interface Update {
  * checkpoint restore (which assign new values to these variables) needs no re-syncing.
  */
 export class FusedAdamOptimizer extends tf.AdamOptimizer {
+  private slotBuffer?: Float64Array;
+
   override applyGradients(variableGradients: Gradients): void {
     const addon = activeNativeKernels();
     if (addon && tf.getBackend() === "wasm" && this.fusedStep(addon, asWasm(tf.backend()), variableGradients)) return;
@@ -85,7 +87,9 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
     ownData(backend, accBeta1);
     ownData(backend, accBeta2);
 
-    const slots = new Float64Array(updates.length * 5);
+    // Reused from step to step: a fresh typed array per call is off-heap garbage V8 collects late.
+    if (this.slotBuffer?.length !== updates.length * 5) this.slotBuffer = new Float64Array(updates.length * 5);
+    const slots = this.slotBuffer;
     updates.forEach(({ value, first, second, gradient }, i) => {
       slots.set([offsetOf(backend, value), offsetOf(backend, first), offsetOf(backend, second), offsetOf(backend, gradient), value.size], i * 5);
     });

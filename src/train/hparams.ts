@@ -6,7 +6,8 @@ import { formatNumber } from "./progress.js";
 /**
  * The hyper-parameters a run records for TensorBoard's HParams dashboard. `adversarial_weight` is the
  * effective weight of the adversarial term: 0 for variants without one, 1 for VAE-GAN (its decoder's GAN
- * loss is unweighted; gamma weighs the feature loss instead).
+ * loss is unweighted; gamma weighs the feature loss instead), or for an adaptive or ratio balance the
+ * factor that balance's lambda is multiplied by.
  */
 export function runHparams(config: RunConfig): Record<string, string | number | boolean> {
   const { model, adversarial, data, train } = config;
@@ -16,6 +17,11 @@ export function runHparams(config: RunConfig): Record<string, string | number | 
     recon: model.recon,
     adversarial_weight: adversarialWeight,
     adversarial_loss: adversarialWeight === 0 ? "none" : adversarial.loss,
+    // For an adaptive or ratio balance, adversarial_weight is the factor lambda is multiplied by.
+    adversarial_balance: adversarialWeight === 0 ? "none" : adversarial.balance.mode,
+    adversarial_start: adversarialWeight === 0 ? 0 : adversarial.start,
+    // gaussian's σ or laplace's b: a number, "learned" or "optimal"; "none" for the other likelihoods.
+    recon_scale: model.scale === undefined ? "none" : String(model.scale),
     binarize: data.binarize,
     seed: config.seed,
     lr: train.lr,
