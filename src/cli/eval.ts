@@ -2,9 +2,9 @@ import type { Argv } from "yargs";
 import { BACKEND_REQUESTS, selectBackend, type BackendRequest } from "../backend/index.js";
 import { binarize, loadDataset } from "../data/index.js";
 import { streamFor } from "../random/rng.js";
-import { isProperDensity } from "../losses/likelihoods/index.js";
 import { evaluate } from "../train/evaluate.js";
 import { loadRun } from "../train/load-run.js";
+import { nllAvailability } from "../train/nll-availability.js";
 import { seededNoise } from "../train/noise.js";
 import { formatNumber } from "../train/progress.js";
 
@@ -22,15 +22,6 @@ class UsageError extends Error {
 
 /** Importance samples per test image for log p(x) unless --iwae says otherwise. */
 const DEFAULT_IWAE_SAMPLES = 100;
-
-/** Whether log p(x) can be estimated for a run, and why not. */
-export function nllAvailability(variant: string, recon: string, binarized: boolean): { available: boolean; reason?: string } {
-  if (variant !== "vae") return { available: false, reason: `log p(x) needs a VAE's q(z | x) (variant ${variant})` };
-  if (!isProperDensity(recon, binarized)) {
-    return { available: false, reason: `recon ${recon}${recon === "bce" ? " on greyscale targets" : ""} is not a normalised density (use cbernoulli, gaussian, laplace, or bce on binarized data)` };
-  }
-  return { available: true };
-}
 
 export const evalCommand = {
   command: "eval <run>",

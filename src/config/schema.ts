@@ -273,6 +273,11 @@ export const logSchema = z.strictObject({
   imagesEvery: positiveInt.default(1),
   /** The event writer flushes on this timer, and on close. */
   flushSeconds: z.number().positive().default(10),
+  /**
+   * Importance samples per test image for test/nll and test/bpd (the IWAE estimate of -log p(x)),
+   * logged with the last epoch's evaluation of a VAE whose likelihood is a density; 0: off.
+   */
+  nllSamples: z.int().min(0).default(16),
 });
 
 /** `weight: adaptive` and `weight: { ratio: r, ... }` become the matching `balance` with weight 1. */

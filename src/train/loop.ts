@@ -10,6 +10,7 @@ import { evaluate, type Evaluation } from "./evaluate.js";
 import { imageBatch, interleavedRows, likelihoodGrids } from "./image-grids.js";
 import { seededNoise } from "./noise.js";
 import { buildOptimizers } from "./optimizers.js";
+import { nllAvailability } from "./nll-availability.js";
 import { formatNumber, silentProgress, type Progress } from "./progress.js";
 import { phaseRunners, trainStep, type StepState } from "./step.js";
 
@@ -158,8 +159,13 @@ export async function trainLoop(options: LoopOptions): Promise<TrainResult> {
   };
 
   /** Test-split losses, logged at `step`; the same noise every time, so epochs compare like with like. */
-  const evaluateAndLog = (step: number, epoch: number): Evaluation => {
-    const evaluation = evaluate(variant, testSplit, config.train.batchSize, shape, seededNoise(streamFor(seed, "eval-noise")));
+  // -log p(x) costs k decoder passes per test image, so only the last epoch's evaluation estimates it.
+  const nllSamples = nllAvailability(config.model.variant, config.model.recon, config.data.binarize !== "none").available ? config.log.nllSamples : 0;
+  const evaluateAndLog = (step: number, epoch: number, withNll = false): Evaluation => {
+    const evaluation = evaluate(variant, testSplit, config.train.batchSize, shape, seededNoise(streamFor(seed, "eval-noise")), {
+      // Its own noise stream (as aelab eval's), so every other test scalar is what it would be without it.
+      ...(withNll && nllSamples > 0 ? { iwaeSamples: nllSamples, iwaeNoise: seededNoise(streamFor(seed, "iwae-noise")) } : {}),
+    });
     checkFinite(Object.entries(evaluation.scalars), step, epoch, (tag) => `test/${tag}`);
     logEvaluation(writer, evaluation, step);
     return evaluation;
@@ -228,7 +234,7 @@ export async function trainLoop(options: LoopOptions): Promise<TrainResult> {
       logInterval();
       const trainSeconds = (clock() - started) / 1000;
 
-      const evaluation = evaluateAndLog(result.steps, epoch);
+      const evaluation = evaluateAndLog(result.steps, epoch, epoch === config.train.epochs && !result.stopped);
       const imagesPerSecond = examples / trainSeconds;
       writer.scalar("perf/train_images_per_second", imagesPerSecond, result.steps);
       if (epoch % config.log.imagesEvery === 0 || epoch === config.train.epochs || result.stopped) {

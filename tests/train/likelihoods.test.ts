@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { selectBackend } from "../../src/backend/index.js";
-import { nllAvailability } from "../../src/cli/eval.js";
+import { nllAvailability } from "../../src/train/nll-availability.js";
 import { runConfigSchema } from "../../src/config/schema.js";
 import { buildLikelihood, cbMeanFromLogits } from "../../src/losses/likelihoods/index.js";
 import { buildVariant } from "../../src/models/index.js";
@@ -112,6 +112,28 @@ describe("training with the new likelihoods", () => {
     expect(sigma.at(-1)!.value).toBeLessThan(sigma[0].value);
     expect(writer.series("test/diagnostics/likelihood/sigma").length).toBe(2);
     expect(Number.isFinite(result.epochs[0].test["autoencoder/recon"])).toBe(true);
+  });
+
+  it("logs test/nll and test/bpd once, with the last epoch's evaluation, for a VAE with a density only", async () => {
+    const dataset = await tinyDataset();
+    const writer = new MemoryWriter();
+    const config = tinyConfig({ model: { recon: "gaussian", scale: "optimal" }, train: { epochs: 2 }, log: { nllSamples: 4 } });
+    const result = await trainLoop({ config, dataset, writer });
+    const nll = writer.series("test/nll");
+    const bpd = writer.series("test/bpd");
+    expect(nll.map((p) => p.step)).toEqual([result.steps]);
+    expect(bpd[0].value).toBeCloseTo(nll[0].value / (28 * 28 * Math.LN2), 4);
+    expect(result.epochs[1].test.nll).toBe(nll[0].value);
+    // The IWAE bound lies below the negative ELBO, and the estimate leaves the other test scalars alone.
+    expect(nll[0].value).toBeLessThan(result.epochs[1].test["autoencoder/loss"]);
+    const without = new MemoryWriter();
+    await trainLoop({ config: { ...config, log: { ...config.log, nllSamples: 0 } }, dataset, writer: without });
+    expect(without.series("test/nll")).toEqual([]);
+    expect(without.series("test/mse")).toEqual(writer.series("test/mse"));
+    // bce on greyscale targets is no density: nothing to log.
+    const bce = new MemoryWriter();
+    await trainLoop({ config: tinyConfig({ model: { recon: "bce" }, train: { epochs: 1 }, log: { nllSamples: 4 } }), dataset, writer: bce });
+    expect(bce.series("test/nll")).toEqual([]);
   });
 
   it("a σ-VAE stopped mid-epoch and resumed learns the same σ, bit for bit (the checkpoint carries σ and its Adam moments)", async () => {
