@@ -26,24 +26,6 @@ enum { BETA1, ONE_MINUS_BETA1, BETA2, ONE_MINUS_BETA2, EPSILON, NEG_LEARNING_RAT
 #error "adam.c needs FLT_EVAL_METHOD 0 (float arithmetic in float), e.g. SSE on x86"
 #endif
 
-/* A typed array argument of the given type: its elements and their number. */
-static bool typed_array(napi_env env, napi_value value, napi_typedarray_type want, void **data, size_t *count) {
-  bool is_typed = false;
-  if (napi_is_typedarray(env, value, &is_typed) != napi_ok || !is_typed) return false;
-  napi_typedarray_type type;
-  napi_value buffer;
-  size_t byte_offset = 0;
-  if (napi_get_typedarray_info(env, value, &type, count, data, &buffer, &byte_offset) != napi_ok) return false;
-  return type == want;
-}
-
-/* A byte offset or count: a NaN or fraction cast to an integer would silently address the wrong floats. */
-static bool exact_integer(double d, int64_t *out) {
-  if (!isfinite(d) || d != floor(d) || d < 0 || d > 9007199254740992.0) return false;
-  *out = (int64_t)d;
-  return true;
-}
-
 static bool disjoint(const float *a, const float *b, size_t count) {
   return a + count <= b || b + count <= a;
 }
@@ -127,20 +109,18 @@ static napi_value adam(napi_env env, napi_callback_info info) {
   size_t heap_length = 0;
   if (!heap_bytes(env, argv[0], &heap, &heap_length)) return throw_error(env, "adam: heap must be an ArrayBuffer or a Uint8Array");
 
-  double acc1_d = 0, acc2_d = 0;
   int64_t acc1_offset, acc2_offset;
-  if (!arg_f64(env, argv[1], &acc1_d) || !arg_f64(env, argv[2], &acc2_d) || !exact_integer(acc1_d, &acc1_offset) ||
-      !exact_integer(acc2_d, &acc2_offset)) {
+  if (!arg_i64(env, argv[1], &acc1_offset) || !arg_i64(env, argv[2], &acc2_offset) || acc1_offset < 0 || acc2_offset < 0) {
     return throw_error(env, "adam: accBeta1Offset and accBeta2Offset must be whole numbers >= 0");
   }
   double *fields = NULL;
   size_t field_count = 0;
-  if (!typed_array(env, argv[3], napi_float64_array, (void **)&fields, &field_count) || field_count % SLOT_FIELDS != 0) {
+  if (!typed_array_arg(env, argv[3], napi_float64_array, (void **)&fields, &field_count) || field_count % SLOT_FIELDS != 0) {
     return throw_error(env, "adam: slots must be a Float64Array of 5 numbers per variable");
   }
   float *scalars = NULL;
   size_t scalar_count = 0;
-  if (!typed_array(env, argv[4], napi_float32_array, (void **)&scalars, &scalar_count) || scalar_count != SCALAR_COUNT) {
+  if (!typed_array_arg(env, argv[4], napi_float32_array, (void **)&scalars, &scalar_count) || scalar_count != SCALAR_COUNT) {
     return throw_error(env, "adam: scalars must be a Float32Array [beta1, 1 - beta1, beta2, 1 - beta2, epsilon, -learningRate]");
   }
 
@@ -156,9 +136,9 @@ static napi_value adam(napi_env env, napi_callback_info info) {
     const double *f = fields + i * SLOT_FIELDS;
     int64_t offsets[COUNT], count;
     for (int j = 0; j < COUNT; j++) {
-      if (!exact_integer(f[j], &offsets[j])) return throw_error(env, "adam: every slot offset must be a whole number >= 0");
+      if (!exact_integer(f[j], &offsets[j]) || offsets[j] < 0) return throw_error(env, "adam: every slot offset must be a whole number >= 0");
     }
-    if (!exact_integer(f[COUNT], &count)) return throw_error(env, "adam: every slot count must be a whole number >= 0");
+    if (!exact_integer(f[COUNT], &count) || count < 0) return throw_error(env, "adam: every slot count must be a whole number >= 0");
     static const char *what[COUNT] = {"adam's value", "adam's first moment", "adam's second moment", "adam's gradient"};
     float *p[COUNT];
     for (int j = 0; j < COUNT; j++) {

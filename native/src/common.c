@@ -1,5 +1,6 @@
 #include "common.h"
 #include <stdio.h>
+#include <math.h>
 #include <stdlib.h>
 
 napi_value throw_error(napi_env env, const char *message) {
@@ -32,8 +33,25 @@ bool heap_bytes(napi_env env, napi_value value, uint8_t **data, size_t *length) 
   return true;
 }
 
+bool exact_integer(double d, int64_t *out) {
+  if (!isfinite(d) || d != floor(d) || fabs(d) > 9007199254740992.0) return false;
+  *out = (int64_t)d;
+  return true;
+}
+
 bool arg_i64(napi_env env, napi_value value, int64_t *out) {
-  return napi_get_value_int64(env, value, out) == napi_ok;
+  double d = 0;
+  return napi_get_value_double(env, value, &d) == napi_ok && exact_integer(d, out);
+}
+
+bool typed_array_arg(napi_env env, napi_value value, napi_typedarray_type want, void **data, size_t *count) {
+  bool is_typed = false;
+  if (napi_is_typedarray(env, value, &is_typed) != napi_ok || !is_typed) return false;
+  napi_typedarray_type type;
+  napi_value buffer;
+  size_t byte_offset = 0;
+  if (napi_get_typedarray_info(env, value, &type, count, data, &buffer, &byte_offset) != napi_ok) return false;
+  return type == want;
 }
 
 bool arg_f64(napi_env env, napi_value value, double *out) {

@@ -20,7 +20,15 @@ napi_value throw_error(napi_env env, const char *message);
 /* The bytes behind an ArrayBuffer, a SharedArrayBuffer view or any typed array (the wasm heap). */
 bool heap_bytes(napi_env env, napi_value value, uint8_t **data, size_t *length);
 
+/*
+ * A number that is an exact integer within ±2^53. N-API's own int64 conversion maps NaN to 0 and
+ * truncates fractions, which would turn a broken offset into a write at the start of the heap.
+ */
+bool exact_integer(double d, int64_t *out);
+/* An integer argument, exactly (see exact_integer). */
 bool arg_i64(napi_env env, napi_value value, int64_t *out);
+/* A typed array argument of the given element type: its elements and their number. */
+bool typed_array_arg(napi_env env, napi_value value, napi_typedarray_type want, void **data, size_t *count);
 bool arg_f64(napi_env env, napi_value value, double *out);
 bool arg_bool(napi_env env, napi_value value, bool *out);
 

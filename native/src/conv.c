@@ -56,13 +56,9 @@ static bool mul_limited(int64_t a, int64_t b, int64_t *out) {
 }
 
 static bool read_geometry(napi_env env, napi_value value, Geometry *g, int32_t fused[3]) {
-  bool is_typed = false;
-  napi_is_typedarray(env, value, &is_typed);
-  napi_typedarray_type type;
   size_t length = 0;
   void *data = NULL;
-  if (!is_typed || napi_get_typedarray_info(env, value, &type, &length, &data, NULL, NULL) != napi_ok || type != napi_int32_array ||
-      length < G_REQUIRED) {
+  if (!typed_array_arg(env, value, napi_int32_array, &data, &length) || length < G_REQUIRED) {
     throw_error(env, "aelab native conv: geometry must be an Int32Array of at least 13 numbers");
     return false;
   }

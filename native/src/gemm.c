@@ -15,17 +15,6 @@ enum activation { LINEAR = 0, RELU = 1, RELU6 = 2, SIGMOID = 3, ELU = 4, LEAKYRE
 #define GEMM_ARGS 17
 
 /*
- * An integer argument. napi_get_value_int64 maps NaN to 0 and truncates fractions, which would turn
- * a broken offset into a write at the start of the heap, so the number must be an exact integer.
- */
-static bool arg_integer(napi_env env, napi_value value, int64_t *out) {
-  double d = 0;
-  if (!arg_f64(env, value, &d) || !isfinite(d) || d != floor(d) || fabs(d) > 9007199254740992.0) return false;
-  *out = (int64_t)d;
-  return true;
-}
-
-/*
  * Every batch's operand lies inside the heap. Strides are non-negative, so the operands of batches
  * between the first and the last lie between theirs: checking those two covers all.
  */
@@ -98,12 +87,12 @@ static napi_value gemm(napi_env env, napi_callback_info info) {
   int64_t batch, m, n, k, a_offset, b_offset, c_offset, stride_a, stride_b, stride_c, bias_offset, bias_length, activation;
   bool transpose_a, transpose_b;
   double alpha;
-  if (!arg_integer(env, argv[1], &batch) || !arg_integer(env, argv[2], &m) || !arg_integer(env, argv[3], &n) ||
-      !arg_integer(env, argv[4], &k) || !arg_bool(env, argv[5], &transpose_a) || !arg_bool(env, argv[6], &transpose_b) ||
-      !arg_integer(env, argv[7], &a_offset) || !arg_integer(env, argv[8], &b_offset) || !arg_integer(env, argv[9], &c_offset) ||
-      !arg_integer(env, argv[10], &stride_a) || !arg_integer(env, argv[11], &stride_b) || !arg_integer(env, argv[12], &stride_c) ||
-      !arg_integer(env, argv[13], &bias_offset) || !arg_integer(env, argv[14], &bias_length) ||
-      !arg_integer(env, argv[15], &activation) || !arg_f64(env, argv[16], &alpha)) {
+  if (!arg_i64(env, argv[1], &batch) || !arg_i64(env, argv[2], &m) || !arg_i64(env, argv[3], &n) ||
+      !arg_i64(env, argv[4], &k) || !arg_bool(env, argv[5], &transpose_a) || !arg_bool(env, argv[6], &transpose_b) ||
+      !arg_i64(env, argv[7], &a_offset) || !arg_i64(env, argv[8], &b_offset) || !arg_i64(env, argv[9], &c_offset) ||
+      !arg_i64(env, argv[10], &stride_a) || !arg_i64(env, argv[11], &stride_b) || !arg_i64(env, argv[12], &stride_c) ||
+      !arg_i64(env, argv[13], &bias_offset) || !arg_i64(env, argv[14], &bias_length) ||
+      !arg_i64(env, argv[15], &activation) || !arg_f64(env, argv[16], &alpha)) {
     return throw_error(env, "gemm: the sizes, offsets, strides and codes must be integers, the flags booleans, alpha a number");
   }
   /* cblas takes int sizes (LP64 OpenBLAS, Accelerate). */

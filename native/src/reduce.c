@@ -32,29 +32,22 @@ static napi_value l2_norm(napi_env env, napi_callback_info info) {
   uint8_t *heap = NULL;
   size_t heap_length = 0;
   if (!heap_bytes(env, argv[0], &heap, &heap_length)) return throw_error(env, "l2Norm: heap must be an ArrayBuffer or a Uint8Array");
-  bool is_typed = false;
-  napi_typedarray_type type;
+  double *slots = NULL;
   size_t length = 0;
-  void *data = NULL;
-  napi_value buffer;
-  size_t byte_offset = 0;
-  if (napi_is_typedarray(env, argv[1], &is_typed) != napi_ok || !is_typed ||
-      napi_get_typedarray_info(env, argv[1], &type, &length, &data, &buffer, &byte_offset) != napi_ok || type != napi_float64_array ||
-      length % 2 != 0) {
+  if (!typed_array_arg(env, argv[1], napi_float64_array, (void **)&slots, &length) || length % 2 != 0) {
     return throw_error(env, "l2Norm: slots must be a Float64Array of (offset, count) pairs");
   }
   int64_t out_offset = 0;
   if (!arg_i64(env, argv[2], &out_offset)) return throw_error(env, "l2Norm: outOffset must be an integer");
   float *out = heap_floats(env, heap, heap_length, out_offset, 1, "l2Norm's output");
   if (!out) return NULL;
-  const double *slots = data;
   double sum = 0;
   for (size_t s = 0; s < length; s += 2) {
-    const double offset = slots[s], count = slots[s + 1];
-    if (!isfinite(offset) || !isfinite(count) || offset != floor(offset) || count != floor(count)) {
+    int64_t offset, count;
+    if (!exact_integer(slots[s], &offset) || !exact_integer(slots[s + 1], &count)) {
       return throw_error(env, "l2Norm: offsets and counts must be integers");
     }
-    const float *x = heap_floats(env, heap, heap_length, (int64_t)offset, (int64_t)count, "an l2Norm input");
+    const float *x = heap_floats(env, heap, heap_length, offset, count, "an l2Norm input");
     if (!x) return NULL;
     sum += sum_of_squares(x, (size_t)count);
   }

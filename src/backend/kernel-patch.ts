@@ -57,6 +57,11 @@ export function restoreStock(kernelName: string, backendName: string): void {
   if (mark.stock) tf.registerKernel(mark.stock);
 }
 
+/** Puts the stock kernel back for every kernel of the backend that an aelab patch replaces now. */
+export function restoreAllStock(backendName: string): void {
+  for (const config of tf.getKernelsForBackend(backendName)) if (markOf(config)) restoreStock(config.kernelName, backendName);
+}
+
 /** The kernel the backend shipped with, also while a patch replaces it. */
 export function stockKernel(kernelName: string, backendName: string): tf.KernelConfig | undefined {
   const current = registered(kernelName, backendName);

@@ -5,7 +5,7 @@ import { nativeMatMulPatches } from "./blas/matmul.js";
 import { nativeSumPatch } from "./blas/sum.js";
 import { conv2dBackpropFilterPatch } from "./conv2d-backprop-filter.js";
 import { wasmConv2dBackpropInputPatch } from "./conv2d-backprop-input-fast.js";
-import { installPatch, restoreStock, type KernelPatch } from "./kernel-patch.js";
+import { installPatch, restoreAllStock, type KernelPatch } from "./kernel-patch.js";
 import { wasmSamePaddingPatches } from "./wasm-conv-same-padding.js";
 import { wasmIdentityPatch } from "./wasm-identity-share.js";
 import { wasmBatchMatMulPatch, wasmFusedMatMulPatch } from "./wasm-matmul-transpose.js";
@@ -43,7 +43,5 @@ export function installPatches(backendName: string, addon: NativeAddon | null = 
 
 /** Puts the backend's stock kernels back, e.g. to benchmark stock against patched in one process. */
 export function restoreStockKernels(backendName: string): void {
-  const kernels = new Set(patchesFor(backendName).map((p) => `${p.kernelName}`));
-  if (backendName === "wasm") for (const k of ["BatchMatMul", "_FusedMatMul", "Conv2D", "FusedConv2D", "Conv2DBackpropInput", "Conv2DBackpropFilter", "Sum", "LeakyRelu", "AelabLeakyReluGrad"]) kernels.add(k);
-  for (const kernelName of kernels) restoreStock(kernelName, backendName);
+  restoreAllStock(backendName);
 }

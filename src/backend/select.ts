@@ -82,9 +82,8 @@ export async function selectBackend(request: BackendRequest = "auto", options: S
       reasons.push(`${name}: ${started.reason}`);
       continue;
     }
-    const native = name === "wasm" ? nativeKernelsFor(kernels, options.threads) : { native: false as const, reason: `the ${name} backend runs its own kernels` };
+    const { info: native, addon } = name === "wasm" ? nativeKernelsFor(kernels, options.threads) : { info: { native: false as const, reason: `the ${name} backend runs its own kernels` }, addon: null };
     if (kernels === "native" && !native.native) throw new BackendUnavailableError(`native kernels requested (--kernels native) but ${native.reason}`);
-    const addon = native.native ? (loadAddon() as { ok: true; addon: NativeAddon }).addon : null;
     // The fused optimizer reads this; on other backends it must see no addon.
     setActiveNativeKernels(addon);
     return {
@@ -102,14 +101,14 @@ export async function selectBackend(request: BackendRequest = "auto", options: S
 }
 
 /** Loads the addon unless the wasm kernels were asked for, and sets its thread count. */
-function nativeKernelsFor(kernels: KernelsRequest, threads: number | undefined): NativeKernelsInfo {
-  if (kernels === "wasm") return { native: false, reason: "the wasm kernels were asked for (--kernels wasm or AELAB_KERNELS=wasm)" };
+function nativeKernelsFor(kernels: KernelsRequest, threads: number | undefined): { info: NativeKernelsInfo; addon: NativeAddon | null } {
+  if (kernels === "wasm") return { info: { native: false, reason: "the wasm kernels were asked for (--kernels wasm or AELAB_KERNELS=wasm)" }, addon: null };
   const loaded = loadAddon();
-  if (!loaded.ok) return { native: false, reason: loaded.reason };
-  const n = threads ?? blasThreads();
-  loaded.addon.setThreads(n);
+  if (!loaded.ok) return { info: { native: false, reason: loaded.reason }, addon: null };
+  loaded.addon.setThreads(threads ?? blasThreads());
   const blas = loaded.addon.blasInfo();
-  return { native: true, blas: [blas.name, blas.core, blas.parallel].filter(Boolean).join(" "), blasThreads: loaded.addon.getThreads(), addon: loaded.path };
+  const info: NativeKernelsInfo = { native: true, blas: [blas.name, blas.core, blas.parallel].filter(Boolean).join(" "), blasThreads: loaded.addon.getThreads(), addon: loaded.path };
+  return { info, addon: loaded.addon };
 }
 
 /** Which backends could be tried here; "installed" says the package is present, not that it loads. */

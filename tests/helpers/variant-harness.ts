@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import { expect } from "vitest";
 import { runConfigSchema, type NetworkName, type RunConfig } from "../../src/config/schema.js";
 import { buildVariant, type Variant } from "../../src/models/index.js";
 import { streamFor, Rng } from "../../src/random/rng.js";
@@ -72,4 +73,30 @@ export function harness(config: RunConfig): Harness {
 
 export function sameWeights(a: Float32Array[], b: Float32Array[]): boolean {
   return a.length === b.length && a.every((w, i) => w.length === b[i].length && w.every((v, j) => Object.is(v, b[i][j])));
+}
+
+/** Counts every network's forward passes from now on: the returned record fills as the networks run. */
+export function countForwardPasses(h: Harness): Record<string, number> {
+  const calls: Record<string, number> = {};
+  for (const [network, model] of Object.entries(h.variant.networks)) {
+    const apply = model!.apply.bind(model);
+    calls[network] = 0;
+    model!.apply = ((...args: Parameters<typeof apply>) => {
+      calls[network]++;
+      return apply(...args);
+    }) as typeof model.apply;
+  }
+  return calls;
+}
+
+/** Runs each phase alone and checks that it moves exactly the networks it trains. */
+export function expectEachPhaseMovesOnlyItsNetworks(h: Harness, x: tf.Tensor4D, stepIndex = 0): void {
+  for (const phase of h.variant.phases) {
+    const before = h.snapshot();
+    h.step(x, [phase.name], stepIndex);
+    const after = h.snapshot();
+    for (const network of Object.keys(before)) {
+      expect(!sameWeights(before[network], after[network]), `${phase.name} moved ${network}`).toBe((phase.trains as string[]).includes(network));
+    }
+  }
 }

@@ -3,7 +3,7 @@ import { selectBackend } from "../../src/backend/index.js";
 import { MemoryWriter } from "../../src/tensorboard/index.js";
 import { trainLoop } from "../../src/train/loop.js";
 import { tinyConfig, tinyDataset } from "../helpers/tiny-run.js";
-import { batch, harness, sameWeights, smallConfig, type Harness } from "../helpers/variant-harness.js";
+import { batch, countForwardPasses, expectEachPhaseMovesOnlyItsNetworks, harness, smallConfig, type Harness } from "../helpers/variant-harness.js";
 
 // AAE with Makhzani et al.'s separate reconstruction and regularisation updates (adversarial.aaeUpdates: separate).
 
@@ -27,28 +27,13 @@ describe("AAE, separate updates", () => {
       ["regularization", "encoder"],
     ]);
     const x = batch();
-    for (const phase of h.variant.phases) {
-      const before = h.snapshot();
-      h.step(x, [phase.name]);
-      const after = h.snapshot();
-      for (const network of Object.keys(before)) {
-        expect(!sameWeights(before[network], after[network]), `${phase.name} moved ${network}`).toBe((phase.trains as string[]).includes(network));
-      }
-    }
+    expectEachPhaseMovesOnlyItsNetworks(h, x);
     x.dispose();
   });
 
   it("encodes afresh in every phase, so each sees the weights the phases before it left", () => {
     const h = (open = harness(separate()));
-    const calls: Record<string, number> = {};
-    for (const [network, model] of Object.entries(h.variant.networks)) {
-      const apply = model!.apply.bind(model);
-      calls[network] = 0;
-      model!.apply = ((...args: Parameters<typeof apply>) => {
-        calls[network]++;
-        return apply(...args);
-      }) as typeof model.apply;
-    }
+    const calls = countForwardPasses(h);
     const x = batch();
     h.step(x);
     expect(calls).toEqual({ encoder: 3, decoder: 1, latentDiscriminator: 3 });

@@ -8,7 +8,7 @@ import type { StepContext } from "../../src/models/variant.js";
 import { trainableVariables } from "../../src/nn/modules.js";
 import { ScalarAccumulator } from "../../src/train/accumulator.js";
 import { phaseRunners, trainStep } from "../../src/train/step.js";
-import { batch, harness, sameWeights, smallConfig, type Harness } from "../helpers/variant-harness.js";
+import { batch, countForwardPasses, expectEachPhaseMovesOnlyItsNetworks, harness, sameWeights, smallConfig, type Harness } from "../helpers/variant-harness.js";
 
 let open: Harness[] = [];
 beforeAll(async () => {
@@ -164,24 +164,9 @@ describe("the new options keep gradient isolation and the forward-pass count", (
       it(`${variant}, ${label}: each phase moves exactly its networks; passes per step (enc / dec / D) stay 1 / 1 / 3`, () => {
         const h = track(harness(smallConfig(variant, { adversarial, model })));
         const x = batch();
-        const calls: Record<string, number> = {};
-        for (const [network, model] of Object.entries(h.variant.networks)) {
-          const apply = model!.apply.bind(model);
-          calls[network] = 0;
-          model!.apply = ((...args: Parameters<typeof apply>) => {
-            calls[network]++;
-            return apply(...args);
-          }) as typeof model.apply;
-        }
+        const calls = countForwardPasses(h);
         const step = (adversarial.start as number | undefined) ?? 0;
-        for (const phase of h.variant.phases) {
-          const before = h.snapshot();
-          h.step(x, [phase.name], step);
-          const after = h.snapshot();
-          for (const network of Object.keys(before)) {
-            expect(!sameWeights(before[network], after[network]), `${phase.name} moved ${network}`).toBe((phase.trains as string[]).includes(network));
-          }
-        }
+        expectEachPhaseMovesOnlyItsNetworks(h, x, step);
         for (const k of Object.keys(calls)) calls[k] = 0;
         h.step(x, undefined, step);
         expect(calls).toEqual({ encoder: 1, decoder: 1, discriminator: 3 });
@@ -236,14 +221,7 @@ describe("the hinge loss in aae and vaegan", () => {
     it(`${variant}: each phase moves exactly its networks`, () => {
       const h = track(harness(smallConfig(variant, { adversarial: { loss: "hinge" } })));
       const x = batch();
-      for (const phase of h.variant.phases) {
-        const before = h.snapshot();
-        h.step(x, [phase.name]);
-        const after = h.snapshot();
-        for (const network of Object.keys(before)) {
-          expect(!sameWeights(before[network], after[network]), `${phase.name} moved ${network}`).toBe((phase.trains as string[]).includes(network));
-        }
-      }
+      expectEachPhaseMovesOnlyItsNetworks(h, x);
       x.dispose();
     });
   }

@@ -3,7 +3,7 @@ import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { selectBackend } from "../../src/backend/index.js";
 import { VARIANTS } from "../../src/config/schema.js";
 import { discriminatorLoss } from "../../src/losses/gan.js";
-import { batch, harness, sameWeights, smallConfig, type Harness } from "../helpers/variant-harness.js";
+import { batch, countForwardPasses, harness, sameWeights, smallConfig, type Harness } from "../helpers/variant-harness.js";
 
 let open: Harness | undefined;
 beforeAll(async () => {
@@ -131,15 +131,7 @@ describe("forward passes per step", () => {
   for (const [name, counts] of Object.entries(expected)) {
     it(`${name}: ${JSON.stringify(counts)}`, () => {
       const h = (open = harness(smallConfig(name as (typeof VARIANTS)[number])));
-      const calls: Record<string, number> = {};
-      for (const [network, model] of Object.entries(h.variant.networks)) {
-        const apply = model!.apply.bind(model);
-        calls[network] = 0;
-        model!.apply = ((...args: Parameters<typeof apply>) => {
-          calls[network]++;
-          return apply(...args);
-        }) as typeof model.apply;
-      }
+      const calls = countForwardPasses(h);
       const x = batch();
       h.step(x);
       expect(calls).toEqual(counts);
