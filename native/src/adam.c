@@ -55,17 +55,23 @@ static inline float adam_element(float *first, float *second, float g, float val
  * Other targets (arm64: clang there defaults to -fno-math-errno and vectorises) take the scalar loop.
  * `restrict` holds because adam() checks that value, moments and gradient do not overlap.
  */
-static void adam_slot(float *restrict value, float *restrict first, float *restrict second, const float *restrict gradient,
+static double adam_slot(float *restrict value, float *restrict first, float *restrict second, const float *restrict gradient,
                       size_t count, const float *s, float one_minus_acc1, float one_minus_acc2) {
   size_t i = 0;
+  /* The gradient's sum of squares, in double, for the grad_norm diagnostic: the gradient is in registers already. */
+  double squares = 0;
 #if defined(__AVX__)
   {
+    __m256d squares_low = _mm256_setzero_pd(), squares_high = _mm256_setzero_pd();
     const __m256 beta1 = _mm256_set1_ps(s[BETA1]), one_minus_beta1 = _mm256_set1_ps(s[ONE_MINUS_BETA1]);
     const __m256 beta2 = _mm256_set1_ps(s[BETA2]), one_minus_beta2 = _mm256_set1_ps(s[ONE_MINUS_BETA2]);
     const __m256 epsilon = _mm256_set1_ps(s[EPSILON]), neg_lr = _mm256_set1_ps(s[NEG_LEARNING_RATE]);
     const __m256 oma1 = _mm256_set1_ps(one_minus_acc1), oma2 = _mm256_set1_ps(one_minus_acc2);
     for (; i + 8 <= count; i += 8) {
       const __m256 g = _mm256_loadu_ps(gradient + i);
+      const __m256d g_low = _mm256_cvtps_pd(_mm256_castps256_ps128(g)), g_high = _mm256_cvtps_pd(_mm256_extractf128_ps(g, 1));
+      squares_low = _mm256_add_pd(squares_low, _mm256_mul_pd(g_low, g_low));
+      squares_high = _mm256_add_pd(squares_high, _mm256_mul_pd(g_high, g_high));
       const __m256 m = _mm256_add_ps(_mm256_mul_ps(_mm256_loadu_ps(first + i), beta1), _mm256_mul_ps(g, one_minus_beta1));
       const __m256 v = _mm256_add_ps(_mm256_mul_ps(_mm256_loadu_ps(second + i), beta2), _mm256_mul_ps(_mm256_mul_ps(g, g), one_minus_beta2));
       _mm256_storeu_ps(first + i, m);
@@ -75,15 +81,22 @@ static void adam_slot(float *restrict value, float *restrict first, float *restr
       const __m256 step = _mm256_mul_ps(_mm256_div_ps(m_hat, _mm256_add_ps(_mm256_sqrt_ps(v_hat), epsilon)), neg_lr);
       _mm256_storeu_ps(value + i, _mm256_add_ps(step, _mm256_loadu_ps(value + i)));
     }
+    double lanes[4];
+    _mm256_storeu_pd(lanes, _mm256_add_pd(squares_low, squares_high));
+    squares = lanes[0] + lanes[1] + lanes[2] + lanes[3];
   }
 #elif defined(__SSE2__)
   {
+    __m128d squares_low = _mm_setzero_pd(), squares_high = _mm_setzero_pd();
     const __m128 beta1 = _mm_set1_ps(s[BETA1]), one_minus_beta1 = _mm_set1_ps(s[ONE_MINUS_BETA1]);
     const __m128 beta2 = _mm_set1_ps(s[BETA2]), one_minus_beta2 = _mm_set1_ps(s[ONE_MINUS_BETA2]);
     const __m128 epsilon = _mm_set1_ps(s[EPSILON]), neg_lr = _mm_set1_ps(s[NEG_LEARNING_RATE]);
     const __m128 oma1 = _mm_set1_ps(one_minus_acc1), oma2 = _mm_set1_ps(one_minus_acc2);
     for (; i + 4 <= count; i += 4) {
       const __m128 g = _mm_loadu_ps(gradient + i);
+      const __m128d g_low = _mm_cvtps_pd(g), g_high = _mm_cvtps_pd(_mm_movehl_ps(g, g));
+      squares_low = _mm_add_pd(squares_low, _mm_mul_pd(g_low, g_low));
+      squares_high = _mm_add_pd(squares_high, _mm_mul_pd(g_high, g_high));
       const __m128 m = _mm_add_ps(_mm_mul_ps(_mm_loadu_ps(first + i), beta1), _mm_mul_ps(g, one_minus_beta1));
       const __m128 v = _mm_add_ps(_mm_mul_ps(_mm_loadu_ps(second + i), beta2), _mm_mul_ps(_mm_mul_ps(g, g), one_minus_beta2));
       _mm_storeu_ps(first + i, m);
@@ -93,10 +106,17 @@ static void adam_slot(float *restrict value, float *restrict first, float *restr
       const __m128 step = _mm_mul_ps(_mm_div_ps(m_hat, _mm_add_ps(_mm_sqrt_ps(v_hat), epsilon)), neg_lr);
       _mm_storeu_ps(value + i, _mm_add_ps(step, _mm_loadu_ps(value + i)));
     }
+    double lanes[2];
+    _mm_storeu_pd(lanes, _mm_add_pd(squares_low, squares_high));
+    squares = lanes[0] + lanes[1];
   }
 #endif
   /* The tail (and the whole of it on other targets). */
-  for (; i < count; i++) value[i] = adam_element(first + i, second + i, gradient[i], value[i], s, one_minus_acc1, one_minus_acc2);
+  for (; i < count; i++) {
+    squares += (double)gradient[i] * (double)gradient[i];
+    value[i] = adam_element(first + i, second + i, gradient[i], value[i], s, one_minus_acc1, one_minus_acc2);
+  }
+  return squares;
 }
 
 static napi_value adam(napi_env env, napi_callback_info info) {
@@ -167,9 +187,10 @@ static napi_value adam(napi_env env, napi_callback_info info) {
   const unsigned int saved_csr = _mm_getcsr();
   _mm_setcsr(saved_csr | 0x8040u); /* FTZ (bit 15) | DAZ (bit 6) */
 #endif
+  double squares = 0;
   for (size_t i = 0; i < slot_count; i++) {
     const double *f = fields + i * SLOT_FIELDS;
-    adam_slot((float *)(heap + (size_t)f[VALUE]), (float *)(heap + (size_t)f[FIRST]), (float *)(heap + (size_t)f[SECOND]),
+    squares += adam_slot((float *)(heap + (size_t)f[VALUE]), (float *)(heap + (size_t)f[FIRST]), (float *)(heap + (size_t)f[SECOND]),
               (const float *)(heap + (size_t)f[GRADIENT]), (size_t)f[COUNT], scalars, one_minus_acc1, one_minus_acc2);
   }
 #if defined(__SSE2__)
@@ -178,7 +199,10 @@ static napi_value adam(napi_env env, napi_callback_info info) {
   /* accBeta.assign(mul(accBeta, beta)): the float32 product, once per call. */
   *acc1 = a1 * scalars[BETA1];
   *acc2 = a2 * scalars[BETA2];
-  return NULL;
+  /* The gradients' sum of squares over all slots: ‖g‖² for the caller's diagnostics, free here. */
+  napi_value result;
+  if (napi_create_double(env, squares, &result) != napi_ok) return throw_error(env, "adam: could not return the gradients' sum of squares");
+  return result;
 }
 
 bool register_adam(napi_env env, napi_value exports) {

@@ -29,7 +29,7 @@ const reparameterize = (mean: tf.Tensor2D, logVariance: tf.Tensor2D): tf.Tensor2
   tf.add(mean, tf.mul(tf.exp(tf.mul(0.5, logVariance)), tf.randomNormal(mean.shape))) as tf.Tensor2D;
 
 /** Builds the networks and returns one training step of the config's variant. */
-function buildStep(config: RunConfig, shape: ImageShape): { step: Step; dispose: () => void } {
+export function buildStep(config: RunConfig, shape: ImageShape): { step: Step; dispose: () => void } {
   const { model, adversarial } = config;
   const rng = streamFor(config.seed, "weights");
   const gaussian = model.variant === "vae" || model.variant === "vae+gan" || model.variant === "vaegan";
@@ -38,8 +38,8 @@ function buildStep(config: RunConfig, shape: ImageShape): { step: Step; dispose:
   const adversarialVariant = model.variant === "ae+gan" || model.variant === "vae+gan" || model.variant === "vaegan";
   const discriminator: Discriminator | undefined = adversarialVariant ? buildDiscriminator(model, shape, rng) : undefined;
   const networks: Partial<Record<NetworkName, tf.LayersModel>> = { encoder: encoder.model, decoder: decoder.model, discriminator: discriminator?.model };
-  // buildOptimizers reads only `networks`; going through it keeps the optimizer identical to aelab's.
-  const optimizers = buildOptimizers({ networks } as unknown as Variant, config.train);
+  // buildOptimizers reads only `networks` and the phases' own-optimizer requests (none here); going through it keeps the optimizer identical to aelab's.
+  const optimizers = buildOptimizers({ networks, phases: [] } as unknown as Variant, config.train);
   const dispose = () => {
     for (const m of Object.values(networks)) m?.dispose();
     for (const o of Object.values(optimizers)) o?.dispose();

@@ -44,31 +44,47 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
   private slotBuffer?: Float64Array;
 
   override applyGradients(variableGradients: Gradients): void {
+    this.applyGradientsAndMeasure(variableGradients);
+  }
+
+  /**
+   * applyGradients that also returns the gradients' Euclidean norm when the native step ran (it reads
+   * every gradient anyway, so the diagnostic costs nothing); undefined when tfjs's step ran instead.
+   */
+  applyGradientsAndMeasure(variableGradients: Gradients): number | undefined {
     const addon = activeNativeKernels();
-    if (addon && tf.getBackend() === "wasm" && this.fusedStep(addon, asWasm(tf.backend()), variableGradients)) return;
+    if (addon && tf.getBackend() === "wasm") {
+      const squares = this.fusedStep(addon, asWasm(tf.backend()), variableGradients);
+      // Rounded to float32 as every logged scalar is (and as the native l2Norm writes it).
+      if (squares !== undefined) return Math.fround(Math.sqrt(squares));
+    }
     // Adam's declaration asks for variables, but its step only reads the gradients, as any tensors.
     super.applyGradients(variableGradients as Parameters<tf.AdamOptimizer["applyGradients"]>[0]);
+    return undefined;
   }
 
   private get state(): AdamState {
     return this as unknown as AdamState;
   }
 
-  /** The native step; false, having changed nothing, where it does not apply (tfjs's step runs instead). */
-  private fusedStep(addon: NativeAddon, backend: WasmInternals, variableGradients: Gradients): boolean {
+  /**
+   * The native step, returning the gradients' sum of squares; undefined, having changed nothing,
+   * where it does not apply (tfjs's step runs instead).
+   */
+  private fusedStep(addon: NativeAddon, backend: WasmInternals, variableGradients: Gradients): number | undefined {
     const names = Array.isArray(variableGradients) ? variableGradients.map((v) => v.name) : Object.keys(variableGradients);
     const gradientOf = (name: string, i: number): tf.Tensor | undefined =>
       Array.isArray(variableGradients) ? variableGradients[i].tensor : (variableGradients as tf.NamedTensorMap)[name];
     const { accBeta1, accBeta2, accumulatedFirstMoment: firsts, accumulatedSecondMoment: seconds } = this.state;
-    if (!onHeap(backend, accBeta1) || !onHeap(backend, accBeta2)) return false;
+    if (!onHeap(backend, accBeta1) || !onHeap(backend, accBeta2)) return undefined;
     for (const [i, name] of names.entries()) {
       const value = tf.engine().registeredVariables[name];
       const gradient = gradientOf(name, i);
       // tfjs's step reports (or broadcasts) what does not fit; the kernel takes only same-shaped float32 on the heap.
-      if (!value || !onHeap(backend, value)) return false;
-      if (gradient && !(onHeap(backend, gradient) && tf.util.arraysEqual(gradient.shape, value.shape))) return false;
+      if (!value || !onHeap(backend, value)) return undefined;
+      if (gradient && !(onHeap(backend, gradient) && tf.util.arraysEqual(gradient.shape, value.shape))) return undefined;
       for (const slot of [firsts[i], seconds[i]]) {
-        if (slot && !(onHeap(backend, slot.variable) && slot.variable.size === value.size)) return false;
+        if (slot && !(onHeap(backend, slot.variable) && slot.variable.size === value.size)) return undefined;
       }
     }
 
@@ -95,9 +111,9 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
     });
     // What tfjs's ops make of these numbers: each a float32 scalar tensor, 1 - beta taken in double first.
     const scalars = Float32Array.of(this.beta1, 1 - this.beta1, this.beta2, 1 - this.beta2, this.epsilon, -this.learningRate);
-    addon.adam(heapOf(backend), offsetOf(backend, accBeta1), offsetOf(backend, accBeta2), slots, scalars);
+    const squares = addon.adam(heapOf(backend), offsetOf(backend, accBeta1), offsetOf(backend, accBeta2), slots, scalars);
     this.incrementIterations();
-    return true;
+    return squares;
   }
 }
 
@@ -124,6 +140,14 @@ function ownData(backend: WasmInternals, variable: tf.Variable): void {
   const copy = tf.engine().makeTensorFromTensorInfo(info, backend);
   variable.assign(copy);
   copy.dispose();
+}
+
+/**
+ * Whether `optimizer` is a FusedAdamOptimizer. Not `instanceof`: tf.Optimizer defines
+ * Symbol.hasInstance by duck typing, so every optimizer passes `instanceof FusedAdamOptimizer`.
+ */
+export function isFusedAdam(optimizer: tf.Optimizer): optimizer is FusedAdamOptimizer {
+  return Object.prototype.isPrototypeOf.call(FusedAdamOptimizer.prototype, optimizer);
 }
 
 /** tf.train.adam's signature and defaults, for a FusedAdamOptimizer. */

@@ -54,9 +54,10 @@ export interface NativeAddon {
    * updated in place. `scalars` = [beta1, 1 - beta1, beta2, 1 - beta2, epsilon, -learningRate] as
    * tfjs makes them: each JavaScript number (1 - beta taken in double) rounded to float32. The
    * running powers accBeta1/accBeta2 are float32 scalars on the heap, read for the bias correction
-   * and multiplied by beta1/beta2 in place, so JavaScript never needs their values.
+   * and multiplied by beta1/beta2 in place, so JavaScript never needs their values. Returns the
+   * gradients' sum of squares (in double), read in the same pass, for the gradient-norm diagnostic.
    */
-  adam(heap: Uint8Array, accBeta1Offset: number, accBeta2Offset: number, slots: Float64Array, scalars: Float32Array): void;
+  adam(heap: Uint8Array, accBeta1Offset: number, accBeta2Offset: number, slots: Float64Array, scalars: Float32Array): number;
   /** sqrt of the sum of squares over tensors given as (byte offset, element count) pairs, written as one float at outOffset. */
   l2Norm(heap: Uint8Array, slots: Float64Array, outOffset: number): void;
   /** out[j] = sum over i of x[i·cols + j] (float32, rows added in order): a sum over leading axes. */
