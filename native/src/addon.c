@@ -66,7 +66,7 @@ static napi_value init(napi_env env, napi_value exports) {
   if (!export_function(env, exports, "setThreads", set_threads) || !export_function(env, exports, "getThreads", get_threads) ||
       !export_function(env, exports, "blasInfo", blas_info) || !register_gemm(env, exports) || !register_conv(env, exports) ||
       !register_adam(env, exports) || !register_reduce(env, exports) || !register_sum(env, exports) ||
-      !register_leaky_relu(env, exports)) {
+      !register_leaky_relu(env, exports) || !register_bias_add(env, exports)) {
     return throw_error(env, "aelab native kernels: could not register the addon's functions");
   }
   return exports;

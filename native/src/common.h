@@ -48,6 +48,7 @@ bool register_adam(napi_env env, napi_value exports);
 bool register_reduce(napi_env env, napi_value exports);
 bool register_sum(napi_env env, napi_value exports);
 bool register_leaky_relu(napi_env env, napi_value exports);
+bool register_bias_add(napi_env env, napi_value exports);
 
 /* A scratch buffer owned by the addon, grown on demand (im2col columns); never freed while loaded. */
 float *scratch_floats(size_t count);

@@ -73,6 +73,34 @@ static napi_value leaky_relu_grad(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/*
+ * reluGrad(heap, n, dyOffset, xOffset, dxOffset): Relu's gradient, which tfjs computes as
+ * mul(dy, cast(step(x), 'float32')): three kernels over the activation and two temporaries (on a
+ * conv VAE step, ~15% of it). The same values in one pass: dy times 1 where x > 0, times 0 where
+ * not (so dy < 0 gives -0, as tfjs's product does), and NaN where x is NaN (step passes NaN on).
+ */
+static napi_value relu_grad(napi_env env, napi_callback_info info) {
+  napi_value argv[6];
+  uint8_t *heap = NULL;
+  size_t heap_length = 0;
+  int64_t n = 0, offsets[3];
+  float unused = 0;
+  if (!read_offsets(env, info, 6, argv, &heap, &heap_length, &n, offsets, 3, &unused, "reluGrad(heap, n, dyOffset, xOffset, dxOffset, 0): 6 arguments expected")) return NULL;
+  const float *dy = heap_floats(env, heap, heap_length, offsets[0], n, "reluGrad's dy");
+  if (!dy) return NULL;
+  const float *x = heap_floats(env, heap, heap_length, offsets[1], n, "reluGrad's x");
+  if (!x) return NULL;
+  float *dx = heap_floats(env, heap, heap_length, offsets[2], n, "reluGrad's output");
+  if (!dx) return NULL;
+  for (int64_t i = 0; i < n; i++) {
+    const float v = x[i];
+    const float step = v > 0.0f ? 1.0f : (v != v ? v : 0.0f);
+    dx[i] = dy[i] * step;
+  }
+  return NULL;
+}
+
 bool register_leaky_relu(napi_env env, napi_value exports) {
-  return export_function(env, exports, "leakyRelu", leaky_relu) && export_function(env, exports, "leakyReluGrad", leaky_relu_grad);
+  return export_function(env, exports, "leakyRelu", leaky_relu) && export_function(env, exports, "leakyReluGrad", leaky_relu_grad) &&
+         export_function(env, exports, "reluGrad", relu_grad);
 }

@@ -1,17 +1,19 @@
 import type { NativeAddon } from "./blas/addon.js";
+import { nativeBiasAddPatch } from "./blas/bias-add.js";
 import { nativeConvPatches } from "./blas/conv2d.js";
 import { nativeLeakyReluPatches } from "./blas/leaky-relu.js";
 import { nativeMatMulPatches } from "./blas/matmul.js";
+import { nativeReluGradPatch } from "./blas/relu-grad.js";
 import { nativeSumPatch } from "./blas/sum.js";
 import { conv2dBackpropFilterPatch } from "./conv2d-backprop-filter.js";
 import { wasmConv2dBackpropInputPatch } from "./conv2d-backprop-input-fast.js";
 import { installPatch, restoreAllStock, type KernelPatch } from "./kernel-patch.js";
 import { wasmSamePaddingPatches } from "./wasm-conv-same-padding.js";
-import { wasmIdentityPatch } from "./wasm-identity-share.js";
+import { wasmCastSamePatch, wasmIdentityPatch } from "./wasm-identity-share.js";
 import { wasmBatchMatMulPatch, wasmFusedMatMulPatch } from "./wasm-matmul-transpose.js";
 
 function wasmFixes(): KernelPatch[] {
-  return [wasmBatchMatMulPatch, wasmFusedMatMulPatch, conv2dBackpropFilterPatch("wasm"), wasmConv2dBackpropInputPatch, ...wasmSamePaddingPatches, wasmIdentityPatch];
+  return [wasmBatchMatMulPatch, wasmFusedMatMulPatch, conv2dBackpropFilterPatch("wasm"), wasmConv2dBackpropInputPatch, ...wasmSamePaddingPatches, wasmIdentityPatch, wasmCastSamePatch];
 }
 
 /**
@@ -23,7 +25,7 @@ export function patchesFor(backendName: string, addon: NativeAddon | null = null
   switch (backendName) {
     case "wasm": {
       if (!addon) return wasmFixes();
-      const native = [...nativeMatMulPatches(addon), ...nativeConvPatches(addon), nativeSumPatch(addon), ...nativeLeakyReluPatches(addon)];
+      const native = [...nativeMatMulPatches(addon), ...nativeConvPatches(addon), nativeSumPatch(addon), ...nativeLeakyReluPatches(addon), nativeReluGradPatch(addon), nativeBiasAddPatch(addon)];
       const replaced = new Set(native.map((p) => p.kernelName));
       return [...native, ...wasmFixes().filter((p) => !replaced.has(p.kernelName))];
     }

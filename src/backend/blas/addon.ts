@@ -66,6 +66,10 @@ export interface NativeAddon {
   leakyRelu(heap: Uint8Array, n: number, xOffset: number, outOffset: number, alpha: number): void;
   /** dx = x > 0 ? dy : dy·alpha over n floats: LeakyRelu's gradient. */
   leakyReluGrad(heap: Uint8Array, n: number, dyOffset: number, xOffset: number, dxOffset: number, alpha: number): void;
+  /** dx = dy · step(x) over n floats (step: 1 where x > 0, 0 where not, NaN for NaN): Relu's gradient. `unused` is 0. */
+  reluGrad(heap: Uint8Array, n: number, dyOffset: number, xOffset: number, dxOffset: number, unused: number): void;
+  /** out[i, j] = x[i, j] + bias[j] over a [rows, cols] float32 tensor (Add with a bias broadcast along the last axis). */
+  addBias(heap: Uint8Array, rows: number, cols: number, xOffset: number, biasOffset: number, outOffset: number): void;
 }
 
 /** Activation codes shared with native/src/gemm.c. */
@@ -80,6 +84,24 @@ export type AddonLoad = { ok: true; addon: NativeAddon; path: string } | { ok: f
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 export const ADDON_PATH = path.join(root, "native", "build", "Release", "aelab_kernels.node");
 
+/** Every function aelab calls on the addon. */
+const ADDON_FUNCTIONS = [
+  "setThreads",
+  "getThreads",
+  "blasInfo",
+  "gemm",
+  "conv2d",
+  "conv2dBackpropInput",
+  "conv2dBackpropFilter",
+  "adam",
+  "l2Norm",
+  "sumLeading",
+  "leakyRelu",
+  "leakyReluGrad",
+  "reluGrad",
+  "addBias",
+] as const satisfies ReadonlyArray<keyof NativeAddon>;
+
 let cached: AddonLoad | undefined;
 
 /** Loads the addon once per process; `AELAB_NATIVE_ADDON` points at another build (tests use a missing path). */
@@ -92,7 +114,11 @@ export function loadAddon(): AddonLoad {
   }
   try {
     const addon = createRequire(import.meta.url)(file) as NativeAddon;
-    cached = { ok: true, addon, path: file };
+    // A build from an older checkout (a git pull without npm install) lacks the newer kernels.
+    const missing = ADDON_FUNCTIONS.filter((name) => typeof addon[name] !== "function");
+    cached = missing.length
+      ? { ok: false, reason: `the native addon is out of date (it has no ${missing.join(", ")}; run npm run build:native)` }
+      : { ok: true, addon, path: file };
   } catch (err) {
     cached = { ok: false, reason: `the native addon does not load (${String((err as Error).message ?? err).split("\n")[0]})` };
   }
