@@ -55,7 +55,7 @@ const mlpDiscriminatorSchema = z.strictObject({
    * hidden layer, counted from the end like Python).
    */
   featureLayer: z.int().default(-1),
-  /** Spectral normalisation of every dense layer (Miyato et al. 2018); ae+gan and vae+gan. */
+  /** Spectral normalisation of every dense layer (Miyato et al. 2018); ae+gan, vae+gan and vaegan. */
   spectralNorm: z.boolean().default(false),
 });
 
@@ -70,7 +70,7 @@ const convDiscriminatorSchema = z.strictObject({
   hidden: z.array(positiveInt).default([]),
   /** Which conv layer's activations serve VAE-GAN's feature reconstruction (0-based; -1 = the last conv). */
   featureLayer: z.int().default(-1),
-  /** Spectral normalisation of every conv and dense layer (Miyato et al. 2018); ae+gan and vae+gan. */
+  /** Spectral normalisation of every conv and dense layer (Miyato et al. 2018); ae+gan, vae+gan and vaegan. */
   spectralNorm: z.boolean().default(false),
   /**
    * dense: flatten and a dense logit per image. patch: PatchGAN (Isola et al. 2017): a stride-1 conv to one
@@ -83,6 +83,8 @@ const latentDiscriminatorSchema = z.strictObject({
   type: z.literal("mlp"),
   hidden: z.array(positiveInt).min(1).default([256, 256]),
   activation: activationSchema.default("leakyRelu"),
+  /** Spectral normalisation of every dense layer (Miyato et al. 2018). */
+  spectralNorm: z.boolean().default(false),
 });
 
 const priorSchema = z.discriminatedUnion("type", [
@@ -186,17 +188,20 @@ export const adversarialSchema = z.strictObject({
    */
   loss: z.enum(["bce", "lsgan", "hinge"]).default("bce"),
   /**
-   * lambda: weight of the fool-the-discriminator term (ae+gan, vae+gan: pixel D; aae: latent D); with an
+   * lambda: weight of the fool-the-discriminator term (ae+gan, vae+gan: pixel D; aae: latent D; vaegan:
+   * the decoder's GAN term, on reconstructions and prior samples); with an
    * adaptive or ratio `balance`, the factor that balance's lambda is multiplied by. `weight: adaptive`
    * and `weight: { ratio: r }` are shorthands for that balance with weight 1.
    */
   weight: z.number().min(0).default(1),
   /**
-   * How lambda is set (ae+gan, vae+gan). fixed: lambda = weight. adaptive (Esser et al. 2021, VQGAN):
+   * How lambda is set (ae+gan, vae+gan, vaegan; aae: fixed only, its adversarial term trains only the
+   * encoder). fixed: lambda = weight. adaptive (Esser et al. 2021, VQGAN):
    * lambda = weight * clamp(|grad_L recon| / (|grad_L gan| + 1e-4), 0, max), L the decoder's last layer's
    * kernel, recomputed every step and held constant for the update. ratio: lambda = weight * ratio *
    * (running mean of recon) / (running mean of the gan term), clamped to max, so that the adversarial
    * term stays near `ratio` times the reconstruction term; the running means decay by `decay` a step.
+   * In vaegan the reconstruction term is the decoder's, gamma * feature loss.
    */
   balance: z
     .discriminatedUnion("mode", [
@@ -210,7 +215,11 @@ export const adversarialSchema = z.strictObject({
       }),
     ])
     .default({ mode: "fixed" }),
-  /** Warm-up (VQGAN's disc_start): the adversarial term and the discriminator switch on at this 0-based step (ae+gan, vae+gan). */
+  /**
+   * Warm-up (VQGAN's disc_start): the adversarial term and the discriminator switch on at this 0-based
+   * step (ae+gan, vae+gan, aae: the latent discriminator; vaegan: the decoder's GAN term, the discriminator
+   * frozen meanwhile, so the feature loss is taken in its initial feature space).
+   */
   start: z.int().min(0).default(0),
   /**
    * vaegan: the decoder descends gamma * feature reconstruction + its GAN loss (Larsen et al. eq. 9).
@@ -299,18 +308,21 @@ export const runConfigSchema = z.strictObject({
   train: trainSchema.default(trainSchema.parse({})),
   log: logSchema.default(logSchema.parse({})),
 }).superRefine((config, ctx) => {
-  // The adaptive weight, the warm-up and the spectral norm's power iteration live in the phases of ae+gan
-  // and vae+gan; aae's and vaegan's would silently train without them.
+  // A variant without an option's machinery in its phases would silently train without it.
   const variant = config.model.variant;
-  if (variant === "ae+gan" || variant === "vae+gan") return;
-  if (variant === "vaegan" && config.model.discriminator.spectralNorm) {
-    ctx.addIssue({ code: "custom", path: ["model", "discriminator", "spectralNorm"], message: `model.discriminator.spectralNorm is for variants ae+gan and vae+gan (got vaegan)` });
+  const mode = config.adversarial.balance.mode;
+  if (mode !== "fixed" && variant === "aae") {
+    ctx.addIssue({
+      code: "custom",
+      path: ["adversarial", "weight"],
+      message: `adversarial.weight ${mode} does not apply to variant aae: its adversarial term trains only the encoder, so no decoder layer gets both it and the reconstruction to balance; give a number`,
+    });
   }
-  if (config.adversarial.balance.mode !== "fixed") {
-    ctx.addIssue({ code: "custom", path: ["adversarial", "weight"], message: `adversarial.weight ${config.adversarial.balance.mode} is for variants ae+gan and vae+gan (got ${variant}); give a number` });
+  if (mode !== "fixed" && (variant === "ae" || variant === "vae")) {
+    ctx.addIssue({ code: "custom", path: ["adversarial", "weight"], message: `adversarial.weight ${mode} is for variants with a GAN on the decoder (ae+gan, vae+gan, vaegan; got ${variant})` });
   }
-  if (config.adversarial.start > 0) {
-    ctx.addIssue({ code: "custom", path: ["adversarial", "start"], message: `adversarial.start is for variants ae+gan and vae+gan (got ${variant})` });
+  if (config.adversarial.start > 0 && (variant === "ae" || variant === "vae")) {
+    ctx.addIssue({ code: "custom", path: ["adversarial", "start"], message: `adversarial.start is for variants with an adversarial term (ae+gan, vae+gan, aae, vaegan; got ${variant})` });
   }
 });
 

@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import { ConfigError } from "../config/errors.js";
 import type { AdversarialSpec } from "../config/schema.js";
 import { adaptiveWeight, detach } from "../losses/adaptive-weight.js";
 import type { StepContext } from "./variant.js";
@@ -6,14 +7,17 @@ import type { StepContext } from "./variant.js";
 /**
  * lambda, the weight of the fool-the-discriminator term, per `adversarial.balance`. Adaptive and ratio
  * lambdas are computed on the backend every training step (never read back) and are constants for the
- * update; evaluation uses the last training step's. Their state lives in non-trainable variables outside
- * the networks, so a checkpoint does not carry it: a resumed ratio run restarts its running means.
+ * update; evaluation uses the last training step's. Their state (the last lambda, the ratio's running
+ * means) lives in non-trainable variables outside the networks, which the variant offers as its `state`,
+ * so checkpoints carry it and a resumed run continues exactly.
  */
 export interface AdversarialWeight {
   /** lambda for this step's term; `recon` and `adversarial` are the unweighted terms just computed. */
   lambda(ctx: StepContext, recon: tf.Scalar, adversarial: tf.Scalar): number | tf.Scalar;
   /** Whether lambda changes during training, and so is worth logging (diagnostics/adversarial_weight). */
   readonly varies: boolean;
+  /** The variables a checkpoint must carry, by name (none for a fixed lambda). */
+  readonly state: Readonly<Record<string, tf.Variable>>;
   dispose(): void;
 }
 
@@ -35,9 +39,18 @@ const scalarVariable = () => tf.tidy(() => tf.variable(tf.scalar(0), false));
 /** The guard against a vanishing running mean of the adversarial term in the ratio balance. */
 const RATIO_EPSILON = 1e-8;
 
+/** Refuses a balance the GAN loss cannot support; called before any network is built. */
+export function checkBalance(spec: AdversarialSpec): void {
+  if (spec.balance.mode === "ratio" && spec.loss === "hinge") {
+    // The hinge generator loss -mean D(fake) changes sign, so a ratio of running means says nothing.
+    throw new ConfigError("adversarial.weight { ratio } needs a generator loss that stays positive (bce or lsgan), not hinge; use adaptive");
+  }
+}
+
 export function adversarialWeight(spec: AdversarialSpec, decoderLastLayer: tf.Variable): AdversarialWeight {
+  checkBalance(spec);
   const { balance, weight: factor } = spec;
-  if (balance.mode === "fixed") return { lambda: () => factor, varies: false, dispose() {} };
+  if (balance.mode === "fixed") return { lambda: () => factor, varies: false, state: {}, dispose() {} };
 
   // The last training step's lambda, for evaluation; 0 until the adversarial term has switched on.
   const last = scalarVariable();
@@ -55,6 +68,7 @@ export function adversarialWeight(spec: AdversarialSpec, decoderLastLayer: tf.Va
         if (!ctx.gradientNorm) return lastLambda();
         return remember(adaptiveWeight(ctx.gradientNorm(recon, decoderLastLayer), ctx.gradientNorm(adversarial, decoderLastLayer), balance.max, factor));
       },
+      state: { "adversarial_weight/last": last },
       dispose: () => last.dispose(),
     };
   }
@@ -75,6 +89,7 @@ export function adversarialWeight(spec: AdversarialSpec, decoderLastLayer: tf.Va
       ) as tf.Scalar;
       return remember(lambda);
     },
+    state: { "adversarial_weight/last": last, "adversarial_weight/mean_recon": meanRecon, "adversarial_weight/mean_gan": meanAdversarial },
     dispose: () => tf.dispose([last, meanRecon, meanAdversarial]),
   };
 }

@@ -8,7 +8,7 @@ import type { ImageShape } from "../nn/modules.js";
 import { buildSpectralMlpDiscriminator } from "../nn/spectral-mlp-discriminator.js";
 import { advanceSpectralNorm, hasSpectralNorm } from "../nn/spectral-norm.js";
 import type { Rng } from "../random/rng.js";
-import { adversarialWeight, lastLayerKernel } from "./adversarial-weight.js";
+import { adversarialWeight, checkBalance, lastLayerKernel } from "./adversarial-weight.js";
 import { assembleVariant, autoencode, buildAutoencoder } from "./base.js";
 import { standardNormal } from "./prior.js";
 import type { LossTerm, Variant } from "./variant.js";
@@ -21,10 +21,7 @@ import type { LossTerm, Variant } from "./variant.js";
  * the plain variant's, bit for bit; so is every step with lambda = 0 (both tested).
  */
 export function buildPixelGanVariant(model: ModelSpec, adversarial: AdversarialSpec, shape: ImageShape, gaussian: boolean, rng: Rng): Variant {
-  if (adversarial.balance.mode === "ratio" && adversarial.loss === "hinge") {
-    // The hinge generator loss -mean D(fake) changes sign, so a ratio of running means says nothing.
-    throw new ConfigError("adversarial.weight { ratio } needs a generator loss that stays positive (bce or lsgan), not hinge; use adaptive");
-  }
+  checkBalance(adversarial);
   if (adversarial.loss === "hinge" && adversarial.labelSmoothing !== 0) {
     throw new ConfigError(`adversarial.labelSmoothing does not apply to the hinge loss (got ${adversarial.labelSmoothing})`);
   }
@@ -84,6 +81,7 @@ export function buildPixelGanVariant(model: ModelSpec, adversarial: AdversarialS
   });
   return {
     ...variant,
+    state: lambda.state,
     dispose() {
       variant.dispose();
       lambda.dispose();

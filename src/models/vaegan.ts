@@ -6,7 +6,10 @@ import { discriminatorLoss, generatorLoss, meanVerdict } from "../losses/gan.js"
 import { bceWithLogits } from "../losses/reconstruction.js";
 import { buildDiscriminator } from "../nn/build.js";
 import type { DiscriminatorOutput, ImageShape } from "../nn/modules.js";
+import { buildSpectralMlpDiscriminator } from "../nn/spectral-mlp-discriminator.js";
+import { advanceSpectralNorm, hasSpectralNorm } from "../nn/spectral-norm.js";
 import type { Rng } from "../random/rng.js";
+import { adversarialWeight, checkBalance, lastLayerKernel } from "./adversarial-weight.js";
 import { assembleVariant, buildAutoencoder, reparameterize } from "./base.js";
 import { GATE_SIGNALS, larsenGate } from "./gating.js";
 import { standardNormal } from "./prior.js";
@@ -33,10 +36,23 @@ import type { StepContext, Variant } from "./variant.js";
  * Where aelab differs: its feature loss is the squared error, the reference's the Gaussian negative
  * log-likelihood, half of it; so the encoder's KL : feature ratio is the reference's at beta = 2, and
  * gamma is converted accordingly (see adversarial.gamma in the schema).
+ *
+ * The adversarial options: the decoder's GAN term has weight lambda (`adversarial.weight`, 1 by default
+ * as in the paper), fixed, adaptive or ratio-balanced against the decoder's reconstruction term
+ * gamma * feature (Esser et al.'s weight compares the two at the decoder's last kernel). Before
+ * `adversarial.start` the decoder descends gamma * feature alone (no GAN term, no prior sample) and the
+ * discriminator does not train, so the feature loss is taken in its initial feature space. A
+ * spectrally normalised discriminator's power iteration advances in the discriminator's own phase.
  */
 export function buildVaeganVariant(model: ModelSpec, adversarial: AdversarialSpec, shape: ImageShape, rng: Rng): Variant {
+  checkBalance(adversarial);
   const { encoder, decoder } = buildAutoencoder(model, shape, true, rng);
-  const discriminator = buildDiscriminator(model, shape, rng);
+  const spec = model.discriminator;
+  // build.ts builds the plain MLP discriminator; its spectrally normalised twin is built here.
+  const discriminator = spec.type === "mlp" && spec.spectralNorm ? buildSpectralMlpDiscriminator(spec, shape, rng) : buildDiscriminator(model, shape, rng);
+  const spectral = hasSpectralNorm(discriminator.model);
+  const lambda = adversarialWeight(adversarial, lastLayerKernel(decoder.model));
+  const { start } = adversarial;
   const prior = standardNormal(model.latent.size);
   const gan = adversarial.loss;
   const { gating } = adversarial;
@@ -54,7 +70,7 @@ export function buildVaeganVariant(model: ModelSpec, adversarial: AdversarialSpe
     return features && logit ? { features, logit } : discriminator.discriminate(x);
   };
 
-  return assembleVariant({
+  const variant = assembleVariant({
     name: "vaegan",
     encoder,
     decoder,
@@ -89,26 +105,36 @@ export function buildVaeganVariant(model: ModelSpec, adversarial: AdversarialSpe
           const z = codeOf(ctx);
           const onReal = realOf(ctx);
           const reconstruction = tf.sigmoid(decoder.decode(z)) as tf.Tensor4D;
-          const priorSample = tf.sigmoid(decoder.decode(prior.sample(ctx.x.shape[0], ctx.noise))) as tf.Tensor4D;
           const onRecon = discriminator.discriminate(reconstruction);
+          const feature = featureReconstruction(onReal.features, onRecon.features);
+          const featureTerm = { name: "feature_recon", weight: adversarial.gamma, value: feature };
+          // Warm-up: no GAN term and no prior sample; the discriminator phase does not run either.
+          if (ctx.step !== undefined && ctx.step < start) return { terms: [featureTerm] };
+          const priorSample = tf.sigmoid(decoder.decode(prior.sample(ctx.x.shape[0], ctx.noise))) as tf.Tensor4D;
           const onPrior = discriminator.discriminate(priorSample).logit;
+          const fool = tf.add(generatorLoss(gan, onRecon.logit), generatorLoss(gan, onPrior)) as tf.Scalar;
+          // Balanced against the reconstruction term as the decoder descends it: gamma * feature.
+          const weight = lambda.varies ? lambda.lambda(ctx, tf.mul(feature, adversarial.gamma) as tf.Scalar, fool) : adversarial.weight;
           return {
-            terms: [
-              { name: "feature_recon", weight: adversarial.gamma, value: featureReconstruction(onReal.features, onRecon.features) },
-              { name: "gan", weight: 1, value: tf.add(generatorLoss(gan, onRecon.logit), generatorLoss(gan, onPrior)) as tf.Scalar },
-            ],
+            terms: [featureTerm, { name: "gan", weight, value: fool }],
             share: { reconstruction, priorSample },
             // The gate needs this step's signals before the decoder's update is applied; the discriminator
             // phase computes the same numbers (same inputs, same weights) when the decoder is off schedule.
-            diagnostics: gating.enabled ? gateSignals(onReal.logit, [onRecon.logit, onPrior]) : undefined,
+            diagnostics: {
+              ...(gating.enabled ? gateSignals(onReal.logit, [onRecon.logit, onPrior]) : {}),
+              ...(lambda.varies ? { adversarial_weight: weight as tf.Scalar } : {}),
+            },
           };
         },
       },
       {
         name: "discriminator",
         trains: ["discriminator"],
+        start: start > 0 ? start : undefined,
         enabled: gating.enabled ? (signals) => gate(signals).discriminator : undefined,
         run: (ctx) => {
+          // Training only (the loop's tape offers gradientNorm): evaluation must not move the discriminator.
+          if (spectral && ctx.gradientNorm) advanceSpectralNorm(discriminator.model);
           const reconstruction = (ctx.shared.get("reconstruction") as tf.Tensor4D | undefined) ?? (tf.sigmoid(decoder.decode(codeOf(ctx))) as tf.Tensor4D);
           const priorSample =
             (ctx.shared.get("priorSample") as tf.Tensor4D | undefined) ?? (tf.sigmoid(decoder.decode(prior.sample(ctx.x.shape[0], ctx.noise))) as tf.Tensor4D);
@@ -131,6 +157,14 @@ export function buildVaeganVariant(model: ModelSpec, adversarial: AdversarialSpe
       },
     ],
   });
+  return {
+    ...variant,
+    state: lambda.state,
+    dispose() {
+      variant.dispose();
+      lambda.dispose();
+    },
+  };
 }
 
 /** The gate's signals (gating.ts): the discriminator's BCE on real inputs, and its mean over all fakes. */

@@ -62,6 +62,13 @@ export interface Phase {
    * diagnostics and earlier phases'); false discards its gradient, so its networks do not move.
    */
   enabled?(signals: ReadonlyMap<string, number>): boolean;
+  /**
+   * The phase's one network takes this phase's updates from an Adam of its own, `<network>.<phase>`
+   * (optimizers.ts), set like `settingsOf`'s, rather than from the network's own Adam, so the two kinds of
+   * update keep apart moments (the AAE encoder's regularisation update, as in implementations with an
+   * optimizer per phase).
+   */
+  readonly ownOptimizer?: { settingsOf: NetworkName };
   run(ctx: StepContext): PhaseResult;
 }
 
@@ -95,5 +102,10 @@ export interface Variant {
   decodeLogits(z: tf.Tensor2D): tf.Tensor4D;
   /** The reconstruction likelihood, where the variant trains on one (ae, vae): log p(x) and λ grids need it. */
   readonly likelihood?: Likelihood;
+  /**
+   * Training state outside the networks and optimizers (an adversarial weight's running means), by name;
+   * checkpoints carry it, so a resumed run continues exactly.
+   */
+  readonly state?: Readonly<Record<string, tf.Variable>>;
   dispose(): void;
 }

@@ -6,6 +6,7 @@ import { CheckpointError, reason } from "./checkpoint/errors.js";
 import { readJsonFile, removeStaleTemps, swapIn, syncDir, writeFileSynced } from "./checkpoint/files.js";
 import { readNetwork, saveNetwork } from "./checkpoint/network.js";
 import { applyOptimizer, readOptimizer, saveOptimizer, type OptimizerState } from "./checkpoint/optimizer.js";
+import { applyVariables, readVariables, saveVariables, type SavedVariable, type Variables } from "./checkpoint/variables.js";
 
 export { CheckpointError } from "./checkpoint/errors.js";
 
@@ -14,7 +15,8 @@ export { CheckpointError } from "./checkpoint/errors.js";
  *
  *   checkpoint/<network>/model.json + weights.bin   tfjs LayersModel format (tf.loadLayersModel reads it)
  *   checkpoint/optimizers/<name>.json + .bin        optimizer slots by weight position, iterations
- *   checkpoint/state.json                           epoch, step, extra (RNG states, counters), time
+ *   checkpoint/state.json                           epoch, step, extra (RNG states, counters), variables
+ *                                                   (state outside networks and optimizers, by name), time
  *
  * A save writes a complete `checkpoint.tmp-<pid>` and swaps it in with renames (see swapIn for what a
  * crash at each point leaves), so a run folder always holds the old or the new checkpoint, never a mix.
@@ -41,6 +43,8 @@ interface StateFile extends CheckpointState {
   time: string;
   networks: string[];
   optimizers: string[];
+  /** Absent in checkpoints of runs that had none. */
+  variables?: Record<string, SavedVariable>;
 }
 
 // Networks and optimizers become folder and file names.
@@ -52,10 +56,20 @@ function checkName(kind: string, name: string): void {
   }
 }
 
-function stateJson(state: CheckpointState, networks: string[], optimizers: string[]): string {
+function stateJson(state: CheckpointState, networks: string[], optimizers: string[], variables: Record<string, SavedVariable>): string {
   if (!Number.isInteger(state.epoch) || state.epoch < 0) throw new CheckpointError(`checkpoint state.epoch must be a whole number >= 0 (got ${state.epoch})`);
   if (!Number.isInteger(state.step) || state.step < 0) throw new CheckpointError(`checkpoint state.step must be a whole number >= 0 (got ${state.step})`);
-  const file: StateFile = { format: FORMAT, version: VERSION, epoch: state.epoch, step: state.step, extra: state.extra, time: new Date().toISOString(), networks, optimizers };
+  const file: StateFile = {
+    format: FORMAT,
+    version: VERSION,
+    epoch: state.epoch,
+    step: state.step,
+    extra: state.extra,
+    time: new Date().toISOString(),
+    networks,
+    optimizers,
+    ...(Object.keys(variables).length > 0 ? { variables } : {}),
+  };
   try {
     return JSON.stringify(file, null, 2);
   } catch (error) {
@@ -66,17 +80,18 @@ function stateJson(state: CheckpointState, networks: string[], optimizers: strin
 /**
  * Writes the networks, optimizers and progress state of a run into `<runDir>/checkpoint`, replacing the
  * previous checkpoint atomically. Optimizers may be keyed by network or by anything else: each of their
- * slots is stored against a trainable weight of one of `models`. Returns the checkpoint folder.
+ * slots is stored against a trainable weight of one of `models`. `variables` is state outside both
+ * (Variant.state). Returns the checkpoint folder.
  */
 export async function saveCheckpoint(
   runDir: string,
-  parts: { models: Record<string, tf.LayersModel>; optimizers: Record<string, tf.Optimizer>; state: CheckpointState },
+  parts: { models: Record<string, tf.LayersModel>; optimizers: Record<string, tf.Optimizer>; variables?: Variables; state: CheckpointState },
 ): Promise<string> {
   const networks = Object.keys(parts.models);
   const optimizers = Object.keys(parts.optimizers);
   networks.forEach((n) => checkName("network", n));
   optimizers.forEach((n) => checkName("optimizer", n));
-  const state = stateJson(parts.state, networks, optimizers);
+  const state = stateJson(parts.state, networks, optimizers, await saveVariables(parts.variables ?? {}));
 
   await mkdir(runDir, { recursive: true });
   await removeStaleTemps(runDir, TEMP_PREFIX);
@@ -146,12 +161,13 @@ function parseState(json: unknown, file: string): StateFile {
  */
 export async function loadCheckpoint(
   runDir: string,
-  into: { models: Record<string, tf.LayersModel>; optimizers: Record<string, tf.Optimizer> },
+  into: { models: Record<string, tf.LayersModel>; optimizers: Record<string, tf.Optimizer>; variables?: Variables },
 ): Promise<CheckpointState> {
   const dir = checkpointDir(runDir);
   if (!dir) throw new CheckpointError(`no checkpoint in ${runDir} (looked for ${join(runDir, CHECKPOINT_DIR, STATE_JSON)})`);
   const stateFile = join(dir, STATE_JSON);
   const state = parseState(await readJsonFile(stateFile), stateFile);
+  const variables = readVariables(state.variables, into.variables ?? {}, stateFile);
 
   const weights = new Map<string, tf.Tensor[]>();
   const optimizerStates = new Map<string, OptimizerState>();
@@ -190,5 +206,6 @@ export async function loadCheckpoint(
   } finally {
     for (const s of optimizerStates.values()) tf.dispose(s.tensors);
   }
+  applyVariables(variables);
   return { epoch: state.epoch, step: state.step, extra: state.extra };
 }

@@ -154,6 +154,7 @@ export async function trainLoop(options: LoopOptions): Promise<TrainResult> {
     await saveCheckpoint(checkpointDir, {
       models: variant.networks as Record<NetworkName, tf.LayersModel>,
       optimizers: optimizers as Record<NetworkName, tf.Optimizer>,
+      variables: variant.state,
       state: { epoch: at.epoch, step: at.step, extra: { position: at } },
     });
   };
@@ -177,6 +178,7 @@ export async function trainLoop(options: LoopOptions): Promise<TrainResult> {
       const state = await loadCheckpoint(checkpointDir, {
         models: variant.networks as Record<NetworkName, tf.LayersModel>,
         optimizers: optimizers as Record<NetworkName, tf.Optimizer>,
+        variables: variant.state,
       });
       position = (state.extra as { position: Position }).position;
       state.extra = {};

@@ -5,6 +5,7 @@ import { gradientNormOnTape } from "../losses/adaptive-weight.js";
 import { trainableVariables } from "../nn/modules.js";
 import type { ScalarAccumulator } from "./accumulator.js";
 import { gradientNorm } from "./gradient-norm.js";
+import { optimizerFor } from "./optimizers.js";
 
 /** A phase with the variables it may move, grouped by the network (and so the optimizer) they belong to. */
 export interface PhaseRunner {
@@ -133,7 +134,7 @@ export function trainStep(
       }
       for (const [network, networkGrads] of byNetwork) {
         values.set(`diagnostics/grad_norm/${network}`, gradientNorm(Object.values(networkGrads)));
-        optimizers[network]!.applyGradients(networkGrads);
+        optimizerFor(optimizers, phase, network).applyGradients(networkGrads);
       }
     }
     sums.add(values);

@@ -1,9 +1,12 @@
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { selectBackend } from "../../src/backend/index.js";
 import { MemoryWriter } from "../../src/tensorboard/index.js";
 import { trainLoop } from "../../src/train/loop.js";
 import { tinyConfig, tinyDataset } from "../helpers/tiny-run.js";
-import { batch, countForwardPasses, expectEachPhaseMovesOnlyItsNetworks, harness, smallConfig, type Harness } from "../helpers/variant-harness.js";
+import { batch, countForwardPasses, expectEachPhaseMovesOnlyItsNetworks, harness, sameWeights, smallConfig, type Harness } from "../helpers/variant-harness.js";
 
 // AAE with Makhzani et al.'s separate reconstruction and regularisation updates (adversarial.aaeUpdates: separate).
 
@@ -40,6 +43,53 @@ describe("AAE, separate updates", () => {
     x.dispose();
   });
 
+  it("the regularisation update has an encoder Adam of its own, set like the latent discriminator's; each Adam counts only its phase's steps", () => {
+    const h = (open = harness(smallConfig("aae", { adversarial: { aaeUpdates: "separate" }, train: { optimizers: { latentDiscriminator: { lr: 2e-4, betas: [0.5, 0.99] } } } })));
+    expect(Object.keys(h.optimizers).sort()).toEqual(["decoder", "encoder", "encoder.regularization", "latentDiscriminator"]);
+    const own = h.optimizers["encoder.regularization"]!.getConfig();
+    expect([own.learningRate, own.beta1, own.beta2]).toEqual([2e-4, 0.5, 0.99]);
+    expect(h.optimizers.encoder!.getConfig().learningRate).toBe(1e-3);
+    const iterations = () => [h.optimizers.encoder!.iterations, h.optimizers["encoder.regularization"]!.iterations];
+    const x = batch();
+    h.step(x, ["autoencoder"]);
+    expect(iterations()).toEqual([1, 0]);
+    h.step(x, ["regularization"]);
+    expect(iterations()).toEqual([1, 1]);
+    h.step(x);
+    expect(iterations()).toEqual([2, 2]);
+    x.dispose();
+  });
+
+  it("the regularisation update moves the encoder by its own Adam's moments, not the reconstruction's", () => {
+    // Two equal builds: one has just taken a reconstruction update, the other not. A shared Adam would carry
+    // that update's moments into the regularisation update; separate ones leave it as on a fresh Adam.
+    const a = harness(separate());
+    const b = harness(separate());
+    try {
+      const x = batch();
+      a.step(x, ["regularization"]);
+      b.step(x, ["autoencoder"]);
+      const encoderAfterRecon = b.snapshot().encoder;
+      // Undo the reconstruction update's weights (not its moments): b's encoder and decoder back to a's start.
+      const fresh = harness(separate());
+      b.variant.networks.encoder!.setWeights(fresh.variant.networks.encoder!.getWeights());
+      b.variant.networks.decoder!.setWeights(fresh.variant.networks.decoder!.getWeights());
+      fresh.dispose();
+      expect(sameWeights(encoderAfterRecon, b.snapshot().encoder)).toBe(false);
+      b.step(x, ["regularization"]);
+      expect(sameWeights(a.snapshot().encoder, b.snapshot().encoder)).toBe(true);
+      x.dispose();
+    } finally {
+      a.dispose();
+      b.dispose();
+    }
+  });
+
+  it("joint has no second encoder Adam", () => {
+    const h = (open = harness(smallConfig("aae")));
+    expect(Object.keys(h.optimizers).sort()).toEqual(["decoder", "encoder", "latentDiscriminator"]);
+  });
+
   it("joint stays the default, with its two phases", () => {
     const h = (open = harness(smallConfig("aae")));
     expect(h.variant.phases.map((p) => p.name)).toEqual(["autoencoder", "latent_discriminator"]);
@@ -47,12 +97,18 @@ describe("AAE, separate updates", () => {
 
   it("trains in the loop and logs each phase's terms", async () => {
     const writer = new MemoryWriter();
+    const dir = mkdtempSync(join(tmpdir(), "aelab-aae-"));
     const result = await trainLoop({
       config: tinyConfig({ model: { variant: "aae", recon: "mse" }, adversarial: { aaeUpdates: "separate" }, train: { epochs: 1 } }),
       dataset: await tinyDataset(),
       writer,
+      checkpointDir: dir,
     });
     expect(result.steps).toBe(8);
+    // The regularisation's Adam is checkpointed beside the networks' (tests/train/resume.test.ts resumes it exactly).
+    const saved = JSON.parse(readFileSync(join(dir, "checkpoint", "optimizers", "encoder.regularization.json"), "utf8")) as { iterations: number; slots: Array<{ network: string }> };
+    expect(saved.iterations).toBe(8);
+    expect(new Set(saved.slots.map((s) => s.network))).toEqual(new Set(["encoder"]));
     const tags = new Set(writer.scalars.map((s) => s.tag));
     for (const tag of ["train/autoencoder/recon", "train/latent_discriminator/gan", "train/regularization/gan", "test/regularization/gan", "test/mse"]) {
       expect(tags, tag).toContain(tag);

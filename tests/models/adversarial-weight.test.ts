@@ -199,8 +199,9 @@ it("the configs' adversarial options parse (shorthands) and are refused where th
   expect(adaptive.adversarial.balance).toEqual({ mode: "adaptive", max: 1e4 });
   expect(smallConfig("vae+gan", { adversarial: { weight: { ratio: 0.2 } } }).adversarial.balance).toEqual({ mode: "ratio", ratio: 0.2, decay: 0.99, max: 1e4 });
   expect(smallConfig("vae+gan", {}).adversarial.balance).toEqual({ mode: "fixed" });
-  expect(() => smallConfig("aae", { adversarial: { weight: "adaptive" } })).toThrow(/ae\+gan and vae\+gan/);
-  expect(() => smallConfig("vaegan", { adversarial: { start: 10 } })).toThrow(/ae\+gan and vae\+gan/);
+  expect(() => smallConfig("aae", { adversarial: { weight: "adaptive" } })).toThrow(/trains only the encoder/);
+  expect(() => smallConfig("vae", { adversarial: { start: 10 } })).toThrow(/adversarial.start is for variants with an adversarial term/);
+  expect(smallConfig("vaegan", { adversarial: { start: 10, weight: "adaptive" } }).adversarial.start).toBe(10);
 });
 
 it("a training step with the adaptive weight, the ratio balance and a spectrally normalised D leaks no tensor", () => {

@@ -48,6 +48,12 @@ describe("checkpoint and exact resume", () => {
     ["vaegan with gating", tinyConfig({ model: { variant: "vaegan", recon: "feature" }, adversarial: { gating: { enabled: true, equilibrium: 0.68, margin: 0.05 } }, train: { epochs: 2 } })],
     ["aae", tinyConfig({ model: { variant: "aae", recon: "mse" }, train: { epochs: 2 } })],
     ["aae with separate updates", tinyConfig({ model: { variant: "aae", recon: "mse" }, adversarial: { aaeUpdates: "separate" }, train: { epochs: 2 } })],
+    // The ratio weight's running means are state outside the networks and optimizers (Variant.state).
+    ["vae+gan with the ratio weight", tinyConfig({ model: { variant: "vae+gan", recon: "mse" }, adversarial: { balance: { mode: "ratio", ratio: 0.1, decay: 0.5, max: 1e4 } }, train: { epochs: 2 } })],
+    [
+      "vaegan with the ratio weight, a warm-up and a spectrally normalised D",
+      tinyConfig({ model: { variant: "vaegan", recon: "feature", discriminator: { type: "mlp", hidden: [64, 32], spectralNorm: true } as never }, adversarial: { balance: { mode: "ratio", ratio: 0.5, decay: 0.99, max: 1e4 }, start: 3 }, train: { epochs: 2 } }),
+    ],
   ];
   for (const [name, config] of cases) {
     it(`${name}: interrupted mid-epoch and resumed gives bit-identical losses`, async () => {
