@@ -5,6 +5,7 @@ import { HPARAM_METRICS, runHparams } from "../train/hparams.js";
 import { writeFileAtomic } from "../train/run-folder.js";
 import { packageInfo } from "../util/package-info.js";
 import type { Experiment } from "./load.js";
+import type { Sesoi } from "./sesoi.js";
 import type { Overrides } from "./spec.js";
 
 export const EXPERIMENT_JSON = "experiment.json";
@@ -20,6 +21,8 @@ export interface ExperimentRecord {
   set: Overrides;
   axes: { name: string; key?: string; levels: { name: string; overrides: Overrides }[] }[];
   exclude: Record<string, string>[];
+  /** Smallest effects of interest the experiment file declares (absent in records written before it existed). */
+  sesoi?: Partial<Sesoi>;
   cells: {
     name: string;
     /** The run folder, relative to the experiment folder. */
@@ -52,6 +55,7 @@ export function experimentRecord(experiment: Experiment, now = new Date()): Expe
       levels: axis.levels.map((level) => ({ name: level.name, overrides: level.overrides })),
     })),
     exclude: spec.exclude,
+    sesoi: spec.sesoi,
     cells: experiment.cells.map((cell) => ({
       name: cell.name,
       dir: relative(dir, cell.dir),

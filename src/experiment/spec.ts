@@ -3,6 +3,7 @@ import { parse as parseYaml, YAMLParseError } from "yaml";
 import { z } from "zod";
 import { ConfigError, readConfigFile } from "../config/index.js";
 import { formatIssue } from "../config/format-issue.js";
+import { SESOI_METRICS, type Sesoi, type SesoiMetric } from "./sesoi.js";
 
 /** Dotted config keys to YAML values, applied in order like `--set key=value`. */
 export type Overrides = Record<string, unknown>;
@@ -34,6 +35,8 @@ export interface ExperimentSpec {
   set: Overrides;
   axes: Axis[];
   exclude: Record<string, string>[];
+  /** Smallest effects of interest the file declares, per metric (the report fills in SESOI_DEFAULTS for the rest). */
+  sesoi: Partial<Sesoi>;
 }
 
 // A level or experiment name becomes a folder name: no separators, no leading dot.
@@ -49,6 +52,10 @@ const fileSchema = z.strictObject({
   set: z.record(z.string(), z.unknown()).default({}),
   axes: z.record(z.string(), z.unknown()),
   exclude: z.array(z.record(z.string(), scalar)).default([]),
+  /** Per compared metric, the smallest difference that matters, in the metric's units (see sesoi.ts). */
+  sesoi: z
+    .strictObject(Object.fromEntries(SESOI_METRICS.map((m) => [m, z.number().positive().optional()])) as Record<SesoiMetric, z.ZodOptional<z.ZodNumber>>)
+    .default({}),
 });
 
 /** A problem at `path` of the file, phrased like the config loader's (`config error in <file>: <key> ...`). */
@@ -147,7 +154,8 @@ export function parseExperimentText(text: string, file: string): ExperimentSpec 
   if (axes.length === 0) fail(file, raw, custom(["axes"], "axes must name at least one axis"));
   const exclude = checkExclude(file, raw, axes, parsed.exclude);
   const basePath = isAbsolute(parsed.base) ? parsed.base : join(dirname(file), parsed.base);
-  return { file, name, description: parsed.description, base: parsed.base, basePath, set, axes, exclude };
+  const sesoi = Object.fromEntries(Object.entries(parsed.sesoi).filter(([, v]) => v !== undefined)) as Partial<Sesoi>;
+  return { file, name, description: parsed.description, base: parsed.base, basePath, set, axes, exclude, sesoi };
 }
 
 export function readExperimentFile(file: string): ExperimentSpec {

@@ -18,9 +18,10 @@ export function greyscaleGroups(groups: readonly Group[]): Group[] {
   return groups.filter((g) => g.traits.binarize === "none");
 }
 
+/** Over the seeds whose value is finite (the metrics table counts the others); one seed gives a NaN std, drawn without whiskers rather than as "± 0". */
 function mean(group: Group, value: (m: RunMetrics) => number): { mean: number; std: number } {
-  const { mean: m, std } = meanStd(group.runs.map((r) => value(r.metrics)));
-  return { mean: m, std: Number.isFinite(std) ? std : 0 };
+  const { mean: m, std } = meanStd(group.runs.map((r) => value(r.metrics)).filter(Number.isFinite));
+  return { mean: m, std };
 }
 
 async function save(dir: string, file: string, chart: { svg: string; png: Buffer }): Promise<Buffer> {
@@ -73,7 +74,7 @@ export async function drawFigures(dir: string, groups: readonly Group[]): Promis
       file: `${file}.png`,
       title,
       caption,
-      png: await save(dir, file, await errorBarChart({ title, yLabel, groups: groups.map((g) => ({ label: g.name, ...mean(g, value) })) })),
+      png: await save(dir, file, await errorBarChart({ title, yLabel, groups: groups.map((g) => ({ label: g.name, ...mean(g, value) })).filter((g) => Number.isFinite(g.mean)) })),
     });
   };
   await bars("fig-sharpness", "Sharpness of reconstructions relative to their targets", "gradient magnitude ratio", "Mean gradient magnitude of outputs over that of targets (1 = as sharp as the data); mean ± std over seeds.", (m) => m.sharpnessRatio.gradient);

@@ -2,6 +2,7 @@ import { existsSync, rmSync } from "node:fs";
 import { basename, join } from "node:path";
 import { loadConfig } from "../config/index.js";
 import { readExperimentRecord } from "../experiment/record.js";
+import { resolveSesoi } from "../experiment/sesoi.js";
 import { EventFileWriter } from "../tensorboard/index.js";
 import { readRunRecordIfAny, writeFileAtomic } from "../train/run-folder.js";
 import { RunError } from "../train/run.js";
@@ -11,9 +12,10 @@ import { drawFigures } from "./figures.js";
 import { groupRuns, traitsOf, type Group, type MeasuredRun } from "./groups.js";
 import { writeLossFigures } from "./loss-figures.js";
 import { reportMarkdown, verdictTable } from "./markdown.js";
+import { measureEach } from "./measure-each.js";
 import { reconstructionPanels } from "./panels.js";
 import { measureInWorkers } from "./measure-workers.js";
-import { classifierCacheOf, releaseMeasureCaches, runMetrics } from "./run-metrics.js";
+import { classifierCacheOf, releaseMeasureCaches, runMetrics, type RunMetrics } from "./run-metrics.js";
 
 export interface ReportOptions {
   /** Recompute every run's metrics instead of reusing metrics.json. */
@@ -33,6 +35,8 @@ export interface ReportOutcome {
   rows: VerdictRow[];
   /** Cells left out because their run has not completed. */
   missing: string[];
+  /** Completed cells left out because measuring them failed (a degenerate run), with the reason. */
+  unmeasured: Array<{ cell: string; reason: string }>;
 }
 
 /** The TensorBoard run inside the experiment folder that holds the report's figures and verdict table. */
@@ -41,9 +45,9 @@ export const REPORT_TB_RUN = "_report";
 const CONFOUNDS = [
   "**Likelihood scale in a VAE.** With losses summed over pixels and KL weight β, MSE is a Gaussian likelihood with a fixed variance (½ per pixel here), whose scale differs from BCE's: swapping the loss also changes how much the KL weighs, which alone blurs or sharpens outputs. The VAE cells therefore include MSE with β = ½: by C2, BCE weighs errors near 0.5 about twice as much as squared error, so MSE with half the KL weight matches BCE's balance there (the verdict row marked *KL weight matched*).",
   "**Output parameterisation.** Every loss acts on the same decoder output: logits, through one sigmoid. BCE is computed from the logits, MSE and L1 on the sigmoid. No cell differs in architecture or output layer.",
-  "**Sparse targets.** MNIST is mostly exact zeros, where BCE and MSE agree that 0 is best. The bias metrics are therefore reported per target-intensity bin and on the non-zero target pixels (signed error, x > 0), not only over whole images; and every loss is also trained on binarized targets (`binarize: threshold`), where BCE is the exact likelihood, as a control.",
+  "**Sparse targets.** MNIST is mostly exact zeros, where BCE and MSE agree that 0 is best. The bias metrics are therefore reported per target-intensity bin and on the non-zero target pixels (signed error, x > 0), not only over whole images; both select pixels by their target, so regression to the mean makes them non-zero for an unbiased (conditional-mean) model too, and the x > 0 row is descriptive, outside the tally; and every loss is also trained on binarized targets (`binarize: threshold`), where BCE is the exact likelihood, as a control.",
   "**Capacity and budget.** Every cell has the same networks, data, number of steps, batch size, optimizer and seeds; only the loss (and, where named, β, the adversarial term or the binarization) differs. Pairs are compared seed by seed, so each seed's split and initial weights are shared by the two sides of a comparison.",
-  "**What C5 can show here.** C5's comparison trains the same loss on thresholded targets, which pushes outputs away from 0.5, and measures each run against its own targets: fewer mid-grey outputs partly restate that the targets are binary. The Laplacian-variance row measures the outputs' own edges, which is the part of C5 this experiment speaks to.",
+  "**What C5 can show here.** C5's comparison trains the same loss on thresholded targets, which pushes outputs away from 0.5, and measures each run against its own targets: fewer mid-grey outputs partly restate that the targets are binary. The Laplacian-variance row measures the outputs' own edges, but it is confounded by the targets too: thresholded MNIST targets have about 2.7 times the Laplacian variance of greyscale ones, so a higher value partly restates that the targets are sharper. Read it with that in mind; the mid-grey row is a manipulation check, outside the tally.",
   "**Same minimiser.** BCE and MSE are both minimised by the conditional mean of the target, so whether BCE-trained outputs end up blurrier (C3) is an empirical question about finite networks and budgets, and both losses regress toward the mean intensity where the code is uncertain.",
 ];
 
@@ -95,20 +99,30 @@ export async function writeReport(experimentDir: string, options: ReportOptions 
   const missing: string[] = [];
   const completed = record.cells.filter((cell) => readRunRecordIfAny(join(experimentDir, cell.dir))?.status === "completed");
   const workers = options.workers ?? 1;
+  let unmeasured: Array<{ cell: string; reason: string }> = [];
   try {
-    const byWorkers =
-      workers > 1 ? await measureInWorkers(experimentDir, completed.map((c) => ({ name: c.name, dir: join(experimentDir, c.dir) })), { workers, recompute: options.recompute, log }) : undefined;
-    for (const cell of record.cells) {
+    let byWorkers: Map<string, RunMetrics> | undefined;
+    if (workers > 1) {
+      try {
+        byWorkers = await measureInWorkers(experimentDir, completed.map((c) => ({ name: c.name, dir: join(experimentDir, c.dir) })), { workers, recompute: options.recompute, log });
+      } catch (error) {
+        // A run a worker could not measure: measuring each run here (reading back the metrics.json the
+        // workers wrote, unless recomputing) sets the failing run aside with its own error.
+        log(`measuring in workers failed (${error instanceof Error ? error.message : String(error)}); measuring the rest here`);
+      }
+    }
+    for (const cell of record.cells) if (!completed.includes(cell)) missing.push(cell.name);
+    const result = await measureEach(completed, async (cell) => {
       const runDir = join(experimentDir, cell.dir);
-      if (!completed.includes(cell)) {
-        missing.push(cell.name);
-        continue;
-      }
-      let measured = byWorkers?.get(runDir);
-      if (!measured) {
-        log(`measuring ${cell.name}`);
-        measured = await runMetrics(runDir, { classifierCache: classifierCacheOf(experimentDir), recompute: options.recompute, log });
-      }
+      const ready = byWorkers?.get(runDir);
+      if (ready) return ready;
+      log(`measuring ${cell.name}`);
+      return runMetrics(runDir, { classifierCache: classifierCacheOf(experimentDir), recompute: options.recompute, log });
+    });
+    unmeasured = result.unmeasured.map(({ item, reason }) => ({ cell: item.name, reason }));
+    for (const u of unmeasured) log(`could not measure ${u.cell}: ${u.reason}`);
+    for (const { item: cell, metrics: measured } of result.measured) {
+      const runDir = join(experimentDir, cell.dir);
       // The run's folder as found now: a cached metrics.json keeps the path it was measured at, and the
       // experiment folder may have moved since.
       const metrics = { ...measured, run: runDir };
@@ -119,9 +133,13 @@ export async function writeReport(experimentDir: string, options: ReportOptions 
   } finally {
     await releaseMeasureCaches();
   }
-  if (runs.length === 0) throw new RunError(`no completed runs in ${experimentDir} (${missing.length} cells not completed)`);
+  if (runs.length === 0) {
+    const why = unmeasured.length ? `; ${unmeasured.length} could not be measured, e.g. ${unmeasured[0].cell}: ${unmeasured[0].reason}` : "";
+    throw new RunError(`no measured runs in ${experimentDir} (${missing.length} cells not completed${why})`);
+  }
   const groups = groupRuns(runs);
-  const rows = verdicts(groups);
+  const sesoi = resolveSesoi(record.sesoi);
+  const rows = verdicts(groups, sesoi);
   log("drawing figures");
   const figures = await drawFigures(experimentDir, groups);
   const panels = await reconstructionPanels(experimentDir, groups);
@@ -133,7 +151,10 @@ export async function writeReport(experimentDir: string, options: ReportOptions 
     confounds: CONFOUNDS,
     groups,
     rows,
+    sesoi,
+    declaredSesoi: record.sesoi ?? {},
     caveats: caveats(groups),
+    unmeasured: unmeasured.map((u) => `${u.cell}: ${u.reason}`),
     figures,
     panels,
     lossFigures: lossFiles,
@@ -145,5 +166,5 @@ export async function writeReport(experimentDir: string, options: ReportOptions 
     [...figures.map((f) => ({ tag: `report/${f.file.replace(/\.png$/, "")}`, png: f.png })), ...panels.map((p) => ({ tag: `report/${p.file.replace(/\.png$/, "")}`, png: p.png }))],
     rows,
   );
-  return { reportPath, groups, rows, missing };
+  return { reportPath, groups, rows, missing, unmeasured };
 }

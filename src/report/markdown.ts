@@ -1,62 +1,97 @@
+import { SESOI_METRICS, type Sesoi } from "../experiment/sesoi.js";
 import { meanStd } from "../metrics/index.js";
-import { ALPHA, CLAIMS, type VerdictRow } from "./claims.js";
+import { ALPHA, CLAIMS, CONFIDENCE, type VerdictRow } from "./claims.js";
 import type { Figure } from "./figures.js";
+import { formatNumber } from "./format.js";
 import type { Group } from "./groups.js";
 import type { RunMetrics } from "./run-metrics.js";
 
-/** The metrics table's columns: header, how to read the value, and digits. */
-const COLUMNS: Array<[string, (m: RunMetrics) => number | undefined, number]> = [
-  ["MSE", (m) => m.mse, 2],
-  ["BCE", (m) => m.bce, 1],
-  ["L1", (m) => m.l1, 1],
-  ["PSNR dB", (m) => m.psnr, 2],
-  ["SSIM", (m) => m.ssim, 3],
-  ["sharpness (grad)", (m) => m.sharpnessRatio.gradient, 3],
-  ["sharpness (Lap. var)", (m) => m.sharpnessRatio.laplacianVariance, 3],
-  ["pull to ½", (m) => m.pullTowardHalf, 4],
-  ["signed err (x>0)", (m) => m.signedErrorNonZero, 4],
-  ["W1", (m) => m.wasserstein, 4],
-  ["in (0.1,0.9)", (m) => m.midGreyOutput, 3],
-  ["classifier acc", (m) => m.classifierAccuracy, 3],
-  ["FD recon", (m) => m.reconstructionFrechet, 2],
-  ["FD samples", (m) => m.sampleFrechet, 2],
+/** The metrics table's columns: header and how to read the value. */
+const COLUMNS: Array<[string, (m: RunMetrics) => number | undefined]> = [
+  // pixelErrors sums over an image's pixels and averages over images (the training losses' convention).
+  ["MSE (sum per image)", (m) => m.mse],
+  ["BCE (sum per image)", (m) => m.bce],
+  ["L1 (sum per image)", (m) => m.l1],
+  ["PSNR dB (mean of per-image)", (m) => m.psnr],
+  ["SSIM", (m) => m.ssim],
+  ["sharpness (grad)", (m) => m.sharpnessRatio.gradient],
+  ["sharpness (Lap. var)", (m) => m.sharpnessRatio.laplacianVariance],
+  ["pull to ½", (m) => m.pullTowardHalf],
+  ["signed err (x>0)", (m) => m.signedErrorNonZero],
+  ["W1", (m) => m.wasserstein],
+  ["in (0.1,0.9)", (m) => m.midGreyOutput],
+  ["classifier acc", (m) => m.classifierAccuracy],
+  ["FD recon", (m) => m.reconstructionFrechet],
+  ["FD samples", (m) => m.sampleFrechet],
 ];
 
-function cell(values: Array<number | undefined>, digits: number): string {
-  const present = values.filter((v): v is number => v !== undefined && Number.isFinite(v));
+/** mean ± sd over the seeds whose value is finite; says when one seed leaves no spread, and how many values were not finite. */
+export function metricsCell(values: Array<number | undefined>): string {
+  const present = values.filter((v): v is number => v !== undefined);
   if (present.length === 0) return "–";
-  const { mean, std } = meanStd(present);
-  return present.length > 1 ? `${mean.toFixed(digits)} ± ${std.toFixed(digits)}` : mean.toFixed(digits);
+  const finite = present.filter(Number.isFinite);
+  const nonFinite = present.length - finite.length;
+  const note = nonFinite ? ` (${nonFinite} of ${present.length} not finite)` : "";
+  if (finite.length === 0) return `not finite${present.length > 1 ? ` (${present.length} of ${present.length})` : ""}`;
+  const { mean, std } = meanStd(finite);
+  const spread = finite.length > 1 ? ` ± ${formatNumber(std, 2)}` : " (1 seed: no spread)";
+  return `${formatNumber(mean)}${spread}${note}`;
 }
 
 export function metricsTable(groups: readonly Group[]): string {
   const header = `| group | seeds | ${COLUMNS.map(([h]) => h).join(" | ")} |`;
   const rule = `| --- | --- | ${COLUMNS.map(() => "---").join(" | ")} |`;
-  const rows = groups.map((g) => `| ${g.name} | ${g.runs.length} | ${COLUMNS.map(([, read, d]) => cell(g.runs.map((r) => read(r.metrics)), d)).join(" | ")} |`);
+  const rows = groups.map((g) => `| ${g.name} | ${g.runs.length} | ${COLUMNS.map(([, read]) => metricsCell(g.runs.map((r) => read(r.metrics)))).join(" | ")} |`);
   return [header, rule, ...rows].join("\n");
 }
 
 /** A table cell's text: a `|` inside it would end the cell. */
 const escapeCell = (text: string) => text.replace(/\|/g, "\\|");
 
+const verdictCell = (r: VerdictRow) => (r.role === "evidence" ? `**${r.verdict}**` : `*${r.role}*: ${r.outcome ?? "-"}`);
+
 export function verdictTable(rows: readonly VerdictRow[]): string {
-  const lines = ["| claim | comparison | metric | effect: mean ± sd over seeds (effect size) | test | verdict |", "| --- | --- | --- | --- | --- | --- |"];
-  for (const r of rows) lines.push(`| ${[r.claim, r.comparison, r.metric, r.effect, r.test].map(escapeCell).join(" | ")} | **${r.verdict}** |`);
+  const lines = [
+    `| claim | comparison | metric | smallest effect of interest | effect: mean difference [${CONFIDENCE * 100}% CI]; relative to the baseline | difference test (p, Holm-adjusted p) | equivalence test (p, Holm-adjusted p) | verdict |`,
+    "| --- | --- | --- | --- | --- | --- | --- | --- |",
+  ];
+  for (const r of rows) lines.push(`| ${[r.claim, r.comparison, r.metric, r.sesoi, r.effect, r.test, r.equivalence].map(escapeCell).join(" | ")} | ${verdictCell(r)} |`);
   return lines.join("\n");
 }
 
-/** One sentence per claim, tallying its rows' verdicts (never a verdict the rows do not give). */
+/** Why each row outside the tally is there, one line per distinct reason. */
+export function rowsOutsideTally(rows: readonly VerdictRow[]): string[] {
+  const seen = new Map<string, string[]>();
+  for (const r of rows) {
+    if (r.role === "evidence") continue;
+    const key = `*${r.role}*: ${r.note ?? ""}`;
+    seen.set(key, [...(seen.get(key) ?? []), `${r.claim} ${r.comparison}, ${r.metric}`]);
+  }
+  return [...seen].map(([key, which]) => `${key} (${which.join("; ")})`);
+}
+
+/** One sentence per claim, tallying its evidence rows' verdicts (never a verdict the rows do not give). */
 export function claimSummaries(rows: readonly VerdictRow[]): string {
   return Object.entries(CLAIMS)
     .map(([id, text]) => {
-      const mine = rows.filter((r) => r.claim === id);
-      if (mine.length === 0) return `- **${id}** ${text} — *not measured in this experiment.*`;
-      const tally = new Map<string, number>();
-      for (const r of mine) tally.set(r.verdict, (tally.get(r.verdict) ?? 0) + 1);
-      const counts = [...tally].map(([v, n]) => `${n} ${v}`).join(", ");
-      return `- **${id}** ${text} — rows: ${counts}.`;
+      const all = rows.filter((r) => r.claim === id);
+      if (all.length === 0) return `- **${id}** ${text} — *not measured in this experiment.*`;
+      const tallyOf = (list: readonly VerdictRow[]) => {
+        const tally = new Map<string, number>();
+        for (const r of list) tally.set(r.verdict, (tally.get(r.verdict) ?? 0) + 1);
+        return [...tally].map(([v, n]) => `${n} ${v}`).join(", ");
+      };
+      const evidence = all.filter((r) => r.role === "evidence");
+      const others = all.filter((r) => r.role !== "evidence");
+      const counts = evidence.length ? `rows: ${tallyOf(evidence)}` : "no row that decides it";
+      return `- **${id}** ${text} — ${counts}${others.length ? `; outside the tally: ${tallyOf(others)}` : ""}.`;
     })
     .join("\n");
+}
+
+/** The smallest effects of interest, marking which the experiment file declared. */
+export function sesoiLines(sesoi: Sesoi, declared: Partial<Sesoi>): string[] {
+  return SESOI_METRICS.map((m) => `\`${m}\`: ${formatNumber(sesoi[m])}${m in declared ? "" : " (default)"}`);
 }
 
 export interface ReportText {
@@ -66,7 +101,12 @@ export interface ReportText {
   confounds: string[];
   groups: readonly Group[];
   rows: readonly VerdictRow[];
+  /** The smallest effects of interest used, and those the experiment file declared. */
+  sesoi: Sesoi;
+  declaredSesoi: Partial<Sesoi>;
   caveats: readonly string[];
+  /** Completed runs that could not be measured (e.g. non-finite outputs), with the reason: left out of everything else. */
+  unmeasured: readonly string[];
   figures: readonly Figure[];
   panels: Array<{ file: string; caption: string }>;
   lossFigures: string[];
@@ -78,12 +118,19 @@ export function reportMarkdown(t: ReportText): string {
   if (t.description) out.push(t.description.trim(), "");
   out.push("Every number below is computed by `aelab report` from the runs' checkpoints; rebuild it with `aelab report <this folder>`. No verdict is written by hand.", "");
   out.push("## Claims and verdicts", "", claimSummaries(t.rows), "");
+  const evidence = t.rows.filter((r) => r.role === "evidence" && r.p?.differenceAdjusted !== undefined).length;
+  const outside = rowsOutsideTally(t.rows);
   out.push(
-    `Verdicts: *holds/fails* for analytic checks; for measured ones, *supported* when the difference has the claimed sign with p < ${ALPHA} (paired t-test over seeds), *contradicted* when it is significant the other way, *inconclusive* otherwise; for claims of no bias, *not rejected* unless significantly non-zero (which is not evidence of zero). With few seeds a t-test has little power, and with ${t.rows.filter((r) => r.test.startsWith("paired") || r.test.startsWith("one-sample")).length} tests at p < ${ALPHA} without correction a few significant rows are expected by chance: read the effect sizes, not only the verdicts. † marks a group whose reconstructions the dataset classifier recognises less than half the time (see the caveats).`,
+    `Verdicts: *holds/fails* for analytic checks. Each measured row compares two groups seed by seed (paired t-test of the differences) or a value against 0, and tests for equivalence: two one-sided t-tests of whether the difference lies within ± the smallest effect of interest (SESOI, in the metric's own units, declared in the experiment file). Both tests of every row in the tally form one family, adjusted by Holm's method (${evidence} rows, ${2 * evidence} tests); a verdict reads the adjusted p at ${ALPHA}: *equivalent* when the difference is shown smaller than the SESOI either way (even if it is also significant: real but too small to matter); otherwise *supported* when it is significant in the claimed direction, *contradicted* when significant the other way; *inconclusive* when neither test decides. For C4's claim of no bias, equivalence to 0 is *supported* and a significant bias *contradicted*. Effects are raw differences with their ${CONFIDENCE * 100}% confidence interval (Student's t) and, for paired rows, relative to the baseline group's own value. With few seeds the t-tests and intervals rest on the differences being roughly normal (an exact sign-flip test of 3 pairs cannot go below p = 0.25). A row with the same value in every seed has no spread to test against and is inconclusive. † marks a group whose reconstructions the dataset classifier recognises less than half the time (see the caveats).`,
     "",
     verdictTable(t.rows),
     "",
   );
+  if (outside.length) out.push("Rows outside the tally and the Holm family (their last column says only whether the numbers differ, from the raw p-values):", "", ...outside.map((l) => `- ${l}`), "");
+  out.push("Smallest effects of interest:", "", ...sesoiLines(t.sesoi, t.declaredSesoi).map((l) => `- ${l}`), "");
+  if (t.unmeasured.length) {
+    out.push("### Runs that could not be measured", "", "These completed runs are left out of every table and figure:", "", ...t.unmeasured.map((u) => `- ${u}`), "");
+  }
   if (t.caveats.length) {
     out.push(`### Caveats the numbers raise`, "", `Groups whose reconstructions a classifier recognises less than half the time (†):`, "", ...t.caveats.map((c) => `- ${c}`), "");
   }
@@ -91,7 +138,7 @@ export function reportMarkdown(t: ReportText): string {
   out.push("## Confounds and how they are controlled", "", ...t.confounds.map((s) => `- ${s}`), "");
   out.push("## Metrics per group (mean ± std over seeds)", "", metricsTable(t.groups), "");
   out.push(
-    "Metrics are measured on each run's test split against its own targets (binarized where the run trained on binarized data). Sharpness ratios are the outputs' over the targets'. FD: Frechet distance in the feature space of a small MLP classifier trained once per dataset split (a dataset-specific FID, not the Inception FID); FD samples compares decoded prior draws with the test targets.",
+    "MSE, BCE and L1 are sums over an image's pixels, averaged over images (as the training losses are); PSNR is the mean of per-image PSNRs. A value that is not finite (NaN or infinite) is left out of its cell's mean and counted in the cell. Metrics are measured on each run's test split against its own targets (binarized where the run trained on binarized data). Sharpness ratios are the outputs' over the targets'. FD: Frechet distance in the feature space of a small MLP classifier trained once per dataset split (a dataset-specific FID, not the Inception FID); FD samples compares decoded prior draws with the test targets.",
     "",
   );
   out.push("## Figures", "");

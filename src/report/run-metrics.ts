@@ -69,6 +69,33 @@ export interface RunMetrics {
   sampleSharpness?: { gradient: number; laplacianVariance: number };
 }
 
+/** JSON has no NaN or Infinity (JSON.stringify writes null, which arithmetic reads as 0): they are written as these strings. */
+const NON_FINITE = new Set(["NaN", "Infinity", "-Infinity"]);
+
+/** metrics.json's text: non-finite numbers kept as "NaN", "Infinity", "-Infinity". */
+export function metricsJson(metrics: RunMetrics): string {
+  return `${JSON.stringify(metrics, (_key, value: unknown) => (typeof value === "number" && !Number.isFinite(value) ? String(value) : value))}\n`;
+}
+
+/**
+ * metrics.json read back: the non-finite strings become numbers again, and a null (what files written
+ * before this encoding hold for a non-finite number) becomes NaN: not finite, value unknown, never 0.
+ */
+export function parseMetricsJson(text: string): RunMetrics {
+  return JSON.parse(text, (key, value: unknown) => {
+    if (value === null) return NaN;
+    if (typeof value === "string" && key !== "run" && NON_FINITE.has(value)) return Number(value);
+    return value;
+  }) as RunMetrics;
+}
+
+/** How many of the values are NaN or infinite. */
+function countNonFinite(values: Float32Array): number {
+  let n = 0;
+  for (const v of values) if (!Number.isFinite(v)) n++;
+  return n;
+}
+
 /** The test split a run evaluated on: the same split, limit and binarized targets as during training. */
 export function runTestTargets(config: RunConfig, dataset: Dataset): Split {
   return { ...dataset.test, images: binarize(dataset.test.images, config.data.binarize, streamFor(config.seed, "test-binarize"), config.data.threshold) };
@@ -128,6 +155,9 @@ export function measure(parts: {
   classifier: FeatureClassifier;
 }): RunMetrics {
   const { targets, shape, classifier } = parts;
+  const broken = countNonFinite(parts.outputs);
+  // Every metric of such outputs is NaN or throws (the Frechet distance does): a degenerate run, reported as such.
+  if (broken > 0) throw new Error(`degenerate run: ${broken} of its ${parts.outputs.length} reconstructed pixel values are not finite`);
   const x = asImageSet(targets.images, targets.count, shape);
   const y = asImageSet(parts.outputs, targets.count, shape);
   const errors = pixelErrors(y, x);
@@ -181,7 +211,7 @@ export function datasetCacheKey(config: RunConfig): string {
 function readCachedMetrics(runDir: string, step: number): RunMetrics | undefined {
   const cachePath = join(runDir, METRICS_FILE);
   if (!existsSync(cachePath)) return undefined;
-  const cached = JSON.parse(readFileSync(cachePath, "utf8")) as RunMetrics;
+  const cached = parseMetricsJson(readFileSync(cachePath, "utf8"));
   return cached.version === METRICS_VERSION && cached.step === step ? cached : undefined;
 }
 
@@ -239,7 +269,7 @@ export async function runMetrics(runDir: string, context: MeasureContext): Promi
       shape: run.shape,
       classifier,
     });
-    writeFileAtomic(cachePath, `${JSON.stringify(metrics)}\n`);
+    writeFileAtomic(cachePath, metricsJson(metrics));
     return metrics;
   } finally {
     run.variant.dispose();

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import sharp from "sharp";
@@ -65,6 +65,9 @@ describe("the experiment report", () => {
     expect(md).toMatch(/\| C6 \| AE-MSE\+GAN\(λ=5\)†? − AE-MSE†? \|/);
     expect(md).toMatch(/\| C5 \| AE-MSE \[threshold\]†? − AE-MSE†? \|/);
     expect(md).toContain("Likelihood scale in a VAE");
+    expect(md).toContain("| smallest effect of interest | effect: mean difference [95% CI]; relative to the baseline | difference test (p, Holm-adjusted p) | equivalence test (p, Holm-adjusted p) | verdict |");
+    expect(md).toContain("- `sharpnessGradient`: 0.0500 (default)");
+    expect(md).toMatch(/\| C3 \| AE-BCE \[threshold\]†? − AE-MSE \[threshold\]†? \| sharpness ratio, binarized targets \|.*\| \*control\*: /);
     expect(md).toMatch(/\| ae-mse\/none \| 2 \| \d/);
     const images = [...md.matchAll(/!\[[^\]]*\]\(([^)]+\.png)\)/g)].map((m) => m[1]);
     expect(images).toEqual(expect.arrayContaining(["fig-signed-error-ae.png", "fig-sharpness.png", "fig-reconstructions-none.png", "losses.png", "ratio.png"]));
@@ -87,3 +90,23 @@ describe("the experiment report", () => {
     expect(tags).toEqual(expect.arrayContaining(["report/fig-sharpness", "report/fig-reconstructions-none", "report/verdicts"]));
   });
 });
+
+it("a run whose weights went non-finite is reported as degenerate, and the report goes on without it", async () => {
+  const record = JSON.parse(readFileSync(join(dir, "experiment.json"), "utf8")) as { cells: Array<{ name: string; dir: string; levels: Record<string, string> }> };
+  const cell = record.cells.find((c) => c.levels.loss === "ae-bce" && c.levels.binarize === "threshold" && c.levels.seed === "2")!;
+  const runDir = join(dir, cell.dir);
+  const checkpoint = join(runDir, "checkpoint");
+  for (const network of readdirSync(checkpoint)) {
+    const weights = join(checkpoint, network, "weights.bin");
+    if (existsSync(weights)) writeFileSync(weights, Buffer.from(new Float32Array(readFileSync(weights).length / 4).fill(NaN).buffer));
+  }
+  rmSync(join(runDir, "metrics.json"));
+  const outcome = await writeReport(dir);
+  expect(outcome.unmeasured).toEqual([{ cell: cell.name, reason: expect.stringMatching(/^degenerate run: \d+ of its \d+ reconstructed pixel values are not finite$/) }]);
+  expect(outcome.groups.find((g) => g.name === "ae-bce/threshold")!.runs.map((r) => r.traits.seed)).toEqual([1]);
+  expect(outcome.groups.filter((g) => g.name !== "ae-bce/threshold").every((g) => g.runs.length === 2)).toBe(true);
+  const md = readFileSync(outcome.reportPath, "utf8");
+  expect(md).toContain(`### Runs that could not be measured`);
+  expect(md).toContain(`- ${cell.name}: degenerate run: `);
+  expect(md).toMatch(/\| ae-bce\/threshold \| 1 \| [^|]* \(1 seed: no spread\) \|/);
+}, 300_000);

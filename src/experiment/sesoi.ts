@@ -1,0 +1,31 @@
+/**
+ * Smallest effects of interest: per compared metric, in the metric's own units, the difference below
+ * which the report calls two groups equivalent ("no difference that matters"). An experiment file sets
+ * them under `sesoi:`; these defaults apply to any metric it leaves out. Intensities are in [0, 1].
+ */
+export const SESOI_DEFAULTS = {
+  /** Pull toward 0.5 (mean |y - ½| - mean |x - ½|): 0.01 of the intensity range, about 2% of MNIST targets' own mean |x - ½|. */
+  pullTowardHalf: 0.01,
+  /** Gradient sharpness ratio (outputs / targets): 0.05, a twentieth of the targets' own sharpness. */
+  sharpnessGradient: 0.05,
+  /** Laplacian variance of the outputs: 0.01, about 5% of greyscale MNIST targets' own (0.185). */
+  laplacianVariance: 0.01,
+  /** Mean signed error (output - target): 1/255, one grey level of an 8-bit image. */
+  signedError: 1 / 255,
+  /** Mean signed error on pixels whose target is above 0: one grey level, as above. */
+  signedErrorNonZero: 1 / 255,
+  /** Share of output pixels in (0.1, 0.9): 0.02, two percentage points of the pixels. */
+  midGreyOutput: 0.02,
+  /** Wasserstein-1 between output and target intensities: 0.01 of the intensity range, as for the pull (W1 >= |pull|). */
+  wasserstein: 0.01,
+} as const;
+
+export type SesoiMetric = keyof typeof SESOI_DEFAULTS;
+export type Sesoi = Record<SesoiMetric, number>;
+
+export const SESOI_METRICS = Object.keys(SESOI_DEFAULTS) as SesoiMetric[];
+
+/** The defaults with an experiment file's values over them (an experiment.json written before `sesoi` existed has none). */
+export function resolveSesoi(declared: Partial<Sesoi> | undefined): Sesoi {
+  return { ...SESOI_DEFAULTS, ...(declared ?? {}) };
+}
