@@ -112,6 +112,12 @@ export const dataSchema = z.strictObject({
   /** Use only the first N examples of a split (a fixed prefix, so the split itself never changes). */
   trainLimit: positiveInt.optional(),
   testLimit: positiveInt.optional(),
+  /**
+   * Share of the training examples (after trainLimit) held out as a validation split, stratified by class
+   * and fixed by the seed; never taken from the test split. Evaluated after every epoch (validation/* in
+   * TensorBoard). Default: 0.1 when train.earlyStopping is set, else 0 (no validation split).
+   */
+  validation: z.number().min(0).lt(1).optional(),
 });
 
 export const VARIANTS = ["ae", "vae", "aae", "vaegan", "ae+gan", "vae+gan"] as const;
@@ -258,6 +264,25 @@ const optimizerSchema = z.strictObject({
   betas: z.tuple([z.number().min(0).lt(1), z.number().min(0).lt(1)]).optional(),
 });
 
+/**
+ * Keras' EarlyStopping / Lightning's EarlyStopping, on a validation scalar where lower is better: an
+ * epoch improves if its value is below the best so far by more than minDelta; training stops after
+ * `patience` epochs in a row without improvement (train.epochs stays the cap).
+ */
+const earlyStoppingSchema = z.strictObject({
+  /** A validation tag as TensorBoard shows it; default: the first phase's total loss (validation/autoencoder/loss; validation/encoder/loss for vaegan). */
+  monitor: z.string().regex(/^validation\/./, { message: 'must be a validation tag, e.g. "validation/autoencoder/loss" or "validation/mse"' }).optional(),
+  patience: positiveInt.default(3),
+  minDelta: z.number().min(0).default(0),
+  /** Epochs 1..startFromEpoch are not judged (Keras' start_from_epoch), e.g. while an adversarial warm-up runs. */
+  startFromEpoch: z.int().min(0).default(0),
+  /**
+   * At the end (stopped early or at the cap), put back the weights of the best epoch, as Keras'
+   * restore_best_weights (default true here; false in Keras): the final checkpoint holds them.
+   */
+  restoreBestWeights: z.boolean().default(true),
+});
+
 export const NETWORKS = ["encoder", "decoder", "discriminator", "latentDiscriminator"] as const;
 export type NetworkName = (typeof NETWORKS)[number];
 
@@ -271,6 +296,8 @@ export const trainSchema = z.strictObject({
   optimizers: z.partialRecord(z.enum(NETWORKS), optimizerSchema).default({}),
   /** Write a checkpoint every N epochs (0: only at the end). */
   checkpointEvery: z.int().min(0).default(1),
+  /** Stop before train.epochs once the validation loss stops improving (absent: train all epochs). */
+  earlyStopping: earlyStoppingSchema.optional(),
 });
 
 export const logSchema = z.strictObject({
@@ -299,6 +326,20 @@ function adversarialShorthand(value: unknown): unknown {
   return value;
 }
 
+/**
+ * data.validation's default hangs on train.earlyStopping: 0.1 when it is set (it needs a validation
+ * split), 0 otherwise, so a config with neither trains on exactly the examples it always did.
+ */
+function withValidationDefault<T extends { data: { validation?: number }; train: { earlyStopping?: object } }>(config: T): T & { data: { validation: number } } {
+  return { ...config, data: { ...config.data, validation: config.data.validation ?? (config.train.earlyStopping ? 0.1 : 0) } };
+}
+
+function checkValidation(config: { data: { validation?: number }; train: { earlyStopping?: object } }, ctx: z.RefinementCtx): void {
+  if (config.train.earlyStopping && config.data.validation === 0) {
+    ctx.addIssue({ code: "custom", path: ["data", "validation"], message: `train.earlyStopping needs a validation split: data.validation must be > 0 (got 0), e.g. 0.1` });
+  }
+}
+
 export const runConfigSchema = z.strictObject({
   /** Fixes initial weights, shuffling, Bernoulli pixels and sampling noise. */
   seed: z.int().min(0).default(1),
@@ -324,7 +365,7 @@ export const runConfigSchema = z.strictObject({
   if (config.adversarial.start > 0 && (variant === "ae" || variant === "vae")) {
     ctx.addIssue({ code: "custom", path: ["adversarial", "start"], message: `adversarial.start is for variants with an adversarial term (ae+gan, vae+gan, aae, vaegan; got ${variant})` });
   }
-});
+}).superRefine(checkValidation).transform(withValidationDefault);
 
 export type RunConfig = z.infer<typeof runConfigSchema>;
 export type ModelSpec = RunConfig["model"];

@@ -4,7 +4,7 @@ import { writeReport as writeExperimentReport } from "../report/index.js";
 import type { Experiment } from "./load.js";
 import { lockExperiment } from "./lock.js";
 import { planExperiment, refuseConflicts } from "./plan.js";
-import { writeExperimentHparams, writeExperimentRecord } from "./record.js";
+import { recordCellOutcomes, writeExperimentHparams, writeExperimentRecord } from "./record.js";
 import { runCells, type CellResult, type RunnerOptions } from "./runner.js";
 
 export interface ExperimentOptions extends RunnerOptions {
@@ -92,6 +92,8 @@ export function startExperiment(experiment: Experiment, options: ExperimentOptio
   const done = (async (): Promise<ExperimentOutcome> => {
     try {
       const { results, interrupted } = await cells.done;
+      // Each cell's status, convergence and learning curve, for the report.
+      recordCellOutcomes(experiment.dir);
       const outcome: ExperimentOutcome = { results, interrupted, failed: results.filter((r) => r.status === "failed") };
       for (const line of summaryLines(outcome)) options.log(line);
       if (options.report && !interrupted && outcome.failed.length === 0) {

@@ -1,11 +1,15 @@
 import * as tf from "@tensorflow/tfjs";
+import { ConfigError } from "../config/errors.js";
 import type { NetworkName, RunConfig } from "../config/schema.js";
 import { batches, binarize, epochData, type Dataset, type Split } from "../data/index.js";
+import { gatherSplit, validationIndices } from "../data/validation-split.js";
 import { buildVariant, type Variant } from "../models/index.js";
 import { Rng, streamFor, type RngState } from "../random/rng.js";
 import type { SummaryWriter } from "../tensorboard/index.js";
 import { ScalarAccumulator } from "./accumulator.js";
+import { BestWeights } from "./best-weights.js";
 import { loadCheckpoint, saveCheckpoint } from "./checkpoint.js";
+import { initialEarlyStopping, monitorTag, observeEpoch, type Convergence, type EarlyStoppingState } from "./early-stopping.js";
 import { evaluate, type Evaluation } from "./evaluate.js";
 import { imageBatch, interleavedRows, likelihoodGrids } from "./image-grids.js";
 import { seededNoise } from "./noise.js";
@@ -27,12 +31,16 @@ export interface LoopOptions {
   checkpointDir?: string;
   /** Continue from the checkpoint in checkpointDir instead of starting afresh. */
   resume?: boolean;
+  /** The config file, named in config errors only training can find (an early-stopping monitor the variant does not log). */
+  configOrigin?: string;
 }
 
 export interface EpochSummary {
   epoch: number;
   step: number;
   train: Record<string, number>;
+  /** Validation-split means, the same scalars as `test` (absent without a validation split). */
+  validation?: Record<string, number>;
   test: Record<string, number>;
   activeUnits: number;
   trainSeconds: number;
@@ -42,9 +50,14 @@ export interface EpochSummary {
 export interface TrainResult {
   /** Test-split losses of the untrained networks (step 0); empty for a resumed run. */
   initialTest: Record<string, number>;
+  /** Validation-split losses of the untrained networks; empty for a resumed run or without a validation split. */
+  initialValidation: Record<string, number>;
   epochs: EpochSummary[];
   steps: number;
+  /** Interrupted (Ctrl-C), not finished: the run can be resumed. */
   stopped: boolean;
+  /** How early stopping ended (or left) the run; absent without train.earlyStopping. */
+  convergence?: Convergence;
 }
 
 /** A NaN or infinite loss: training stops with the step and term named, keeping what was logged. */
@@ -63,6 +76,9 @@ interface Position {
   step: number;
   noiseState?: RngState;
   signals: Array<[string, number]>;
+  earlyStopping?: EarlyStoppingState;
+  /** The checkpoint holds the restored best weights as the networks (see BestWeights). */
+  restored?: boolean;
 }
 
 /** The first `count` test images (a fixed set, so every epoch shows the same ones). */
@@ -115,10 +131,20 @@ function checkFinite(values: Iterable<[string, number]>, step: number, epoch: nu
   }
 }
 
-function logEvaluation(writer: SummaryWriter, evaluation: Evaluation, step: number): void {
-  for (const [tag, value] of Object.entries(evaluation.scalars)) writer.scalar(`test/${tag}`, value, step);
-  writer.scalar("test/latent/active_units", evaluation.activeUnits, step);
-  evaluation.klPerDimension?.forEach((kl, i) => writer.scalar(`test/latent/kl_dim_${String(i).padStart(2, "0")}`, kl, step));
+function logEvaluation(writer: SummaryWriter, evaluation: Evaluation, step: number, section: "test" | "validation" = "test"): void {
+  for (const [tag, value] of Object.entries(evaluation.scalars)) writer.scalar(`${section}/${tag}`, value, step);
+  writer.scalar(`${section}/latent/active_units`, evaluation.activeUnits, step);
+  if (section === "test") evaluation.klPerDimension?.forEach((kl, i) => writer.scalar(`test/latent/kl_dim_${String(i).padStart(2, "0")}`, kl, step));
+}
+
+/** The training examples' positions after the validation split is held out (undefined: all of them, as without one). */
+function validationData(config: RunConfig, train: Split): { trainIndices?: Uint32Array; validation?: Split } {
+  if (!(config.data.validation > 0)) return {};
+  const { train: trainIndices, validation } = validationIndices(train.labels, config.data.validation, config.seed);
+  const split = gatherSplit(train, validation);
+  // Fixed targets like the test split's: every epoch is judged on the same pixels.
+  const images = binarize(split.images, config.data.binarize, streamFor(config.seed, "validation-binarize"), config.data.threshold);
+  return { trainIndices, validation: { ...split, images } };
 }
 
 /**
@@ -133,10 +159,15 @@ export async function trainLoop(options: LoopOptions): Promise<TrainResult> {
   const shouldStop = options.shouldStop ?? (() => false);
   const { seed } = config;
   const shape = { height: dataset.height, width: dataset.width, channels: dataset.channels };
+  const earlyStopping = config.train.earlyStopping;
 
   const variant = buildVariant(config, shape, streamFor(seed, "weights"));
   const optimizers = buildOptimizers(variant, config.train);
   const runners = phaseRunners(variant);
+  const best = earlyStopping?.restoreBestWeights ? new BestWeights(variant, buildVariant(config, shape, streamFor(seed, "weights"))) : undefined;
+  const monitor = earlyStopping ? monitorTag(earlyStopping, variant.phases[0].name) : undefined;
+  const { trainIndices, validation: validationSplit } = validationData(config, dataset.train);
+  const trainCount = trainIndices?.length ?? dataset.train.count;
   const testSplit: Split = {
     ...dataset.test,
     images: binarize(dataset.test.images, config.data.binarize, streamFor(seed, "test-binarize"), config.data.threshold),
@@ -145,14 +176,17 @@ export async function trainLoop(options: LoopOptions): Promise<TrainResult> {
   const histogramInputs = imagesForGrid(testSplit, HISTOGRAM_IMAGES, dataset);
   const priorCodes = variant.prior?.sample(gridInputs.shape[0], seededNoise(streamFor(seed, "prior-grid")));
   const interval = new ScalarAccumulator();
-  const result: TrainResult = { initialTest: {}, epochs: [], steps: 0, stopped: false };
-  const stepsPerEpoch = Math.ceil(dataset.train.count / config.train.batchSize);
+  const result: TrainResult = { initialTest: {}, initialValidation: {}, epochs: [], steps: 0, stopped: false };
+  const stepsPerEpoch = Math.ceil(trainCount / config.train.batchSize);
   let position: Position = { epoch: 1, batchesDone: 0, step: 0, signals: [] };
+  let stopping: EarlyStoppingState = initialEarlyStopping;
 
+  /** `restored`: the final save of a run whose best weights are its result (see BestWeights). */
+  const checkpointModels = (restored: boolean) => best?.checkpointModels(restored) ?? (variant.networks as Record<NetworkName, tf.LayersModel>);
   const saveAt = async (at: Position) => {
     if (!checkpointDir) return;
     await saveCheckpoint(checkpointDir, {
-      models: variant.networks as Record<NetworkName, tf.LayersModel>,
+      models: checkpointModels(Boolean(at.restored)),
       optimizers: optimizers as Record<NetworkName, tf.Optimizer>,
       variables: variant.state,
       state: { epoch: at.epoch, step: at.step, extra: { position: at } },
@@ -162,42 +196,77 @@ export async function trainLoop(options: LoopOptions): Promise<TrainResult> {
   /** Test-split losses, logged at `step`; the same noise every time, so epochs compare like with like. */
   // -log p(x) costs k decoder passes per test image, so only the last epoch's evaluation estimates it.
   const nllSamples = nllAvailability(config.model.variant, config.model.recon, config.data.binarize !== "none").available ? config.log.nllSamples : 0;
-  const evaluateAndLog = (step: number, epoch: number, withNll = false): Evaluation => {
+  const evaluateTest = (step: number, epoch: number, withNll = false): Evaluation => {
     const evaluation = evaluate(variant, testSplit, config.train.batchSize, shape, seededNoise(streamFor(seed, "eval-noise")), {
       // Its own noise stream (as aelab eval's), so every other test scalar is what it would be without it.
       ...(withNll && nllSamples > 0 ? { iwaeSamples: nllSamples, iwaeNoise: seededNoise(streamFor(seed, "iwae-noise")) } : {}),
     });
     checkFinite(Object.entries(evaluation.scalars), step, epoch, (tag) => `test/${tag}`);
+    return evaluation;
+  };
+  const evaluateAndLog = (step: number, epoch: number, withNll = false): Evaluation => {
+    const evaluation = evaluateTest(step, epoch, withNll);
     logEvaluation(writer, evaluation, step);
     return evaluation;
   };
+  /** Validation-split losses, by the same code and noise as the test split's, logged as validation/*. */
+  const validateAndLog = (split: Split, step: number, epoch: number): Record<string, number> => {
+    const evaluation = evaluate(variant, split, config.train.batchSize, shape, seededNoise(streamFor(seed, "eval-noise")));
+    checkFinite(Object.entries(evaluation.scalars), step, epoch, (tag) => `validation/${tag}`);
+    logEvaluation(writer, evaluation, step, "validation");
+    return evaluation.scalars;
+  };
+  const monitored = (scalars: Record<string, number>): number => {
+    const value = scalars[monitor!.slice("validation/".length)];
+    if (value === undefined) {
+      const known = Object.keys(scalars).map((tag) => `validation/${tag}`).join(", ");
+      throw new ConfigError(`config error${options.configOrigin ? ` in ${options.configOrigin}` : ""}: train.earlyStopping.monitor "${monitor}" is not logged by variant ${config.model.variant}; it logs ${known}`);
+    }
+    return value;
+  };
 
+  let lastEpochDone = 0;
+  let finalTest: Record<string, number> | undefined;
   try {
     if (options.resume) {
       if (!checkpointDir) throw new Error("trainLoop: resume needs checkpointDir");
+      // The position says which layout the networks were saved in, so it is read before the weights.
+      const saved = (await loadCheckpoint(checkpointDir, { models: {}, optimizers: {} })).extra as { position: Position };
       const state = await loadCheckpoint(checkpointDir, {
-        models: variant.networks as Record<NetworkName, tf.LayersModel>,
+        models: checkpointModels(Boolean(saved.position.restored)),
         optimizers: optimizers as Record<NetworkName, tf.Optimizer>,
         variables: variant.state,
       });
       position = (state.extra as { position: Position }).position;
       state.extra = {};
+      stopping = position.earlyStopping ?? initialEarlyStopping;
+      lastEpochDone = position.epoch - 1;
+      // The live networks hold the training weights; the restore is redone if training ends again.
+      position.restored = false;
       progress.message(`resuming at step ${position.step} (epoch ${position.epoch}, ${position.batchesDone} of its batches done)`);
     } else {
       // Step 0: the untrained networks, as the baseline every curve starts from.
       result.initialTest = evaluateAndLog(0, 0).scalars;
+      if (validationSplit) {
+        result.initialValidation = validateAndLog(validationSplit, 0, 0);
+        // A monitor the variant does not log is a config error: found here, before any training.
+        if (monitor) monitored(result.initialValidation);
+      }
       await logImages(variant, writer, gridInputs, priorCodes, dataset, 0);
       logHistograms(variant, writer, histogramInputs, 0);
     }
     result.steps = position.step;
     const state: StepState = { signals: new Map(position.signals) };
     let stopRequested = false;
+    if (stopping.stoppedEpoch !== null) progress.message(`early stopping ended this run after epoch ${stopping.stoppedEpoch}; nothing to resume`);
 
-    for (let epoch = position.epoch; epoch <= config.train.epochs && !result.stopped; epoch++) {
+    for (let epoch = position.epoch; epoch <= config.train.epochs && !result.stopped && stopping.stoppedEpoch === null; epoch++) {
       const resumingMidEpoch = epoch === position.epoch && position.batchesDone > 0;
       const skip = resumingMidEpoch ? position.batchesDone : 0;
       const split = epochData(dataset.train, config.data.binarize, epoch, seed, config.data.threshold);
-      const order = new Rng(`${seed}/shuffle/${epoch}`).permutation(split.count).subarray(skip * config.train.batchSize);
+      // The shuffle permutes the training examples' positions: all of them, or those the validation split left.
+      const permutation = new Rng(`${seed}/shuffle/${epoch}`).permutation(trainCount);
+      const order = (trainIndices ? permutation.map((i) => trainIndices[i]) : permutation).subarray(skip * config.train.batchSize);
       const noiseRng = new Rng(`${seed}/noise/${epoch}`, resumingMidEpoch ? position.noiseState : undefined);
       const noise = seededNoise(noiseRng);
       const epochTotals = new Map<string, { sum: number; count: number }>();
@@ -236,31 +305,75 @@ export async function trainLoop(options: LoopOptions): Promise<TrainResult> {
       logInterval();
       const trainSeconds = (clock() - started) / 1000;
 
-      const evaluation = evaluateAndLog(result.steps, epoch, epoch === config.train.epochs && !result.stopped);
+      // A part-trained epoch (interrupted) is neither validated nor judged: the resumed run redoes it whole.
+      const validation = validationSplit && !result.stopped ? validateAndLog(validationSplit, result.steps, epoch) : undefined;
+      let judged = "";
+      if (validation && earlyStopping) {
+        const value = monitored(validation);
+        const decision = observeEpoch(earlyStopping, stopping, epoch, value);
+        stopping = decision.state;
+        if (decision.improved) best?.snapshot();
+        judged = `  ${monitor} ${formatNumber(value)}${decision.improved ? " (best)" : epoch > earlyStopping.startFromEpoch ? ` (${stopping.wait}/${earlyStopping.patience} without improvement)` : ""}`;
+      }
+      if (!result.stopped) lastEpochDone = epoch;
+      const finalEpoch = !result.stopped && (stopping.stoppedEpoch !== null || epoch === config.train.epochs);
+
+      const evaluation = evaluateAndLog(result.steps, epoch, finalEpoch);
       const imagesPerSecond = examples / trainSeconds;
       writer.scalar("perf/train_images_per_second", imagesPerSecond, result.steps);
-      if (epoch % config.log.imagesEvery === 0 || epoch === config.train.epochs || result.stopped) {
+      if (epoch % config.log.imagesEvery === 0 || finalEpoch || result.stopped) {
         await logImages(variant, writer, gridInputs, priorCodes, dataset, result.steps);
         logHistograms(variant, writer, histogramInputs, result.steps);
       }
       const train = Object.fromEntries([...epochTotals].map(([tag, total]) => [tag, total.sum / total.count]));
-      result.epochs.push({ epoch, step: result.steps, train, test: evaluation.scalars, activeUnits: evaluation.activeUnits, trainSeconds, imagesPerSecond });
+      result.epochs.push({ epoch, step: result.steps, train, ...(validation ? { validation } : {}), test: evaluation.scalars, activeUnits: evaluation.activeUnits, trainSeconds, imagesPerSecond });
       progress.epochEnd(
         `epoch ${epoch}/${config.train.epochs}${result.stopped ? " (stopped)" : ""}: test ${Object.entries(evaluation.scalars)
           .filter(([tag]) => !tag.startsWith("diagnostics/"))
           .map(([k, v]) => `${k} ${formatNumber(v)}`)
-          .join("  ")}  (${Math.round(imagesPerSecond)} img/s)`,
+          .join("  ")}  (${Math.round(imagesPerSecond)} img/s)${judged}`,
       );
+      if (stopping.stoppedEpoch === epoch) {
+        progress.message(`early stopping: ${monitor} has not improved by more than ${earlyStopping!.minDelta} for ${earlyStopping!.patience} epochs; best ${formatNumber(stopping.best!)} at epoch ${stopping.bestEpoch}`);
+      }
 
       const signals = [...state.signals];
+      const next: Position = { epoch: epoch + 1, batchesDone: 0, step: result.steps, signals, earlyStopping: stopping };
       // A stop requested during the epoch's last step ends the run after its evaluation and checkpoint.
-      const stopAtEpochEnd = !result.stopped && stopRequested && epoch < config.train.epochs;
+      const stopAtEpochEnd = !result.stopped && stopRequested && !finalEpoch;
       if (result.stopped) {
-        await saveAt({ epoch, batchesDone: epochSteps, step: result.steps, noiseState: noiseRng.state(), signals });
-      } else if (stopAtEpochEnd || epoch === config.train.epochs || (config.train.checkpointEvery > 0 && epoch % config.train.checkpointEvery === 0)) {
-        await saveAt({ epoch: epoch + 1, batchesDone: 0, step: result.steps, signals });
+        await saveAt({ epoch, batchesDone: epochSteps, step: result.steps, noiseState: noiseRng.state(), signals, earlyStopping: stopping });
+      } else if (finalEpoch) {
+        finalTest = evaluation.scalars;
+        const restoring = best !== undefined && stopping.bestEpoch !== null;
+        await saveAt({ ...next, restored: restoring });
+        if (restoring) {
+          best.restore();
+          // The weights the run ends with, on the test split; a second evaluation only if they are not this epoch's.
+          finalTest = stopping.bestEpoch === epoch ? evaluation.scalars : evaluateTest(result.steps, epoch, true).scalars;
+        }
+      } else if (stopAtEpochEnd || (config.train.checkpointEvery > 0 && epoch % config.train.checkpointEvery === 0)) {
+        await saveAt(next);
       }
       if (stopAtEpochEnd) result.stopped = true;
+    }
+    if (earlyStopping) {
+      const restored = best !== undefined && stopping.bestEpoch !== null && !result.stopped && (stopping.stoppedEpoch !== null || lastEpochDone >= config.train.epochs);
+      result.convergence = {
+        monitor: monitor!,
+        patience: earlyStopping.patience,
+        minDelta: earlyStopping.minDelta,
+        startFromEpoch: earlyStopping.startFromEpoch,
+        restoreBestWeights: earlyStopping.restoreBestWeights,
+        bestEpoch: stopping.bestEpoch,
+        best: stopping.best,
+        epochsRun: lastEpochDone,
+        maxEpochs: config.train.epochs,
+        converged: stopping.stoppedEpoch !== null,
+        stoppedEpoch: stopping.stoppedEpoch,
+        weightsEpoch: restored ? stopping.bestEpoch! : lastEpochDone,
+        ...(finalTest ? { test: finalTest } : {}),
+      };
     }
   } finally {
     interval.dispose();
@@ -268,6 +381,7 @@ export async function trainLoop(options: LoopOptions): Promise<TrainResult> {
     histogramInputs.dispose();
     priorCodes?.dispose();
     for (const optimizer of Object.values(optimizers)) optimizer?.dispose();
+    best?.dispose();
     variant.dispose();
     progress.close();
   }

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "
 import { join } from "node:path";
 import { stringify } from "yaml";
 import type { RunConfig } from "../config/schema.js";
+import type { Convergence } from "./early-stopping.js";
 
 /**
  * `<logdir>/<name>`, or `<name>-2`, `-3`, ... if taken: a new run never writes into an old run's folder,
@@ -45,12 +46,15 @@ export interface RunRecord {
   node: string;
   backend: unknown;
   /** What the networks were built for; sampling from the run needs only this, not the data. */
-  dataset?: { name: string; source: string; height: number; width: number; channels: number; train: number; test: number };
+  /** `train` counts the examples trained on, after the validation split (if any) is held out of them. */
+  dataset?: { name: string; source: string; height: number; width: number; channels: number; train: number; validation?: number; test: number };
   startedAt: string;
   resumedAt?: string[];
   endedAt?: string;
   steps?: number;
   epochs?: unknown[];
+  /** How early stopping ended the run (train.earlyStopping only). */
+  convergence?: Convergence;
 }
 
 /** A run folder's run.json, or undefined if it is missing or unreadable (callers decide what that means). */

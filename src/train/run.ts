@@ -4,6 +4,7 @@ import { ConfigError, differingKeys, loadConfig } from "../config/index.js";
 import type { RunConfig } from "../config/schema.js";
 import { selectBackend, type BackendInfo, type BackendRequest } from "../backend/index.js";
 import { loadDataset, type Dataset } from "../data/index.js";
+import { validationIndices } from "../data/validation-split.js";
 import { EventFileWriter, lastStepsOf } from "../tensorboard/index.js";
 import { packageInfo } from "../util/package-info.js";
 import { hasCheckpoint } from "./checkpoint.js";
@@ -67,7 +68,9 @@ function checkResumable(dir: string, config: RunConfig): void {
 /** The run folder (new, or the one being resumed) and its record. */
 function openRunFolder(options: RunOptions, backend: BackendInfo, data: Dataset): { dir: string; name: string; record: RunRecord } {
   const { config } = options;
-  const dataset = { name: data.name, source: data.source, height: data.height, width: data.width, channels: data.channels, train: data.train.count, test: data.test.count };
+  const held = config.data.validation > 0 ? validationIndices(data.train.labels, config.data.validation, config.seed) : undefined;
+  const counts = held ? { train: held.train.length, validation: held.validation.length } : { train: data.train.count };
+  const dataset = { name: data.name, source: data.source, height: data.height, width: data.width, channels: data.channels, ...counts, test: data.test.count };
   if (options.resumeDir) {
     const dir = options.resumeDir;
     if (!hasCheckpoint(dir)) throw new RunError(`cannot resume ${dir}: it holds no checkpoint (checkpoint/state.json)`);
@@ -109,8 +112,9 @@ export async function runTraining(options: RunOptions): Promise<RunOutcome> {
   });
   const { dir, name, record } = openRunFolder(options, backend, dataset);
   writeRunRecord(dir, record);
+  const validationCount = record.dataset?.validation ? ` / ${record.dataset.validation} validation` : "";
   progress.message(
-    `run ${name}: ${config.model.variant} with ${config.model.recon} on ${dataset.name} (${dataset.train.count} train / ${dataset.test.count} test), backend ${backend.name}, logging to ${dir}`,
+    `run ${name}: ${config.model.variant} with ${config.model.recon} on ${dataset.name} (${record.dataset?.train} train${validationCount} / ${dataset.test.count} test), backend ${backend.name}, logging to ${dir}`,
   );
 
   // A resumed run appends a new events file to its folder; its steps continue where the old ones stopped.
@@ -121,12 +125,15 @@ export async function runTraining(options: RunOptions): Promise<RunOutcome> {
       writer.hparams({ hparams: runHparams(config), startTimeSecs: Date.now() / 1000 });
       writer.text("config", configMarkdown(config, options.configFile), 0);
     }
-    const result = await trainLoop({ config, dataset, writer, progress, shouldStop: options.shouldStop, checkpointDir: dir, resume: Boolean(options.resumeDir) });
+    const configOrigin = options.resumeDir ? join(dir, "config.yaml") : options.configFile;
+    const result = await trainLoop({ config, dataset, writer, progress, shouldStop: options.shouldStop, checkpointDir: dir, resume: Boolean(options.resumeDir), configOrigin });
     // A resumed epoch replaces the partial entry the interrupted run wrote for it.
     const resumedEpochs = new Set(result.epochs.map((e) => e.epoch));
     const earlier = options.resumeDir ? ((record.epochs ?? []) as Array<{ epoch: number }>).filter((e) => !resumedEpochs.has(e.epoch)) : [];
     const epochs = [...earlier, ...result.epochs];
     Object.assign(record, { status: result.stopped ? "interrupted" : "completed", steps: result.steps, epochs });
+    // A resume with nothing left to train measures nothing: the test scalars of the run's weights stay as recorded.
+    if (result.convergence) record.convergence = { ...(result.epochs.length === 0 && record.convergence?.test ? { test: record.convergence.test } : {}), ...result.convergence };
     writer.text("summary", summaryMarkdown(result, backend.name), result.steps);
     // An interrupted run writes no end status: it is final in TensorBoard, and the run may yet be resumed.
     if (!result.stopped) writer.hparamsEnd("success", result.steps);
