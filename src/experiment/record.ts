@@ -2,7 +2,8 @@ import { mkdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { writeHparamsExperiment, type HparamSpec, type HparamValue } from "../tensorboard/hparams.js";
 import { HPARAM_METRICS, runHparams } from "../train/hparams.js";
-import { writeFileAtomic } from "../train/run-folder.js";
+import type { Convergence } from "../train/early-stopping.js";
+import { readRunRecordIfAny, writeFileAtomic } from "../train/run-folder.js";
 import { packageInfo } from "../util/package-info.js";
 import type { Experiment } from "./load.js";
 import type { Sesoi } from "./sesoi.js";
@@ -34,6 +35,8 @@ export interface ExperimentRecord {
     overrides: Overrides;
     /** The `--set` arguments its run was given, in order. */
     set: string[];
+    /** How its run ended, filled in once the cells have run (recordCellOutcomes). */
+    outcome?: CellOutcome;
   }[];
   excluded: string[];
   aelabVersion: string;
@@ -68,6 +71,60 @@ export function experimentRecord(experiment: Experiment, now = new Date()): Expe
     aelabVersion: packageInfo.version,
     writtenAt: now.toISOString(),
   };
+}
+
+/** One epoch of a learning curve: the monitored loss on the validation split, and the same loss on train and test. */
+export interface CurvePoint {
+  epoch: number;
+  step: number;
+  train?: number;
+  validation?: number;
+  test?: number;
+}
+
+/** What a report needs to say of a cell whether it converged and to draw its learning curve. */
+export interface CellOutcome {
+  status: string;
+  /** run.json's convergence (train.earlyStopping only): best epoch, epochs run, converged, ... */
+  convergence?: Convergence;
+  /** The curve's loss, without its section: the early-stopping monitor's, else the first phase's total loss. */
+  curveTag?: string;
+  curve: CurvePoint[];
+}
+
+type EpochEntry = { epoch: number; step: number; train?: Record<string, number>; validation?: Record<string, number>; test?: Record<string, number> };
+
+/**
+ * A run folder's outcome from its run.json (undefined while it has none). The per-epoch numbers of every
+ * tag stay in run.json's `epochs` (train, validation and test means); the curve picks the monitored one.
+ */
+export function readCellOutcome(runDir: string): CellOutcome | undefined {
+  const record = readRunRecordIfAny(runDir);
+  if (!record) return undefined;
+  const epochs = (record.epochs ?? []) as EpochEntry[];
+  // Evaluation scalars list each phase's terms and then its total: the first "/loss" is the first phase's.
+  const curveTag = record.convergence?.monitor.replace(/^validation\//, "") ?? Object.keys(epochs[0]?.validation ?? epochs[0]?.test ?? {}).find((tag) => tag.endsWith("/loss"));
+  const curve = epochs.map(({ epoch, step, train, validation, test }): CurvePoint => ({
+    epoch,
+    step,
+    ...(curveTag && train?.[curveTag] !== undefined ? { train: train[curveTag] } : {}),
+    ...(curveTag && validation?.[curveTag] !== undefined ? { validation: validation[curveTag] } : {}),
+    ...(curveTag && test?.[curveTag] !== undefined ? { test: test[curveTag] } : {}),
+  }));
+  return { status: record.status, ...(record.convergence ? { convergence: record.convergence } : {}), ...(curveTag ? { curveTag } : {}), curve };
+}
+
+/** Writes each cell's outcome (status, convergence, learning curve) into experiment.json; returns its path. */
+export function recordCellOutcomes(experimentDir: string): string {
+  const record = readExperimentRecord(experimentDir);
+  for (const cell of record.cells) {
+    const outcome = readCellOutcome(join(experimentDir, cell.dir));
+    if (outcome) cell.outcome = outcome;
+    else delete cell.outcome;
+  }
+  const path = join(experimentDir, EXPERIMENT_JSON);
+  writeFileAtomic(path, `${JSON.stringify(record, null, 2)}\n`);
+  return path;
 }
 
 export function writeExperimentRecord(experiment: Experiment): string {
