@@ -78,15 +78,20 @@ bool export_function(napi_env env, napi_value exports, const char *name, napi_ca
   return napi_set_named_property(env, exports, name, fn) == napi_ok;
 }
 
-static float *scratch = NULL;
-static size_t scratch_count = 0;
+static float *scratch[AELAB_SCRATCH_SLOTS];
+static size_t scratch_count[AELAB_SCRATCH_SLOTS];
+
+float *scratch_floats_in(int slot, size_t count) {
+  if (slot < 0 || slot >= AELAB_SCRATCH_SLOTS) return NULL;
+  if (count > scratch_count[slot]) {
+    float *grown = realloc(scratch[slot], count * sizeof(float));
+    if (!grown) return NULL;
+    scratch[slot] = grown;
+    scratch_count[slot] = count;
+  }
+  return scratch[slot];
+}
 
 float *scratch_floats(size_t count) {
-  if (count > scratch_count) {
-    float *grown = realloc(scratch, count * sizeof(float));
-    if (!grown) return NULL;
-    scratch = grown;
-    scratch_count = count;
-  }
-  return scratch;
+  return scratch_floats_in(0, count);
 }

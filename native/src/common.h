@@ -52,5 +52,11 @@ bool register_bias_add(napi_env env, napi_value exports);
 
 /* A scratch buffer owned by the addon, grown on demand (im2col columns); never freed while loaded. */
 float *scratch_floats(size_t count);
+/*
+ * Scratch buffer number `slot` (0 is scratch_floats'), one per worker thread of a parallel kernel.
+ * The kernels run one at a time (JavaScript calls them from its one thread), so slots are never shared.
+ */
+#define AELAB_SCRATCH_SLOTS 16
+float *scratch_floats_in(int slot, size_t count);
 
 #endif

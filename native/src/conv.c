@@ -11,9 +11,23 @@
  * Rows are processed in chunks whose columns fit a fixed scratch budget (scratch_floats, off the wasm
  * heap): on the models' layers a few images per sgemm, for a huge image part of one. Chunks keep the
  * columns in cache between im2col and sgemm, which whole-batch columns (tens of MiB) do not.
+ *
+ * Threads: the batch is split into a fixed number of parts of whole images (CONV_PARTS, whatever
+ * the thread count), and the BLAS's threads each take parts, running a single-threaded sgemm on
+ * their own columns. im2col and col2im then run on every core too (with 2 BLAS threads on one
+ * sgemm they ran on one), and threads never write the same output: a part's rows, a part's
+ * images of dx, a part's own partial dW, summed in part order at the end. Since the parts and
+ * their chunks do not depend on the thread count, neither do the results.
  */
 #include "common.h"
+#include <pthread.h>
+#include <stdatomic.h>
 #include <string.h>
+
+#ifndef AELAB_ACCELERATE
+extern void openblas_set_num_threads(int num_threads);
+extern int openblas_get_num_threads(void);
+#endif
 
 /* Geometry slots, shared with src/backend/blas/addon.ts (conv2d's doc comment). */
 enum {
@@ -191,13 +205,6 @@ static void bias_activation(float *y, int64_t count, int64_t out_c, const float 
   }
 }
 
-static float *scratch_or_throw(napi_env env, const Geometry *g, int64_t rows) {
-  if (g->identity) return NULL; /* not needed */
-  float *col = scratch_floats(rows * g->taps > 0 ? (size_t)(rows * g->taps) : 1); /* NULL only when out of memory */
-  if (!col) throw_error(env, "aelab native conv: out of memory for the column buffer");
-  return col;
-}
-
 /* The arguments all three functions share: heap, geometry and three byte offsets. */
 typedef struct {
   uint8_t *heap;
@@ -228,6 +235,139 @@ static bool read_call(napi_env env, napi_callback_info info, const char *usage, 
   return true;
 }
 
+/* Parts of the batch (whole images each): fixed, so results do not depend on the thread count. */
+#define CONV_PARTS 8
+/* Below this many column floats in all, one thread: starting threads would cost more than it saves. */
+#define PARALLEL_MIN_FLOATS ((int64_t)1 << 18)
+
+typedef enum { CONV_FORWARD, CONV_BACKPROP_INPUT, CONV_BACKPROP_FILTER } ConvKind;
+
+typedef struct {
+  ConvKind kind;
+  const Geometry *g;
+  const float *x, *dy, *w; /* each kernel reads two of them */
+  float *out;              /* y, dx or dW */
+  const float *bias;
+  int64_t bias_length;
+  int activation;
+  int64_t parts, chunk;
+  float *partials; /* filter gradient with several parts: one dW per part */
+  atomic_llong next_part;
+  atomic_bool out_of_memory;
+} ConvJob;
+
+typedef struct {
+  ConvJob *job;
+  int slot;
+} ConvWorker;
+
+/* Output rows [row0, row1) of part `part`: images [part·B/P, (part+1)·B/P). */
+static void part_rows(const ConvJob *job, int64_t part, int64_t *row0, int64_t *row1) {
+  const Geometry *g = job->g;
+  const int64_t per_image = g->out_h * g->out_w;
+  *row0 = part * g->batch / job->parts * per_image;
+  *row1 = (part + 1) * g->batch / job->parts * per_image;
+}
+
+static void run_part(ConvJob *job, int64_t part, float *col) {
+  const Geometry *g = job->g;
+  int64_t first, end;
+  part_rows(job, part, &first, &end);
+  if (job->kind == CONV_BACKPROP_INPUT && !g->identity) {
+    /* Input pixels no window covers (stride > filter, cropped borders) get no contribution: zeros. */
+    const int64_t per_image = g->in_h * g->in_w * g->in_c, images = (end - first) / (g->out_h * g->out_w);
+    memset(job->out + first / (g->out_h * g->out_w) * per_image, 0, (size_t)(images * per_image) * sizeof(float));
+  }
+  float *dw = job->kind == CONV_BACKPROP_FILTER && job->partials ? job->partials + part * g->w_count : job->out;
+  for (int64_t row0 = first; row0 < end; row0 += job->chunk) {
+    const int64_t count = end - row0 < job->chunk ? end - row0 : job->chunk;
+    switch (job->kind) {
+      case CONV_FORWARD: {
+        const float *a = g->identity ? job->x + row0 * g->taps : col;
+        if (!g->identity) im2col(g, job->x, row0, count, col);
+        float *y = job->out + row0 * g->out_c;
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)count, (int)g->out_c, (int)g->taps, 1.0f, a, (int)g->taps, job->w,
+                    (int)g->out_c, 0.0f, y, (int)g->out_c);
+        bias_activation(y, count, g->out_c, job->bias, job->bias_length, job->activation);
+        break;
+      }
+      case CONV_BACKPROP_INPUT: {
+        /* Identity geometry: dx = dy · Wᵀ directly, every input pixel receives exactly one row. */
+        float *c = g->identity ? job->out + row0 * g->taps : col;
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)count, (int)g->taps, (int)g->out_c, 1.0f, job->dy + row0 * g->out_c,
+                    (int)g->out_c, job->w, (int)g->out_c, 0.0f, c, (int)g->taps);
+        if (!g->identity) col2im_add(g, col, row0, count, job->out);
+        break;
+      }
+      case CONV_BACKPROP_FILTER: {
+        const float *a = g->identity ? job->x + row0 * g->taps : col;
+        if (!g->identity) im2col(g, job->x, row0, count, col);
+        /* The sum runs over every output pixel: each chunk's product is added to the part's dW. */
+        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)g->taps, (int)g->out_c, (int)count, 1.0f, a, (int)g->taps,
+                    job->dy + row0 * g->out_c, (int)g->out_c, row0 == first ? 0.0f : 1.0f, dw, (int)g->out_c);
+        break;
+      }
+    }
+  }
+}
+
+static void *conv_worker(void *arg) {
+  ConvWorker *worker = arg;
+  ConvJob *job = worker->job;
+  float *col = job->g->identity ? NULL : scratch_floats_in(worker->slot, (size_t)(job->chunk * job->g->taps));
+  if (!job->g->identity && !col) {
+    atomic_store(&job->out_of_memory, true);
+    return NULL;
+  }
+  for (;;) {
+    const long long part = atomic_fetch_add(&job->next_part, 1);
+    if (part >= job->parts) return NULL;
+    run_part(job, part, col);
+  }
+}
+
+/* How many threads a job gets: the BLAS's, at most one per part, one for small jobs. */
+static int conv_threads(const ConvJob *job) {
+#ifdef AELAB_ACCELERATE
+  return 1; /* Accelerate threads its sgemm itself and has no thread-count call. */
+#else
+  int threads = openblas_get_num_threads();
+  if (threads > job->parts) threads = (int)job->parts;
+  if (threads > AELAB_SCRATCH_SLOTS - 1) threads = AELAB_SCRATCH_SLOTS - 1; /* the last slot holds partial dWs */
+  if (job->g->rows * job->g->taps < PARALLEL_MIN_FLOATS) threads = 1;
+  return threads < 1 ? 1 : threads;
+#endif
+}
+
+/* Runs every part, on as many threads as conv_threads gives; false when out of memory (nothing thrown). */
+static bool run_job(ConvJob *job) {
+  job->parts = job->g->batch < CONV_PARTS ? job->g->batch : CONV_PARTS;
+  job->chunk = chunk_rows(job->g);
+  atomic_init(&job->next_part, 0);
+  atomic_init(&job->out_of_memory, false);
+  const int threads = conv_threads(job);
+  ConvWorker workers[AELAB_SCRATCH_SLOTS];
+  pthread_t ids[AELAB_SCRATCH_SLOTS];
+  int started = 0;
+#ifndef AELAB_ACCELERATE
+  /* One sgemm per thread and part: the BLAS's own threads would only compete with these. */
+  const int blas_threads = openblas_get_num_threads();
+  if (threads > 1) openblas_set_num_threads(1);
+#endif
+  for (int t = 1; t < threads; t++) {
+    workers[t] = (ConvWorker){job, t};
+    if (pthread_create(&ids[t], NULL, conv_worker, &workers[t]) != 0) break; /* the others take its parts */
+    started++;
+  }
+  workers[0] = (ConvWorker){job, 0};
+  conv_worker(&workers[0]);
+  for (int t = 1; t <= started; t++) pthread_join(ids[t], NULL);
+#ifndef AELAB_ACCELERATE
+  if (threads > 1) openblas_set_num_threads(blas_threads);
+#endif
+  return !atomic_load(&job->out_of_memory);
+}
+
 static napi_value conv2d(napi_env env, napi_callback_info info) {
   Call call;
   if (!read_call(env, info, "conv2d(heap, geometry, xOffset, filterOffset, yOffset)", true, &call)) return NULL;
@@ -256,18 +396,8 @@ static napi_value conv2d(napi_env env, napi_callback_info info) {
     return NULL;
   }
 
-  const int64_t chunk = chunk_rows(g);
-  float *col = scratch_or_throw(env, g, chunk);
-  if (!col && !g->identity) return NULL;
-  for (int64_t row0 = 0; row0 < g->rows; row0 += chunk) {
-    const int64_t count = g->rows - row0 < chunk ? g->rows - row0 : chunk;
-    const float *a = g->identity ? x + row0 * g->taps : col;
-    if (!g->identity) im2col(g, x, row0, count, col);
-    float *out = y + row0 * g->out_c;
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)count, (int)g->out_c, (int)g->taps, 1.0f, a, (int)g->taps, w, (int)g->out_c,
-                0.0f, out, (int)g->out_c);
-    bias_activation(out, count, g->out_c, bias, bias_length, (int)activation);
-  }
+  ConvJob job = {.kind = CONV_FORWARD, .g = g, .x = x, .w = w, .out = y, .bias = bias, .bias_length = bias_length, .activation = (int)activation};
+  if (!run_job(&job)) return throw_error(env, "aelab native conv: out of memory for the column buffer");
   return NULL;
 }
 
@@ -287,25 +417,12 @@ static napi_value conv2d_backprop_input(napi_env env, napi_callback_info info) {
     return NULL;
   }
 
-  const int64_t chunk = chunk_rows(g);
-  if (g->identity) {
-    /* dx = dy · Wᵀ directly: every input pixel receives exactly one row. */
-    if (g->rows > 0) {
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)g->rows, (int)g->taps, (int)g->out_c, 1.0f, dy, (int)g->out_c, w,
-                  (int)g->out_c, 0.0f, dx, (int)g->taps);
-    }
+  if (g->rows == 0) { /* no output pixels (an input smaller than the filter, unpadded): no contribution */
+    memset(dx, 0, (size_t)g->x_count * sizeof(float));
     return NULL;
   }
-  float *col = scratch_or_throw(env, g, chunk);
-  if (!col) return NULL;
-  /* Input pixels no window covers (stride > filter, cropped borders) get no contribution: zeros. */
-  memset(dx, 0, (size_t)g->x_count * sizeof(float));
-  for (int64_t row0 = 0; row0 < g->rows; row0 += chunk) {
-    const int64_t count = g->rows - row0 < chunk ? g->rows - row0 : chunk;
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)count, (int)g->taps, (int)g->out_c, 1.0f, dy + row0 * g->out_c, (int)g->out_c, w,
-                (int)g->out_c, 0.0f, col, (int)g->taps);
-    col2im_add(g, col, row0, count, dx);
-  }
+  ConvJob job = {.kind = CONV_BACKPROP_INPUT, .g = g, .dy = dy, .w = w, .out = dx};
+  if (!run_job(&job)) return throw_error(env, "aelab native conv: out of memory for the column buffer");
   return NULL;
 }
 
@@ -325,16 +442,20 @@ static napi_value conv2d_backprop_filter(napi_env env, napi_callback_info info) 
     return NULL;
   }
 
-  /* The sum runs over every output pixel, so here more rows per sgemm is a longer inner product. */
-  const int64_t chunk = g->identity ? g->rows : chunk_rows(g);
-  float *col = scratch_or_throw(env, g, chunk);
-  if (!col && !g->identity) return NULL;
-  for (int64_t row0 = 0; row0 < g->rows; row0 += chunk) {
-    const int64_t count = g->rows - row0 < chunk ? g->rows - row0 : chunk;
-    const float *a = g->identity ? x + row0 * g->taps : col;
-    if (!g->identity) im2col(g, x, row0, count, col);
-    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)g->taps, (int)g->out_c, (int)count, 1.0f, a, (int)g->taps, dy + row0 * g->out_c,
-                (int)g->out_c, row0 == 0 ? 0.0f : 1.0f, dw, (int)g->out_c);
+  ConvJob job = {.kind = CONV_BACKPROP_FILTER, .g = g, .x = x, .dy = dy, .out = dw};
+  const int64_t parts = g->batch < CONV_PARTS ? g->batch : CONV_PARTS;
+  if (parts > 1) {
+    /* One partial dW per part (kept in the last scratch slot, which no worker uses), summed in part order. */
+    job.partials = scratch_floats_in(AELAB_SCRATCH_SLOTS - 1, (size_t)(parts * g->w_count));
+    if (!job.partials) return throw_error(env, "aelab native conv: out of memory for the partial filter gradients");
+  }
+  if (!run_job(&job)) return throw_error(env, "aelab native conv: out of memory for the column buffer");
+  if (job.partials) {
+    memcpy(dw, job.partials, (size_t)g->w_count * sizeof(float));
+    for (int64_t part = 1; part < parts; part++) {
+      const float *p = job.partials + part * g->w_count;
+      for (int64_t i = 0; i < g->w_count; i++) dw[i] += p[i];
+    }
   }
   return NULL;
 }

@@ -147,6 +147,37 @@ describe("native Conv2D, Conv2DBackpropInput and Conv2DBackpropFilter match stoc
   });
 });
 
+describe("native conv on several threads", () => {
+  // Big enough for the kernels to split the batch over threads (see conv_threads in native/src/conv.c):
+  // a batch that is no multiple of the 8 parts, a batch under 8 with large images, and the 1x1 path.
+  const BIG: Case[] = [
+    { x: [13, 14, 14, 32], filter: [3, 3, 32, 24], strides: 1, pad: "same" },
+    { x: [3, 28, 28, 32], filter: [3, 3, 32, 16], strides: 2, pad: "same" },
+    { x: [20, 20, 20, 48], filter: [1, 1, 48, 40], strides: 1, pad: "valid" },
+  ];
+
+  /** The bits of every output with the BLAS (and so the conv kernels) on `threads` threads. */
+  async function bitsWith(threads: number, f: () => tf.Tensor[]): Promise<number[][]> {
+    if (!load.ok) throw new Error(NOT_BUILT);
+    const before = load.addon.getThreads();
+    load.addon.setThreads(threads);
+    try {
+      return (await runOn("wasm", f)).map((v) => Array.from(new Uint32Array(v.slice().buffer)));
+    } finally {
+      load.addon.setThreads(before);
+    }
+  }
+
+  for (const c of BIG) {
+    it(`${label(c)}: matches cpu, and gives the same bits on 1, 2 and 3 threads`, async () => {
+      await expectNative(() => errorsAgainstCpu(convAndGrads(c)), { conv2d: true, conv2dBackpropInput: true, conv2dBackpropFilter: true });
+      const one = await bitsWith(1, convAndGrads(c));
+      expect(await bitsWith(2, convAndGrads(c))).toEqual(one);
+      expect(await bitsWith(3, convAndGrads(c))).toEqual(one);
+    });
+  }
+});
+
 describe("native FusedConv2D matches stock cpu", () => {
   const x = () => tensor4([2, 7, 9, 5], 1);
   const w = () => tensor4([4, 2, 5, 6], 2);
