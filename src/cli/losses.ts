@@ -9,7 +9,7 @@ export interface LossesArgs {
 
 export const lossesCommand = {
   command: "losses",
-  describe: "Print and draw what BCE and squared error charge around greyscale targets (issue 5's claims C1 and C2)",
+  describe: "Print and draw what BCE and squared error charge around greyscale targets (claims C1 and C2 of the loss comparison)",
   builder: (y: Argv) => y.option("out", { type: "string", default: DEFAULT_LOSSES_OUT, describe: "Folder for losses.svg/.png and ratio.svg/.png" }),
   handler: async (argv: LossesArgs) => {
     process.stdout.write(`${lossesReport()}\n\n`);
