@@ -13,21 +13,39 @@ import { silentProgress, type Progress } from "../../src/train/progress.js";
  * Each reading follows a full garbage collection.
  */
 export async function soak(file: string, batch: number, warmupSteps: number, steps: number): Promise<Soak> {
+  const { tensorsAtStart, tensorsAtEnd, readings } = await soakSeries(file, batch, warmupSteps, steps, steps);
+  return { tensorsAtStart, tensorsAtEnd, before: readings[0], after: readings[readings.length - 1] };
+}
+
+/**
+ * Readings every `every` steps from the first logging step after `warmupSteps` until `steps` more
+ * steps have run (readings fall on logging steps: log.every must divide `every`).
+ */
+export async function soakSeries(
+  file: string,
+  batch: number,
+  warmupSteps: number,
+  steps: number,
+  every: number,
+  onReading: (reading: SoakReading) => void = () => {},
+): Promise<{ tensorsAtStart: number; tensorsAtEnd: number; readings: SoakReading[] }> {
   const config = benchConfig(file, batch);
   const dataset = await benchDataset(config);
   const tensorsAtStart = tf.memory().numTensors;
   const reading = (step: number): SoakReading => {
-    // A full collection first (the worker runs with --expose-gc): RSS then counts what is retained,
-    // not garbage V8 has not collected yet (without it the native run's RSS drifted up ~30 KB a step
-    // between major collections, and came back down at the next; measured).
+    // A full collection first (run with --expose-gc): RSS then counts what is retained, not garbage
+    // V8 has not collected yet (without it the native run's RSS drifted up ~30 KB a step between
+    // major collections, and came back down at the next; measured).
     (globalThis as { gc?: () => void }).gc?.();
     const memory = tf.memory();
-    return { step, numTensors: memory.numTensors, numBytes: memory.numBytes, rss: process.memoryUsage().rss };
+    const taken = { step, numTensors: memory.numTensors, numBytes: memory.numBytes, rss: process.memoryUsage().rss };
+    onReading(taken);
+    return taken;
   };
   let step = 0;
-  let before: SoakReading | undefined;
-  let after: SoakReading | undefined;
+  const readings: SoakReading[] = [];
   let lastInEpoch = 0;
+  const done = () => readings.length > 0 && readings[readings.length - 1].step >= readings[0].step + steps;
   const progress: Progress = {
     ...silentProgress,
     epochStart: () => {
@@ -37,12 +55,12 @@ export async function soak(file: string, batch: number, warmupSteps: number, ste
       if (stepInEpoch === lastInEpoch) return; // the end-of-epoch read-back, not a step
       lastInEpoch = stepInEpoch;
       step++;
-      if (!values) return;
-      if (!before && step >= Math.max(1, warmupSteps)) before = reading(step);
-      else if (before && !after && step >= before.step + steps) after = reading(step);
+      if (!values || done()) return;
+      const first = readings[0];
+      if (!first ? step >= Math.max(1, warmupSteps) : step >= readings[readings.length - 1].step + every) readings.push(reading(step));
     },
   };
-  await trainLoop({ config, dataset, writer: new MemoryWriter(), progress, shouldStop: () => after !== undefined });
-  if (!before || !after) throw new Error("soak: the loop ended before both readings were taken");
-  return { tensorsAtStart, tensorsAtEnd: tf.memory().numTensors, before, after };
+  await trainLoop({ config, dataset, writer: new MemoryWriter(), progress, shouldStop: done });
+  if (!done()) throw new Error("soak: the loop ended before the last reading was taken");
+  return { tensorsAtStart, tensorsAtEnd: tf.memory().numTensors, readings };
 }
