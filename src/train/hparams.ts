@@ -5,13 +5,13 @@ import { formatNumber } from "./progress.js";
 
 /**
  * The hyper-parameters a run records for TensorBoard's HParams dashboard. `adversarial_weight` is the
- * effective weight of the adversarial term: 0 for variants without one, 1 for VAE-GAN (its decoder's GAN
- * loss is unweighted; gamma weighs the feature loss instead), or for an adaptive or ratio balance the
- * factor that balance's lambda is multiplied by.
+ * effective weight of the adversarial term (for VAE-GAN, of the decoder's GAN loss; gamma weighs its feature
+ * loss): 0 for variants without one, or for an adaptive or ratio balance the factor that balance's lambda
+ * is multiplied by.
  */
 export function runHparams(config: RunConfig): Record<string, string | number | boolean> {
   const { model, adversarial, data, train } = config;
-  const adversarialWeight = model.variant === "ae" || model.variant === "vae" ? 0 : model.variant === "vaegan" ? 1 : adversarial.weight;
+  const adversarialWeight = model.variant === "ae" || model.variant === "vae" ? 0 : adversarial.weight;
   return {
     variant: model.variant,
     recon: model.recon,

@@ -7,6 +7,7 @@ import { ADAPTIVE_EPSILON } from "../../src/losses/adaptive-weight.js";
 import { lastLayerKernel } from "../../src/models/adversarial-weight.js";
 import { advanceSpectralNorm, powerIteration } from "../../src/nn/spectral-norm.js";
 import { ScalarAccumulator } from "../../src/train/accumulator.js";
+import { runHparams } from "../../src/train/hparams.js";
 import { phaseRunners, trainStep } from "../../src/train/step.js";
 import { errorOf } from "../helpers/config-error.js";
 import { batch, countForwardPasses, expectEachPhaseMovesOnlyItsNetworks, harness, sameWeights, smallConfig, type Harness } from "../helpers/variant-harness.js";
@@ -197,6 +198,15 @@ describe("adaptive and ratio weights in vaegan's decoder", () => {
     expect(logged.get("diagnostics/adversarial_weight")! / expected).toBeCloseTo(1, 5);
     expect(Object.keys(h.variant.state ?? {}).sort()).toEqual(["adversarial_weight/last", "adversarial_weight/mean_gan", "adversarial_weight/mean_recon"]);
     x.dispose();
+  });
+
+  it("a fixed weight scales the decoder's GAN term, and the HParams record it", () => {
+    const config = smallConfig("vaegan", { adversarial: { weight: 0.25 } });
+    const h = track(harness(config));
+    const weight = tf.tidy(() => h.variant.phases.find((p) => p.name === "decoder")!.run({ x: batch(), noise: fixedNoise(), shared: new Map() }).terms.find((t) => t.name === "gan")!.weight);
+    expect(weight).toBe(0.25);
+    expect(runHparams(config).adversarial_weight).toBe(0.25);
+    expect(runHparams(smallConfig("vaegan")).adversarial_weight).toBe(1);
   });
 
   it("the default (fixed, weight 1) keeps the decoder's GAN term unweighted, as before", () => {
