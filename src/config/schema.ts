@@ -266,7 +266,7 @@ const optimizerSchema = z.strictObject({
 
 /**
  * Keras' EarlyStopping / Lightning's EarlyStopping, on a validation scalar where lower is better: an
- * epoch improves if its value is below the best so far by more than minDelta; training stops after
+ * epoch improves if its value is below the best so far by more than minDelta (+ minRelativeDelta x |best|); training stops after
  * `patience` epochs in a row without improvement (train.epochs stays the cap).
  */
 const earlyStoppingSchema = z.strictObject({
@@ -274,6 +274,11 @@ const earlyStoppingSchema = z.strictObject({
   monitor: z.string().regex(/^validation\/./, { message: 'must be a validation tag, e.g. "validation/autoencoder/loss" or "validation/mse"' }).optional(),
   patience: positiveInt.default(3),
   minDelta: z.number().min(0).default(0),
+  /**
+   * A share of the best value an improvement must also exceed (PyTorch ReduceLROnPlateau's threshold_mode
+   * "rel"), so one setting serves losses of different scales (a BCE near 100, an MSE near 10 per image).
+   */
+  minRelativeDelta: z.number().min(0).lt(1).default(0),
   /** Epochs 1..startFromEpoch are not judged (Keras' start_from_epoch), e.g. while an adversarial warm-up runs. */
   startFromEpoch: z.int().min(0).default(0),
   /**

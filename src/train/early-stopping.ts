@@ -28,14 +28,19 @@ export interface EarlyStoppingDecision {
 
 /**
  * The stopping rule of Keras' and Lightning's EarlyStopping (mode "min"), as a pure function of one
- * epoch's monitored value. An epoch improves if `value < best - minDelta` (the first judged epoch always
+ * epoch's monitored value. An epoch improves if `value < best - minDelta - minRelativeDelta * |best|` (the first judged epoch always
  * does); otherwise the wait grows, and reaching `patience` stops training. Epochs up to startFromEpoch
  * are not judged at all.
  */
-export function observeEpoch(spec: Pick<EarlyStoppingSpec, "patience" | "minDelta" | "startFromEpoch">, state: EarlyStoppingState, epoch: number, value: number): EarlyStoppingDecision {
+export function observeEpoch(
+  spec: Pick<EarlyStoppingSpec, "patience" | "minDelta" | "minRelativeDelta" | "startFromEpoch">,
+  state: EarlyStoppingState,
+  epoch: number,
+  value: number,
+): EarlyStoppingDecision {
   if (state.stoppedEpoch !== null) throw new Error(`early stopping already stopped this run after epoch ${state.stoppedEpoch}`);
   if (epoch <= spec.startFromEpoch) return { state, improved: false, stop: false };
-  if (state.best === null || value < state.best - spec.minDelta) {
+  if (state.best === null || value < state.best - spec.minDelta - spec.minRelativeDelta * Math.abs(state.best)) {
     return { state: { best: value, bestEpoch: epoch, wait: 0, stoppedEpoch: null }, improved: true, stop: false };
   }
   const wait = state.wait + 1;
@@ -53,6 +58,7 @@ export interface Convergence {
   monitor: string;
   patience: number;
   minDelta: number;
+  minRelativeDelta: number;
   startFromEpoch: number;
   restoreBestWeights: boolean;
   /** The epoch with the lowest monitored value, and that value. */

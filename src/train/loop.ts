@@ -334,7 +334,7 @@ export async function trainLoop(options: LoopOptions): Promise<TrainResult> {
           .join("  ")}  (${Math.round(imagesPerSecond)} img/s)${judged}`,
       );
       if (stopping.stoppedEpoch === epoch) {
-        progress.message(`early stopping: ${monitor} has not improved by more than ${earlyStopping!.minDelta} for ${earlyStopping!.patience} epochs; best ${formatNumber(stopping.best!)} at epoch ${stopping.bestEpoch}`);
+        progress.message(`early stopping: ${monitor} has not improved by more than minDelta ${earlyStopping!.minDelta} + minRelativeDelta ${earlyStopping!.minRelativeDelta} x |best| for ${earlyStopping!.patience} epochs; best ${formatNumber(stopping.best!)} at epoch ${stopping.bestEpoch}`);
       }
 
       const signals = [...state.signals];
@@ -363,6 +363,7 @@ export async function trainLoop(options: LoopOptions): Promise<TrainResult> {
         monitor: monitor!,
         patience: earlyStopping.patience,
         minDelta: earlyStopping.minDelta,
+        minRelativeDelta: earlyStopping.minRelativeDelta,
         startFromEpoch: earlyStopping.startFromEpoch,
         restoreBestWeights: earlyStopping.restoreBestWeights,
         bestEpoch: stopping.bestEpoch,

@@ -41,8 +41,8 @@ describe("early stopping in experiments", () => {
   it("cells inherit the keys from the experiment's set, its axes and the command line's --set", () => {
     const experiment = loadExperiment(file, { logdir: join(dir, "runs"), set: ["train.earlyStopping.startFromEpoch=1"] });
     const [p1, p2] = experiment.cells;
-    expect(p1.config.train.earlyStopping).toEqual({ patience: 1, minDelta: 1e6, startFromEpoch: 1, restoreBestWeights: true });
-    expect(p2.config.train.earlyStopping).toEqual({ patience: 2, minDelta: 1e6, startFromEpoch: 1, restoreBestWeights: false });
+    expect(p1.config.train.earlyStopping).toEqual({ patience: 1, minDelta: 1e6, minRelativeDelta: 0, startFromEpoch: 1, restoreBestWeights: true });
+    expect(p2.config.train.earlyStopping).toEqual({ patience: 2, minDelta: 1e6, minRelativeDelta: 0, startFromEpoch: 1, restoreBestWeights: false });
     expect(p1.config.data.validation).toBe(0.2);
     // What a cell's process resolves from its --set arguments is the config the plan resolved.
     for (const cell of experiment.cells) expect(loadConfig(base, cell.assignments)).toEqual(cell.config);

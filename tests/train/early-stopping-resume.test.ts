@@ -16,7 +16,7 @@ beforeAll(async () => {
  * first judged epoch improves, so the stop falls at a known epoch while the networks keep learning.
  */
 function config(epochs: number, patience: number) {
-  const base = tinyConfig({ train: { epochs, earlyStopping: { patience, minDelta: 1e6, startFromEpoch: 0, restoreBestWeights: true } } });
+  const base = tinyConfig({ train: { epochs, earlyStopping: { patience, minDelta: 1e6, minRelativeDelta: 0, startFromEpoch: 0, restoreBestWeights: true } } });
   return { ...base, data: { ...base.data, validation: 0.1 } };
 }
 type Config = ReturnType<typeof config>;

@@ -22,10 +22,10 @@ beforeAll(async () => {
 });
 
 /** Feeds the values epoch by epoch and returns the epoch training stopped after (null: never), and the final state. */
-function run(values: number[], spec: { patience: number; minDelta?: number; startFromEpoch?: number }): { stoppedAfter: number | null; state: EarlyStoppingState } {
+function run(values: number[], spec: { patience: number; minDelta?: number; minRelativeDelta?: number; startFromEpoch?: number }): { stoppedAfter: number | null; state: EarlyStoppingState } {
   let state = initialEarlyStopping;
   for (const [i, value] of values.entries()) {
-    const decision = observeEpoch({ minDelta: 0, startFromEpoch: 0, ...spec }, state, i + 1, value);
+    const decision = observeEpoch({ minDelta: 0, minRelativeDelta: 0, startFromEpoch: 0, ...spec }, state, i + 1, value);
     state = decision.state;
     if (decision.stop) return { stoppedAfter: i + 1, state };
   }
@@ -45,13 +45,21 @@ describe("the early-stopping rule", () => {
     expect(run([5, 4.85, 4.7], { patience: 2, minDelta: 0.1 }).stoppedAfter).toBeNull();
   });
 
+  it("counts an improvement only beyond minRelativeDelta of the best, on any scale", () => {
+    // 1% of the best: 0.99 and 99 are not enough below 1 and 100; 0.98 and 98 are.
+    expect(run([1, 0.995, 0.991], { patience: 2, minRelativeDelta: 0.01 })).toMatchObject({ stoppedAfter: 3, state: { best: 1 } });
+    expect(run([100, 99.5, 99.1], { patience: 2, minRelativeDelta: 0.01 })).toMatchObject({ stoppedAfter: 3, state: { best: 100 } });
+    expect(run([1, 0.98, 0.97], { patience: 1, minRelativeDelta: 0.01 }).stoppedAfter).toBeNull();
+    expect(run([100, 98, 97], { patience: 1, minRelativeDelta: 0.01 }).stoppedAfter).toBeNull();
+  });
+
   it("does not judge epochs up to startFromEpoch", () => {
     expect(run([1, 2, 3, 4, 5], { patience: 1, startFromEpoch: 3 })).toEqual({ stoppedAfter: 5, state: { best: 4, bestEpoch: 4, wait: 1, stoppedEpoch: 5 } });
   });
 
   it("refuses to judge an epoch after it stopped", () => {
     const { state } = run([1, 1], { patience: 1 });
-    expect(() => observeEpoch({ patience: 1, minDelta: 0, startFromEpoch: 0 }, state, 3, 0)).toThrow(/already stopped/);
+    expect(() => observeEpoch({ patience: 1, minDelta: 0, minRelativeDelta: 0, startFromEpoch: 0 }, state, 3, 0)).toThrow(/already stopped/);
   });
 });
 
@@ -69,7 +77,7 @@ describe("early-stopping and validation config", () => {
     expect(plain.train.earlyStopping).toBeUndefined();
     const stopping = load("train: { epochs: 2 }\n", ["train.earlyStopping.patience=4"]);
     expect(stopping.data.validation).toBe(0.1);
-    expect(stopping.train.earlyStopping).toEqual({ patience: 4, minDelta: 0, startFromEpoch: 0, restoreBestWeights: true });
+    expect(stopping.train.earlyStopping).toEqual({ patience: 4, minDelta: 0, minRelativeDelta: 0, startFromEpoch: 0, restoreBestWeights: true });
     expect(load("data: { validation: 0.25 }\ntrain: { earlyStopping: { monitor: validation/mse } }\n").data.validation).toBe(0.25);
   });
 
@@ -84,7 +92,7 @@ describe("early-stopping and validation config", () => {
   });
 
   it("rejects a monitor the variant does not log before training, naming the config file", async () => {
-    const config = tinyConfig({ train: { epochs: 1, earlyStopping: { monitor: "validation/autoencoder/nope", patience: 1, minDelta: 0, startFromEpoch: 0, restoreBestWeights: true } } });
+    const config = tinyConfig({ train: { epochs: 1, earlyStopping: { monitor: "validation/autoencoder/nope", patience: 1, minDelta: 0, minRelativeDelta: 0, startFromEpoch: 0, restoreBestWeights: true } } });
     const promise = trainLoop({ config: { ...config, data: { ...config.data, validation: 0.1 } }, dataset: await tinyDataset(), writer: new MemoryWriter(), configOrigin: "configs/x.yaml" });
     await expect(promise).rejects.toThrow(/^config error in configs\/x\.yaml: train\.earlyStopping\.monitor "validation\/autoencoder\/nope" is not logged by variant vae; it logs validation\/autoencoder\/recon, /);
   });
@@ -92,7 +100,7 @@ describe("early-stopping and validation config", () => {
 
 /** A tiny VAE with early stopping; minDelta as large as the loss itself means only epoch 1 ever improves. */
 function stoppingConfig(earlyStopping: { patience: number; minDelta: number; restoreBestWeights?: boolean }, epochs: number) {
-  const config = tinyConfig({ train: { epochs, earlyStopping: { startFromEpoch: 0, restoreBestWeights: true, ...earlyStopping } } });
+  const config = tinyConfig({ train: { epochs, earlyStopping: { startFromEpoch: 0, restoreBestWeights: true, minRelativeDelta: 0, ...earlyStopping } } });
   return { ...config, data: { ...config.data, validation: 0.1 } };
 }
 
