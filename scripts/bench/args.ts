@@ -41,6 +41,8 @@ export interface BenchOptions {
   soakSteps: number;
   openblasEnv: OpenblasEnv;
   kernelBench: boolean;
+  /** Per-kernel profiles of both loops on each model (native kernels where measured); none when false. */
+  profile: boolean;
   /** Where BENCHMARKS.md goes; null: print only. */
   out: string | null;
   /** A Python to use instead of searching /usr/bin/python3, then python3. */
@@ -81,6 +83,7 @@ function builder() {
     .option("window-steps", { type: "number", requiresArg: true, describe: `minimum steps in a window (default ${FULL.windowSteps})` })
     .option("soak-steps", { type: "number", requiresArg: true, describe: `MLP VAE steps between the tensor/RSS readings, 0 for none (default ${FULL.soakSteps}; --quick ${QUICK.soakSteps})` })
     .option("openblas-env", { choices: OPENBLAS_ENV_CHOICES, describe: "OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE for the timed processes: as set, unset, or both passes (default both)" })
+    .option("profile", { type: "boolean", default: true, describe: "also profile each model's step by kernel, both loops (--no-profile to skip)" })
     .option("kernel-bench", { type: "boolean", default: false, describe: "also time single kernels: stock and patched wasm, and native when the addon loads" })
     .option("out", { type: "string", requiresArg: true, describe: "where the report goes (default BENCHMARKS.md; - prints only)" })
     .option("python", { type: "string", requiresArg: true, describe: "the Python that imports torch (default /usr/bin/python3, then python3)" })
@@ -157,6 +160,7 @@ export function parseBenchArgs(argv: readonly string[]): ParsedArgs {
       soakSteps: count("soak-steps", num("soak-steps"), base.soakSteps, 0),
       openblasEnv: (parsed["openblas-env"] as OpenblasEnv | undefined) ?? "both",
       kernelBench: parsed["kernel-bench"] === true,
+      profile: parsed.profile !== false,
       out: parsed.out === "-" ? null : ((parsed.out as string | undefined) ?? "BENCHMARKS.md"),
       python: parsed.python as string | undefined,
     };

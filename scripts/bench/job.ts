@@ -5,6 +5,7 @@
  */
 import type { KernelSet, Timing } from "./args.js";
 import type { KernelTiming } from "../bench-kernels.js";
+import type { ProfileSpan, StepProfile } from "./profile.js";
 
 export type Job =
   /** (a) the aelab loop, or (b) the minimal hand-written tfjs loop, on one config. */
@@ -12,7 +13,9 @@ export type Job =
   /** numTensors and RSS before and after `steps` steps of the aelab loop. */
   | { kind: "soak"; config: string; batch: number; kernels: KernelSet; blasThreads?: number; warmupSteps: number; steps: number }
   /** The single-kernel micro-bench (scripts/bench-kernels.ts). */
-  | { kind: "kernel-bench"; budgetMs: number; blasThreads?: number };
+  | { kind: "kernel-bench"; budgetMs: number; blasThreads?: number }
+  /** Per-kernel time of one loop's steps (scripts/bench/profile.ts). */
+  | { kind: "profile"; loop: "aelab" | "minimal"; config: string; batch: number; kernels: KernelSet; blasThreads?: number; span: ProfileSpan };
 
 /** The backend a child ran on, as selectBackend described it. */
 export interface BackendSummary {
@@ -53,6 +56,7 @@ export type JobResult =
   | { kind: "throughput"; backend: BackendSummary; throughput: Throughput }
   | { kind: "soak"; backend: BackendSummary; soak: Soak }
   | { kind: "kernel-bench"; backend: BackendSummary; rows: KernelTiming[] }
+  | { kind: "profile"; backend: BackendSummary; profile: StepProfile }
   /** The job could not run here (e.g. native kernels requested, addon not built): a reason, not a failure. */
   | { kind: "unavailable"; reason: string };
 

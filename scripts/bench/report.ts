@@ -7,6 +7,7 @@ import type { Machine } from "./machine.js";
 import { SOAK_MODEL, type BenchModel } from "./models.js";
 import { describeOpenblasEnv, OPENBLAS_VARIABLES, type EnvPass } from "./openblas-env.js";
 import type { Outcome } from "./outcome.js";
+import { splitStep, type StepProfile } from "./profile.js";
 import type { PythonFound } from "./python.js";
 import { markdownTable, rate } from "./table.js";
 import type { TorchRun } from "./torch.js";
@@ -19,6 +20,12 @@ export interface ModelResults {
 }
 
 type Load = [number, number, number];
+
+export interface ProfileResults {
+  model: BenchModel;
+  kernels: KernelSet;
+  loops: Partial<Record<"aelab" | "minimal", Outcome<StepProfile>>>;
+}
 
 export interface PassResults {
   pass: EnvPass;
@@ -38,6 +45,7 @@ export interface ReportInput {
   /** Which OpenBLAS library the timed processes load (see openblas-variant.ts). */
   openblasLibrary: string;
   soaks: Array<{ kernels: KernelSet; outcome: Outcome<Soak> }>;
+  profiles: ProfileResults[];
   /** null: PyTorch was not asked for (--no-torch). */
   python: PythonFound | null;
 }
@@ -229,6 +237,46 @@ function soakSection(input: ReportInput, notes: Notes): string {
   ].join("\n\n");
 }
 
+/** Kernels shown by name in a profile table; the rest are summed in one row. */
+const PROFILE_TOP = 8;
+
+function profileSection(input: ReportInput, notes: Notes): string {
+  if (input.profiles.length === 0) return "";
+  const ms = (v: number) => (v >= 10 ? v.toFixed(1) : v.toFixed(2));
+  const parts = [
+    "## Profile: where a step's time goes",
+    `Each loop in a process of its own, after the same warm-up, every kernel call timed (a wrapper adds ~1 µs a call): milliseconds per step and calls per step, on the ${input.profiles[0].kernels} kernels. "Outside kernels" is the step's wall time minus its kernels: JavaScript (tapes, tidy, the loop) and the native Adam, which is a plain call, not a kernel. \`npm run profile -- <config>\` prints the same for one config.`,
+  ];
+  for (const r of input.profiles) {
+    const aelab = r.loops.aelab;
+    const minimal = r.loops.minimal;
+    parts.push(`### ${r.model.label} (${r.model.config})`);
+    if (!aelab?.ok) {
+      parts.push(`aelab loop: ${aelab ? notes.cell(aelab) : "n/a"}`);
+      continue;
+    }
+    const a = aelab.value;
+    const m = minimal?.ok ? minimal.value : undefined;
+    const perStep = (p: StepProfile | undefined, name: string) => (p?.kernels[name] ? { ms: p.kernels[name].ms / p.steps, calls: p.kernels[name].calls / p.steps } : undefined);
+    const names = Object.keys(a.kernels).sort((x, y) => a.kernels[y].ms - a.kernels[x].ms);
+    const shown = names.slice(0, PROFILE_TOP);
+    const cells = (v: { ms: number; calls: number } | undefined, wall: number | undefined) =>
+      v && wall ? [ms(v.ms), v.calls.toFixed(1), `${((100 * v.ms) / wall).toFixed(1)} %`] : ["", "", ""];
+    const [sa, sm] = [splitStep(a), m ? splitStep(m) : undefined];
+    const rows = shown.map((name) => [name, ...cells(perStep(a, name), sa.wall), ...cells(perStep(m, name), sm?.wall)]);
+    const rest = (p: StepProfile | undefined) => {
+      if (!p) return undefined;
+      const others = Object.entries(p.kernels).filter(([name]) => !shown.includes(name));
+      return { ms: others.reduce((s, [, k]) => s + k.ms, 0) / p.steps, calls: others.reduce((s, [, k]) => s + k.calls, 0) / p.steps };
+    };
+    rows.push(["other kernels", ...cells(rest(a), sa.wall), ...cells(rest(m), sm?.wall)]);
+    rows.push(["outside kernels", ms(sa.outside), "", `${((100 * sa.outside) / sa.wall).toFixed(1)} %`, ...(sm ? [ms(sm.outside), "", `${((100 * sm.outside) / sm.wall).toFixed(1)} %`] : ["", "", ""])]);
+    rows.push(["**step (wall)**", `**${ms(sa.wall)}**`, sa.calls.toFixed(1), "100 %", ...(sm ? [`**${ms(sm.wall)}**`, sm.calls.toFixed(1), "100 %"] : [minimal ? notes.cell(minimal) : "", "", ""])]);
+    parts.push(markdownTable(["kernel", "aelab ms", "calls", "share", "minimal ms", "calls", "share"], rows));
+  }
+  return parts.join("\n\n");
+}
+
 export function renderReport(input: ReportInput): string {
   const notes = new Notes();
   const header = [
@@ -238,6 +286,7 @@ export function renderReport(input: ReportInput): string {
   ].join("\n\n");
   const sections = [header, machineSection(input, notes), methodSection(input), ...input.passes.map((p, i) => passSection(p, i, input.options, notes))];
   if (input.soaks.length) sections.push(soakSection(input, notes));
+  if (input.profiles.length) sections.push(profileSection(input, notes));
   if (notes.size) sections.push(`## Notes\n\n${notes.render()}`);
   return sections.join("\n\n");
 }

@@ -15,6 +15,7 @@ import { benchConfig, benchDataset } from "./config.js";
 import { findResult, type Job, type JobResult, type Soak, type Throughput } from "./job.js";
 import { loadAverage, machine } from "./machine.js";
 import { SOAK_MODEL, type BenchModel } from "./models.js";
+import type { ProfileResults } from "./report.js";
 import { envPasses, type EnvPass } from "./openblas-env.js";
 import { withOpenmpOpenblas } from "./openblas-variant.js";
 import { failed, unavailable, type Outcome } from "./outcome.js";
@@ -80,6 +81,22 @@ async function kernelBench(options: BenchOptions, pass: EnvPass): Promise<Outcom
   return outcome.value.kind === "kernel-bench" ? { ok: true, value: outcome.value.rows, backend: outcome.backend } : failed(`unexpected ${outcome.value.kind} result`);
 }
 
+/** The kernel set profiles run on: native when the bench measures it, else the first set. */
+export const profileKernels = (options: BenchOptions): KernelSet => (options.kernels.includes("native") ? "native" : options.kernels[0]);
+
+async function profiles(options: BenchOptions, pass: EnvPass, model: BenchModel): Promise<ProfileResults> {
+  const kernels = profileKernels(options);
+  const span = options.quick ? { warmupSteps: 2, warmupSeconds: 0, steps: 2, seconds: 0 } : { warmupSteps: 10, warmupSeconds: options.timing.warmupSeconds, steps: 20, seconds: 5 };
+  const results: ProfileResults = { model, kernels, loops: {} };
+  for (const loop of ["aelab", "minimal"] as const) {
+    const job: Job = { kind: "profile", loop, config: model.config, batch: options.batch, kernels, blasThreads: options.blasThreads, span };
+    const outcome = await runJob(job, pass.env);
+    results.loops[loop] = !outcome.ok ? outcome : outcome.value.kind === "profile" ? { ok: true, value: outcome.value.profile, backend: outcome.backend } : failed(`unexpected ${outcome.value.kind} result`);
+    log(`[${pass.short}] profile, ${model.label}, ${loop} loop, ${kernels} kernels: ${outcome.ok ? "done" : outcome.reason}`);
+  }
+  return results;
+}
+
 async function soak(options: BenchOptions, pass: EnvPass, kernels: KernelSet): Promise<Outcome<Soak>> {
   const job: Job = { kind: "soak", config: SOAK_MODEL.config, batch: options.batch, kernels, blasThreads: options.blasThreads, warmupSteps: options.timing.warmupSteps, steps: options.soakSteps };
   const outcome = await runJob(job, pass.env);
@@ -124,6 +141,9 @@ export async function runBench(options: BenchOptions, argv: readonly string[]): 
       const kernels = options.kernelBench ? await kernelBench(options, pass) : undefined;
       passResults.push({ pass, load: { before, after: loadAverage() }, models, kernelBench: kernels });
     }
+    // Profiles say where time goes, not how fast: once, in the first pass's environment.
+    const profileResults: ProfileResults[] = [];
+    if (options.profile) for (const p of prepared) profileResults.push(await profiles(options, passes[0], p.model));
     // Leaks do not depend on OpenBLAS settings: the soak runs once, in the first pass's environment.
     const soaks: Array<{ kernels: KernelSet; outcome: Outcome<Soak> }> = [];
     if (options.soakSteps > 0) for (const kernels of options.kernels) soaks.push({ kernels, outcome: await soak(options, passes[0], kernels) });
@@ -138,6 +158,7 @@ export async function runBench(options: BenchOptions, argv: readonly string[]): 
       skippedPass: skipped,
       openblasLibrary: openblasNote,
       soaks,
+      profiles: profileResults,
       python,
     };
     const report = renderReport(input);
@@ -146,7 +167,7 @@ export async function runBench(options: BenchOptions, argv: readonly string[]): 
       writeFileSync(options.out, `${report}\n`);
       log(`wrote ${options.out}`);
     }
-    const anyFailed = [...passResults.flatMap((p) => p.models.flatMap((m) => [...Object.values(m.aelab), ...Object.values(m.minimal), m.torch])), ...soaks.map((s) => s.outcome)].some(
+    const anyFailed = [...passResults.flatMap((p) => p.models.flatMap((m) => [...Object.values(m.aelab), ...Object.values(m.minimal), m.torch])), ...soaks.map((s) => s.outcome), ...profileResults.flatMap((p) => Object.values(p.loops))].some(
       (o) => o !== undefined && !o.ok && o.status === "failed",
     );
     return anyFailed ? 1 : 0;

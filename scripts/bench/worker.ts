@@ -8,9 +8,10 @@ import { aelabLoopThroughput } from "./aelab-loop.js";
 import { startBackend } from "./backend.js";
 import { resultLine, type Job, type JobResult } from "./job.js";
 import { minimalLoopThroughput, NotWrittenError } from "./minimal-loop.js";
+import { profileLoop } from "./profile.js";
 import { soak } from "./soak.js";
 
-const JOB_KINDS = ["aelab-loop", "minimal-loop", "soak", "kernel-bench"];
+const JOB_KINDS = ["aelab-loop", "minimal-loop", "soak", "kernel-bench", "profile"];
 
 function parseJob(spec: string): Job {
   const job = JSON.parse(spec) as Job;
@@ -43,6 +44,13 @@ async function run(job: Job): Promise<JobResult> {
       }
     case "soak":
       return { kind: "soak", backend, soak: await soak(job.config, job.batch, job.warmupSteps, job.steps) };
+    case "profile":
+      try {
+        return { kind: "profile", backend, profile: await profileLoop(job.loop, job.config, job.batch, job.span) };
+      } catch (err) {
+        if (err instanceof NotWrittenError) return { kind: "unavailable", reason: err.message };
+        throw err;
+      }
   }
 }
 

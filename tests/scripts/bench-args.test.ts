@@ -25,6 +25,11 @@ describe("bench arguments", () => {
     expect(o.quick).toBe(true);
   });
 
+  it("profiles each model's step by kernel unless --no-profile", () => {
+    expect(options([]).profile).toBe(true);
+    expect(options(["--no-profile"]).profile).toBe(false);
+  });
+
   it("times the six default models at batch 128 on both kernel sets, with PyTorch on 1 and 2 threads, when given nothing", () => {
     const o = options([]);
     expect(o.models.map((m) => m.key)).toEqual(["ae", "vae", "conv-vae", "vae+gan", "vaegan", "vaegan-conv"]);
