@@ -3,7 +3,8 @@ import type { NetworkName } from "../config/schema.js";
 import type { LossTerm, Noise, Phase, PhaseResult, StepContext, Variant } from "../models/variant.js";
 import { gradientNormOnTape } from "../losses/adaptive-weight.js";
 import { trainableVariables } from "../nn/modules.js";
-import type { ScalarAccumulator } from "./accumulator.js";
+import type { AccumulatedValue, ScalarAccumulator } from "./accumulator.js";
+import { isFusedAdam } from "./fused-adam.js";
 import { gradientNorm } from "./gradient-norm.js";
 import { optimizerFor } from "./optimizers.js";
 
@@ -84,7 +85,7 @@ export function trainStep(
     const shared = new Map<string, tf.Tensor>();
     // Phases run only inside their variableGrads, so gradientNorm always has the phase's tape to read.
     const ctx: StepContext = { x, noise, shared, step, gradientNorm: gradientNormOnTape };
-    const values = new Map<string, tf.Scalar>();
+    const values = new Map<string, AccumulatedValue>();
     const collect = (result: PhaseResult) => {
       for (const [name, t] of Object.entries(result.share ?? {})) shared.set(name, keep(t));
       for (const [name, t] of Object.entries(result.diagnostics ?? {})) values.set(`diagnostics/${name}`, keep(t));
@@ -92,7 +93,7 @@ export function trainStep(
     const readSignals = () => {
       for (const name of variant.gateSignals ?? []) {
         const signal = values.get(`diagnostics/${name}`);
-        if (signal) state.signals.set(name, signal.dataSync()[0]);
+        if (signal !== undefined) state.signals.set(name, typeof signal === "number" ? signal : signal.dataSync()[0]);
       }
     };
 
@@ -133,8 +134,13 @@ export function trainStep(
         byNetwork.get(network)![name] = grad;
       }
       for (const [network, networkGrads] of byNetwork) {
-        values.set(`diagnostics/grad_norm/${network}`, gradientNorm(Object.values(networkGrads)));
-        optimizerFor(optimizers, phase, network).applyGradients(networkGrads);
+        const optimizer = optimizerFor(optimizers, phase, network);
+        // The fused native Adam measures the norm in its own pass over the gradients (undefined where
+        // tfjs's Adam ran instead); any other optimizer just applies them. Then, if need be, one more pass.
+        let norm: number | undefined;
+        if (isFusedAdam(optimizer)) norm = optimizer.applyGradientsAndMeasure(networkGrads);
+        else optimizer.applyGradients(networkGrads);
+        values.set(`diagnostics/grad_norm/${network}`, norm ?? gradientNorm(Object.values(networkGrads)));
       }
     }
     sums.add(values);
