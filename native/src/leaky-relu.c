@@ -5,6 +5,7 @@
  * forward x < 0 ? alpha * x : x, gradient x > 0 ? dy : dy * alpha, products in float32.
  */
 #include "common.h"
+#include <stdio.h>
 
 static bool read_offsets(napi_env env, napi_callback_info info, size_t expected, napi_value *argv, uint8_t **heap, size_t *heap_length,
                          int64_t *n, int64_t *offsets, size_t offset_count, float *alpha, const char *usage) {
@@ -52,23 +53,37 @@ static napi_value leaky_relu(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-/* leakyReluGrad(heap, n, dyOffset, xOffset, dxOffset, alpha) */
-static napi_value leaky_relu_grad(napi_env env, napi_callback_info info) {
+/* The arguments of a gradient kernel (heap, n, dyOffset, xOffset, dxOffset, number): dy, x, dx and the number. */
+typedef struct {
+  const float *dy, *x;
+  float *dx;
+  int64_t n;
+  float number;
+} GradArgs;
+
+static bool read_grad_args(napi_env env, napi_callback_info info, const char *name, GradArgs *a) {
   napi_value argv[6];
   uint8_t *heap = NULL;
   size_t heap_length = 0;
-  int64_t n = 0, offsets[3];
-  float alpha = 0;
-  if (!read_offsets(env, info, 6, argv, &heap, &heap_length, &n, offsets, 3, &alpha, "leakyReluGrad(heap, n, dyOffset, xOffset, dxOffset, alpha): 6 arguments expected")) return NULL;
-  const float *dy = heap_floats(env, heap, heap_length, offsets[0], n, "leakyReluGrad's dy");
-  if (!dy) return NULL;
-  const float *x = heap_floats(env, heap, heap_length, offsets[1], n, "leakyReluGrad's x");
-  if (!x) return NULL;
-  float *dx = heap_floats(env, heap, heap_length, offsets[2], n, "leakyReluGrad's output");
-  if (!dx) return NULL;
-  for (int64_t i = 0; i < n; i++) {
-    const float g = dy[i];
-    dx[i] = x[i] > 0.0f ? g : g * alpha;
+  int64_t offsets[3];
+  char usage[96], what[48];
+  snprintf(usage, sizeof usage, "%s(heap, n, dyOffset, xOffset, dxOffset, alpha): 6 arguments expected", name);
+  if (!read_offsets(env, info, 6, argv, &heap, &heap_length, &a->n, offsets, 3, &a->number, usage)) return false;
+  snprintf(what, sizeof what, "%s's dy", name);
+  if (!(a->dy = heap_floats(env, heap, heap_length, offsets[0], a->n, what))) return false;
+  snprintf(what, sizeof what, "%s's x", name);
+  if (!(a->x = heap_floats(env, heap, heap_length, offsets[1], a->n, what))) return false;
+  snprintf(what, sizeof what, "%s's output", name);
+  return (a->dx = heap_floats(env, heap, heap_length, offsets[2], a->n, what)) != NULL;
+}
+
+/* leakyReluGrad(heap, n, dyOffset, xOffset, dxOffset, alpha) */
+static napi_value leaky_relu_grad(napi_env env, napi_callback_info info) {
+  GradArgs a;
+  if (!read_grad_args(env, info, "leakyReluGrad", &a)) return NULL;
+  for (int64_t i = 0; i < a.n; i++) {
+    const float g = a.dy[i];
+    a.dx[i] = a.x[i] > 0.0f ? g : g * a.number;
   }
   return NULL;
 }
@@ -80,22 +95,12 @@ static napi_value leaky_relu_grad(napi_env env, napi_callback_info info) {
  * not (so dy < 0 gives -0, as tfjs's product does), and NaN where x is NaN (step passes NaN on).
  */
 static napi_value relu_grad(napi_env env, napi_callback_info info) {
-  napi_value argv[6];
-  uint8_t *heap = NULL;
-  size_t heap_length = 0;
-  int64_t n = 0, offsets[3];
-  float unused = 0;
-  if (!read_offsets(env, info, 6, argv, &heap, &heap_length, &n, offsets, 3, &unused, "reluGrad(heap, n, dyOffset, xOffset, dxOffset, 0): 6 arguments expected")) return NULL;
-  const float *dy = heap_floats(env, heap, heap_length, offsets[0], n, "reluGrad's dy");
-  if (!dy) return NULL;
-  const float *x = heap_floats(env, heap, heap_length, offsets[1], n, "reluGrad's x");
-  if (!x) return NULL;
-  float *dx = heap_floats(env, heap, heap_length, offsets[2], n, "reluGrad's output");
-  if (!dx) return NULL;
-  for (int64_t i = 0; i < n; i++) {
-    const float v = x[i];
+  GradArgs a;
+  if (!read_grad_args(env, info, "reluGrad", &a)) return NULL;
+  for (int64_t i = 0; i < a.n; i++) {
+    const float v = a.x[i];
     const float step = v > 0.0f ? 1.0f : (v != v ? v : 0.0f);
-    dx[i] = dy[i] * step;
+    a.dx[i] = a.dy[i] * step;
   }
   return NULL;
 }

@@ -15,6 +15,7 @@ import { buildOptimizers } from "../../src/train/optimizers.js";
 import type { Timing } from "./args.js";
 import { benchConfig, benchDataset } from "./config.js";
 import type { Throughput } from "./job.js";
+import type { StepTimer } from "./aelab-loop.js";
 import { StepWindows } from "./windows.js";
 
 type Step = (x: tf.Tensor4D, step: number) => void;
@@ -29,7 +30,7 @@ const reparameterize = (mean: tf.Tensor2D, logVariance: tf.Tensor2D): tf.Tensor2
   tf.add(mean, tf.mul(tf.exp(tf.mul(0.5, logVariance)), tf.randomNormal(mean.shape))) as tf.Tensor2D;
 
 /** Builds the networks and returns one training step of the config's variant. */
-export function buildStep(config: RunConfig, shape: ImageShape): { step: Step; dispose: () => void } {
+function buildStep(config: RunConfig, shape: ImageShape): { step: Step; dispose: () => void } {
   const { model, adversarial } = config;
   const rng = streamFor(config.seed, "weights");
   const gaussian = model.variant === "vae" || model.variant === "vae+gan" || model.variant === "vaegan";
@@ -146,25 +147,30 @@ export function buildStep(config: RunConfig, shape: ImageShape): { step: Step; d
   }
 }
 
-export async function minimalLoopThroughput(file: string, batch: number, timing: Timing): Promise<Throughput> {
+/** Runs the minimal loop on a config, marking each step on `timer` until it is done. */
+export async function runMinimalLoop(file: string, batch: number, timer: StepTimer): Promise<void> {
   const config = benchConfig(file, batch);
   const dataset = await benchDataset(config);
   const shape = { height: dataset.height, width: dataset.width, channels: dataset.channels };
   const { step, dispose } = buildStep(config, shape);
   const perBatch = batch * shape.height * shape.width * shape.channels;
   const batches = Math.floor(dataset.train.count / batch);
-  const windows = new StepWindows(timing, batch);
   try {
-    windows.resume();
-    for (let i = 0; !windows.done; i++) {
+    timer.resume();
+    for (let i = 0; !timer.done; i++) {
       const b = i % batches;
       const x = tf.tensor4d(dataset.train.images.subarray(b * perBatch, (b + 1) * perBatch), [batch, shape.height, shape.width, shape.channels]);
       step(x, i);
       x.dispose();
-      windows.step();
+      timer.step();
     }
   } finally {
     dispose();
   }
+}
+
+export async function minimalLoopThroughput(file: string, batch: number, timing: Timing): Promise<Throughput> {
+  const windows = new StepWindows(timing, batch);
+  await runMinimalLoop(file, batch, windows);
   return windows.result();
 }

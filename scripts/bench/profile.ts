@@ -6,11 +6,8 @@
  * a microsecond a call, so kernel times read slightly high. A diagnostic beside the throughput bench.
  */
 import * as tf from "@tensorflow/tfjs";
-import { MemoryWriter } from "../../src/tensorboard/index.js";
-import { trainLoop } from "../../src/train/loop.js";
-import { silentProgress, type Progress } from "../../src/train/progress.js";
-import { benchConfig, benchDataset } from "./config.js";
-import { buildStep } from "./minimal-loop.js";
+import { runAelabLoop, type StepTimer } from "./aelab-loop.js";
+import { runMinimalLoop } from "./minimal-loop.js";
 
 export interface KernelStat {
   calls: number;
@@ -68,7 +65,7 @@ class KernelProfiler {
 let profiler: KernelProfiler | undefined;
 
 /** Marks step ends; decides when warm-up is over and when profiling is done. */
-class Span {
+class Span implements StepTimer {
   private seen = 0;
   private warmupMs = 0;
   private profiled = 0;
@@ -117,43 +114,8 @@ class Span {
 /** Profiles aelab's loop or the minimal loop on a config (the wasm backend must be started). */
 export async function profileLoop(loop: "aelab" | "minimal", file: string, batch: number, span: ProfileSpan): Promise<StepProfile> {
   profiler ??= new KernelProfiler("wasm");
-  const config = benchConfig(file, batch);
-  const dataset = await benchDataset(config);
   const timer = new Span(span, profiler);
-  if (loop === "aelab") {
-    let lastStep = 0;
-    const progress: Progress = {
-      ...silentProgress,
-      epochStart: () => {
-        lastStep = 0;
-        timer.resume();
-      },
-      // An epoch ends with a read-back of its last losses, reported with the same step number: not a step.
-      step: (stepInEpoch) => {
-        if (stepInEpoch === lastStep) return;
-        lastStep = stepInEpoch;
-        timer.step();
-      },
-    };
-    await trainLoop({ config, dataset, writer: new MemoryWriter(), progress, shouldStop: () => timer.done });
-    return timer.result();
-  }
-  const shape = { height: dataset.height, width: dataset.width, channels: dataset.channels };
-  const { step, dispose } = buildStep(config, shape);
-  const perBatch = batch * shape.height * shape.width * shape.channels;
-  const batches = Math.floor(dataset.train.count / batch);
-  try {
-    timer.resume();
-    for (let i = 0; !timer.done; i++) {
-      const b = i % batches;
-      const x = tf.tensor4d(dataset.train.images.subarray(b * perBatch, (b + 1) * perBatch), [batch, shape.height, shape.width, shape.channels]);
-      step(x, i);
-      x.dispose();
-      timer.step();
-    }
-  } finally {
-    dispose();
-  }
+  await (loop === "aelab" ? runAelabLoop : runMinimalLoop)(file, batch, timer);
   return timer.result();
 }
 
