@@ -55,6 +55,7 @@ function readMaybeGzipped(path: string): Uint8Array {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === "ENOENT") throw new DataError(`${path}: file not found`);
+    if (code === "EACCES" || code === "EPERM") throw new DataError(`${path}: permission denied (${code}); make it readable (chmod u+r) or run as its owner`);
     throw new DataError(`${path}: cannot read (${code ?? (e as Error).message})`);
   }
   if (raw.length >= 2 && raw[0] === 0x1f && raw[1] === 0x8b) {

@@ -1,7 +1,8 @@
 import sharp from "sharp";
-import { close as closeFd, fsync, fsyncSync, mkdirSync, openSync, writeSync } from "node:fs";
+import { close as closeFd, fstatSync, fsync, fsyncSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
+import { asFileSystemError, FileSystemError } from "../util/file-system-error.js";
 import { registerOpenWriter, unregisterOpenWriter, type SyncFlushable } from "./exit-flush.js";
 import { histogramProto, type HistogramOptions } from "./histogram.js";
 import { sessionEndData, sessionStartData, type HparamsSession, type SessionStatus } from "./hparams.js";
@@ -98,7 +99,11 @@ export class EventFileWriter implements SummaryWriter, SyncFlushable {
     if (/[/\\]/.test(suffix)) {
       throw new RangeError(`EventFileWriter: filenameSuffix must not contain a path separator (got "${suffix}")`);
     }
-    mkdirSync(logdir, { recursive: true });
+    try {
+      mkdirSync(logdir, { recursive: true });
+    } catch (error) {
+      throw asFileSystemError(error, logdir);
+    }
     const stem = `events.out.tfevents.${Math.floor(Date.now() / 1000)}.${hostname()}.${process.pid}`;
     let path: string;
     let fd: number;
@@ -109,14 +114,19 @@ export class EventFileWriter implements SummaryWriter, SyncFlushable {
         fd = openSync(path, "ax");
         break;
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+        if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw asFileSystemError(error, path);
       }
     }
     this.path = path;
     this.fd = fd;
     this.steps = new StepGuard(options.lastSteps);
-    // Written at once so the run shows up in TensorBoard before the first flush.
-    writeAllSync(fd, encodeRecord(encodeEvent({ wallTime: wallTimeSeconds(), fileVersion: FILE_VERSION })));
+    try {
+      // Written at once so the run shows up in TensorBoard before the first flush.
+      writeAllSync(fd, encodeRecord(encodeEvent({ wallTime: wallTimeSeconds(), fileVersion: FILE_VERSION })));
+    } catch (error) {
+      closeFd(fd, () => {});
+      throw asFileSystemError(error, path);
+    }
     registerOpenWriter(this);
 
     this.timer = setInterval(() => {
@@ -236,7 +246,11 @@ export class EventFileWriter implements SummaryWriter, SyncFlushable {
     const written = this.writeReady(atExit);
     if (this.unsynced) {
       this.unsynced = false;
-      fsyncSync(this.fd);
+      try {
+        fsyncSync(this.fd);
+      } catch (error) {
+        throw this.fail(error);
+      }
     }
     return written;
   }
@@ -266,13 +280,13 @@ export class EventFileWriter implements SummaryWriter, SyncFlushable {
     this.queue = [...waiting, ...this.queue.slice(taken)];
     if (ready.length === 0) return 0;
     try {
+      this.checkNotDeleted();
       // One write of whole records: a crash mid-write can only cut the last one short.
       writeAllSync(this.fd, ready.length === 1 ? ready[0]! : Buffer.concat(ready));
     } catch (error) {
       // After a failed or partial write, anything appended would sit behind a broken record
       // that TensorBoard stops at, so the writer refuses further work.
-      this.failure ??= error instanceof Error ? error : new Error(String(error));
-      throw error;
+      throw this.fail(error);
     }
     this.unsynced = true;
     return ready.length;
@@ -288,15 +302,36 @@ export class EventFileWriter implements SummaryWriter, SyncFlushable {
       // (unless flushSync already wrote it).
       this.writeReady(false);
       this.unsynced = false;
-      await fsyncFd(this.fd);
+      await fsyncFd(this.fd).catch((error: unknown) => {
+        throw this.fail(error);
+      });
     });
     this.writing = done.catch((error: unknown) => {
-      this.failure ??= error instanceof Error ? error : new Error(String(error));
+      this.fail(error);
     });
     return done;
   }
 
+  /**
+   * Linux lets a process write on into a file whose folder was deleted, and every record would be
+   * lost unseen; so a deleted events file is a failure like a full disk.
+   */
+  private checkNotDeleted(): void {
+    if (fstatSync(this.fd).nlink === 0) {
+      throw Object.assign(new Error(`${this.path} was deleted`), { code: "ENOENT" });
+    }
+  }
+
+  /** Keeps the first failure (a file-system fault as one line naming the file) and returns it. */
+  private fail(error: unknown): Error {
+    const converted = asFileSystemError(error, this.path);
+    this.failure ??= converted instanceof Error ? converted : new Error(String(converted));
+    return this.failure;
+  }
+
   private failedError(): Error {
+    // The first fault already names the file and the remedy; "an earlier write failed" would only bury it.
+    if (this.failure instanceof FileSystemError) return this.failure;
     return new Error(`EventFileWriter(${this.path}): an earlier write failed: ${this.failure?.message}`, {
       cause: this.failure,
     });

@@ -2,6 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import { existsSync } from "node:fs";
 import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
+import { asFileSystemError } from "../util/file-system-error.js";
 import { CheckpointError, reason } from "./checkpoint/errors.js";
 import { readJsonFile, removeStaleTemps, swapIn, syncDir, writeFileSynced } from "./checkpoint/files.js";
 import { readNetwork, saveNetwork } from "./checkpoint/network.js";
@@ -93,10 +94,11 @@ export async function saveCheckpoint(
   optimizers.forEach((n) => checkName("optimizer", n));
   const state = stateJson(parts.state, networks, optimizers, await saveVariables(parts.variables ?? {}));
 
-  await mkdir(runDir, { recursive: true });
-  await removeStaleTemps(runDir, TEMP_PREFIX);
+  const dir = join(runDir, CHECKPOINT_DIR);
   const temp = join(runDir, `${TEMP_PREFIX}${process.pid}`);
   try {
+    await mkdir(runDir, { recursive: true });
+    await removeStaleTemps(runDir, TEMP_PREFIX);
     await mkdir(join(temp, OPTIMIZERS_DIR), { recursive: true });
     for (const name of networks) {
       await saveNetwork(parts.models[name], join(temp, name));
@@ -107,12 +109,16 @@ export async function saveCheckpoint(
     await writeFileSynced(join(temp, STATE_JSON), state);
     await syncDir(temp);
   } catch (error) {
-    // Nothing is published yet: the previous checkpoint is untouched.
-    await rm(temp, { recursive: true, force: true });
-    throw error;
+    // Nothing is published yet: the previous checkpoint is untouched. (On a read-only or vanished
+    // folder the clean-up fails too; the next save removes what is left.)
+    await rm(temp, { recursive: true, force: true }).catch(() => {});
+    throw asFileSystemError(error, dir);
   }
-  const dir = join(runDir, CHECKPOINT_DIR);
-  await swapIn(temp, dir, join(runDir, OLD_DIR), runDir);
+  try {
+    await swapIn(temp, dir, join(runDir, OLD_DIR), runDir);
+  } catch (error) {
+    throw asFileSystemError(error, dir);
+  }
   return dir;
 }
 

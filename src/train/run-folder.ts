@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import type { RunConfig } from "../config/schema.js";
+import { asFileSystemError } from "../util/file-system-error.js";
 import type { Convergence } from "./early-stopping.js";
 
 /**
@@ -9,7 +10,11 @@ import type { Convergence } from "./early-stopping.js";
  * so TensorBoard never mixes two runs' curves.
  */
 export function createRunFolder(logdir: string, name: string): { dir: string; name: string } {
-  mkdirSync(logdir, { recursive: true });
+  try {
+    mkdirSync(logdir, { recursive: true });
+  } catch (error) {
+    throw asFileSystemError(error, logdir);
+  }
   for (let i = 1; ; i++) {
     const candidate = i === 1 ? name : `${name}-${i}`;
     const dir = join(logdir, candidate);
@@ -19,7 +24,7 @@ export function createRunFolder(logdir: string, name: string): { dir: string; na
       return { dir, name: candidate };
     } catch (error) {
       // Another process took the name between the check and mkdir: try the next one.
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw asFileSystemError(error, dir);
     }
   }
 }
@@ -27,8 +32,18 @@ export function createRunFolder(logdir: string, name: string): { dir: string; na
 /** Writes a file whole or not at all (temp file + rename), so a crash never leaves half a file. */
 export function writeFileAtomic(path: string, content: string): void {
   const temp = `${path}.tmp-${process.pid}`;
-  writeFileSync(temp, content);
-  renameSync(temp, path);
+  try {
+    writeFileSync(temp, content);
+    renameSync(temp, path);
+  } catch (error) {
+    // A full disk can leave a partial temp file; the published file is still the old one.
+    try {
+      rmSync(temp, { force: true });
+    } catch {
+      // the folder itself may be gone or read-only; the error below says so
+    }
+    throw asFileSystemError(error, path);
+  }
 }
 
 export function writeResolvedConfig(dir: string, config: RunConfig, header: string): void {
