@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { closestKey } from "./closest-key.js";
 
 /** The value at `path` in the raw (unvalidated) config, to quote back to the user. */
 function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
@@ -18,14 +19,19 @@ function keyPath(path: readonly PropertyKey[]): string {
   return path.length === 0 ? "(top level)" : path.map(String).join(".");
 }
 
-/** One zod issue as `key problem (got value)`, the way a researcher reads it. */
-export function formatIssue(issue: z.core.$ZodIssue, raw: unknown): string {
+/**
+ * One zod issue as `key problem (got value)`, the way a researcher reads it. With `knownKeys` (every key
+ * path the schema accepts), an unknown key names the closest one.
+ */
+export function formatIssue(issue: z.core.$ZodIssue, raw: unknown, knownKeys?: ReadonlySet<string>): string {
   const key = keyPath(issue.path);
   const got = quote(valueAt(raw, issue.path));
   switch (issue.code) {
     case "unrecognized_keys": {
       const keys = issue.keys.map((k) => (issue.path.length ? `${key}.${k}` : k));
-      return `unknown key${keys.length > 1 ? "s" : ""} ${keys.join(", ")}`;
+      const guesses = knownKeys ? keys.map((k) => closestKey(k, knownKeys)).filter((k): k is string => k !== undefined) : [];
+      const hint = guesses.length > 0 ? `; did you mean ${[...new Set(guesses)].join(", ")}?` : "";
+      return `unknown key${keys.length > 1 ? "s" : ""} ${keys.join(", ")}${hint}`;
     }
     case "invalid_type":
       return `${key} must be ${issue.expected === "int" ? "an integer" : `a ${issue.expected}`} (got ${got})`;

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { parse as parseYaml, YAMLParseError } from "yaml";
 import { ConfigError } from "./errors.js";
 import { formatIssue } from "./format-issue.js";
+import { knownKeys } from "./known-keys.js";
 import { runConfigSchema, type RunConfig } from "./schema.js";
 
 type Raw = Record<string, unknown>;
@@ -24,13 +25,16 @@ export function applyOverride(raw: Raw, assignment: string, origin: string): voi
   node[path[path.length - 1]] = value;
 }
 
+let runConfigKeys: Set<string> | undefined;
+
 /** Validates a raw config object; `origin` names where it came from in every error. */
 export function validateConfig(raw: unknown, origin: string): RunConfig {
   const result = runConfigSchema.safeParse(raw ?? {});
   if (!result.success) {
     const issue = result.error.issues[0];
     const more = result.error.issues.length > 1 ? ` (and ${result.error.issues.length - 1} more)` : "";
-    throw new ConfigError(`config error in ${origin}: ${formatIssue(issue, raw)}${more}`);
+    runConfigKeys ??= knownKeys(runConfigSchema);
+    throw new ConfigError(`config error in ${origin}: ${formatIssue(issue, raw, runConfigKeys)}${more}`);
   }
   return result.data;
 }

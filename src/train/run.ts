@@ -9,6 +9,8 @@ import { EventFileWriter, lastStepsOf } from "../tensorboard/index.js";
 import { packageInfo } from "../util/package-info.js";
 import { hasCheckpoint } from "./checkpoint.js";
 import { configMarkdown, runHparams, summaryMarkdown } from "./hparams.js";
+import { checkConfigFitsData } from "./check-fit.js";
+import { closeRun } from "./close-run.js";
 import { trainLoop, type TrainResult } from "./loop.js";
 import { silentProgress, type Progress } from "./progress.js";
 import { createRunFolder, writeResolvedConfig, writeRunRecord, type RunRecord } from "./run-folder.js";
@@ -110,6 +112,7 @@ export async function runTraining(options: RunOptions): Promise<RunOutcome> {
     trainLimit: config.data.trainLimit,
     testLimit: config.data.testLimit,
   });
+  checkConfigFitsData(config, dataset, options.configFile);
   const { dir, name, record } = openRunFolder(options, backend, dataset);
   writeRunRecord(dir, record);
   const validationCount = record.dataset?.validation ? ` / ${record.dataset.validation} validation` : "";
@@ -140,10 +143,13 @@ export async function runTraining(options: RunOptions): Promise<RunOutcome> {
     return { dir, name, backend, eventsFile: writer.path, result };
   } catch (error) {
     Object.assign(record, { status: "failed", error: (error as Error).message });
-    writer.hparamsEnd("failure", record.steps ?? 0);
+    try {
+      writer.hparamsEnd("failure", record.steps ?? 0);
+    } catch {
+      // A writer that failed (full disk, deleted folder) cannot log the end; the error that stopped the run is the one to report.
+    }
     throw error;
   } finally {
-    await writer.close();
-    writeRunRecord(dir, { ...record, endedAt: new Date().toISOString() });
+    await closeRun(writer, dir, record);
   }
 }

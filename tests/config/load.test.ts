@@ -23,7 +23,7 @@ describe("loadConfig", () => {
 
   it("names the file and key of an unknown key", () => {
     const path = file("unknown.yaml", "model:\n  reconn: bce\n");
-    expect(errorOf(() => loadConfig(path))).toBe(`config error in ${path}: unknown key model.reconn`);
+    expect(errorOf(() => loadConfig(path))).toBe(`config error in ${path}: unknown key model.reconn; did you mean model.recon?`);
   });
 
   it("names the key, the rule and the value of a bad value", () => {
@@ -50,7 +50,7 @@ describe("loadConfig", () => {
     expect(config.train.epochs).toBe(2);
     expect(config.model.encoder.hidden).toEqual([64, 32]);
     expect(config.data.binarize).toBe("threshold");
-    expect(errorOf(() => loadConfig(path, ["train.epochz=2"]))).toBe(`config error in ${path} (with --set train.epochz=2): unknown key train.epochz`);
+    expect(errorOf(() => loadConfig(path, ["train.epochz=2"]))).toBe(`config error in ${path} (with --set train.epochz=2): unknown key train.epochz; did you mean train.epochs?`);
     expect(errorOf(() => loadConfig(path, ["train.epochs"]))).toMatch(/--set expects key.path=value/);
   });
 

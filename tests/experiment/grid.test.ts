@@ -95,7 +95,7 @@ describe("experiment file errors", () => {
       `config error in ${path}, cell none/seed-1: model.latent.size must be > 0 (got 0) (1 more of the 4 cells have config errors)`,
     );
     const unknown = file("bad-key.yaml", "base: base.yaml\naxes:\n  loss:\n    mse: { model.recn: mse }\n");
-    expect(errorOf(() => loadExperiment(unknown, { logdir: dir }))).toBe(`config error in ${unknown}, cell mse: unknown key model.recn`);
+    expect(errorOf(() => loadExperiment(unknown, { logdir: dir }))).toBe(`config error in ${unknown}, cell mse: unknown key model.recn; did you mean model.recon?`);
   });
 
   it("rejects axes that cannot name folders, a missing base and a grid that exclude empties", () => {
