@@ -1,5 +1,6 @@
 import type { Argv } from "yargs";
 import { writeReport } from "../report/index.js";
+import { summaryLines } from "../report/summary.js";
 import { MEASURE_ONLY_OPTION, measureOnly } from "../report/measure-only.js";
 import { BACKEND_REQUESTS, selectBackend, type BackendRequest } from "../backend/index.js";
 
@@ -40,11 +41,6 @@ export const reportCommand = {
       return;
     }
     const outcome = await writeReport(argv.dir, { recompute: argv.recompute, workers: argv.workers, log: (line) => process.stdout.write(`${line}\n`) });
-    const tally = new Map<string, number>();
-    for (const r of outcome.rows) tally.set(r.verdict, (tally.get(r.verdict) ?? 0) + 1);
-    process.stdout.write(
-      `report: ${outcome.reportPath} (${outcome.groups.length} groups, ${outcome.rows.length} verdict rows: ${[...tally].map(([v, n]) => `${n} ${v}`).join(", ")})\n`,
-    );
-    if (outcome.missing.length) process.stdout.write(`left out (not completed): ${outcome.missing.join(", ")}\n`);
+    for (const line of summaryLines(outcome)) process.stdout.write(`${line}\n`);
   },
 };

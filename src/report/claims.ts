@@ -4,14 +4,16 @@ import { SESOI_DEFAULTS, type Sesoi, type SesoiMetric } from "../experiment/seso
 import { asymmetryChecks, ratioNearHalf } from "./analytic.js";
 import { formatNumber, formatP, formatPercent } from "./format.js";
 import { findGroup, findGroups, pairBySeed, type Group, type RunTraits } from "./groups.js";
+import type { PushRow } from "../metrics/index.js";
 import type { RunMetrics } from "./run-metrics.js";
+import { ORACLE_NOTE } from "./oracle-note.js";
 import { decide, type Claimed, type Outcome } from "./verdict.js";
 
 /**
  * What a row is for. Only "evidence" rows decide their claim, enter its tally and the Holm family; the
  * others are shown with what their numbers say, under their own label.
  */
-export type Role = "evidence" | "control" | "manipulation check" | "descriptive" | "baseline fails to reconstruct";
+export type Role = "evidence" | "control" | "manipulation check" | "descriptive" | "reference" | "fails to reconstruct" | "baseline fails to reconstruct";
 
 export type Verdict = Outcome | "holds" | "fails" | "not measured" | Exclude<Role, "evidence">;
 
@@ -65,6 +67,7 @@ const recognisable = (g: Group) => meanAccuracy(g) >= RECOGNISABLE_ACCURACY;
 
 /** A group's name in a comparison, with † when its reconstructions are not recognisable (see caveats). */
 function label(g: Group): string {
+  if (g.reference) return g.name;
   return `${describeGroup(g.traits)}${recognisable(g) ? "" : "†"}`;
 }
 
@@ -78,16 +81,38 @@ interface Metric {
   name: string;
   key: SesoiMetric;
   value: (m: RunMetrics) => number;
+  /** For a within-run difference (a zero-claim row), the value it is relative to. */
+  baseline?: (m: RunMetrics) => number;
+}
+
+/** A value of C5's push sweep at strength k, NaN when the run has no sweep (it trained on binarized targets) or no such k. */
+function pushed(m: RunMetrics, k: number, read: (row: PushRow) => number): number {
+  const row = m.pushSweep?.find((r) => r.k === k);
+  return row ? read(row) : NaN;
+}
+
+/** The push strength C5's rows test (the figure and the sweep table show every k measured). */
+export const C5_PUSH = 3;
+
+/** C5's push rows: a sweep quantity at k = C5_PUSH minus the same at k = 1 (the outputs as trained). */
+function pushMetric(name: string, key: SesoiMetric, read: (row: PushRow) => number): Metric {
+  return { name, key, value: (m) => pushed(m, C5_PUSH, read) - pushed(m, 1, read), baseline: (m) => pushed(m, 1, read) };
 }
 
 const METRICS = {
-  pull: { name: "pull toward 0.5 (mean |y−½| − mean |x−½|)", key: "pullTowardHalf", value: (m) => m.pullTowardHalf },
+  reliabilityPull: { name: "reliability pull (mean sign(y−½)·(y−x); 0 for an unbiased model)", key: "reliabilityPull", value: (m) => m.reliability.pull },
   sharpness: { name: "sharpness ratio (gradient, outputs / targets)", key: "sharpnessGradient", value: (m) => m.sharpnessRatio.gradient },
-  laplacian: { name: "Laplacian variance of outputs", key: "laplacianVariance", value: (m) => m.outputSharpness.laplacianVariance },
   signedError: { name: "signed error, all pixels", key: "signedError", value: (m) => m.signedError },
   signedErrorNonZero: { name: "signed error on non-zero targets", key: "signedErrorNonZero", value: (m) => m.signedErrorNonZero },
   midGrey: { name: "share of outputs in (0.1, 0.9)", key: "midGreyOutput", value: (m) => m.midGreyOutput },
   wasserstein: { name: "Wasserstein-1, output vs target intensities", key: "wasserstein", value: (m) => m.wasserstein },
+  highFrequency: { name: "high-frequency energy ratio (outputs / targets)", key: "highFrequencyRatio", value: (m) => m.highFrequencyRatio.ownTargets },
+  sharpnessVsGrey: { name: "sharpness ratio (gradient) against the greyscale targets", key: "sharpnessGradient", value: (m) => m.sharpnessVsGrey.gradient },
+  highFrequencyVsGrey: { name: "high-frequency energy ratio against the greyscale targets", key: "highFrequencyRatio", value: (m) => m.highFrequencyRatio.greyTargets },
+  pushGradient: pushMetric("sharpness ratio (gradient)", "sharpnessGradient", (r) => r.gradientRatio),
+  pushLaplacian: pushMetric("Laplacian-variance ratio", "laplacianRatio", (r) => r.laplacianRatio),
+  pushHighFrequency: pushMetric("high-frequency energy ratio", "highFrequencyRatio", (r) => r.highFrequencyRatio),
+  pushMse: pushMetric("MSE (sum per image)", "mse", (r) => r.mse),
 } satisfies Record<string, Metric>;
 
 /** A measured row before the family's p-values are adjusted: the numbers, not yet the words. */
@@ -113,7 +138,10 @@ const sharesFinite = (...values: number[]) => values.every(Number.isFinite);
 function pairedDraft(claim: string, a: Group | undefined, b: Group | undefined, metric: Metric, claimed: Claimed, role: Role = "evidence", note?: string): Draft {
   const comparison = a && b ? `${label(a)} − ${label(b)}` : "groups not in this experiment";
   if (!a || !b) return { claim, comparison, metric, role, note, claimed, notMeasured: "-", leftOut: [] };
-  if (role === "evidence" && claim === "C6" && !recognisable(b)) {
+  if (role === "evidence" && claim === "C6" && !recognisable(a)) {
+    role = "fails to reconstruct";
+    note = `the classifier recognises fewer than ${formatPercent(RECOGNISABLE_ACCURACY)} of ${describeGroup(a.traits)}'s reconstructions: sharp outputs that do not show their inputs are no evidence for a loss that reconstructs sharply`;
+  } else if (role === "evidence" && claim === "C6" && !recognisable(b)) {
     role = "baseline fails to reconstruct";
     note = `${describeGroup(b.traits)}'s reconstructions are not recognisable: being sharper than them is no evidence of sharpness`;
   }
@@ -127,15 +155,20 @@ function pairedDraft(claim: string, a: Group | undefined, b: Group | undefined, 
   return { claim, comparison, metric, role, note, claimed, test: pairedComparison(va, vb), testName: "paired t", leftOut, baseline: { label: describeGroup(b.traits), mean: baselineMean } };
 }
 
-/** A value claimed to be zero, tested against 0 and for equivalence to 0. */
-function zeroDraft(claim: string, g: Group | undefined, metric: Metric, role: Role = "evidence", note?: string): Draft {
-  if (!g) return { claim, comparison: "group not in this experiment", metric, role, note, claimed: "= 0", notMeasured: "-", leftOut: [] };
+/**
+ * A value tested against 0 and for equivalence to 0: a claim of no bias ("= 0"), or a within-run difference (C5's
+ * push rows: the same outputs pushed minus as trained) claimed to have a sign; the latter is a paired t-test.
+ */
+function zeroDraft(claim: string, g: Group | undefined, metric: Metric, role: Role = "evidence", note?: string, claimed: Claimed = "= 0", comparisonText?: string): Draft {
+  if (!g) return { claim, comparison: "group not in this experiment", metric, role, note, claimed, notMeasured: "-", leftOut: [] };
   const values = g.runs.map((r) => metric.value(r.metrics));
   const leftOut = g.runs.filter((_, i) => !Number.isFinite(values[i])).map((r) => r.traits.seed);
   const finite = values.filter(Number.isFinite);
-  const comparison = `${label(g)} vs 0`;
-  if (finite.length < 2) return { claim, comparison, metric, role, note, claimed: "= 0", notMeasured: `${finite.length} seed(s) with finite values`, leftOut };
-  return { claim, comparison, metric, role, note, claimed: "= 0", test: oneSampleComparison(finite, 0), testName: "one-sample t", leftOut };
+  const comparison = comparisonText ? `${label(g)}: ${comparisonText}` : `${label(g)} vs 0`;
+  if (finite.length < 2) return { claim, comparison, metric, role, note, claimed, notMeasured: `${finite.length} seed(s) with finite values`, leftOut };
+  const base = metric.baseline && g.runs.map((r) => metric.baseline!(r.metrics)).filter(Number.isFinite);
+  const baseline = base && base.length ? { label: label(g), mean: base.reduce((s, v) => s + v, 0) / base.length } : undefined;
+  return { claim, comparison, metric, role, note, claimed, test: oneSampleComparison(finite, 0), testName: claimed === "= 0" ? "one-sample t" : "paired t", leftOut, ...(baseline ? { baseline } : {}) };
 }
 
 /** The family of tests Holm's adjustment covers: both tests of every evidence row that could be tested. */
@@ -143,15 +176,30 @@ function inFamily(d: Draft): d is Draft & { test: TTest } {
   return d.role === "evidence" && d.test !== undefined && Number.isFinite(d.test.p);
 }
 
-/** Every verdict row the experiment's groups allow, computed from the numbers only. */
-export function verdicts(groups: readonly Group[], sesoi: Sesoi = SESOI_DEFAULTS): VerdictRow[] {
+/**
+ * Every verdict row the experiment's groups allow, computed from the numbers only. `references` (the class-mean
+ * oracle) are shown beside the models in rows of their own, never in a tally.
+ */
+export function verdicts(groups: readonly Group[], sesoi: Sesoi = SESOI_DEFAULTS, references: readonly Group[] = []): VerdictRow[] {
   const drafts: Draft[] = [];
-  const kinds = [...new Set(groups.map((g) => g.traits.networks))];
+  const models = groups.filter((g) => !g.reference);
+  const greyOracle = references.find((g) => g.traits.binarize === "none");
+  const kinds = [...new Set(models.map((g) => g.traits.networks))];
   for (const networks of kinds) {
-    const mine = measuredDrafts(groups.filter((g) => g.traits.networks === networks));
+    const mine = measuredDrafts(
+      models.filter((g) => g.traits.networks === networks),
+      greyOracle,
+    );
     // With several network kinds in one experiment, each row says which networks it compares.
     drafts.push(...(kinds.length > 1 ? mine.map((d) => ({ ...d, comparison: `[${networks}] ${d.comparison}` })) : mine));
   }
+  if (greyOracle) {
+    const note = `${ORACLE_NOTE}: what an unbiased model scores on this metric`;
+    drafts.push(zeroDraft("C4", greyOracle, METRICS.reliabilityPull, "reference", note));
+    drafts.push(zeroDraft("C4", greyOracle, METRICS.signedErrorNonZero, "reference", note));
+  }
+  // Rows in claim order (a stable sort: within a claim, in the order they were drafted).
+  drafts.sort((a, b) => a.claim.localeCompare(b.claim));
   const family = drafts.filter(inFamily);
   const raw = family.flatMap((d) => [d.test.p, equivalenceTest(d.test, sesoi[d.metric.key]).p]);
   const adjusted = holmAdjust(raw);
@@ -173,7 +221,8 @@ function render(d: Draft, bound: number, adjusted: { difference: number; equival
   }
   const ci = confidenceInterval(test, CONFIDENCE);
   const equivalence = equivalenceTest(test, bound);
-  const relative = d.baseline && Math.abs(d.baseline.mean) > 0 ? `; ${formatPercent(test.meanDiff / d.baseline.mean)} of ${d.baseline.label}'s ${formatNumber(d.baseline.mean)}` : "";
+  // Relative to a baseline within the smallest effect of interest of 0 (an unbiased model's pull), a percentage says nothing.
+  const relative = d.baseline && Math.abs(d.baseline.mean) > bound ? `; ${formatPercent(test.meanDiff / d.baseline.mean)} of ${d.baseline.label}'s ${formatNumber(d.baseline.mean)}` : "";
   const effect = `${formatNumber(test.meanDiff)} [${formatNumber(ci.lo)}, ${formatNumber(ci.hi)}]${relative}`;
   const holm = (p: number | undefined) => (adjusted ? `, Holm ${formatP(p!, ALPHA)}` : d.role === "evidence" ? "" : ", not in the Holm family");
   const testText = `${d.testName}(${test.df}) = ${formatNumber(test.t)}, p = ${formatP(test.p, ALPHA)}${holm(adjusted?.difference)}${leftOut}`;
@@ -223,15 +272,22 @@ function analyticRows(): VerdictRow[] {
   return rows;
 }
 
+/** The mean over seeds of a reference group's finite values, in words for a row's note. */
+function referenceValue(g: Group | undefined, metric: Metric): string {
+  if (!g) return "";
+  const values = g.runs.map((r) => metric.value(r.metrics)).filter(Number.isFinite);
+  return values.length ? `; the ${g.name} scores ${formatNumber(values.reduce((s, v) => s + v, 0) / values.length)} here` : "";
+}
+
 /** C3 to C6 for groups that share their networks, paired by seed. */
-function measuredDrafts(groups: readonly Group[]): Draft[] {
+function measuredDrafts(groups: readonly Group[], oracle: Group | undefined): Draft[] {
   const rows: Draft[] = [];
   for (const family of ["ae", "vae"] as const) {
     // The plain variant by name: an AAE or a pixel GAN with lambda 0 is not the MSE baseline.
     const base = { family, variant: family, binarize: "none" as const };
     const mse = findGroup(groups, { ...base, recon: "mse", beta: 1 });
     const bce = findGroup(groups, { ...base, recon: "bce", beta: 1 });
-    rows.push(pairedDraft("C3", bce, mse, METRICS.pull, "<"));
+    rows.push(pairedDraft("C3", bce, mse, METRICS.reliabilityPull, "<"));
     rows.push(pairedDraft("C3", bce, mse, METRICS.sharpness, "<"));
     if (family === "vae") {
       // C2: BCE weighs errors near 0.5 about twice as much as MSE, so MSE with beta / 2 matches BCE's KL weight there (only there).
@@ -244,17 +300,33 @@ function measuredDrafts(groups: readonly Group[]): Draft[] {
       rows.push(pairedDraft("C3", bceBinary, mseBinary, { ...METRICS.sharpness, name: "sharpness ratio, binarized targets" }, "<", "control", "C3 is about non-binary targets and predicts no difference here"));
     }
 
-    rows.push(
-      zeroDraft("C4", mse, METRICS.signedErrorNonZero, "descriptive", "selects pixels by their target, so regression to the mean makes it negative for an unbiased (conditional-mean) model too"),
-    );
+    rows.push(zeroDraft("C4", mse, METRICS.reliabilityPull));
     rows.push(zeroDraft("C4", mse, METRICS.signedError));
+    rows.push(
+      zeroDraft(
+        "C4",
+        mse,
+        METRICS.signedErrorNonZero,
+        "descriptive",
+        `selects pixels by their target, so regression to the mean makes it negative for an unbiased (conditional-mean) model too${referenceValue(oracle, METRICS.signedErrorNonZero)}`,
+      ),
+    );
 
+    // C5 on edges: the same greyscale outputs pushed away from 1/2, against the same greyscale targets.
+    for (const recon of ["mse", "bce"] as const) {
+      const soft = findGroup(groups, { ...base, recon, beta: 1 });
+      const what = `pushed (k = ${C5_PUSH}) − as trained`;
+      for (const metric of [METRICS.pushGradient, METRICS.pushLaplacian, METRICS.pushHighFrequency]) rows.push(zeroDraft("C5", soft, metric, "evidence", undefined, ">", what));
+      rows.push(zeroDraft("C5", soft, METRICS.pushMse, "descriptive", "what the push costs in fidelity to the same greyscale targets", ">", what));
+    }
     for (const recon of ["mse", "bce", "l1"] as const) {
       const soft = findGroup(groups, { ...base, recon, beta: 1 });
       const hard = findGroup(groups, { ...base, binarize: "threshold", recon, beta: 1 });
       if (soft && hard) {
         rows.push(pairedDraft("C5", hard, soft, METRICS.midGrey, "<", "manipulation check", "thresholded targets lower it by construction: it shows the outputs were pushed away from 0.5, not what that does to edges"));
-        rows.push(pairedDraft("C5", hard, soft, METRICS.laplacian, ">"));
+        // Both measured against the same greyscale targets: thresholded targets are sharper, so against their own targets the comparison would restate that.
+        rows.push(pairedDraft("C5", hard, soft, METRICS.sharpnessVsGrey, ">"));
+        rows.push(pairedDraft("C5", hard, soft, METRICS.highFrequencyVsGrey, ">"));
       }
     }
 
@@ -265,6 +337,8 @@ function measuredDrafts(groups: readonly Group[]): Draft[] {
         rows.push(pairedDraft("C6", gan, fixed, METRICS.sharpness, ">"));
       }
       if (mse) {
+        // Against its fixed-loss twin (the same networks and seeds without the adversarial term).
+        rows.push(pairedDraft("C6", gan, mse, METRICS.highFrequency, ">"));
         rows.push(pairedDraft("C6", gan, mse, METRICS.midGrey, "<"));
         rows.push(pairedDraft("C6", gan, mse, METRICS.wasserstein, "<"));
       }

@@ -49,6 +49,8 @@ export interface Group {
   levels: Record<string, string>;
   traits: Omit<RunTraits, "seed">;
   runs: MeasuredRun[];
+  /** Set for a reference (not a trained model, e.g. the class-mean oracle): why it is shown. Never in a tally. */
+  reference?: string;
 }
 
 export function groupRuns(runs: readonly MeasuredRun[]): Group[] {
@@ -68,7 +70,7 @@ export function groupRuns(runs: readonly MeasuredRun[]): Group[] {
 
 /** Every group whose traits match all of `want`. */
 export function findGroups(groups: readonly Group[], want: Partial<Omit<RunTraits, "seed">>): Group[] {
-  return groups.filter((g) => Object.entries(want).every(([k, v]) => g.traits[k as keyof typeof g.traits] === v));
+  return groups.filter((g) => !g.reference && Object.entries(want).every(([k, v]) => g.traits[k as keyof typeof g.traits] === v));
 }
 
 /**

@@ -13,6 +13,7 @@ import { groupRuns, traitsOf, type Group, type MeasuredRun } from "./groups.js";
 import { writeLossFigures } from "./loss-figures.js";
 import { reportMarkdown, verdictTable } from "./markdown.js";
 import { measureEach } from "./measure-each.js";
+import { oracleGroups } from "./oracle.js";
 import { reconstructionPanels } from "./panels.js";
 import { measureInWorkers } from "./measure-workers.js";
 import { classifierCacheOf, releaseMeasureCaches, runMetrics, type RunMetrics } from "./run-metrics.js";
@@ -32,6 +33,8 @@ export interface ReportOptions {
 export interface ReportOutcome {
   reportPath: string;
   groups: Group[];
+  /** Reference groups measured like the runs (the class-mean oracle), shown beside them, never tallied. */
+  references: Group[];
   rows: VerdictRow[];
   /** Cells left out because their run has not completed. */
   missing: string[];
@@ -45,9 +48,9 @@ export const REPORT_TB_RUN = "_report";
 const CONFOUNDS = [
   "**Likelihood scale in a VAE.** With losses summed over pixels and KL weight β, MSE is a Gaussian likelihood with a fixed variance (½ per pixel here), whose scale differs from BCE's: swapping the loss also changes how much the KL weighs, which alone blurs or sharpens outputs. The VAE cells therefore include MSE with β = ½: by C2, BCE weighs errors near 0.5 about twice as much as squared error, so MSE with half the KL weight matches BCE's balance there (the verdict row marked *KL weight halved*). Only there: over MNIST's intensities BCE's curvature is about 2.6 to 3.2 times squared error's, which would call for β of about 0.3 to 0.4, so that row is a partial control.",
   "**Output parameterisation.** Every loss acts on the same decoder output: logits, through one sigmoid. BCE is computed from the logits, MSE and L1 on the sigmoid. No cell differs in architecture or output layer.",
-  "**Sparse targets.** MNIST is mostly exact zeros, where BCE and MSE agree that 0 is best. The bias metrics are therefore reported per target-intensity bin and on the non-zero target pixels (signed error, x > 0), not only over whole images; both select pixels by their target, so regression to the mean makes them non-zero for an unbiased (conditional-mean) model too, and the x > 0 row is descriptive, outside the tally; and every loss is also trained on binarized targets (`binarize: threshold`), where BCE is the exact likelihood, as a control.",
+  "**Bias conditional on the output, not the target.** MNIST is mostly exact zeros, where BCE and MSE agree that 0 is best. Selecting pixels by their target (the signed error on pixels with x > 0, or per target-intensity bin) selects on the outcome: regression to the mean makes those numbers non-zero for an unbiased model too. C3 and C4 are therefore decided on the reliability pull, mean sign(y − ½)·(y − x), which conditions on the output only and is 0 in expectation for any conditional-mean model; the reliability diagram shows the bias per output bin. The class-mean oracle (each test image predicted by its class's mean training image, an unbiased conditional-mean model) is measured with the same metrics and shown beside the models, so a reader sees what an unbiased model scores on each; the target-conditioned numbers are descriptive, outside the tally. Every loss is also trained on binarized targets (`binarize: threshold`), where BCE is the exact likelihood, as a control.",
   "**Capacity and budget.** Every cell has the same networks, data, number of steps, batch size, optimizer and seeds; only the loss (and, where named, β, the adversarial term or the binarization) differs. Pairs are compared seed by seed, so each seed's split and initial weights are shared by the two sides of a comparison.",
-  "**What C5 can show here.** C5's comparison trains the same loss on thresholded targets, which pushes outputs away from 0.5, and measures each run against its own targets: fewer mid-grey outputs partly restate that the targets are binary. The Laplacian-variance row measures the outputs' own edges, but it is confounded by the targets too: thresholded MNIST targets have about 2.7 times the Laplacian variance of greyscale ones, so a higher value partly restates that the targets are sharper. Read it with that in mind; the mid-grey row is a manipulation check, outside the tally.",
+  "**What C5 can show here.** Thresholded targets are sharper than greyscale ones (about 2.7 times the Laplacian variance and 2.3 times the high-frequency energy on MNIST), so comparing models trained on each against their own targets restates the targets' sharpness. C5 is tested two ways that avoid it: the push sweep takes the same trained greyscale outputs, pushes them away from 0.5 by sigmoid(k·logit y) for several k, and measures each against the same greyscale targets (only the push varies; the MSE column is what it costs); and the thresholded-target models' sharpness is measured against the greyscale targets too. The mid-grey row is a manipulation check (thresholded targets lower it by construction), outside the tally.",
   "**Same minimiser.** BCE and MSE are both minimised by the conditional mean of the target, so whether BCE-trained outputs end up blurrier (C3) is an empirical question about finite networks and budgets, and both losses regress toward the mean intensity where the code is uncertain.",
 ];
 
@@ -96,10 +99,12 @@ export async function writeReport(experimentDir: string, options: ReportOptions 
   const seedAxis = record.axes.find((a) => a.key === "seed" || a.levels.every((l) => Object.keys(l.overrides).every((k) => k === "seed")));
   const otherAxes = record.axes.filter((a) => a !== seedAxis);
   const runs: MeasuredRun[] = [];
+  const configs: Array<{ run: MeasuredRun; config: ReturnType<typeof loadConfig> }> = [];
   const missing: string[] = [];
   const completed = record.cells.filter((cell) => readRunRecordIfAny(join(experimentDir, cell.dir))?.status === "completed");
   const workers = options.workers ?? 1;
   let unmeasured: Array<{ cell: string; reason: string }> = [];
+  let references: Group[] = [];
   try {
     let byWorkers: Map<string, RunMetrics> | undefined;
     if (workers > 1) {
@@ -128,7 +133,18 @@ export async function writeReport(experimentDir: string, options: ReportOptions 
       const metrics = { ...measured, run: runDir };
       const config = loadConfig(join(runDir, "config.yaml"));
       const group = otherAxes.map((a) => cell.levels[a.name]).join("/") || basename(experimentDir);
-      runs.push({ cell: cell.name, group, levels: cell.levels, traits: traitsOf(config), metrics });
+      const run: MeasuredRun = { cell: cell.name, group, levels: cell.levels, traits: traitsOf(config), metrics };
+      runs.push(run);
+      configs.push({ run, config });
+    }
+    if (runs.length > 0) {
+      log("class-mean oracle: measured as a reference beside the groups");
+      try {
+        references = await oracleGroups(configs, { classifierCache: classifierCacheOf(experimentDir), log });
+      } catch (error) {
+        // A reference only: the report stands without it, and says so.
+        log(`could not measure the class-mean oracle: ${error instanceof Error ? error.message : String(error)}`);
+      }
     }
   } finally {
     await releaseMeasureCaches();
@@ -139,9 +155,9 @@ export async function writeReport(experimentDir: string, options: ReportOptions 
   }
   const groups = groupRuns(runs);
   const sesoi = resolveSesoi(record.sesoi);
-  const rows = verdicts(groups, sesoi);
+  const rows = verdicts(groups, sesoi, references);
   log("drawing figures");
-  const figures = await drawFigures(experimentDir, groups);
+  const figures = await drawFigures(experimentDir, groups, references);
   const panels = await reconstructionPanels(experimentDir, groups);
   const lossFiles = (await writeLossFigures(experimentDir)).files.filter((f) => f.endsWith(".png")).map((f) => basename(f));
   const markdown = reportMarkdown({
@@ -150,6 +166,7 @@ export async function writeReport(experimentDir: string, options: ReportOptions 
     setup: setupLines(groups, runs, missing),
     confounds: CONFOUNDS,
     groups,
+    references,
     rows,
     sesoi,
     declaredSesoi: record.sesoi ?? {},
@@ -166,5 +183,5 @@ export async function writeReport(experimentDir: string, options: ReportOptions 
     [...figures.map((f) => ({ tag: `report/${f.file.replace(/\.png$/, "")}`, png: f.png })), ...panels.map((p) => ({ tag: `report/${p.file.replace(/\.png$/, "")}`, png: p.png }))],
     rows,
   );
-  return { reportPath, groups, rows, missing, unmeasured };
+  return { reportPath, groups, references, rows, missing, unmeasured };
 }

@@ -16,7 +16,12 @@ const COLUMNS: Array<[string, (m: RunMetrics) => number | undefined]> = [
   ["SSIM", (m) => m.ssim],
   ["sharpness (grad)", (m) => m.sharpnessRatio.gradient],
   ["sharpness (Lap. var)", (m) => m.sharpnessRatio.laplacianVariance],
-  ["pull to ½", (m) => m.pullTowardHalf],
+  ["sharpness vs greyscale targets (grad)", (m) => m.sharpnessVsGrey.gradient],
+  ["high-freq. ratio", (m) => m.highFrequencyRatio.ownTargets],
+  ["high-freq. ratio vs greyscale targets", (m) => m.highFrequencyRatio.greyTargets],
+  ["reliability pull", (m) => m.reliability.pull],
+  ["mean abs. bias by output bin", (m) => m.reliability.meanAbsBias],
+  ["pull to ½ (target-based)", (m) => m.pullTowardHalf],
   ["signed err (x>0)", (m) => m.signedErrorNonZero],
   ["W1", (m) => m.wasserstein],
   ["in (0.1,0.9)", (m) => m.midGreyOutput],
@@ -38,11 +43,29 @@ export function metricsCell(values: Array<number | undefined>): string {
   return `${formatNumber(mean)}${spread}${note}`;
 }
 
-export function metricsTable(groups: readonly Group[]): string {
+/** The groups' metrics, then the references' (in italics: measured alike, not trained models). */
+export function metricsTable(groups: readonly Group[], references: readonly Group[] = []): string {
   const header = `| group | seeds | ${COLUMNS.map(([h]) => h).join(" | ")} |`;
   const rule = `| --- | --- | ${COLUMNS.map(() => "---").join(" | ")} |`;
-  const rows = groups.map((g) => `| ${g.name} | ${g.runs.length} | ${COLUMNS.map(([, read]) => metricsCell(g.runs.map((r) => read(r.metrics)))).join(" | ")} |`);
+  const name = (g: Group) => (g.reference ? `*${g.name}*` : g.name);
+  const rows = [...groups, ...references].map((g) => `| ${name(g)} | ${g.runs.length} | ${COLUMNS.map(([, read]) => metricsCell(g.runs.map((r) => read(r.metrics)))).join(" | ")} |`);
   return [header, rule, ...rows].join("\n");
+}
+
+/** C5's push sweep per greyscale group and k, mean over seeds ("" when no group has one). */
+export function pushSweepTable(groups: readonly Group[]): string {
+  const swept = groups.filter((g) => g.runs.some((r) => r.metrics.pushSweep?.length));
+  if (swept.length === 0) return "";
+  const lines = ["| group | k | gradient ratio | Laplacian-variance ratio | high-freq. ratio | MSE (sum per image) | in (0.1,0.9) |", "| --- | --- | --- | --- | --- | --- | --- |"];
+  for (const g of swept) {
+    const ks = [...new Set(g.runs.flatMap((r) => (r.metrics.pushSweep ?? []).map((row) => row.k)))].sort((a, b) => a - b);
+    for (const k of ks) {
+      const rows = g.runs.map((r) => r.metrics.pushSweep?.find((row) => row.k === k));
+      const cell = (read: (row: NonNullable<(typeof rows)[number]>) => number) => metricsCell(rows.map((row) => (row ? read(row) : undefined)));
+      lines.push(`| ${g.name} | ${k} | ${cell((r) => r.gradientRatio)} | ${cell((r) => r.laplacianRatio)} | ${cell((r) => r.highFrequencyRatio)} | ${cell((r) => r.mse)} | ${cell((r) => r.midGreyShare)} |`);
+    }
+  }
+  return lines.join("\n");
 }
 
 /** A table cell's text: a `|` inside it would end the cell. */
@@ -100,6 +123,8 @@ export interface ReportText {
   setup: string[];
   confounds: string[];
   groups: readonly Group[];
+  /** Reference groups (the class-mean oracle), measured alike and shown beside the groups. */
+  references?: readonly Group[];
   rows: readonly VerdictRow[];
   /** The smallest effects of interest used, and those the experiment file declared. */
   sesoi: Sesoi;
@@ -136,11 +161,29 @@ export function reportMarkdown(t: ReportText): string {
   }
   out.push("## Setup", "", ...t.setup.map((s) => `- ${s}`), "");
   out.push("## Confounds and how they are controlled", "", ...t.confounds.map((s) => `- ${s}`), "");
-  out.push("## Metrics per group (mean ± std over seeds)", "", metricsTable(t.groups), "");
+  const references = t.references ?? [];
+  out.push("## Metrics per group (mean ± std over seeds)", "", metricsTable(t.groups, references), "");
+  if (references.length) {
+    out.push(
+      `In italics: ${references.map((g) => g.name).join(", ")}, not a trained model: every test image predicted by its class's mean training image (thresholded for threshold runs), measured with the same metrics on each seed's test split. It is a conditional-mean model, unbiased in C4's sense, so its row shows what an unbiased model scores on each metric; it is never part of a verdict's tally.`,
+      "",
+    );
+  }
   out.push(
-    "MSE, BCE and L1 are sums over an image's pixels, averaged over images (as the training losses are); PSNR is the mean of per-image PSNRs. A value that is not finite (NaN or infinite) is left out of its cell's mean and counted in the cell. Metrics are measured on each run's test split against its own targets (binarized where the run trained on binarized data). Sharpness ratios are the outputs' over the targets'. FD: Frechet distance in the feature space of a small MLP classifier trained once per dataset split (a dataset-specific FID, not the Inception FID); FD samples compares decoded prior draws with the test targets.",
+    "MSE, BCE and L1 are sums over an image's pixels, averaged over images (as the training losses are); PSNR is the mean of per-image PSNRs. A value that is not finite (NaN or infinite) is left out of its cell's mean and counted in the cell. Metrics are measured on each run's test split against its own targets (binarized where the run trained on binarized data). Sharpness ratios are the outputs' over the targets' (the *vs greyscale targets* columns over the unbinarized test images, the same for every run of a seed). The reliability pull is mean sign(y − ½)·(y − x), conditioned on the output only: 0 in expectation for an unbiased model; the mean absolute bias averages |E[x − y | y in bin]| over ten output bins (positive on finite data even for an unbiased model). *Pull to ½ (target-based)* is mean |y − ½| − mean |x − ½|, which an unbiased model also scores negative (it shrinks toward the data mean). FD: Frechet distance in the feature space of a small MLP classifier trained once per dataset split (a dataset-specific FID, not the Inception FID); FD samples compares decoded prior draws with the test targets.",
     "",
   );
+  const sweep = pushSweepTable(t.groups);
+  if (sweep) {
+    out.push(
+      "### C5: the push sweep (mean ± std over seeds)",
+      "",
+      "Each greyscale-trained group's test outputs pushed away from 0.5 by sigmoid(k·logit y) (k = 1: as trained), each measured against the same greyscale targets: ratios are the pushed outputs' sharpness over the targets'.",
+      "",
+      sweep,
+      "",
+    );
+  }
   out.push("## Figures", "");
   for (const f of t.figures) out.push(`### ${f.title}`, "", `![${f.title}](${f.file})`, "", f.caption, "");
   for (const p of t.panels) out.push(`![reconstructions](${p.file})`, "", p.caption, "");

@@ -11,8 +11,11 @@ import {
   intensityHistogram,
   loadOrTrainClassifier,
   midGreyShare,
+  highFrequencyRatio,
   pixelErrors,
   pullTowardHalf,
+  pushSweep,
+  reliability,
   sharpness,
   sharpnessRatio,
   signedError,
@@ -21,6 +24,8 @@ import {
   wasserstein1,
   type FeatureClassifier,
   type ImageSet,
+  type PushRow,
+  type ReliabilityBin,
 } from "../metrics/index.js";
 import type { Variant } from "../models/variant.js";
 import { Rng, streamFor } from "../random/rng.js";
@@ -30,7 +35,13 @@ import { writeFileAtomic } from "../train/run-folder.js";
 import { withCacheLock } from "./classifier-lock.js";
 
 /** Bump when what is measured changes, so cached metrics.json files are recomputed. */
-export const METRICS_VERSION = 1;
+export const METRICS_VERSION = 2;
+
+/** Bins of the reliability diagram (target intensity conditional on the output). */
+export const RELIABILITY_BINS = 10;
+
+/** Push strengths of C5's sweep: each greyscale run's outputs y become sigmoid(k logit y); k = 1 is the outputs as trained. */
+export const PUSH_STRENGTHS: readonly number[] = [1, 2, 3, 5];
 
 /** A run's measured metrics, beside its checkpoint. */
 export const METRICS_FILE = "metrics.json";
@@ -67,6 +78,17 @@ export interface RunMetrics {
   /** Same for decoded prior samples vs targets; absent for variants without a prior. */
   sampleFrechet?: number;
   sampleSharpness?: { gradient: number; laplacianVariance: number };
+  /**
+   * Target intensity conditional on the OUTPUT: `pull` = mean sign(y - ½)(y - x), 0 in expectation for a
+   * conditional-mean (unbiased) model, negative when outputs sit closer to ½ than what they stand for.
+   */
+  reliability: { pull: number; meanAbsBias: number; bins: ReliabilityBin[] };
+  /** High-frequency energy of the outputs over that of the run's own targets, and over that of the greyscale targets. */
+  highFrequencyRatio: { ownTargets: number; greyTargets: number };
+  /** Sharpness ratios against the greyscale test images, whatever the run trained on (thresholded targets are sharper). */
+  sharpnessVsGrey: { gradient: number; laplacianVariance: number };
+  /** C5's sweep (runs trained on greyscale targets only): the outputs pushed away from ½ by each k, against the same targets. */
+  pushSweep?: PushRow[];
 }
 
 /** JSON has no NaN or Infinity (JSON.stringify writes null, which arithmetic reads as 0): they are written as these strings. */
@@ -149,6 +171,10 @@ export function measure(parts: {
   run: string;
   step: number;
   targets: Split;
+  /** The same test images without binarization (the greyscale data every run's outputs are also compared with). */
+  greyTargets: Float32Array;
+  /** Whether the run trained on the greyscale images themselves (then C5's push sweep is measured). */
+  greyscale: boolean;
   outputs: Float32Array;
   samples?: Float32Array;
   shape: Pick<Dataset, "height" | "width" | "channels">;
@@ -163,6 +189,8 @@ export function measure(parts: {
   const errors = pixelErrors(y, x);
   const hist = { output: intensityHistogram(y.pixels), target: intensityHistogram(x.pixels) };
   const targetFeatures = featuresOf(classifier, x.pixels, shape);
+  const grey = asImageSet(parts.greyTargets, targets.count, shape);
+  const calibration = reliability(y, x, RELIABILITY_BINS);
   const metrics: RunMetrics = {
     version: METRICS_VERSION,
     run: parts.run,
@@ -182,7 +210,11 @@ export function measure(parts: {
     histogram: { edges: hist.output.edges, output: hist.output.counts, target: hist.target.counts },
     classifierAccuracy: tf.tidy(() => classifierAccuracy(classifier, tf.tensor4d(y.pixels, [y.count, shape.height, shape.width, shape.channels]), targets.labels)),
     reconstructionFrechet: frechetDistance(featuresOf(classifier, y.pixels, shape), targetFeatures),
+    reliability: { pull: calibration.pull, meanAbsBias: calibration.meanAbsBias, bins: calibration.bins },
+    highFrequencyRatio: { ownTargets: highFrequencyRatio(y, x).ratio, greyTargets: highFrequencyRatio(y, grey).ratio },
+    sharpnessVsGrey: sharpnessRatio(y, grey),
   };
+  if (parts.greyscale) metrics.pushSweep = pushSweep(y, grey, PUSH_STRENGTHS);
   if (parts.samples) {
     const s = asImageSet(parts.samples, targets.count, shape);
     metrics.sampleFrechet = frechetDistance(featuresOf(classifier, s.pixels, shape), targetFeatures);
@@ -205,6 +237,24 @@ const classifiers = new Map<string, Promise<FeatureClassifier>>();
 /** Runs with the same key are measured on the same dataset split, hence with the same classifier. */
 export function datasetCacheKey(config: RunConfig): string {
   return JSON.stringify([config.data.source, config.seed, config.data.testFraction, config.data.trainLimit, config.data.testLimit]);
+}
+
+/** The dataset split a run was trained and tested on, and its dataset's classifier: loaded once per report for all runs that share them. */
+export async function measuringKit(config: RunConfig, context: MeasureContext): Promise<{ dataset: Dataset; classifier: FeatureClassifier }> {
+  const dataKey = datasetCacheKey(config);
+  if (!datasets.has(dataKey)) {
+    datasets.set(
+      dataKey,
+      loadDataset(config.data.source, { seed: config.seed, testFraction: config.data.testFraction, trainLimit: config.data.trainLimit, testLimit: config.data.testLimit }),
+    );
+  }
+  const dataset = await datasets.get(dataKey)!;
+  if (!classifiers.has(dataKey)) {
+    // Locked: another process (a report worker) may be training this dataset's classifier right now.
+    const train = () => loadOrTrainClassifier(context.classifierCache, dataset, { seed: 1, log: context.log });
+    classifiers.set(dataKey, withCacheLock(context.classifierCache, datasetKey(dataset), train, context.log));
+  }
+  return { dataset, classifier: await classifiers.get(dataKey)! };
 }
 
 /** `<run>/metrics.json` when it was measured at checkpoint step `step` by this metrics version. */
@@ -245,25 +295,14 @@ export async function runMetrics(runDir: string, context: MeasureContext): Promi
       if (cached) return cached;
     }
     const { config } = run;
-    const dataKey = datasetCacheKey(config);
-    if (!datasets.has(dataKey)) {
-      datasets.set(
-        dataKey,
-        loadDataset(config.data.source, { seed: config.seed, testFraction: config.data.testFraction, trainLimit: config.data.trainLimit, testLimit: config.data.testLimit }),
-      );
-    }
-    const dataset = await datasets.get(dataKey)!;
-    if (!classifiers.has(dataKey)) {
-      // Locked: another process (a report worker) may be training this dataset's classifier right now.
-      const train = () => loadOrTrainClassifier(context.classifierCache, dataset, { seed: 1, log: context.log });
-      classifiers.set(dataKey, withCacheLock(context.classifierCache, datasetKey(dataset), train, context.log));
-    }
-    const classifier = await classifiers.get(dataKey)!;
+    const { dataset, classifier } = await measuringKit(config, context);
     const targets = runTestTargets(config, dataset);
     const metrics = measure({
       run: runDir,
       step: run.checkpoint.step,
       targets,
+      greyTargets: dataset.test.images,
+      greyscale: config.data.binarize === "none",
       outputs: reconstructions(run.variant, targets, run.shape),
       samples: priorSamples(run.variant, targets.count),
       shape: run.shape,

@@ -31,6 +31,9 @@ function fullMetrics(): RunMetrics {
     histogram: { edges: [], output: [], target: [] },
     classifierAccuracy: 0.9,
     reconstructionFrechet: 0,
+    reliability: { pull: 0, meanAbsBias: 0, bins: [] },
+    highFrequencyRatio: { ownTargets: 0, greyTargets: 0 },
+    sharpnessVsGrey: { gradient: 0, laplacianVariance: 0 },
   };
 }
 
@@ -176,20 +179,53 @@ describe("controls and manipulation checks stay outside the tally and the Holm f
   });
 });
 
+describe("C5 and C6 on edges", () => {
+  it("compares thresholded- and greyscale-target models against the same greyscale targets, never against their own", () => {
+    const runs = [1, 2, 3].flatMap((s) => [
+      run("ae-mse", {}, s, { sharpnessVsGrey: { gradient: 0.8 + s * 0.01, laplacianVariance: 0 }, highFrequencyRatio: { ownTargets: 0.3, greyTargets: 0.3 + s * 0.01 } }),
+      run("ae-mse-t", { binarize: "threshold" }, s, {
+        sharpnessVsGrey: { gradient: 0.9 + s * 0.012, laplacianVariance: 0 },
+        highFrequencyRatio: { ownTargets: 0.1, greyTargets: 0.4 + s * 0.012 },
+        sharpnessRatio: { gradient: 0.2, laplacianVariance: 0 },
+      }),
+    ]);
+    const c5 = verdicts(groupRuns(runs)).filter((r) => r.claim === "C5" && r.role === "evidence");
+    expect(c5.map((r) => [r.comparison, r.metric, r.verdict])).toEqual([
+      ["AE-MSE [threshold] − AE-MSE", "sharpness ratio (gradient) against the greyscale targets", "supported"],
+      ["AE-MSE [threshold] − AE-MSE", "high-frequency energy ratio against the greyscale targets", "supported"],
+    ]);
+  });
+
+  it("C6 compares the GAN with its fixed-loss twin on the high-frequency ratio, and leaves a GAN that fails to reconstruct out of the tally", () => {
+    const rows = (ganAccuracy: number) =>
+      verdicts(
+        groupRuns(
+          [1, 2, 3].flatMap((s) => [
+            run("ae-mse", {}, s, { highFrequencyRatio: { ownTargets: 0.26 + s * 0.01, greyTargets: 0 } }),
+            run("ae-mse+gan", { variant: "ae+gan", adversarial: true, adversarialWeight: 10 }, s, { highFrequencyRatio: { ownTargets: 0.9 + s * 0.013, greyTargets: 0 }, classifierAccuracy: ganAccuracy }),
+          ]),
+        ),
+      ).filter((r) => r.claim === "C6");
+    const hf = rows(0.9).find((r) => r.metric.startsWith("high-frequency"))!;
+    expect(hf).toMatchObject({ comparison: "AE-MSE+GAN(λ=10) − AE-MSE", role: "evidence", verdict: "supported" });
+    const failing = rows(0.3);
+    expect(failing.every((r) => r.role === "fails to reconstruct" && r.verdict === "fails to reconstruct")).toBe(true);
+    expect(failing[0].note).toMatch(/fewer than 50% of AE-MSE\+GAN\(λ=10\)'s reconstructions/);
+  });
+});
+
 describe("verdicts with the smallest effect of interest", () => {
   it("a significant but negligible difference is equivalent, with the SESOI in the row", () => {
-    const pull = (bce: number[], mse: number[]) =>
-      verdicts(groupRuns([1, 2, 3].flatMap((s) => [run("ae-bce", { recon: "bce" }, s, { pullTowardHalf: bce[s - 1] }), run("ae-mse", {}, s, { pullTowardHalf: mse[s - 1] })]))).find((r) => r.metric.startsWith("pull"))!;
+    const pulled = (v: number) => ({ reliability: { pull: v, meanAbsBias: 0, bins: [] } });
+    const pullRuns = (bce: number[], mse: number[]) => groupRuns([1, 2, 3].flatMap((s) => [run("ae-bce", { recon: "bce" }, s, pulled(bce[s - 1])), run("ae-mse", {}, s, pulled(mse[s - 1]))]));
+    const pull = (bce: number[], mse: number[]) => verdicts(pullRuns(bce, mse)).find((r) => r.metric.startsWith("reliability pull"))!;
     // The stored report's case: an effect of -0.0017 on an MSE pull of -0.035.
     const row = pull([-0.0367, -0.0372, -0.0361], [-0.035, -0.0354, -0.0346]);
     expect(row.verdict).toBe("equivalent");
     expect(row.sesoi).toBe("±0.0100");
     expect(row.effect).toMatch(/^-0\.00167 \[.*\]; 4\.8% of AE-MSE's -0\.0350$/);
     // A SESOI below the effect makes the same numbers a difference that matters.
-    const strict = verdicts(groupRuns([1, 2, 3].flatMap((s) => [run("ae-bce", { recon: "bce" }, s, { pullTowardHalf: [-0.0367, -0.0372, -0.0361][s - 1] }), run("ae-mse", {}, s, { pullTowardHalf: [-0.035, -0.0354, -0.0346][s - 1] })])), {
-      ...SESOI_DEFAULTS,
-      pullTowardHalf: 0.0001,
-    }).find((r) => r.metric.startsWith("pull"))!;
+    const strict = verdicts(pullRuns([-0.0367, -0.0372, -0.0361], [-0.035, -0.0354, -0.0346]), { ...SESOI_DEFAULTS, reliabilityPull: 0.0001 }).find((r) => r.metric.startsWith("reliability pull"))!;
     expect(strict.verdict).toBe("supported");
   });
 

@@ -57,6 +57,22 @@ describe("the experiment report", () => {
     for (const g of first.groups) for (const r of g.runs) expect(existsSync(join(r.metrics.run, "metrics.json"))).toBe(true);
   });
 
+  it("measures the class-mean oracle once per seed and binarization, as a reference outside the groups", () => {
+    expect(first.references.map((g) => `${g.name}: ${g.runs.map((r) => r.traits.seed).join(",")}`)).toEqual(["class-mean oracle: 1,2", "class-mean oracle [threshold]: 1,2"]);
+    expect(first.references.every((g) => g.reference !== undefined)).toBe(true);
+    // Unbiased by construction: its reliability pull is near 0 on the greyscale targets, unlike the target-conditioned signed error.
+    for (const r of first.references[0].runs) {
+      // Measured: pull 0.007 and 0.014 (class means of ~25 training images each), against -0.07 for pullTowardHalf and -0.26 on x > 0.
+      expect(Math.abs(r.metrics.reliability.pull)).toBeLessThan(0.03);
+      expect(Math.abs(r.metrics.reliability.pull)).toBeLessThan(Math.abs(r.metrics.pullTowardHalf) / 3);
+      expect(r.metrics.signedErrorNonZero).toBeLessThan(-0.15);
+      expect(r.metrics.pushSweep?.map((p) => p.k)).toEqual([1, 2, 3, 5]);
+    }
+    const models = first.groups.flatMap((g) => g.runs);
+    expect(models.filter((r) => r.traits.binarize === "none").every((r) => r.metrics.pushSweep?.length === 4)).toBe(true);
+    expect(models.filter((r) => r.traits.binarize === "threshold").every((r) => r.metrics.pushSweep === undefined && Number.isFinite(r.metrics.sharpnessVsGrey.gradient))).toBe(true);
+  });
+
   it("writes report.md with the verdict table, the metrics table, the confounds and its figures", async () => {
     const md = readFileSync(first.reportPath, "utf8");
     expect(md).toContain("## Claims and verdicts");
@@ -70,7 +86,14 @@ describe("the experiment report", () => {
     expect(md).toMatch(/\| C3 \| AE-BCE \[threshold\]†? − AE-MSE \[threshold\]†? \| sharpness ratio, binarized targets \|.*\| \*control\*: /);
     expect(md).toMatch(/\| ae-mse\/none \| 2 \| \d/);
     const images = [...md.matchAll(/!\[[^\]]*\]\(([^)]+\.png)\)/g)].map((m) => m[1]);
-    expect(images).toEqual(expect.arrayContaining(["fig-signed-error-ae.png", "fig-sharpness.png", "fig-reconstructions-none.png", "losses.png", "ratio.png"]));
+    expect(images).toEqual(
+      expect.arrayContaining(["fig-signed-error-ae.png", "fig-reliability-ae.png", "fig-push-sweep.png", "fig-sharpness.png", "fig-reconstructions-none.png", "losses.png", "ratio.png"]),
+    );
+    expect(md).toMatch(/\| \*class-mean oracle\* \| 2 \| \d/);
+    expect(md).toMatch(/\| \*class-mean oracle \[threshold\]\* \| 2 \| \d/);
+    expect(md).toMatch(/\| C4 \| class-mean oracle vs 0 \| reliability pull .*\| \*reference\*: /);
+    expect(md).toMatch(/\| C5 \| AE-MSE†?: pushed \(k = 3\) − as trained \| sharpness ratio \(gradient\) \|/);
+    expect(md).toContain("### C5: the push sweep");
     for (const image of images) {
       const meta = await sharp(join(dir, image)).metadata();
       expect(meta.width, image).toBeGreaterThan(50);
