@@ -11,8 +11,19 @@ function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
   return node;
 }
 
+const QUOTE_LIMIT = 80;
+
+/** The value as JSON on one short line; a YAML alias can make it refer to itself, which JSON cannot show. */
 function quote(value: unknown): string {
-  return value === undefined ? "nothing" : JSON.stringify(value);
+  if (value === undefined) return "nothing";
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(value);
+  } catch {
+    return "a value that contains itself";
+  }
+  if (json === undefined) return String(value);
+  return json.length > QUOTE_LIMIT ? `${json.slice(0, QUOTE_LIMIT)}...` : json;
 }
 
 function keyPath(path: readonly PropertyKey[]): string {

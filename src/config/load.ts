@@ -7,15 +7,38 @@ import { runConfigSchema, type RunConfig } from "./schema.js";
 
 type Raw = Record<string, unknown>;
 
+/**
+ * YAML text as a value; every failure of the YAML library (bad syntax, an alias before its anchor, an
+ * alias bomb) is a one-line ConfigError starting with `where`. Warnings (an unknown tag) are not printed:
+ * the schema rejects whatever value such a node becomes, naming the key.
+ */
+function parseYamlText(text: string, where: string): unknown {
+  try {
+    return parseYaml(text, { logLevel: "error" });
+  } catch (error) {
+    if (error instanceof YAMLParseError) {
+      const line = error.linePos ? ` line ${error.linePos[0].line}` : "";
+      throw new ConfigError(`${where}${line}: not valid YAML: ${error.message.split("\n")[0]}`);
+    }
+    if (error instanceof Error) throw new ConfigError(`${where}: not valid YAML: ${error.message.split("\n")[0]}`);
+    throw error;
+  }
+}
+
+// Assigning these through `node[key] = ...` would change what every object inherits.
+const NOT_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+
 /** `a.b.c=value`: the value is read as YAML, so numbers, booleans and lists keep their types. */
 export function applyOverride(raw: Raw, assignment: string, origin: string): void {
   const eq = assignment.indexOf("=");
   if (eq <= 0) throw new ConfigError(`config error in ${origin}: --set expects key.path=value (got ${JSON.stringify(assignment)})`);
   const path = assignment.slice(0, eq).trim().split(".");
-  const value: unknown = parseYaml(assignment.slice(eq + 1));
+  const bad = path.find((key) => NOT_KEYS.has(key));
+  if (bad !== undefined) throw new ConfigError(`config error in ${origin}: --set ${path.join(".")}: ${bad} is not a config key`);
+  const value = parseYamlText(assignment.slice(eq + 1), `config error in ${origin}: --set ${path.join(".")}`);
   let node: Raw = raw;
   for (const key of path.slice(0, -1)) {
-    const next = node[key];
+    const next = Object.hasOwn(node, key) ? node[key] : undefined;
     if (next === undefined || next === null) node[key] = {};
     else if (typeof next !== "object" || Array.isArray(next)) {
       throw new ConfigError(`config error in ${origin}: --set ${path.join(".")}: ${key} is not a section`);
@@ -40,19 +63,11 @@ export function validateConfig(raw: unknown, origin: string): RunConfig {
 }
 
 export function parseConfigText(text: string, origin: string): unknown {
-  try {
-    const raw: unknown = parseYaml(text);
-    if (raw !== null && raw !== undefined && (typeof raw !== "object" || Array.isArray(raw))) {
-      throw new ConfigError(`config error in ${origin}: the top level must be a mapping of sections (seed, data, model, train, log)`);
-    }
-    return raw ?? {};
-  } catch (error) {
-    if (error instanceof YAMLParseError) {
-      const where = error.linePos ? ` line ${error.linePos[0].line}` : "";
-      throw new ConfigError(`config error in ${origin}${where}: not valid YAML: ${error.message.split("\n")[0]}`);
-    }
-    throw error;
+  const raw = parseYamlText(text, `config error in ${origin}`);
+  if (raw !== null && raw !== undefined && (typeof raw !== "object" || Array.isArray(raw))) {
+    throw new ConfigError(`config error in ${origin}: the top level must be a mapping of sections (seed, data, model, train, log)`);
   }
+  return raw ?? {};
 }
 
 /** A config-like file's text; a missing or unreadable file is a one-line ConfigError naming it. */
