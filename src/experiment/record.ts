@@ -85,6 +85,8 @@ export interface CurvePoint {
 /** What a report needs to say of a cell whether it converged and to draw its learning curve. */
 export interface CellOutcome {
   status: string;
+  /** Why it failed: run.json's error, or what the runner saw (a kill, an error before the run folder existed). */
+  error?: string;
   /** run.json's convergence (train.earlyStopping only): best epoch, epochs run, converged, ... */
   convergence?: Convergence;
   /** The curve's loss, without its section: the early-stopping monitor's, else the first phase's total loss. */
@@ -111,14 +113,28 @@ export function readCellOutcome(runDir: string): CellOutcome | undefined {
     ...(curveTag && validation?.[curveTag] !== undefined ? { validation: validation[curveTag] } : {}),
     ...(curveTag && test?.[curveTag] !== undefined ? { test: test[curveTag] } : {}),
   }));
-  return { status: record.status, ...(record.convergence ? { convergence: record.convergence } : {}), ...(curveTag ? { curveTag } : {}), curve };
+  return { status: record.status, ...(record.error ? { error: record.error } : {}), ...(record.convergence ? { convergence: record.convergence } : {}), ...(curveTag ? { curveTag } : {}), curve };
 }
 
-/** Writes each cell's outcome (status, convergence, learning curve) into experiment.json; returns its path. */
-export function recordCellOutcomes(experimentDir: string): string {
+/** What the runner saw of a cell this time (a CellResult): a failed cell may have no run.json, or one saying "running". */
+export interface CellVerdict {
+  cell: { name: string };
+  status: string;
+  message?: string;
+}
+
+/**
+ * Writes each cell's outcome (status, error, convergence, learning curve) into experiment.json; returns its
+ * path. A cell the runner saw fail is recorded as failed with its error even where its run.json cannot say
+ * so: killed (run.json still "running") or stopped before its run folder existed (bad data, a full disk).
+ */
+export function recordCellOutcomes(experimentDir: string, verdicts: readonly CellVerdict[] = []): string {
   const record = readExperimentRecord(experimentDir);
+  const failed = new Map(verdicts.filter((v) => v.status === "failed").map((v) => [v.cell.name, v]));
   for (const cell of record.cells) {
-    const outcome = readCellOutcome(join(experimentDir, cell.dir));
+    let outcome = readCellOutcome(join(experimentDir, cell.dir));
+    const verdict = failed.get(cell.name);
+    if (verdict) outcome = { ...(outcome ?? { curve: [] }), status: "failed", error: outcome?.error ?? verdict.message ?? "failed" };
     if (outcome) cell.outcome = outcome;
     else delete cell.outcome;
   }

@@ -93,7 +93,7 @@ export function startExperiment(experiment: Experiment, options: ExperimentOptio
     try {
       const { results, interrupted } = await cells.done;
       // Each cell's status, convergence and learning curve, for the report.
-      recordCellOutcomes(experiment.dir);
+      recordCellOutcomes(experiment.dir, results);
       const outcome: ExperimentOutcome = { results, interrupted, failed: results.filter((r) => r.status === "failed") };
       for (const line of summaryLines(outcome)) options.log(line);
       if (options.report && !interrupted && outcome.failed.length === 0) {

@@ -156,7 +156,10 @@ export function runCells(experiment: Experiment, plans: readonly CellPlan[], opt
       options.log(`stopped ${cell.name} after ${took}: interrupted (${counts()})`);
     } else {
       const how = spawnError ? `could not start: ${spawnError.message}` : code === 0 ? `exited 0 but run.json says ${status ?? "nothing"}` : signal ? `killed by ${signal}` : `exit code ${code}`;
-      result.message = (!spawnError && lastLine(cell.log)) || how;
+      // aelab ends with its own one-line error; anything else last in the log (a progress line before a
+      // kill, the end of a stack trace) says less than how the process ended.
+      const said = spawnError ? undefined : lastLine(cell.log);
+      result.message = said?.startsWith("aelab: ") ? said : how;
       results.set(cell.name, result);
       options.log(`FAILED  ${cell.name} after ${took} (${how}): ${result.message}; log: ${cell.log} (${counts()})`);
     }
