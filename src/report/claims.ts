@@ -116,10 +116,11 @@ const METRICS = {
 } satisfies Record<string, Metric>;
 
 /** A measured row before the family's p-values are adjusted: the numbers, not yet the words. */
-interface Draft {
+export interface Draft {
   claim: string;
   comparison: string;
-  metric: Metric;
+  /** What the row measures (a row computed outside this file, e.g. at matched rate, names its metric only). */
+  metric: Pick<Metric, "name" | "key">;
   role: Role;
   note?: string;
   claimed: Claimed;
@@ -180,8 +181,9 @@ function inFamily(d: Draft): d is Draft & { test: TTest } {
  * Every verdict row the experiment's groups allow, computed from the numbers only. `references` (the class-mean
  * oracle) are shown beside the models in rows of their own, never in a tally.
  */
-export function verdicts(groups: readonly Group[], sesoi: Sesoi = SESOI_DEFAULTS, references: readonly Group[] = []): VerdictRow[] {
-  const drafts: Draft[] = [];
+export function verdicts(groups: readonly Group[], sesoi: Sesoi = SESOI_DEFAULTS, references: readonly Group[] = [], computedElsewhere: readonly Draft[] = []): VerdictRow[] {
+  // Rows drafted elsewhere (the rate–distortion comparisons at matched rate) join the same family and tally.
+  const drafts: Draft[] = [...computedElsewhere];
   const models = groups.filter((g) => !g.reference);
   const greyOracle = references.find((g) => g.traits.binarize === "none");
   const kinds = [...new Set(models.map((g) => g.traits.networks))];

@@ -7,6 +7,8 @@ export interface RunTraits {
   /** The base autoencoder: ae-like (deterministic code) or vae-like (Gaussian code). */
   family: "ae" | "vae";
   recon: RunConfig["model"]["recon"];
+  /** The likelihood's scale (gaussian σ, laplace b): a number, learned or optimal; absent for the others. */
+  scale?: RunConfig["model"]["scale"];
   /** Whether a learned adversarial loss shapes the outputs (a pixel GAN or VAE-GAN). */
   adversarial: boolean;
   adversarialWeight: number;
@@ -24,6 +26,7 @@ export function traitsOf(config: RunConfig): RunTraits {
     variant,
     family: variant === "ae" || variant === "ae+gan" || variant === "aae" ? "ae" : "vae",
     recon: config.model.recon,
+    ...(config.model.scale !== undefined ? { scale: config.model.scale } : {}),
     adversarial: (pixelGan && config.adversarial.weight > 0) || variant === "vaegan",
     adversarialWeight: pixelGan ? config.adversarial.weight : variant === "vaegan" ? 1 : 0,
     binarize: config.data.binarize,

@@ -8,6 +8,9 @@ import { readRunRecordIfAny, writeFileAtomic } from "../train/run-folder.js";
 import { RunError } from "../train/run.js";
 import { packageInfo } from "../util/package-info.js";
 import { caveats, verdicts, type VerdictRow } from "./claims.js";
+import { matchedRateDrafts, rateDistortion } from "./rate-distortion.js";
+import { rateDistortionFigure } from "./rate-distortion-figure.js";
+import { rateDistortionSection } from "./rate-distortion-markdown.js";
 import { drawFigures } from "./figures.js";
 import { groupRuns, traitsOf, type Group, type MeasuredRun } from "./groups.js";
 import { writeLossFigures } from "./loss-figures.js";
@@ -155,9 +158,12 @@ export async function writeReport(experimentDir: string, options: ReportOptions 
   }
   const groups = groupRuns(runs);
   const sesoi = resolveSesoi(record.sesoi);
-  const rows = verdicts(groups, sesoi, references);
+  const rd = rateDistortion(groups);
+  const rows = verdicts(groups, sesoi, references, matchedRateDrafts(rd));
   log("drawing figures");
   const figures = await drawFigures(experimentDir, groups, references);
+  const rdFigure = await rateDistortionFigure(experimentDir, rd);
+  if (rdFigure) figures.push(rdFigure);
   const panels = await reconstructionPanels(experimentDir, groups);
   const lossFiles = (await writeLossFigures(experimentDir)).files.filter((f) => f.endsWith(".png")).map((f) => basename(f));
   const markdown = reportMarkdown({
@@ -175,6 +181,7 @@ export async function writeReport(experimentDir: string, options: ReportOptions 
     figures,
     panels,
     lossFigures: lossFiles,
+    rateDistortion: rateDistortionSection(rd),
   });
   const reportPath = join(experimentDir, "report.md");
   writeFileAtomic(reportPath, markdown);

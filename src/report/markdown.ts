@@ -135,6 +135,8 @@ export interface ReportText {
   figures: readonly Figure[];
   panels: Array<{ file: string; caption: string }>;
   lossFigures: string[];
+  /** The rate–distortion section (families, matched-rate comparisons); empty or absent without a β sweep. */
+  rateDistortion?: string[];
 }
 
 export function reportMarkdown(t: ReportText): string {
@@ -184,6 +186,7 @@ export function reportMarkdown(t: ReportText): string {
       "",
     );
   }
+  if (t.rateDistortion?.length) out.push(...t.rateDistortion);
   out.push("## Figures", "");
   for (const f of t.figures) out.push(`### ${f.title}`, "", `![${f.title}](${f.file})`, "", f.caption, "");
   for (const p of t.panels) out.push(`![reconstructions](${p.file})`, "", p.caption, "");

@@ -27,6 +27,7 @@ import {
   type PushRow,
   type ReliabilityBin,
 } from "../metrics/index.js";
+import { gaussianKlPerDimension } from "../losses/kl.js";
 import type { Variant } from "../models/variant.js";
 import { Rng, streamFor } from "../random/rng.js";
 import { loadRun } from "../train/load-run.js";
@@ -35,7 +36,7 @@ import { writeFileAtomic } from "../train/run-folder.js";
 import { withCacheLock } from "./classifier-lock.js";
 
 /** Bump when what is measured changes, so cached metrics.json files are recomputed. */
-export const METRICS_VERSION = 2;
+export const METRICS_VERSION = 3;
 
 /** Bins of the reliability diagram (target intensity conditional on the output). */
 export const RELIABILITY_BINS = 10;
@@ -89,6 +90,11 @@ export interface RunMetrics {
   sharpnessVsGrey: { gradient: number; laplacianVariance: number };
   /** C5's sweep (runs trained on greyscale targets only): the outputs pushed away from ½ by each k, against the same targets. */
   pushSweep?: PushRow[];
+  /**
+   * The rate: KL(q(z | x) || p(z)) in nats per image, mean over the test images, measured on the same images and
+   * checkpoint as the distortion (mse); absent for variants without a Gaussian code.
+   */
+  rate?: number;
 }
 
 /** JSON has no NaN or Infinity (JSON.stringify writes null, which arithmetic reads as 0): they are written as these strings. */
@@ -145,6 +151,22 @@ export function reconstructions(variant: Variant, split: Split, shape: Pick<Data
   return mapImages(split, shape, (x) => tf.sigmoid(variant.reconstructLogits(x)));
 }
 
+/** Mean KL of q(z | x) to N(0, I) over the split, in nats per image; undefined for an encoder without a log-variance. */
+export function testRate(variant: Variant, split: Split, shape: Pick<Dataset, "height" | "width" | "channels">): number | undefined {
+  let total = 0;
+  for (const batch of batches(split, 256, identityOrder(split.count), shape)) {
+    const kl = tf.tidy(() => {
+      const { embedding, logVariance } = variant.encode(batch.x);
+      return logVariance ? tf.sum(gaussianKlPerDimension(embedding, logVariance)) : undefined;
+    });
+    batch.x.dispose();
+    if (!kl) return undefined;
+    total += kl.dataSync()[0];
+    kl.dispose();
+  }
+  return total / split.count;
+}
+
 /** Decoded prior draws, as many as the split has images, from a fixed stream (the same draws for every run). */
 export function priorSamples(variant: Variant, count: number): Float32Array | undefined {
   const prior = variant.prior;
@@ -177,6 +199,8 @@ export function measure(parts: {
   greyscale: boolean;
   outputs: Float32Array;
   samples?: Float32Array;
+  /** KL in nats per image on the same test images (testRate), for variants with a Gaussian code. */
+  rate?: number;
   shape: Pick<Dataset, "height" | "width" | "channels">;
   classifier: FeatureClassifier;
 }): RunMetrics {
@@ -214,6 +238,7 @@ export function measure(parts: {
     highFrequencyRatio: { ownTargets: highFrequencyRatio(y, x).ratio, greyTargets: highFrequencyRatio(y, grey).ratio },
     sharpnessVsGrey: sharpnessRatio(y, grey),
   };
+  if (parts.rate !== undefined) metrics.rate = parts.rate;
   if (parts.greyscale) metrics.pushSweep = pushSweep(y, grey, PUSH_STRENGTHS);
   if (parts.samples) {
     const s = asImageSet(parts.samples, targets.count, shape);
@@ -305,6 +330,7 @@ export async function runMetrics(runDir: string, context: MeasureContext): Promi
       greyscale: config.data.binarize === "none",
       outputs: reconstructions(run.variant, targets, run.shape),
       samples: priorSamples(run.variant, targets.count),
+      rate: testRate(run.variant, targets, run.shape),
       shape: run.shape,
       classifier,
     });

@@ -1,0 +1,233 @@
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import sharp from "sharp";
+import { describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/config/index.js";
+import { expandGrid } from "../../src/experiment/grid.js";
+import { SESOI_DEFAULTS } from "../../src/experiment/sesoi.js";
+import { readExperimentFile } from "../../src/experiment/spec.js";
+import { verdicts } from "../../src/report/claims.js";
+import { groupRuns, traitsOf, type MeasuredRun, type RunTraits } from "../../src/report/groups.js";
+import { reportMarkdown } from "../../src/report/markdown.js";
+import { commonRange, interpolateAtRate, matchedRates, rateRange } from "../../src/report/rate-distortion-curve.js";
+import { RATE_DISTORTION_FILE, rateDistortionFigure, rateDistortionSpec } from "../../src/report/rate-distortion-figure.js";
+import { rateDistortionSection } from "../../src/report/rate-distortion-markdown.js";
+import { matchedRateDrafts, rateDistortion, rateDistortionFamilies } from "../../src/report/rate-distortion.js";
+import type { RunMetrics } from "../../src/report/run-metrics.js";
+
+function metrics(over: Partial<RunMetrics>): RunMetrics {
+  return {
+    version: 3,
+    run: "",
+    step: 1,
+    examples: 1,
+    mse: 0,
+    bce: 0,
+    l1: 0,
+    psnr: 0,
+    ssim: 0,
+    sharpnessRatio: { gradient: 0, laplacianVariance: 0 },
+    outputSharpness: { gradient: 0, laplacianVariance: 0 },
+    pullTowardHalf: 0,
+    signedError: 0,
+    signedErrorNonZero: 0,
+    byIntensity: [],
+    wasserstein: 0,
+    midGreyOutput: 0,
+    midGreyTarget: 0,
+    histogram: { edges: [], output: [], target: [] },
+    classifierAccuracy: 0.9,
+    reconstructionFrechet: 0,
+    reliability: { pull: 0, meanAbsBias: 0, bins: [] },
+    highFrequencyRatio: { ownTargets: 0, greyTargets: 0 },
+    sharpnessVsGrey: { gradient: 0, laplacianVariance: 0 },
+    ...over,
+  };
+}
+
+const VAE: Omit<RunTraits, "seed"> = { variant: "vae", family: "vae", recon: "bce", adversarial: false, adversarialWeight: 0, binarize: "none", beta: 1, networks: "mlp/mlp" };
+
+function run(group: string, traits: Partial<RunTraits>, seed: number, m: Partial<RunMetrics>): MeasuredRun {
+  return { cell: `${group}/seed-${seed}`, group, levels: { loss: group }, traits: { ...VAE, seed, ...traits }, metrics: metrics({ run: `${group}/seed-${seed}`, ...m }) };
+}
+
+describe("interpolation along a curve", () => {
+  // Linear in log rate: piecewise-linear interpolation in log rate must reproduce it exactly.
+  const line = (rate: number) => 3 + 2 * Math.log(rate);
+  const points = [30, 1, 8, 2].map((rate) => ({ rate, value: line(rate) }));
+
+  it("is exact on data linear in log rate, between and at the measured points, whatever their order", () => {
+    for (const rate of [1, 1.5, 2, 4.5, 8, 12.25, 29.9, 30]) expect(interpolateAtRate(points, rate)).toBeCloseTo(line(rate), 12);
+  });
+
+  it("refuses rates outside the curve, and a curve of one rate", () => {
+    expect(interpolateAtRate(points, 0.999)).toBeUndefined();
+    expect(interpolateAtRate(points, 30.01)).toBeUndefined();
+    expect(interpolateAtRate([{ rate: 5, value: 1 }], 5)).toBeUndefined();
+    // A rate of 0 or NaN has no place on a log axis: left off, the range is the other points' (1, 8, 2).
+    expect(rateRange([{ rate: 0, value: 1 }, { rate: NaN, value: 1 }, ...points.slice(1)])).toEqual({ lo: 1, hi: 8 });
+  });
+
+  it("compares only inside the overlap, and finds none for disjoint or touching ranges", () => {
+    expect(commonRange([{ lo: 1, hi: 10 }, { lo: 4, hi: 20 }])).toEqual({ lo: 4, hi: 10 });
+    expect(commonRange([{ lo: 1, hi: 3 }, { lo: 4, hi: 20 }])).toBeUndefined();
+    expect(commonRange([{ lo: 1, hi: 4 }, { lo: 4, hi: 20 }])).toBeUndefined();
+    const rates = matchedRates({ lo: 4, hi: 64 }, 3);
+    expect(rates.map((r) => Math.log2(r))).toEqual([3, 4, 5].map((v) => expect.closeTo(v, 12)));
+  });
+});
+
+describe("rate-distortion families", () => {
+  it("recognises one family per likelihood in the example experiment's grid, each a sweep of five β over three seeds", () => {
+    const spec = readExperimentFile("experiments/rate-distortion.yaml");
+    const { cells, excluded } = expandGrid(spec);
+    expect(excluded).toEqual([]);
+    const runs = cells.map((cell): MeasuredRun => {
+      const config = loadConfig(spec.basePath, cell.assignments);
+      const group = `${cell.levels.likelihood}/${cell.levels.beta}`;
+      return { cell: cell.name, group, levels: cell.levels, traits: traitsOf(config), metrics: metrics({}) };
+    });
+    const { families, notes } = rateDistortionFamilies(groupRuns(runs));
+    expect(notes).toEqual([]);
+    expect(families.map((f) => f.name)).toEqual(["VAE-BCE", "VAE-MSE", "VAE-CBERNOULLI", "VAE-GAUSSIAN (σ learned)"]);
+    for (const f of families) {
+      expect(f.groups.map((g) => g.traits.beta)).toEqual([0.25, 0.5, 1, 2, 4]);
+      for (const g of f.groups) expect(g.runs.map((r) => r.traits.seed)).toEqual([1, 2, 3]);
+    }
+  });
+
+  it("keeps likelihoods with different scales, binarizations or networks apart, and leaves out what is not a clean β sweep", () => {
+    const runs = [
+      ...[1, 2].map((beta) => run(`g01-${beta}`, { recon: "gaussian", scale: 0.1, beta }, 1, {})),
+      ...[1, 2].map((beta) => run(`glearned-${beta}`, { recon: "gaussian", scale: "learned", beta }, 1, {})),
+      ...[1, 2].map((beta) => run(`bce-thr-${beta}`, { binarize: "threshold", beta }, 1, {})),
+      // Two MSE groups at β = 1 (say, two learning rates): which one is the curve is not for the report to guess.
+      run("mse-a", { recon: "mse", beta: 1 }, 1, {}),
+      run("mse-b", { recon: "mse", beta: 1 }, 1, {}),
+      run("mse-c", { recon: "mse", beta: 2 }, 1, {}),
+      // An AE and a one-β VAE trace no curve.
+      run("ae", { variant: "ae", family: "ae", beta: 1 }, 1, {}),
+      run("laplace", { recon: "laplace", scale: "learned", beta: 1 }, 1, {}),
+    ];
+    const { families, notes } = rateDistortionFamilies(groupRuns(runs));
+    expect(families.map((f) => f.name)).toEqual(["VAE-GAUSSIAN (σ = 0.1)", "VAE-GAUSSIAN (σ learned)", "VAE-BCE [threshold]"]);
+    expect(notes).toEqual([expect.stringMatching(/^VAE-MSE: several groups share β = 1 \(mse-a, mse-b\).*not a β sweep/)]);
+  });
+});
+
+/**
+ * BCE and MSE curves over four seeds, with every metric linear in log rate, so interpolation is exact and
+ * the matched-rate differences are what was planted: gradient ratio BCE − MSE = −0.1 + a per-seed wobble
+ * of mean 0, reliability pull within ±0.001 (inside its SESOI of 0.01), distortion +5.
+ */
+function plantedRuns(): MeasuredRun[] {
+  const wobble = [0.01, -0.01, 0.005, -0.005];
+  const runs: MeasuredRun[] = [];
+  for (const seed of [1, 2, 3, 4]) {
+    for (const beta of [0.5, 1, 2, 4]) {
+      const w = wobble[seed - 1];
+      const bceRate = (40 / beta) * (1 + 0.01 * seed);
+      const mseRate = (30 / beta) * (1 + 0.01 * seed);
+      const at = (rate: number, base: { g: number; d: number; pull: number }) => ({
+        rate,
+        mse: base.d - 10 * Math.log(rate),
+        sharpnessRatio: { gradient: base.g + 0.1 * Math.log(rate), laplacianVariance: 0 },
+        highFrequencyRatio: { ownTargets: base.g + 0.05 * Math.log(rate), greyTargets: 0 },
+        reliability: { pull: base.pull + 0.002 * Math.log(rate), meanAbsBias: 0, bins: [] },
+      });
+      runs.push(run(`vae-bce/${beta}`, { recon: "bce", beta }, seed, at(bceRate, { g: 0.5 + w, d: 100 + w, pull: -0.02 + w / 10 })));
+      runs.push(run(`vae-mse/${beta}`, { recon: "mse", beta }, seed, at(mseRate, { g: 0.6, d: 95, pull: -0.02 })));
+      // A likelihood whose rates lie far above both: never compared with them.
+      runs.push(run(`vae-cb/${beta}`, { recon: "cbernoulli", beta }, seed, at(bceRate * 100, { g: 0.5, d: 90, pull: 0 })));
+    }
+  }
+  return runs;
+}
+
+describe("the matched-rate comparison on a synthetic experiment", () => {
+  const groups = groupRuns(plantedRuns());
+  const rd = rateDistortion(groups);
+  const rows = verdicts(groups, SESOI_DEFAULTS, [], matchedRateDrafts(rd));
+  const matched = rows.filter((r) => r.comparison.includes("at matched rate"));
+
+  it("compares BCE with MSE at three rates inside the overlap of every seed's curves", () => {
+    const c = rd.comparisons.find((x) => x.a.name === "VAE-BCE" && x.b.name === "VAE-MSE")!;
+    // BCE spans 10.x-80.x nats and MSE 7.5x-60.x per seed: the overlap is the largest lower end to the smallest upper end.
+    expect(c.overlap!.lo).toBeCloseTo(10 * 1.04, 12);
+    expect(c.overlap!.hi).toBeCloseTo(60 * 1.01, 12);
+    expect(c.rates).toHaveLength(3);
+    expect(matched.map((r) => r.comparison)).toEqual(
+      c.rates.flatMap((rate) => Array(4).fill(`VAE-BCE − VAE-MSE at matched rate ${rate.toPrecision(3)} nats`)),
+    );
+  });
+
+  it("gives the planted differences, tested in the Holm family like C3's other rows", () => {
+    const gradient = matched.filter((r) => r.metric.startsWith("sharpness ratio (gradient"));
+    expect(gradient).toHaveLength(3);
+    for (const row of gradient) {
+      expect(row.effect).toMatch(/^-0\.100 \[/);
+      expect(row.role).toBe("evidence");
+      expect(row.verdict).toBe("supported");
+      expect(row.test).toMatch(/^paired t\(3\) = .*, Holm /);
+    }
+    const pull = matched.filter((r) => r.metric.startsWith("reliability pull"));
+    for (const row of pull) expect(row.verdict).toBe("equivalent");
+    const distortion = matched.filter((r) => r.metric.startsWith("distortion"));
+    for (const row of distortion) {
+      expect(row.effect).toMatch(/^5\.00 \[/);
+      expect(row.role).toBe("descriptive");
+      expect(row.test).toContain("not in the Holm family");
+    }
+  });
+
+  it("says where curves do not overlap instead of extrapolating", () => {
+    const far = rd.comparisons.filter((c) => c.a.name === "VAE-CBERNOULLI" || c.b.name === "VAE-CBERNOULLI");
+    expect(far).toHaveLength(2);
+    for (const c of far) {
+      expect(c.overlap).toBeUndefined();
+      expect(c.cells).toEqual([]);
+    }
+    const section = rateDistortionSection(rd).join("\n");
+    expect(section).toMatch(/\*\*VAE-BCE − VAE-CBERNOULLI\*\*: the curves do not overlap in rate/);
+    expect(section).toMatch(/\*\*VAE-BCE − VAE-MSE\*\*: overlap 10\.4–60\.6 nats/);
+    expect(section).toMatch(/\| 0\.5 \| 4 \| 82\.0 ± 1\.03 \| 55\.9 ± /);
+  });
+
+  it("draws distortion against rate on a log axis and writes the figure, which the report lists", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "aelab-rd-"));
+    const figure = await rateDistortionFigure(dir, rd);
+    expect(figure!.file).toBe(`${RATE_DISTORTION_FILE}.png`);
+    const png = await sharp(join(dir, figure!.file)).metadata();
+    expect(png.width).toBeGreaterThan(400);
+    const svg = readFileSync(join(dir, `${RATE_DISTORTION_FILE}.svg`), "utf8");
+    for (const name of ["VAE-BCE", "VAE-MSE", "VAE-CBERNOULLI"]) expect(svg).toContain(name);
+    expect(JSON.stringify(rateDistortionSpec(rd))).toContain('"type":"log"');
+    const md = reportMarkdown({
+      name: "rd",
+      setup: [],
+      confounds: [],
+      groups,
+      rows,
+      sesoi: SESOI_DEFAULTS,
+      declaredSesoi: {},
+      caveats: [],
+      unmeasured: [],
+      figures: [figure!],
+      panels: [],
+      lossFigures: [],
+      rateDistortion: rateDistortionSection(rd),
+    });
+    expect(md).toContain("## Rate–distortion");
+    expect(md).toContain(`![Rate–distortion: distortion against rate per likelihood](${RATE_DISTORTION_FILE}.png)`);
+    expect(existsSync(join(dir, `${RATE_DISTORTION_FILE}.png`))).toBe(true);
+  });
+
+  it("draws nothing when no run has a measured rate", async () => {
+    const noRate = groupRuns(plantedRuns().map((r) => ({ ...r, metrics: { ...r.metrics, rate: undefined } })));
+    const empty = rateDistortion(noRate);
+    expect(empty.comparisons.every((c) => c.seeds.length === 0 && c.cells.length === 0)).toBe(true);
+    expect(rateDistortionSpec(empty)).toBeUndefined();
+    expect(matchedRateDrafts(empty)).toEqual([]);
+  });
+});
