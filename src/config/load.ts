@@ -12,7 +12,7 @@ type Raw = Record<string, unknown>;
  * alias bomb) is a one-line ConfigError starting with `where`. Warnings (an unknown tag) are not printed:
  * the schema rejects whatever value such a node becomes, naming the key.
  */
-function parseYamlText(text: string, where: string): unknown {
+export function parseYamlText(text: string, where: string): unknown {
   try {
     return parseYaml(text, { logLevel: "error" });
   } catch (error) {

@@ -1,8 +1,8 @@
 import { basename, dirname, extname, isAbsolute, join } from "node:path";
-import { parse as parseYaml, YAMLParseError } from "yaml";
 import { z } from "zod";
 import { ConfigError, readConfigFile } from "../config/index.js";
 import { formatIssue } from "../config/format-issue.js";
+import { parseYamlText } from "../config/load.js";
 import { SESOI_METRICS, type Sesoi, type SesoiMetric } from "./sesoi.js";
 
 /** Dotted config keys to YAML values, applied in order like `--set key=value`. */
@@ -130,16 +130,7 @@ function checkExclude(file: string, raw: unknown, axes: Axis[], exclude: Record<
 }
 
 export function parseExperimentText(text: string, file: string): ExperimentSpec {
-  let raw: unknown;
-  try {
-    raw = parseYaml(text);
-  } catch (error) {
-    if (error instanceof YAMLParseError) {
-      const where = error.linePos ? ` line ${error.linePos[0].line}` : "";
-      throw new ConfigError(`config error in ${file}${where}: not valid YAML: ${error.message.split("\n")[0]}`);
-    }
-    throw error;
-  }
+  const raw = parseYamlText(text, `config error in ${file}`);
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
     throw new ConfigError(`config error in ${file}: an experiment file is a mapping with base, axes and optionally name, description, set, exclude`);
   }

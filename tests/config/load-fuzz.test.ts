@@ -5,6 +5,7 @@ import { stringify } from "yaml";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../src/config/errors.js";
 import { applyOverride, parseConfigText, validateConfig } from "../../src/config/load.js";
+import { parseExperimentText } from "../../src/experiment/spec.js";
 
 // Seeded and bounded, so a failure reproduces and the file stays within seconds.
 const RUNS = { seed: 20261129, numRuns: 1000 };
@@ -85,6 +86,22 @@ describe("config loader under random input: loads or fails with one config error
 
   it("random --set strings", () => {
     fc.assert(fc.property(fc.array(setString, { minLength: 1, maxLength: 3 }), (overrides) => void load(shipped[0]!, overrides)), RUNS);
+  });
+
+  it("random experiment files", () => {
+    const experimentText = fc.oneof(yamlText, yamlValue.map((doc) => stringify(doc)), fc.constantFrom("base: b.yaml\naxes: { seed: [1, 2] }\n", "base: b.yaml\naxes: *a\n"));
+    fc.assert(
+      fc.property(experimentText, (text) => {
+        try {
+          parseExperimentText(text, "fuzz.yaml");
+        } catch (error) {
+          if (!(error instanceof ConfigError)) throw error;
+          expect(error.message).toMatch(/^config error in fuzz\.yaml/);
+          expect(error.message).not.toContain("\n");
+        }
+      }),
+      RUNS,
+    );
   });
 
   it("an override never reaches Object.prototype", () => {
