@@ -2,6 +2,7 @@ import { confidenceInterval, equivalenceTest, oneSampleComparison, pairedCompari
 import { holmAdjust } from "../metrics/holm.js";
 import { SESOI_DEFAULTS, type Sesoi, type SesoiMetric } from "../experiment/sesoi.js";
 import { asymmetryChecks, ratioNearHalf } from "./analytic.js";
+import { hitEpochCap } from "./convergence.js";
 import { formatNumber, formatP, formatPercent } from "./format.js";
 import { findGroup, findGroups, pairBySeed, type Group, type RunTraits } from "./groups.js";
 import type { PushRow } from "../metrics/index.js";
@@ -65,10 +66,10 @@ function meanAccuracy(g: Group): number {
 
 const recognisable = (g: Group) => meanAccuracy(g) >= RECOGNISABLE_ACCURACY;
 
-/** A group's name in a comparison, with † when its reconstructions are not recognisable (see caveats). */
+/** A group's name in a comparison, with † when its reconstructions are not recognisable and ‡ when it hit the epoch cap (see caveats). */
 function label(g: Group): string {
   if (g.reference) return g.name;
-  return `${describeGroup(g.traits)}${recognisable(g) ? "" : "†"}`;
+  return `${describeGroup(g.traits)}${recognisable(g) ? "" : "†"}${hitEpochCap(g) ? "‡" : ""}`;
 }
 
 function describeGroup(t: Omit<RunTraits, "seed">): string {

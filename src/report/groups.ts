@@ -1,4 +1,5 @@
 import type { RunConfig } from "../config/schema.js";
+import type { CellOutcome } from "../experiment/record.js";
 import type { RunMetrics } from "./run-metrics.js";
 
 /** What a run is, in the terms the claims speak of. */
@@ -44,6 +45,8 @@ export interface MeasuredRun {
   levels: Record<string, string>;
   traits: RunTraits;
   metrics: RunMetrics;
+  /** How its training ended and its learning curve (run.json); absent where the run folder has none. */
+  outcome?: CellOutcome;
 }
 
 /** Runs that differ only in their seed. */

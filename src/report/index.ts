@@ -1,16 +1,19 @@
 import { existsSync, rmSync } from "node:fs";
 import { basename, join } from "node:path";
 import { loadConfig } from "../config/index.js";
-import { readExperimentRecord } from "../experiment/record.js";
+import { readCellOutcome, readExperimentRecord } from "../experiment/record.js";
 import { resolveSesoi } from "../experiment/sesoi.js";
 import { EventFileWriter } from "../tensorboard/index.js";
 import { readRunRecordIfAny, writeFileAtomic } from "../train/run-folder.js";
 import { RunError } from "../train/run.js";
 import { packageInfo } from "../util/package-info.js";
+import { answerParagraph } from "./answer.js";
 import { caveats, verdicts, type VerdictRow } from "./claims.js";
 import { matchedRateDrafts, rateDistortion } from "./rate-distortion.js";
 import { rateDistortionFigure } from "./rate-distortion-figure.js";
 import { rateDistortionSection } from "./rate-distortion-markdown.js";
+import { convergenceCaveats, convergenceTable, groupConvergence } from "./convergence.js";
+import { learningCurveFigures } from "./curves.js";
 import { drawFigures } from "./figures.js";
 import { groupRuns, traitsOf, type Group, type MeasuredRun } from "./groups.js";
 import { writeLossFigures } from "./loss-figures.js";
@@ -69,7 +72,7 @@ function setupLines(groups: readonly Group[], runs: readonly MeasuredRun[], miss
   return [
     `Data: ${record?.dataset ? `${record.dataset.name} (${record.dataset.train} train / ${record.dataset.test} test images, ${record.dataset.height}x${record.dataset.width}x${record.dataset.channels})` : config.data.source}; test metrics on each run's own test split.`,
     `Networks: encoder ${describe(enc)}, decoder ${describe(dec)}, latent ${config.model.latent.size}; pixel discriminator (GAN cells) ${config.model.discriminator.type === "mlp" ? `MLP ${config.model.discriminator.hidden.join("-")}` : "conv"}.`,
-    `Budget: ${config.train.epochs} epochs of batch ${config.train.batchSize}, Adam lr ${config.train.lr} (discriminator: ${JSON.stringify(config.train.optimizers.discriminator ?? {})}), the same for every cell.`,
+    `Budget: ${config.train.earlyStopping ? `up to ${config.train.epochs} epochs, stopped early once the validation loss (${Math.round(config.data.validation * 100)}% of the training split) has not improved for ${config.train.earlyStopping.patience} epochs,` : `${config.train.epochs} epochs`} of batch ${config.train.batchSize}, Adam lr ${config.train.lr} (discriminator: ${JSON.stringify(config.train.optimizers.discriminator ?? {})}), the same for every cell.`,
     `${groups.length} groups × seeds ${seeds.join(", ")} = ${runs.length} runs${missing.length ? `; ${missing.length} cell(s) not completed and left out: ${missing.join(", ")}` : ""}.`,
     `Backend: ${(record?.backend as { name?: string } | undefined)?.name ?? "?"}; training time ${Math.round(seconds)} s in all (training steps only); aelab ${packageInfo.version}; report written ${new Date().toISOString()}.`,
   ];
@@ -136,7 +139,8 @@ export async function writeReport(experimentDir: string, options: ReportOptions 
       const metrics = { ...measured, run: runDir };
       const config = loadConfig(join(runDir, "config.yaml"));
       const group = otherAxes.map((a) => cell.levels[a.name]).join("/") || basename(experimentDir);
-      const run: MeasuredRun = { cell: cell.name, group, levels: cell.levels, traits: traitsOf(config), metrics };
+      const outcome = readCellOutcome(runDir);
+      const run: MeasuredRun = { cell: cell.name, group, levels: cell.levels, traits: traitsOf(config), metrics, ...(outcome ? { outcome } : {}) };
       runs.push(run);
       configs.push({ run, config });
     }
@@ -165,6 +169,8 @@ export async function writeReport(experimentDir: string, options: ReportOptions 
   const rdFigure = await rateDistortionFigure(experimentDir, rd);
   if (rdFigure) figures.push(rdFigure);
   const panels = await reconstructionPanels(experimentDir, groups);
+  const convergence = groups.map(groupConvergence);
+  const curves = await learningCurveFigures(experimentDir, groups);
   const lossFiles = (await writeLossFigures(experimentDir)).files.filter((f) => f.endsWith(".png")).map((f) => basename(f));
   const markdown = reportMarkdown({
     name: record.name,
@@ -182,12 +188,14 @@ export async function writeReport(experimentDir: string, options: ReportOptions 
     panels,
     lossFigures: lossFiles,
     rateDistortion: rateDistortionSection(rd),
+    answer: answerParagraph(rows, convergence),
+    convergence: { table: convergenceTable(convergence), caveats: convergenceCaveats(convergence), figures: curves },
   });
   const reportPath = join(experimentDir, "report.md");
   writeFileAtomic(reportPath, markdown);
   await writeToTensorBoard(
     experimentDir,
-    [...figures.map((f) => ({ tag: `report/${f.file.replace(/\.png$/, "")}`, png: f.png })), ...panels.map((p) => ({ tag: `report/${p.file.replace(/\.png$/, "")}`, png: p.png }))],
+    [...[...figures, ...curves].map((f) => ({ tag: `report/${f.file.replace(/\.png$/, "")}`, png: f.png })), ...panels.map((p) => ({ tag: `report/${p.file.replace(/\.png$/, "")}`, png: p.png }))],
     rows,
   );
   return { reportPath, groups, references, rows, missing, unmeasured };

@@ -137,18 +137,23 @@ export interface ReportText {
   lossFigures: string[];
   /** The rate–distortion section (families, matched-rate comparisons); empty or absent without a β sweep. */
   rateDistortion?: string[];
+  /** The opening paragraph, generated from the rows (answerParagraph). */
+  answer?: string;
+  /** Per group whether it converged, the groups that hit the epoch cap, and the learning curves. */
+  convergence?: { table: string; caveats: string[]; figures: readonly Figure[] };
 }
 
 export function reportMarkdown(t: ReportText): string {
   const out: string[] = [];
   out.push(`# ${t.name}: which reconstruction loss, and why?`, "");
+  if (t.answer) out.push(t.answer, "");
   if (t.description) out.push(t.description.trim(), "");
   out.push("Every number below is computed by `aelab report` from the runs' checkpoints; rebuild it with `aelab report <this folder>`. No verdict is written by hand.", "");
   out.push("## Claims and verdicts", "", claimSummaries(t.rows), "");
   const evidence = t.rows.filter((r) => r.role === "evidence" && r.p?.differenceAdjusted !== undefined).length;
   const outside = rowsOutsideTally(t.rows);
   out.push(
-    `Verdicts: *holds/fails* for analytic checks. Each measured row compares two groups seed by seed (paired t-test of the differences) or a value against 0, and tests for equivalence: two one-sided t-tests of whether the difference lies within ± the smallest effect of interest (SESOI, in the metric's own units, declared in the experiment file). Both tests of every row in the tally form one family, adjusted by Holm's method (${evidence} rows, ${2 * evidence} tests); a verdict reads the adjusted p at ${ALPHA}: *equivalent* when the difference is shown smaller than the SESOI either way (even if it is also significant: real but too small to matter); otherwise *supported* when it is significant in the claimed direction, *contradicted* when significant the other way; *inconclusive* when neither test decides. For C4's claim of no bias, equivalence to 0 is *supported* and a significant bias *contradicted*. Effects are raw differences with their ${CONFIDENCE * 100}% confidence interval (Student's t) and, for paired rows, relative to the baseline group's own value. With few seeds the t-tests and intervals rest on the differences being roughly normal (an exact sign-flip test of 3 pairs cannot go below p = 0.25). A row with the same value in every seed has no spread to test against and is inconclusive. † marks a group whose reconstructions the dataset classifier recognises less than half the time (see the caveats).`,
+    `Verdicts: *holds/fails* for analytic checks. Each measured row compares two groups seed by seed (paired t-test of the differences) or a value against 0, and tests for equivalence: two one-sided t-tests of whether the difference lies within ± the smallest effect of interest (SESOI, in the metric's own units, declared in the experiment file). Both tests of every row in the tally form one family, adjusted by Holm's method (${evidence} rows, ${2 * evidence} tests); a verdict reads the adjusted p at ${ALPHA}: *equivalent* when the difference is shown smaller than the SESOI either way (even if it is also significant: real but too small to matter); otherwise *supported* when it is significant in the claimed direction, *contradicted* when significant the other way; *inconclusive* when neither test decides. For C4's claim of no bias, equivalence to 0 is *supported* and a significant bias *contradicted*. Effects are raw differences with their ${CONFIDENCE * 100}% confidence interval (Student's t) and, for paired rows, relative to the baseline group's own value. With few seeds the t-tests and intervals rest on the differences being roughly normal (an exact sign-flip test of 3 pairs cannot go below p = 0.25). A row with the same value in every seed has no spread to test against and is inconclusive. † marks a group whose reconstructions the dataset classifier recognises less than half the time, ‡ a group that hit the epoch cap before converging (see the caveats).`,
     "",
     verdictTable(t.rows),
     "",
@@ -158,8 +163,13 @@ export function reportMarkdown(t: ReportText): string {
   if (t.unmeasured.length) {
     out.push("### Runs that could not be measured", "", "These completed runs are left out of every table and figure:", "", ...t.unmeasured.map((u) => `- ${u}`), "");
   }
-  if (t.caveats.length) {
-    out.push(`### Caveats the numbers raise`, "", `Groups whose reconstructions a classifier recognises less than half the time (†):`, "", ...t.caveats.map((c) => `- ${c}`), "");
+  const capped = t.convergence?.caveats ?? [];
+  if (t.caveats.length || capped.length) out.push(`### Caveats the numbers raise`, "");
+  if (t.caveats.length) out.push(`Groups whose reconstructions a classifier recognises less than half the time (†):`, "", ...t.caveats.map((c) => `- ${c}`), "");
+  if (capped.length) out.push(`Groups that hit the epoch cap before their validation loss stopped improving (‡):`, "", ...capped.map((c) => `- ${c}`), "");
+  if (t.convergence) {
+    out.push("## Convergence", "", "Early stopping ends a run once its validation loss (a split carved from the training split) has stopped improving for the configured patience; a run that reaches the cap on epochs first has not converged. Best epoch and epochs run are min–max over seeds.", "", t.convergence.table, "");
+    for (const f of t.convergence.figures) out.push(`### ${f.title}`, "", `![${f.title}](${f.file})`, "", f.caption, "");
   }
   out.push("## Setup", "", ...t.setup.map((s) => `- ${s}`), "");
   out.push("## Confounds and how they are controlled", "", ...t.confounds.map((s) => `- ${s}`), "");

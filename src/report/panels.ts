@@ -1,9 +1,9 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadDataset } from "../data/index.js";
-import { encodePng, tileGrid } from "../tensorboard/index.js";
 import { loadRun } from "../train/load-run.js";
 import type { Group } from "./groups.js";
+import { labelledPanel, PANEL_SCALE, type PanelRow } from "./panel-image.js";
 import { reconstructions, runTestTargets } from "./run-metrics.js";
 
 /** Test images per panel row. */
@@ -16,8 +16,9 @@ export interface Panel {
 }
 
 /**
- * The same test images reconstructed by every group, one row each under a row of the targets. All rows
- * use one seed's runs, so they share the test split; one panel per target binarization.
+ * The same test images reconstructed by every group, one labelled row each under a row of the targets,
+ * upscaled to be read. All rows use one seed's runs, so they share the test split (the same first test
+ * digits for every group); one panel per target binarization.
  */
 export async function reconstructionPanels(dir: string, groups: readonly Group[]): Promise<Panel[]> {
   const panels: Panel[] = [];
@@ -27,7 +28,7 @@ export async function reconstructionPanels(dir: string, groups: readonly Group[]
     const seeds = members.map((g) => new Set(g.runs.map((r) => r.traits.seed)));
     const common = [...seeds[0]].filter((s) => seeds.every((set) => set.has(s))).sort((a, b) => a - b)[0];
     if (common === undefined) continue;
-    const rows: Float32Array[] = [];
+    const rows: PanelRow[] = [];
     let shape = { height: 0, width: 0, channels: 1 };
     for (const [i, group] of members.entries()) {
       const runDir = group.runs.find((r) => r.traits.seed === common)!.metrics.run;
@@ -37,22 +38,22 @@ export async function reconstructionPanels(dir: string, groups: readonly Group[]
         const dataset = await loadDataset(config.data.source, { seed: config.seed, testFraction: config.data.testFraction, testLimit: PANEL_COLUMNS });
         const targets = runTestTargets(config, dataset);
         shape = run.shape;
-        if (i === 0) rows.push(targets.images);
-        rows.push(reconstructions(run.variant, targets, run.shape));
+        if (i === 0) rows.push({ label: binarize === "none" ? "targets" : `targets (${binarize})`, images: targets.images });
+        rows.push({ label: group.name, images: reconstructions(run.variant, targets, run.shape) });
       } finally {
         run.variant.dispose();
       }
     }
-    const perImage = shape.height * shape.width * shape.channels;
-    const pixels = new Float32Array(rows.length * PANEL_COLUMNS * perImage);
-    rows.forEach((row, r) => pixels.set(row.subarray(0, PANEL_COLUMNS * perImage), r * PANEL_COLUMNS * perImage));
-    const png = await encodePng(tileGrid({ pixels, count: rows.length * PANEL_COLUMNS, height: shape.height, width: shape.width, channels: shape.channels as 1 | 3 }, PANEL_COLUMNS));
+    // A test split smaller than a row shows what it has.
+    const columns = Math.min(PANEL_COLUMNS, ...rows.map((r) => Math.floor(r.images.length / (shape.height * shape.width * shape.channels))));
+    if (columns === 0) continue;
+    const { png } = await labelledPanel({ rows, columns, height: shape.height, width: shape.width, channels: shape.channels as 1 | 3 });
     const file = `fig-reconstructions-${binarize}.png`;
     writeFileSync(join(dir, file), png);
     panels.push({
       file,
       png,
-      caption: `Targets${binarize === "none" ? "" : ` (${binarize})`} in the first row, then the reconstructions of ${members.map((g) => g.name).join(", ")} (one row each, seed ${common}).`,
+      caption: `The first ${columns} test digits${binarize === "none" ? "" : ` (${binarize} targets)`}: targets in the first row, then each group's reconstructions of the same digits, one labelled row per group (seed ${common}; drawn ${PANEL_SCALE}x, nearest neighbour).`,
     });
   }
   return panels;

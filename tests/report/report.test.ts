@@ -94,10 +94,23 @@ describe("the experiment report", () => {
     expect(md).toMatch(/\| C4 \| class-mean oracle vs 0 \| reliability pull .*\| \*reference\*: /);
     expect(md).toMatch(/\| C5 \| AE-MSE†?: pushed \(k = 3\) − as trained \| sharpness ratio \(gradient\) \|/);
     expect(md).toContain("### C5: the push sweep");
+    // It opens with the answer, generated from the rows, before the verdict table.
+    const opening = md.split("\n")[2];
+    expect(opening).toMatch(/^By their shape alone, BCE charges .* \(C1 holds\).* On greyscale targets \(C3\), in autoencoders, /);
+    expect(opening).toContain("The models trained for a fixed number of epochs without early stopping, so whether they converged is unknown.");
+    expect(md.indexOf(opening)).toBeLessThan(md.indexOf("## Claims and verdicts"));
+    // Convergence per group, and learning curves from run.json's test loss (these runs have no validation split).
+    expect(md).toContain("## Convergence");
+    expect(md).toMatch(/\| ae-mse\/none \| 2 \| unknown \(no early stopping: fixed budget\) \| – \| 1 \| – \|/);
+    expect(images).toContain("fig-learning-curves-ae.png");
     for (const image of images) {
       const meta = await sharp(join(dir, image)).metadata();
       expect(meta.width, image).toBeGreaterThan(50);
     }
+    // The greyscale panel: a labelled row of targets and one per group, 8 digits each drawn 3x (84 pixels, 4-pixel gaps).
+    const panel = await sharp(join(dir, "fig-reconstructions-none.png")).metadata();
+    expect(panel.height).toBe(4 * 84 + 5 * 4);
+    expect(panel.width).toBeGreaterThan(8 * 84 + 9 * 4);
   });
 
   it("every verdict row's numbers are recomputed identically from the runs", async () => {
