@@ -121,7 +121,14 @@ export async function runTraining(options: RunOptions): Promise<RunOutcome> {
   );
 
   // A resumed run appends a new events file to its folder; its steps continue where the old ones stopped.
-  const writer = new EventFileWriter(dir, { flushSeconds: config.log.flushSeconds, lastSteps: options.resumeDir ? lastStepsOf(dir) : undefined });
+  let writer: EventFileWriter;
+  try {
+    writer = new EventFileWriter(dir, { flushSeconds: config.log.flushSeconds, lastSteps: options.resumeDir ? lastStepsOf(dir) : undefined });
+  } catch (error) {
+    // No events file (a full disk, say): run.json still says how the run ended, where the disk takes it.
+    await closeRun({ close: async () => {} }, dir, Object.assign(record, { status: "failed", error: (error as Error).message }));
+    throw error;
+  }
   try {
     if (!options.resumeDir) {
       // TensorBoard keeps the first session start of a run, so a resumed run does not write another.

@@ -73,6 +73,15 @@ describe("file-system faults end in one line naming the path and what to do", ()
     expect(run.stderr).toBe(`aelab: cannot write ${join(logdir, "tiny", "config.yaml")}: no space left on the device (ENOSPC); free some space (the last checkpoint is kept; continue with aelab train --resume <run folder>)`);
   });
 
+  it("a full disk when the events file is created: run.json says failed", () => {
+    const logdir = join(dir, "full-events-open");
+    const runDir = join(logdir, "tiny");
+    const run = aelab(["train", config, "--logdir", logdir], { code: "ENOSPC", calls: ["openSync"], match: "events.out" });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(new RegExp(`^aelab: cannot write ${runDir}/events\\.out\\.tfevents\\.[^ ]+: no space left on the device \\(ENOSPC\\)`));
+    expect(runRecord(runDir)).toMatchObject({ status: "failed", error: expect.stringContaining("no space left") as unknown });
+  });
+
   it("a full disk mid-run: the events file reads to its last complete record, the checkpoint loads, run.json says failed", async () => {
     const logdir = join(dir, "full-events");
     const runDir = join(logdir, "tiny");
