@@ -1,11 +1,14 @@
 import { readFileSync } from "node:fs";
-import { gunzipSync } from "node:zlib";
+import { constants as bufferConstants } from "node:buffer";
+import { constants as zlibConstants, gunzipSync } from "node:zlib";
 import { DataError } from "./errors.js";
 
 // IDX (LeCun's MNIST format): a big-endian magic 0x0000TTDD (TT = element type, 0x08 = ubyte;
 // DD = number of dimensions), one u32 per dimension, then the elements.
 const IMAGES_MAGIC = 0x00000803;
 const LABELS_MAGIC = 0x00000801;
+const UBYTE = 0x08;
+const { MAX_LENGTH } = bufferConstants;
 
 export interface IdxImages {
   count: number;
@@ -59,13 +62,41 @@ function readMaybeGzipped(path: string): Uint8Array {
     throw new DataError(`${path}: cannot read (${code ?? (e as Error).message})`);
   }
   if (raw.length >= 2 && raw[0] === 0x1f && raw[1] === 0x8b) {
+    const promised = promisedBytes(raw);
+    if (promised !== undefined && promised > MAX_LENGTH) {
+      throw new DataError(`${path}: the header promises ${promised} bytes of data, more than one file can hold in memory (${MAX_LENGTH}); is it an IDX file?`);
+    }
     try {
-      return gunzipSync(raw);
+      // Never more than the header promises (plus one byte, to notice more): a small gzip can inflate a
+      // thousandfold, and a damaged or hostile one must not take the machine's memory with it.
+      return gunzipSync(raw, promised === undefined ? {} : { maxOutputLength: promised + 1 });
     } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE") {
+        throw new DataError(`${path}: decompresses to more than the ${promised} bytes its header promises; download the file again`);
+      }
       throw new DataError(`${path}: corrupt gzip (${(e as Error).message}); download the file again`);
     }
   }
   return raw;
+}
+
+/**
+ * The size of the whole IDX file whose gzip is `raw`, as its header declares it, read by inflating only
+ * the first bytes; undefined if they do not hold an IDX ubyte header (then the parser says what is wrong).
+ */
+function promisedBytes(raw: Buffer): number | undefined {
+  let head: Buffer;
+  try {
+    head = gunzipSync(raw.subarray(0, 4096), { finishFlush: zlibConstants.Z_SYNC_FLUSH });
+  } catch {
+    return undefined;
+  }
+  if (head.length < 4 || head[0] !== 0 || head[1] !== 0 || head[2] !== UBYTE) return undefined;
+  const dims = head[3]!;
+  if (head.length < 4 + 4 * dims) return undefined;
+  let elements = 1;
+  for (let i = 0; i < dims; i++) elements *= head.readUInt32BE(4 + 4 * i);
+  return 4 + 4 * dims + elements;
 }
 
 function parseHeader(

@@ -1,8 +1,11 @@
 import fc from "fast-check";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { DataError } from "../../src/data/errors.js";
-import { parseIdxImages, parseIdxLabels } from "../../src/data/idx.js";
-import { idxImagesBytes, idxLabelsBytes } from "./idx-fixtures.js";
+import { parseIdxImages, parseIdxLabels, readIdxImages } from "../../src/data/idx.js";
+import { idxImagesBytes, idxLabelsBytes, tempDir } from "./idx-fixtures.js";
 
 const RUNS = { seed: 20261129, numRuns: 2000 };
 
@@ -66,5 +69,27 @@ describe("the IDX reader under random input: loads or fails with one data error 
     expect(() => parseIdxImages(idxImagesBytes(0, 0, 0, []).map((b, i) => (i >= 4 ? 0xff : b)), "fuzz-idx")).toThrow(
       /^fuzz-idx: truncated file: the header promises 4294967295 images of 4294967295x4294967295 pixels, i\.e\. 7\.92\d*e\+28 bytes of data, got 0$/,
     );
+  });
+});
+
+describe("a gzipped IDX file inflates to no more than its header promises", () => {
+  const path = join(tempDir(), "bomb-images-idx3-ubyte.gz");
+
+  it("a header promising more than memory holds is refused before inflating", () => {
+    const header = Buffer.alloc(16);
+    header.writeUInt32BE(0x803, 0);
+    for (const at of [4, 8, 12]) header.writeUInt32BE(0xffffffff, at);
+    writeFileSync(path, gzipSync(Buffer.concat([header, Buffer.alloc(1024)])));
+    expect(() => readIdxImages(path)).toThrow(new RegExp(`^${path}: the header promises 7\\.92\\d*e\\+28 bytes of data, more than one file can hold in memory`));
+  });
+
+  it("a small header over a gzip bomb stops at the promised size", () => {
+    // 64 MB of zeros gzip to ~64 KB; the header promises one 2x2 image.
+    writeFileSync(path, gzipSync(Buffer.concat([idxImagesBytes(1, 2, 2, [1, 2, 3, 4]), Buffer.alloc(64 * 1024 * 1024)])));
+    const before = process.memoryUsage().rss;
+    expect(() => readIdxImages(path)).toThrow(new DataError(`${path}: decompresses to more than the 20 bytes its header promises; download the file again`));
+    expect(process.memoryUsage().rss - before).toBeLessThan(32 * 1024 * 1024);
+    writeFileSync(path, gzipSync(idxImagesBytes(1, 2, 2, [1, 2, 3, 4])));
+    expect(readIdxImages(path).data).toEqual(new Uint8Array([1, 2, 3, 4]));
   });
 });
