@@ -43,7 +43,12 @@ function comparisonLines(c: MatchedComparison): string[] {
   const spans = `${c.a.name} spans ${c.spans.a ? `${formatNumber(c.spans.a.lo)}–${formatRate(c.spans.a.hi)}` : "no rates"}, ${c.b.name} ${c.spans.b ? `${formatNumber(c.spans.b.lo)}–${formatRate(c.spans.b.hi)}` : "no rates"}`;
   if (c.seeds.length === 0) return [`${title}: no seed has a curve (two or more measured rates) for both; not compared.`, ""];
   if (!c.overlap) {
-    return [`${title}: the curves do not overlap in rate (${spans}, over seeds ${c.seeds.join(", ")}); not compared at matched rate, since that would mean extrapolating a curve beyond the β values it was measured at.`, ""];
+    const range = (r: { lo: number; hi: number }) => `${formatNumber(r.lo)}–${formatNumber(r.hi)}`;
+    const bySeed = c.perSeed.map((p) => `seed ${p.seed}: ${range(p.a)} vs ${range(p.b)}`).join("; ");
+    return [
+      `${title}: no rate lies on both curves in every seed (nats, ${c.a.name} vs ${c.b.name}, ${bySeed}), so the curves do not overlap in rate; not compared at matched rate, since that would mean extrapolating a curve beyond the β values it was measured at.`,
+      "",
+    ];
   }
   return [
     `${title}: overlap ${formatNumber(c.overlap.lo)}–${formatRate(c.overlap.hi)} (every seed's curves of both cover it; ${spans}); seeds ${c.seeds.join(", ")}. Mean difference over seeds [${CONFIDENCE * 100}% CI]:`,

@@ -61,6 +61,8 @@ export interface MatchedComparison {
   seeds: number[];
   /** Each family's rates over those seeds, smallest to largest. */
   spans: { a?: RateRange; b?: RateRange };
+  /** The rates each seed's curves cover: the overlap must lie inside all of them, since the differences are paired by seed. */
+  perSeed: Array<{ seed: number; a: RateRange; b: RateRange }>;
   /** Where every seed's curve of both families covers; undefined when the curves do not overlap. */
   overlap?: RateRange;
   rates: number[];
@@ -127,9 +129,10 @@ function span(ranges: Array<RateRange | undefined>): RateRange | undefined {
 export function compareAtMatchedRate(a: RdFamily, b: RdFamily, count = MATCHED_RATE_COUNT): MatchedComparison {
   const rangeOf = (f: RdFamily, seed: number) => rateRange(seedCurve(f, seed, () => 0));
   const seeds = seedsOf(a).filter((s) => rangeOf(a, s) && rangeOf(b, s));
-  const spans = { a: span(seeds.map((s) => rangeOf(a, s))), b: span(seeds.map((s) => rangeOf(b, s))) };
-  const overlap = commonRange(seeds.flatMap((s) => [rangeOf(a, s)!, rangeOf(b, s)!]));
-  if (!overlap) return { a, b, seeds, spans, rates: [], cells: [] };
+  const perSeed = seeds.map((seed) => ({ seed, a: rangeOf(a, seed)!, b: rangeOf(b, seed)! }));
+  const spans = { a: span(perSeed.map((p) => p.a)), b: span(perSeed.map((p) => p.b)) };
+  const overlap = commonRange(perSeed.flatMap((p) => [p.a, p.b]));
+  if (!overlap) return { a, b, seeds, spans, perSeed, rates: [], cells: [] };
   const rates = matchedRates(overlap, count);
   const cells: MatchedCell[] = [];
   for (const rate of rates) {
@@ -148,7 +151,7 @@ export function compareAtMatchedRate(a: RdFamily, b: RdFamily, count = MATCHED_R
       cells.push(cell);
     }
   }
-  return { a, b, seeds, spans, overlap, rates, cells };
+  return { a, b, seeds, spans, perSeed, overlap, rates, cells };
 }
 
 /** Families that can be compared: the same binarization and networks (only the likelihood differs). */

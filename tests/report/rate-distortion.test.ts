@@ -189,9 +189,24 @@ describe("the matched-rate comparison on a synthetic experiment", () => {
       expect(c.cells).toEqual([]);
     }
     const section = rateDistortionSection(rd).join("\n");
-    expect(section).toMatch(/\*\*VAE-BCE − VAE-CBERNOULLI\*\*: the curves do not overlap in rate/);
+    expect(section).toContain("**VAE-BCE − VAE-CBERNOULLI**: no rate lies on both curves in every seed (nats, VAE-BCE vs VAE-CBERNOULLI, seed 1: 10.1–80.8 vs 1010–8080; seed 2:");
     expect(section).toMatch(/\*\*VAE-BCE − VAE-MSE\*\*: overlap 10\.4–60\.6 nats/);
     expect(section).toMatch(/\| 0\.5 \| 4 \| 82\.0 ± 1\.03 \| 55\.9 ± /);
+  });
+
+  it("pairs by seed, so curves that overlap only across different seeds are not compared", () => {
+    // Seed 1's curves cover 1-3 nats, seed 2's 4-10: each seed's BCE and MSE overlap, but no rate lies in both seeds'.
+    const ranges: Record<string, Record<number, [number, number]>> = { bce: { 1: [1, 2], 2: [4, 8] }, mse: { 1: [1.5, 3], 2: [6, 10] } };
+    const shifted = (["bce", "mse"] as const).flatMap((recon) =>
+      [1, 2].flatMap((seed) => [0.5, 2].map((beta, i) => run(`${recon}/${beta}`, { recon, beta }, seed, { rate: ranges[recon][seed][1 - i], mse: 50 }))),
+    );
+    const [c] = rateDistortion(groupRuns(shifted)).comparisons;
+    expect(c.perSeed).toEqual([
+      { seed: 1, a: { lo: 1, hi: 2 }, b: { lo: 1.5, hi: 3 } },
+      { seed: 2, a: { lo: 4, hi: 8 }, b: { lo: 6, hi: 10 } },
+    ]);
+    expect(c.overlap).toBeUndefined();
+    expect(matchedRateDrafts({ families: [], comparisons: [c], notes: [] })).toEqual([]);
   });
 
   it("draws distortion against rate on a log axis and writes the figure, which the report lists", async () => {
