@@ -194,6 +194,22 @@ describe("the matched-rate comparison on a synthetic experiment", () => {
     expect(section).toMatch(/\| 0\.5 \| 4 \| 82\.0 ± 1\.03 \| 55\.9 ± /);
   });
 
+  it("on thresholded targets the same rows are a control, and a seed with a non-finite value is left out by name", () => {
+    const thresholded = plantedRuns()
+      .filter((r) => r.traits.recon !== "cbernoulli")
+      .map((r) => ({ ...r, traits: { ...r.traits, binarize: "threshold" as const } }))
+      .map((r) => (r.traits.seed === 4 && r.traits.recon === "mse" && r.traits.beta === 1 ? { ...r, metrics: { ...r.metrics, sharpnessRatio: { gradient: NaN, laplacianVariance: 0 } } } : r));
+    const control = verdicts(groupRuns(thresholded), SESOI_DEFAULTS, [], matchedRateDrafts(rateDistortion(groupRuns(thresholded))));
+    const rows = control.filter((r) => r.comparison.startsWith("VAE-BCE [threshold] − VAE-MSE [threshold] at matched rate"));
+    expect(rows).toHaveLength(12);
+    expect(new Set(rows.map((r) => r.role))).toEqual(new Set(["control"]));
+    const gradient = rows.filter((r) => r.metric.startsWith("sharpness ratio (gradient"));
+    // Seed 4's MSE curve is at 15.6, 31.2 (β = 1) and 62.4 nats: each matched rate (16.2, 25.1, 39.0) has β = 1 as a neighbour.
+    const leftOut = gradient.filter((r) => r.test.includes("seed 4 left out (value not finite)"));
+    expect(leftOut).toHaveLength(3);
+    for (const r of leftOut) expect(r.test).toMatch(/^paired t\(2\)/);
+  });
+
   it("pairs by seed, so curves that overlap only across different seeds are not compared", () => {
     // Seed 1's curves cover 1-3 nats, seed 2's 4-10: each seed's BCE and MSE overlap, but no rate lies in both seeds'.
     const ranges: Record<string, Record<number, [number, number]>> = { bce: { 1: [1, 2], 2: [4, 8] }, mse: { 1: [1.5, 3], 2: [6, 10] } };
