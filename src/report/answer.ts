@@ -62,7 +62,7 @@ function c3Clause(family: Family, pull: VerdictRow | undefined, sharp: VerdictRo
         supported: `BCE pulls outputs toward ½ more than MSE does (${e})`,
         contradicted: `BCE pulls outputs toward ½ less than MSE does, against C3 (${e})`,
         equivalent: `BCE and MSE pull outputs toward ½ alike, within the smallest effect of interest ${pull.sesoi} (${e})`,
-      }[pull.verdict as string] ?? `the seeds cannot tell whether BCE pulls outputs toward ½ more than MSE (${e})`,
+      }[pull.verdict as string] ?? `the tests (Holm-adjusted) do not decide whether BCE pulls outputs toward ½ more than MSE (${e})`,
     );
   }
   if (sharp) {
@@ -98,14 +98,14 @@ function c3Sentence(rows: readonly VerdictRow[]): string | undefined {
 function c4Sentence(rows: readonly VerdictRow[]): string | undefined {
   const pulls = evidence(rows, "C4").filter((r) => r.metric.startsWith("reliability pull"));
   if (pulls.length === 0) return undefined;
-  const clauses = pulls.map((r) => {
-    const where = NAMES[familyOf(r) ?? "ae"];
-    const e = effectWords(r);
-    if (r.verdict === "supported") return `unbiased in ${where} (reliability pull ${e}, within ${r.sesoi} of 0)`;
-    if (r.verdict === "contradicted") return `biased in ${where} (reliability pull ${e})`;
-    return `of undecided bias in ${where} (reliability pull ${e})`;
+  // Families with the same verdict share a clause: "unbiased in autoencoders (...) and VAEs (...)".
+  const words = (verdict: string) => (verdict === "supported" ? "unbiased" : verdict === "contradicted" ? "biased" : "of undecided bias");
+  const clauses = [...new Set(pulls.map((r) => words(r.verdict)))].map((w) => {
+    const mine = pulls.filter((r) => words(r.verdict) === w);
+    const within = (r: VerdictRow) => (r.verdict === "supported" ? `, within ${r.sesoi} of 0` : "");
+    return `${w} in ${list(mine.map((r) => `${NAMES[familyOf(r) ?? "ae"]} (reliability pull ${effectWords(r)}${within(r)})`))}`;
   });
-  return `MSE-trained outputs are ${list(clauses)} (C4).`;
+  return `MSE-trained outputs are ${clauses.join(" but ")} (C4).`;
 }
 
 function tallySentence(rows: readonly VerdictRow[], claim: string, what: string): string | undefined {
@@ -141,9 +141,9 @@ function choiceSentence(rows: readonly VerdictRow[], convergence: readonly Group
   else if (forMse > 0 && forBce > 0) choice = `The C3 rows disagree (${forMse} for MSE, ${forBce} for BCE), so the choice between BCE and MSE depends on the model here`;
   else if (same === c3.length) choice = `For greyscale targets the choice between BCE and MSE makes no difference that matters: every C3 row is equivalent within its smallest effect of interest`;
   else choice = `The numbers do not yet decide between BCE and MSE for greyscale targets (C3: ${tally(c3)})`;
-  const capped = convergence.some((c) => c.status === "hit the cap");
+  const capped = convergence.filter((c) => c.status === "hit the cap").length;
   const unknown = convergence.length > 0 && convergence.every((c) => c.status === "unknown");
-  const proviso = capped ? "; provisional, since some groups had not converged" : unknown ? "; provisional, since convergence was not checked" : "";
+  const proviso = capped ? `; provisional, since ${capped} of ${convergence.length} groups had not converged` : unknown ? "; provisional, since convergence was not checked" : "";
   return `${choice}${proviso}.`;
 }
 

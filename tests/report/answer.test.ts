@@ -45,6 +45,11 @@ describe("the opening answer comes from the rows", () => {
     const biased = sentences(groups(lessPull)).find((s) => s.endsWith("(C4)."))!;
     expect(unbiased).toMatch(/^MSE-trained outputs are unbiased in autoencoders \(reliability pull .*, within ±0\.0100 of 0\) \(C4\)\.$/);
     expect(biased).toMatch(/^MSE-trained outputs are biased in autoencoders \(reliability pull -0\.0503, 95% CI /);
+    const both = answerSentences(
+      verdicts(groupRuns([...groups(lessPull).flatMap((g) => g.runs), ...groups(lessPull).flatMap((g) => g.runs.map((r) => ({ ...r, group: `v${r.group}`, traits: { ...r.traits, variant: "vae" as const, family: "vae" as const } })))])),
+      [],
+    ).find((s) => s.endsWith("(C4)."));
+    expect(both).toMatch(/^MSE-trained outputs are biased in autoencoders \(reliability pull -0\.0503, .*\) and VAEs \(reliability pull -0\.0503, .*\) \(C4\)\.$/);
   });
 
   it("a group at the epoch cap changes the convergence sentence and qualifies the choice", () => {
@@ -52,7 +57,7 @@ describe("the opening answer comes from the rows", () => {
     const capped = sentences(groups(morePull, undefined, true));
     expect(converged).toContain("Every group converged: all 6 runs stopped when their validation loss stopped improving.");
     expect(capped).toContain("1 of 2 groups hit the epoch cap before their validation loss stopped improving (ae-bce), so the rows that use them (‡) describe models still improving.");
-    expect(choiceOf(capped)).toMatch(/; provisional, since some groups had not converged\.$/);
+    expect(choiceOf(capped)).toMatch(/; provisional, since 1 of 2 groups had not converged\.$/);
     expect(choiceOf(converged)).not.toContain("provisional");
   });
 
