@@ -60,12 +60,13 @@ export function reliability(outputs: ImageSet, targets: ImageSet, bins = 10): Re
   const sumD = new Float64Array(bins);
   const sumD2 = new Float64Array(bins);
   let pull = 0;
+  const edges = binEdges(bins);
   for (let i = 0; i < y.length; i++) {
     const yi = y[i];
     const xi = x[i];
     if (!(yi >= 0 && yi <= 1)) throw new Error(`reliability: outputs must lie in [0, 1] (got ${yi} at index ${i})`);
     if (!(xi >= 0 && xi <= 1)) throw new Error(`reliability: targets must lie in [0, 1] (got ${xi} at index ${i})`);
-    const b = unitBin(yi, bins);
+    const b = unitBin(yi, bins, edges);
     const d = xi - yi;
     count[b]++;
     sumY[b] += yi;
@@ -100,10 +101,16 @@ export function reliability(outputs: ImageSet, targets: ImageSet, bins = 10): Re
  * The bin of v in [0, 1] among `bins` equal bins, the last closed, with edges compared at float32 precision (the
  * pixels' own), as signedErrorByIntensity does: an output stored as 0.7 lands in [0.7, 0.8).
  */
-function unitBin(v: number, bins: number): number {
-  const edge = (k: number) => Math.fround(k / bins);
+function unitBin(v: number, bins: number, edges: Float64Array): number {
   let b = Math.min(Math.floor(v * bins), bins - 1);
-  while (b > 0 && v < edge(b)) b--;
-  while (b < bins - 1 && v >= edge(b + 1)) b++;
+  while (b > 0 && v < edges[b]) b--;
+  while (b < bins - 1 && v >= edges[b + 1]) b++;
   return b;
+}
+
+/** The bins' edges k / bins at float32 precision, computed once per call rather than per pixel. */
+function binEdges(bins: number): Float64Array {
+  const edges = new Float64Array(bins + 1);
+  for (let k = 0; k <= bins; k++) edges[k] = Math.fround(k / bins);
+  return edges;
 }

@@ -27,13 +27,19 @@ export function sharpness(images: ImageSet): Sharpness {
     let lapSq = 0;
     for (let ch = 0; ch < channels; ch++) {
       const p = plane(images, n, ch);
+      // Indexed directly: a helper closure per pixel made this 10x slower, and the report runs it ~10 times a run.
       for (let r = 1; r < h - 1; r++) {
+        const up = (r - 1) * w;
+        const mid = r * w;
+        const down = (r + 1) * w;
         for (let c = 1; c < w - 1; c++) {
-          const at = (dr: number, dc: number) => p[(r + dr) * w + c + dc];
-          const gx = (at(-1, 1) + 2 * at(0, 1) + at(1, 1) - at(-1, -1) - 2 * at(0, -1) - at(1, -1)) / 8;
-          const gy = (at(1, -1) + 2 * at(1, 0) + at(1, 1) - at(-1, -1) - 2 * at(-1, 0) - at(-1, 1)) / 8;
+          const nw = p[up + c - 1], n = p[up + c], ne = p[up + c + 1];
+          const west = p[mid + c - 1], centre = p[mid + c], east = p[mid + c + 1];
+          const sw = p[down + c - 1], s = p[down + c], se = p[down + c + 1];
+          const gx = (ne + 2 * east + se - nw - 2 * west - sw) / 8;
+          const gy = (sw + 2 * s + se - nw - 2 * n - ne) / 8;
           gradSum += Math.sqrt(gx * gx + gy * gy);
-          const lap = at(-1, 0) + at(1, 0) + at(0, -1) + at(0, 1) - 4 * at(0, 0);
+          const lap = n + s + west + east - 4 * centre;
           lapSum += lap;
           lapSq += lap * lap;
         }

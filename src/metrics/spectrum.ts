@@ -152,39 +152,46 @@ class SpectrumAccumulator {
   add(images: ImageSet, image: number, channel: number): void {
     const { h, w, re, im } = this;
     const { pixels, channels } = images;
+    const rowCos = this.rows.cos;
+    const rowSin = this.rows.sin;
+    const colCos = this.cols.cos;
+    const colSin = this.cols.sin;
     const base = image * h * w * channels + channel;
-    // Along each row: real input, so one multiply per term.
+    // A real image's transform is conjugate-symmetric, P(ky, kx) = P(-ky, -kx), and the mirrored frequency has
+    // the same radius: only kx <= w / 2 is computed, the others counted through their mirror (half the work).
+    const half = Math.floor(w / 2);
+    // Along each row: real input, so one multiply per term; zero pixels (most of a digit) add nothing.
+    re.fill(0);
+    im.fill(0);
     for (let r = 0; r < h; r++) {
-      for (let kx = 0; kx < w; kx++) {
-        let sr = 0;
-        let si = 0;
-        const t = kx * w;
-        for (let c = 0; c < w; c++) {
-          const v = pixels[base + (r * w + c) * channels];
-          sr += v * this.rows.cos[t + c];
-          si -= v * this.rows.sin[t + c];
+      for (let c = 0; c < w; c++) {
+        const v = pixels[base + (r * w + c) * channels];
+        if (v === 0) continue;
+        for (let kx = 0; kx <= half; kx++) {
+          re[r * w + kx] += v * rowCos[kx * w + c];
+          im[r * w + kx] -= v * rowSin[kx * w + c];
         }
-        re[r * w + kx] = sr;
-        im[r * w + kx] = si;
       }
     }
     // Down each column of the row transforms, accumulating power as it goes.
     const norm = 1 / (h * w);
-    for (let kx = 0; kx < w; kx++) {
+    for (let kx = 0; kx <= half; kx++) {
+      // kx = 0 and (for even w) kx = w / 2 are their own mirrors; every other column stands for two.
+      const copies = kx === 0 || 2 * kx === w ? 1 : 2;
       for (let ky = 0; ky < h; ky++) {
         let sr = 0;
         let si = 0;
         const t = ky * h;
         for (let r = 0; r < h; r++) {
-          const c = this.cols.cos[t + r];
-          const s = this.cols.sin[t + r];
+          const c = colCos[t + r];
+          const sn = colSin[t + r];
           const a = re[r * w + kx];
           const b = im[r * w + kx];
           // (a + ib)(c - is)
-          sr += a * c + b * s;
-          si += b * c - a * s;
+          sr += a * c + b * sn;
+          si += b * c - a * sn;
         }
-        const p = (sr * sr + si * si) * norm;
+        const p = (sr * sr + si * si) * norm * copies;
         const at = ky * w + kx;
         this.energy[this.binOf[at]] += p;
         if (this.isHigh[at]) this.high += p;
