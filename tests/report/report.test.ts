@@ -125,6 +125,21 @@ describe("the experiment report", () => {
     const tags = readEvents(readFileSync(join(tb, files[0]))).flatMap((e) => (e.summary?.value ?? []).map((v) => v.tag));
     expect(tags).toEqual(expect.arrayContaining(["report/fig-sharpness", "report/fig-reconstructions-none", "report/verdicts"]));
   });
+
+  it("over a partly failed experiment, names the cells it leaves out and reports the rest", async () => {
+    const cell = first.groups.find((g) => g.name === "ae-bce/none")!.runs[0];
+    const runJson = join(cell.metrics.run, "run.json");
+    const original = readFileSync(runJson, "utf8");
+    writeFileSync(runJson, JSON.stringify({ ...JSON.parse(original), status: "failed", error: "loss became NaN at step 3" }));
+    try {
+      const partial = await writeReport(dir);
+      expect(partial.missing).toEqual(["ae-bce/none/seed-1"]);
+      expect(partial.groups.find((g) => g.name === "ae-bce/none")!.runs.map((r) => r.traits.seed)).toEqual([2]);
+      expect(readFileSync(partial.reportPath, "utf8")).toContain("1 cell(s) not completed and left out: ae-bce/none/seed-1");
+    } finally {
+      writeFileSync(runJson, original);
+    }
+  });
 });
 
 it("a run whose weights went non-finite is reported as degenerate, and the report goes on without it", async () => {
