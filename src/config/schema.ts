@@ -158,6 +158,8 @@ const modelObject = z.strictObject({
    * error or b = mean absolute error, no gradient through it: σ-VAE). Required by, and only for, those two.
    */
   scale: z.union([z.number().positive(), z.enum(["learned", "optimal"])]).optional(),
+  /** recon gaussian's σ under the name the σ-VAE paper gives it: the same values as `scale`, which it sets. */
+  sigma: z.union([z.number().positive(), z.enum(["learned", "optimal"])]).optional(),
   /** Weight of the KL term (vae, vae+gan, vaegan); 1 is the ELBO, other values are a beta-VAE. */
   beta: z.number().min(0).default(1),
 });
@@ -173,8 +175,14 @@ export const modelSchema = modelObject.superRefine((model, ctx) => {
   if (model.variant !== "vaegan" && model.recon === "feature") {
     ctx.addIssue({ code: "custom", path: ["recon"], message: `model.recon "feature" is only for variant vaegan (got variant ${model.variant})` });
   }
+  if (model.sigma !== undefined && model.scale !== undefined) {
+    ctx.addIssue({ code: "custom", path: ["sigma"], message: "model.sigma and model.scale name the same setting: give one of them" });
+  }
+  if (model.sigma !== undefined && model.recon !== "gaussian") {
+    ctx.addIssue({ code: "custom", path: ["sigma"], message: `model.sigma is recon gaussian's σ (got recon ${model.recon}; laplace's scale b is model.scale)` });
+  }
   const scaled = model.recon === "gaussian" || model.recon === "laplace";
-  if (scaled && model.scale === undefined) {
+  if (scaled && model.scale === undefined && model.sigma === undefined) {
     ctx.addIssue({ code: "custom", path: ["scale"], message: `model.scale is required for recon ${model.recon}: a number (fixed), learned or optimal` });
   }
   if (!scaled && model.scale !== undefined) {
@@ -185,7 +193,8 @@ export const modelSchema = modelObject.superRefine((model, ctx) => {
   if ((scaled || model.recon === "cbernoulli") && model.variant !== "ae" && model.variant !== "vae") {
     ctx.addIssue({ code: "custom", path: ["recon"], message: `model.recon ${model.recon} is for variants ae and vae (got variant ${model.variant})` });
   }
-});
+  // model.sigma is only another name: the resolved config (and everything that reads it) has model.scale.
+}).transform(({ sigma, ...model }) => (sigma === undefined ? model : { ...model, scale: sigma }));
 
 export const adversarialSchema = z.strictObject({
   /**
