@@ -288,7 +288,10 @@ const earlyStoppingSchema = z.strictObject({
    * "rel"), so one setting serves losses of different scales (a BCE near 100, an MSE near 10 per image).
    */
   minRelativeDelta: z.number().min(0).lt(1).default(0),
-  /** Epochs 1..startFromEpoch are not judged (Keras' start_from_epoch), e.g. while an adversarial warm-up runs. */
+  /**
+   * Epochs 1..startFromEpoch are not judged (Keras' start_from_epoch). The epochs wholly inside an
+   * adversarial warm-up (adversarial.start steps) are never judged, whatever this says.
+   */
   startFromEpoch: z.int().min(0).default(0),
   /**
    * At the end (stopped early or at the cap), put back the weights of the best epoch, as Keras'

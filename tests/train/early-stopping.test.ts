@@ -156,6 +156,18 @@ describe("training with a validation split and early stopping", () => {
     }
   });
 
+  it("does not judge the epochs wholly inside an adversarial warm-up, so the best epoch is one that met the adversarial term", async () => {
+    const earlyStopping = { startFromEpoch: 0, restoreBestWeights: true, minRelativeDelta: 0, patience: 2, minDelta: 1e6, monitor: "validation/autoencoder/recon" };
+    const tiny = tinyConfig({ model: { variant: "ae+gan", recon: "mse" }, adversarial: { start: 20, weight: 1 }, train: { epochs: 6, earlyStopping } });
+    const config = { ...tiny, data: { ...tiny.data, validation: 0.1 } };
+    const result = await trainLoop({ config, dataset: await tinyDataset(), writer: new MemoryWriter() });
+    const stepsPerEpoch = result.steps / result.convergence!.epochsRun;
+    const warmupEpochs = Math.floor(20 / stepsPerEpoch);
+    expect(warmupEpochs).toBeGreaterThanOrEqual(1);
+    // minDelta as large as the loss: only the first judged epoch improves, so it is the best, and patience 2 ends the run two later.
+    expect(result.convergence).toMatchObject({ startFromEpoch: warmupEpochs, bestEpoch: warmupEpochs + 1, stoppedEpoch: warmupEpochs + 3, converged: true });
+  });
+
   it("hitting the cap is not convergence; without restoreBestWeights the last epoch's weights stay", async () => {
     const result = await trainLoop({ config: stoppingConfig({ patience: 5, minDelta: 1e6, restoreBestWeights: false }, 2), dataset: await tinyDataset(), writer: new MemoryWriter() });
     expect(result.convergence).toMatchObject({ bestEpoch: 1, epochsRun: 2, maxEpochs: 2, converged: false, stoppedEpoch: null, weightsEpoch: 2, restoreBestWeights: false });
