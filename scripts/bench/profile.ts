@@ -8,6 +8,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { runAelabLoop, type StepTimer } from "./aelab-loop.js";
 import { runMinimalLoop } from "./minimal-loop.js";
+import { StepClock } from "./windows.js";
 
 export interface KernelStat {
   calls: number;
@@ -64,39 +65,35 @@ class KernelProfiler {
 
 let profiler: KernelProfiler | undefined;
 
-/** Marks step ends; decides when warm-up is over and when profiling is done. */
+/** Marks step ends; records kernels from the end of the warm-up until profiling is done. */
 class Span implements StepTimer {
-  private seen = 0;
-  private warmupMs = 0;
+  private readonly clock: StepClock;
   private profiled = 0;
   private profiledMs = 0;
-  private last = performance.now();
   private profiling = false;
 
   constructor(
     private readonly span: ProfileSpan,
     private readonly kernels: KernelProfiler,
-  ) {}
+  ) {
+    this.clock = new StepClock(span.warmupSteps, span.warmupSeconds);
+  }
 
   resume(): void {
-    this.last = performance.now();
+    this.clock.resume();
   }
 
   step(): void {
-    const now = performance.now();
-    const ms = now - this.last;
-    this.last = now;
-    this.seen++;
+    const ms = this.clock.lap();
     if (!this.profiling) {
-      this.warmupMs += ms;
-      if (this.seen >= this.span.warmupSteps && this.warmupMs >= this.span.warmupSeconds * 1000) {
+      if (this.clock.warm) {
         this.profiling = true;
         this.kernels.stats = new Map();
         this.kernels.recording = true;
       }
       return;
     }
-    if (this.done) return;
+    if (ms === undefined || this.done) return;
     this.profiled++;
     this.profiledMs += ms;
     if (this.done) this.kernels.recording = false;

@@ -8,41 +8,73 @@ export function median(values: readonly number[]): number {
 }
 
 /**
- * Timing windows built from per-step durations: the caller marks the end of every step, and calls
- * `resume` right before a step that does not follow another (the first one, or one after an epoch's
- * evaluation), so time spent between steps never counts. Windows are sized in time, not steps, because
- * the models differ 100-fold in speed. The backends run synchronously (wasm and the native kernels both
- * finish before a kernel call returns), so a step's end is when its last call returned.
+ * Per-step durations after a warm-up of at least `warmupSteps` steps and `warmupSeconds`: the caller
+ * marks the end of every step (`lap`), and calls `resume` right before a step that does not follow
+ * another (the first one, or one after an epoch's evaluation), so time spent between steps never counts.
+ * The backends run synchronously (wasm and the native kernels both finish before a kernel call returns),
+ * so a step's end is when its last call returned.
  */
-export class StepWindows {
+export class StepClock {
   private last = performance.now();
   private seen = 0;
   private warmupMs = 0;
-  private warm = false;
-  private current = { steps: 0, ms: 0 };
-  private readonly rates: number[] = [];
+  private warmed = false;
 
   constructor(
-    private readonly timing: Timing,
-    private readonly imagesPerStep: number,
+    private readonly warmupSteps: number,
+    private readonly warmupSeconds: number,
   ) {}
 
   resume(): void {
     this.last = performance.now();
   }
 
-  /** A step has just ended. */
-  step(): void {
+  /** A step has just ended: its milliseconds, or undefined while it still belonged to the warm-up. */
+  lap(): number | undefined {
     const now = performance.now();
     const ms = now - this.last;
     this.last = now;
     this.seen++;
-    if (!this.warm) {
-      this.warmupMs += ms;
-      this.warm = this.seen >= this.timing.warmupSteps && this.warmupMs >= this.timing.warmupSeconds * 1000;
-      return;
-    }
-    if (this.done) return;
+    if (this.warmed) return ms;
+    this.warmupMs += ms;
+    this.warmed = this.seen >= this.warmupSteps && this.warmupMs >= this.warmupSeconds * 1000;
+    return undefined;
+  }
+
+  get warm(): boolean {
+    return this.warmed;
+  }
+
+  /** Steps marked so far, warm-up included. */
+  get steps(): number {
+    return this.seen;
+  }
+}
+
+/**
+ * Timing windows built from a StepClock's per-step durations. Windows are sized in time, not steps,
+ * because the models differ 100-fold in speed.
+ */
+export class StepWindows {
+  private readonly clock: StepClock;
+  private current = { steps: 0, ms: 0 };
+  private readonly rates: number[] = [];
+
+  constructor(
+    private readonly timing: Timing,
+    private readonly imagesPerStep: number,
+  ) {
+    this.clock = new StepClock(timing.warmupSteps, timing.warmupSeconds);
+  }
+
+  resume(): void {
+    this.clock.resume();
+  }
+
+  /** A step has just ended. */
+  step(): void {
+    const ms = this.clock.lap();
+    if (ms === undefined || this.done) return;
     this.current.steps++;
     this.current.ms += ms;
     if (this.current.steps >= this.timing.windowSteps && this.current.ms >= this.timing.windowSeconds * 1000) {
@@ -57,6 +89,6 @@ export class StepWindows {
 
   result(): Throughput {
     if (!this.done) throw new Error(`only ${this.rates.length} of ${this.timing.windows} timing windows were completed`);
-    return { imagesPerSecond: median(this.rates), windows: [...this.rates], steps: this.seen };
+    return { imagesPerSecond: median(this.rates), windows: [...this.rates], steps: this.clock.steps };
   }
 }

@@ -2,7 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import { ConfigError } from "../config/errors.js";
 import type { AdversarialSpec } from "../config/schema.js";
 import { adaptiveWeight, detach } from "../losses/adaptive-weight.js";
-import type { StepContext } from "./variant.js";
+import type { StepContext, Variant } from "./variant.js";
 
 /**
  * lambda, the weight of the fool-the-discriminator term, per `adversarial.balance`. Adaptive and ratio
@@ -91,5 +91,17 @@ export function adversarialWeight(spec: AdversarialSpec, decoderLastLayer: tf.Va
     },
     state: { "adversarial_weight/last": last, "adversarial_weight/mean_recon": meanRecon, "adversarial_weight/mean_gan": meanAdversarial },
     dispose: () => tf.dispose([last, meanRecon, meanAdversarial]),
+  };
+}
+
+/** The variant carrying the weight's state (so checkpoints save it), disposing the weight with it. */
+export function withWeightState(variant: Variant, weight: AdversarialWeight): Variant {
+  return {
+    ...variant,
+    state: weight.state,
+    dispose() {
+      variant.dispose();
+      weight.dispose();
+    },
   };
 }

@@ -8,7 +8,7 @@ import type { ImageShape } from "../nn/modules.js";
 import { buildSpectralMlpDiscriminator } from "../nn/spectral-mlp-discriminator.js";
 import { advanceSpectralNorm, hasSpectralNorm } from "../nn/spectral-norm.js";
 import type { Rng } from "../random/rng.js";
-import { adversarialWeight, checkBalance, lastLayerKernel } from "./adversarial-weight.js";
+import { adversarialWeight, checkBalance, lastLayerKernel, withWeightState } from "./adversarial-weight.js";
 import { assembleVariant, autoencode, buildAutoencoder } from "./base.js";
 import { standardNormal } from "./prior.js";
 import type { LossTerm, Variant } from "./variant.js";
@@ -79,12 +79,5 @@ export function buildPixelGanVariant(model: ModelSpec, adversarial: AdversarialS
       },
     ],
   });
-  return {
-    ...variant,
-    state: lambda.state,
-    dispose() {
-      variant.dispose();
-      lambda.dispose();
-    },
-  };
+  return withWeightState(variant, lambda);
 }

@@ -9,7 +9,7 @@ import type { DiscriminatorOutput, ImageShape } from "../nn/modules.js";
 import { buildSpectralMlpDiscriminator } from "../nn/spectral-mlp-discriminator.js";
 import { advanceSpectralNorm, hasSpectralNorm } from "../nn/spectral-norm.js";
 import type { Rng } from "../random/rng.js";
-import { adversarialWeight, checkBalance, lastLayerKernel } from "./adversarial-weight.js";
+import { adversarialWeight, checkBalance, lastLayerKernel, withWeightState } from "./adversarial-weight.js";
 import { assembleVariant, buildAutoencoder, reparameterize } from "./base.js";
 import { GATE_SIGNALS, larsenGate } from "./gating.js";
 import { standardNormal } from "./prior.js";
@@ -157,14 +157,7 @@ export function buildVaeganVariant(model: ModelSpec, adversarial: AdversarialSpe
       },
     ],
   });
-  return {
-    ...variant,
-    state: lambda.state,
-    dispose() {
-      variant.dispose();
-      lambda.dispose();
-    },
-  };
+  return withWeightState(variant, lambda);
 }
 
 /** The gate's signals (gating.ts): the discriminator's BCE on real inputs, and its mean over all fakes. */

@@ -100,3 +100,12 @@ export function expectEachPhaseMovesOnlyItsNetworks(h: Harness, x: tf.Tensor4D, 
     }
   }
 }
+
+/** A noise source that gives the same draws to every caller that starts it afresh. */
+export function fixedNoise() {
+  let i = 0;
+  return {
+    normal: (shape: number[]) => tf.randomNormal(shape, 0, 1, "float32", 100 + i++),
+    uniform: (shape: number[]) => tf.randomUniform(shape, 0, 1, "float32", 100 + i++),
+  };
+}

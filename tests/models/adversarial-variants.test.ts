@@ -10,7 +10,7 @@ import { ScalarAccumulator } from "../../src/train/accumulator.js";
 import { runHparams } from "../../src/train/hparams.js";
 import { phaseRunners, trainStep } from "../../src/train/step.js";
 import { errorOf } from "../helpers/config-error.js";
-import { batch, countForwardPasses, expectEachPhaseMovesOnlyItsNetworks, harness, sameWeights, smallConfig, type Harness } from "../helpers/variant-harness.js";
+import { batch, countForwardPasses, expectEachPhaseMovesOnlyItsNetworks, harness, fixedNoise, sameWeights, smallConfig, type Harness } from "../helpers/variant-harness.js";
 
 // The adversarial options (warm-up, spectral norm, adaptive and ratio weights) in aae and vaegan.
 
@@ -23,15 +23,6 @@ afterEach(() => {
   open = [];
 });
 const track = (h: Harness) => (open.push(h), h);
-
-/** A noise source that gives the same draws to every caller that starts it afresh. */
-function fixedNoise() {
-  let i = 0;
-  return {
-    normal: (shape: number[]) => tf.randomNormal(shape, 0, 1, "float32", 100 + i++),
-    uniform: (shape: number[]) => tf.randomUniform(shape, 0, 1, "float32", 100 + i++),
-  };
-}
 
 /** One step of the named phases (all if none), each step with fresh fixed noise; returns the logged means. */
 function fixedStep(h: Harness, x: tf.Tensor4D, step: number, phases?: string[]): Map<string, number> {

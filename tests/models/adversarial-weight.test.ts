@@ -8,7 +8,7 @@ import type { StepContext } from "../../src/models/variant.js";
 import { trainableVariables } from "../../src/nn/modules.js";
 import { ScalarAccumulator } from "../../src/train/accumulator.js";
 import { phaseRunners, trainStep } from "../../src/train/step.js";
-import { batch, countForwardPasses, expectEachPhaseMovesOnlyItsNetworks, harness, sameWeights, smallConfig, type Harness } from "../helpers/variant-harness.js";
+import { batch, countForwardPasses, expectEachPhaseMovesOnlyItsNetworks, harness, fixedNoise, sameWeights, smallConfig, type Harness } from "../helpers/variant-harness.js";
 
 let open: Harness[] = [];
 beforeAll(async () => {
@@ -19,15 +19,6 @@ afterEach(() => {
   open = [];
 });
 const track = (h: Harness) => (open.push(h), h);
-
-/** A noise source that gives the same draws to every caller that starts it afresh. */
-function fixedNoise() {
-  let i = 0;
-  return {
-    normal: (shape: number[]) => tf.randomNormal(shape, 0, 1, "float32", 100 + i++),
-    uniform: (shape: number[]) => tf.randomUniform(shape, 0, 1, "float32", 100 + i++),
-  };
-}
 
 /** One step of the named phases through the loop's trainStep; returns the means it logged. */
 function loggedStep(h: Harness, x: tf.Tensor4D, phases: string[], step = 0): Map<string, number> {

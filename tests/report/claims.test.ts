@@ -6,43 +6,9 @@ import { formatP } from "../../src/report/format.js";
 import { groupRuns, type MeasuredRun, type RunTraits } from "../../src/report/groups.js";
 import { claimSummaries, metricsCell, metricsTable } from "../../src/report/markdown.js";
 import { metricsJson, parseMetricsJson, type RunMetrics } from "../../src/report/run-metrics.js";
+import { measuredRun, zeroMetrics } from "./measured-run.js";
 
-/** Every metric zero, classifier accuracy 0.9. */
-function fullMetrics(): RunMetrics {
-  return {
-    version: 1,
-    run: "",
-    step: 1,
-    examples: 1,
-    mse: 0,
-    bce: 0,
-    l1: 0,
-    psnr: 0,
-    ssim: 0,
-    sharpnessRatio: { gradient: 0, laplacianVariance: 0 },
-    outputSharpness: { gradient: 0, laplacianVariance: 0 },
-    pullTowardHalf: 0,
-    signedError: 0,
-    signedErrorNonZero: 0,
-    byIntensity: [],
-    wasserstein: 0,
-    midGreyOutput: 0,
-    midGreyTarget: 0,
-    histogram: { edges: [], output: [], target: [] },
-    classifierAccuracy: 0.9,
-    reconstructionFrechet: 0,
-    reliability: { pull: 0, meanAbsBias: 0, bins: [] },
-    highFrequencyRatio: { ownTargets: 0, greyTargets: 0 },
-    sharpnessVsGrey: { gradient: 0, laplacianVariance: 0 },
-  };
-}
-
-/** A measured run whose metrics are all zero except those given. */
-function run(group: string, traits: Partial<RunTraits>, seed: number, metrics: Partial<RunMetrics>): MeasuredRun {
-  const base = { ...fullMetrics(), run: `${group}/seed-${seed}` };
-  const full: RunTraits = { variant: "ae", family: "ae", recon: "mse", adversarial: false, adversarialWeight: 0, binarize: "none", beta: 1, networks: "mlp/mlp", seed, ...traits };
-  return { cell: `${group}/seed-${seed}`, group, levels: { loss: group }, traits: full, metrics: { ...base, ...metrics } };
-}
+const run = (group: string, traits: Partial<RunTraits>, seed: number, metrics: Partial<RunMetrics>): MeasuredRun => measuredRun(group, traits, seed, metrics);
 
 /** BCE and MSE AE groups whose sharpness ratios are given per seed. */
 function sharpnessVerdict(bce: number[], mse: number[]): string {
@@ -270,9 +236,9 @@ describe("non-finite metrics", () => {
     expect(old.mse).toBeNaN();
     expect(old.byIntensity[0].meanSignedError).toBeNaN();
     expect(old.sharpnessRatio).toEqual({ gradient: Infinity, laplacianVariance: -Infinity });
-    const text = metricsJson({ ...fullMetrics(), ssim: NaN, psnr: -Infinity });
+    const text = metricsJson({ ...zeroMetrics(), ssim: NaN, psnr: -Infinity });
     expect(text).toContain('"ssim":"NaN"');
-    expect(parseMetricsJson(text)).toEqual({ ...fullMetrics(), ssim: NaN, psnr: -Infinity });
+    expect(parseMetricsJson(text)).toEqual({ ...zeroMetrics(), ssim: NaN, psnr: -Infinity });
   });
 });
 

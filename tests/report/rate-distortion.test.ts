@@ -15,35 +15,10 @@ import { RATE_DISTORTION_FILE, rateDistortionFigure, rateDistortionSpec } from "
 import { rateDistortionSection } from "../../src/report/rate-distortion-markdown.js";
 import { matchedRateDrafts, rateDistortion, rateDistortionFamilies } from "../../src/report/rate-distortion.js";
 import type { RunMetrics } from "../../src/report/run-metrics.js";
+import { zeroMetrics } from "./measured-run.js";
 
 function metrics(over: Partial<RunMetrics>): RunMetrics {
-  return {
-    version: 3,
-    run: "",
-    step: 1,
-    examples: 1,
-    mse: 0,
-    bce: 0,
-    l1: 0,
-    psnr: 0,
-    ssim: 0,
-    sharpnessRatio: { gradient: 0, laplacianVariance: 0 },
-    outputSharpness: { gradient: 0, laplacianVariance: 0 },
-    pullTowardHalf: 0,
-    signedError: 0,
-    signedErrorNonZero: 0,
-    byIntensity: [],
-    wasserstein: 0,
-    midGreyOutput: 0,
-    midGreyTarget: 0,
-    histogram: { edges: [], output: [], target: [] },
-    classifierAccuracy: 0.9,
-    reconstructionFrechet: 0,
-    reliability: { pull: 0, meanAbsBias: 0, bins: [] },
-    highFrequencyRatio: { ownTargets: 0, greyTargets: 0 },
-    sharpnessVsGrey: { gradient: 0, laplacianVariance: 0 },
-    ...over,
-  };
+  return { ...zeroMetrics(), version: 3, ...over };
 }
 
 const VAE: Omit<RunTraits, "seed"> = { variant: "vae", family: "vae", recon: "bce", adversarial: false, adversarialWeight: 0, binarize: "none", beta: 1, networks: "mlp/mlp" };
