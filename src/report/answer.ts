@@ -1,4 +1,5 @@
-import { CONFIDENCE, type VerdictRow } from "./claims.js";
+import { CONFIDENCE, type Scope, type VerdictRow } from "./claims.js";
+import { datasetAgreements } from "./dataset-agreement.js";
 import type { GroupConvergence } from "./convergence.js";
 
 /**
@@ -147,12 +148,41 @@ function choiceSentence(rows: readonly VerdictRow[], convergence: readonly Group
   return `${choice}${proviso}.`;
 }
 
+/** "mnist", "conv/conv on fashion-mnist": a scope in words, naming only what varies in the experiment. */
+function scopeWords(scope: Scope, all: readonly Scope[]): string {
+  const datasets = new Set(all.map((s) => s.dataset)).size > 1;
+  const networks = new Set(all.map((s) => s.networks)).size > 1;
+  return [networks ? `${scope.networks} networks` : "", datasets ? scope.dataset : ""].filter(Boolean).join(" on ");
+}
+
+/** C3 and C4 in a sentence each, per networks-and-data scope when the experiment has several. */
+function scopedSentences(rows: readonly VerdictRow[]): string[] {
+  const scopes = [...new Map(rows.filter((r) => r.scope && r.scope.networks !== "-").map((r) => [JSON.stringify(r.scope), r.scope!])).values()];
+  if (scopes.length <= 1) return [c3Sentence(rows), c4Sentence(rows)].filter((s): s is string => s !== undefined);
+  return scopes.flatMap((scope) => {
+    const mine = rows.filter((r) => r.scope && r.scope.networks === scope.networks && r.scope.dataset === scope.dataset);
+    const words = scopeWords(scope, scopes);
+    return [c3Sentence(mine), c4Sentence(mine)].filter((s): s is string => s !== undefined).map((s) => `[${words}] ${s}`);
+  });
+}
+
+/** Whether the datasets reach the same verdicts, and on which comparisons they do not (the first few). */
+function datasetSentence(rows: readonly VerdictRow[]): string | undefined {
+  const tallied = datasetAgreements(rows.filter((r) => r.role === "evidence")).filter((a) => a.findings.length > 1);
+  if (tallied.length === 0) return undefined;
+  const datasets = [...new Set(tallied.flatMap((a) => a.findings.map((f) => f.dataset)))];
+  const differ = tallied.filter((a) => !a.agree);
+  const shown = differ.slice(0, 4).map((a) => `${a.claim} ${a.comparison}, ${a.metric.split(" (")[0]} (${a.findings.map((f) => `${f.dataset} ${f.finding}`).join(", ")})`);
+  const rest = differ.length > shown.length ? ` and ${differ.length - shown.length} more` : "";
+  return `On ${list(datasets)}, the same comparison reaches the same verdict in ${tallied.length - differ.length} of ${tallied.length} rows in the tally${differ.length ? `; they differ on ${shown.join("; ")}${rest}` : ""}.`;
+}
+
 /** The paragraph's sentences in order; a claim the experiment does not measure contributes none. */
 export function answerSentences(rows: readonly VerdictRow[], convergence: readonly GroupConvergence[]): string[] {
   return [
     lossSentence(rows),
-    c3Sentence(rows),
-    c4Sentence(rows),
+    ...scopedSentences(rows),
+    datasetSentence(rows),
     tallySentence(rows, "C5", "Does pushing outputs away from ½ sharpen edges against the same greyscale targets"),
     tallySentence(rows, "C6", "Does an adversarial loss give sharper outputs than the fixed losses"),
     convergenceSentence(convergence),

@@ -9,6 +9,7 @@ import type { PushRow } from "../metrics/index.js";
 import type { RunMetrics } from "./run-metrics.js";
 import { ORACLE_NOTE } from "./oracle-note.js";
 import { decide, type Claimed, type Outcome } from "./verdict.js";
+import { withDatasetAgreement } from "./dataset-agreement.js";
 
 /**
  * What a row is for. Only "evidence" rows decide their claim, enter its tally and the Holm family; the
@@ -39,6 +40,16 @@ export interface VerdictRow {
   outcome?: string;
   /** The p-values behind the row: raw, and Holm-adjusted for evidence rows (NaN where not tested). */
   p?: { difference: number; equivalence: number; differenceAdjusted?: number; equivalenceAdjusted?: number };
+  /** The networks and data the row's groups share (measured rows only). */
+  scope?: Scope;
+  /** In an experiment on several datasets: whether the same comparison reaches the same verdict on each (dataset-agreement.ts). */
+  acrossDatasets?: string;
+}
+
+/** Which networks and which data a measured row's groups share: claims compare groups within one scope only. */
+export interface Scope {
+  networks: string;
+  dataset: string;
 }
 
 /** The claims, in our words (the report quotes these). */
@@ -73,8 +84,15 @@ function label(g: Group): string {
 }
 
 function describeGroup(t: Omit<RunTraits, "seed">): string {
-  const loss = t.variant === "vaegan" ? "VAE-GAN" : `${t.family.toUpperCase()}-${t.recon.toUpperCase()}${t.adversarial ? `+GAN(λ=${t.adversarialWeight})` : ""}`;
+  const loss = t.variant === "vaegan" ? "VAE-GAN" : `${t.family.toUpperCase()}-${t.recon.toUpperCase()}${t.adversarial ? `+GAN(${lambdaWords(t)})` : ""}`;
   return `${loss}${t.family === "vae" && t.beta !== 1 ? ` β=${t.beta}` : ""}${t.binarize !== "none" ? ` [${t.binarize}]` : ""}`;
+}
+
+/** The adversarial weight as configured: "λ=10" fixed, "λ adaptive" (VQGAN's rule), "λ=0.1×adaptive", "λ=0.5×ratio". */
+function lambdaWords(t: Omit<RunTraits, "seed">): string {
+  const mode = t.adversarialBalance ?? "fixed";
+  if (mode === "fixed") return `λ=${t.adversarialWeight}`;
+  return t.adversarialWeight === 1 ? `λ ${mode}` : `λ=${t.adversarialWeight}×${mode}`;
 }
 
 /** A metric a claim compares: its name in the table, how to read it, and which smallest effect applies. */
@@ -132,6 +150,7 @@ export interface Draft {
   /** Seeds left out because a value was not finite (NaN or infinite). */
   leftOut: number[];
   baseline?: { label: string; mean: number };
+  scope?: Scope;
 }
 
 const sharesFinite = (...values: number[]) => values.every(Number.isFinite);
@@ -186,20 +205,30 @@ export function verdicts(groups: readonly Group[], sesoi: Sesoi = SESOI_DEFAULTS
   // Rows drafted elsewhere (the rate–distortion comparisons at matched rate) join the same family and tally.
   const drafts: Draft[] = [...computedElsewhere];
   const models = groups.filter((g) => !g.reference);
-  const greyOracle = references.find((g) => g.traits.binarize === "none");
-  const kinds = [...new Set(models.map((g) => g.traits.networks))];
-  for (const networks of kinds) {
+  const scopes = scopesOf(models);
+  const datasets = new Set(scopes.map((s) => s.dataset)).size;
+  const networkKinds = new Set(scopes.map((s) => s.networks)).size;
+  // With several network kinds or datasets in one experiment, each row says which it compares.
+  const prefix = (scope: Scope) => {
+    const parts = [...(networkKinds > 1 ? [scope.networks] : []), ...(datasets > 1 ? [scope.dataset] : [])];
+    return parts.length ? `[${parts.join(", ")}] ` : "";
+  };
+  for (const scope of scopes) {
+    const greyOracle = references.find((g) => g.traits.binarize === "none" && g.traits.dataset === scope.dataset);
     const mine = measuredDrafts(
-      models.filter((g) => g.traits.networks === networks),
+      models.filter((g) => g.traits.networks === scope.networks && g.traits.dataset === scope.dataset),
       greyOracle,
     );
-    // With several network kinds in one experiment, each row says which networks it compares.
-    drafts.push(...(kinds.length > 1 ? mine.map((d) => ({ ...d, comparison: `[${networks}] ${d.comparison}` })) : mine));
+    drafts.push(...mine.map((d) => ({ ...d, comparison: `${prefix(scope)}${d.comparison}`, scope })));
   }
-  if (greyOracle) {
+  for (const dataset of new Set(scopes.map((s) => s.dataset))) {
+    const greyOracle = references.find((g) => g.traits.binarize === "none" && g.traits.dataset === dataset);
+    if (!greyOracle) continue;
     const note = `${ORACLE_NOTE}: what an unbiased model scores on this metric`;
-    drafts.push(zeroDraft("C4", greyOracle, METRICS.reliabilityPull, "reference", note));
-    drafts.push(zeroDraft("C4", greyOracle, METRICS.signedErrorNonZero, "reference", note));
+    const scope = { networks: "-", dataset };
+    const named = (d: Draft): Draft => ({ ...d, comparison: `${datasets > 1 ? `[${dataset}] ` : ""}${d.comparison}`, scope });
+    drafts.push(named(zeroDraft("C4", greyOracle, METRICS.reliabilityPull, "reference", note)));
+    drafts.push(named(zeroDraft("C4", greyOracle, METRICS.signedErrorNonZero, "reference", note)));
   }
   // Rows in claim order (a stable sort: within a claim, in the order they were drafted).
   drafts.sort((a, b) => a.claim.localeCompare(b.claim));
@@ -208,13 +237,20 @@ export function verdicts(groups: readonly Group[], sesoi: Sesoi = SESOI_DEFAULTS
   const adjusted = holmAdjust(raw);
   const adjustedOf = new Map<Draft, { difference: number; equivalence: number }>(family.map((d, i) => [d, { difference: adjusted[2 * i], equivalence: adjusted[2 * i + 1] }]));
   const measured = drafts.filter((d) => !d.notMeasured).map((d) => render(d, sesoi[d.metric.key], adjustedOf.get(d)));
-  return [...analyticRows(), ...measured];
+  return [...analyticRows(), ...withDatasetAgreement(measured)];
+}
+
+/** The networks-and-data combinations among the groups, in the order the groups first show them. */
+function scopesOf(groups: readonly Group[]): Scope[] {
+  const seen = new Map<string, Scope>();
+  for (const g of groups) seen.set(JSON.stringify([g.traits.networks, g.traits.dataset]), { networks: g.traits.networks, dataset: g.traits.dataset });
+  return [...seen.values()];
 }
 
 /** A draft in words, with its verdict from the (adjusted, for evidence rows) p-values. */
 function render(d: Draft, bound: number, adjusted: { difference: number; equivalence: number } | undefined): VerdictRow {
   const test = d.test!;
-  const row = { claim: d.claim, comparison: d.comparison, metric: d.metric.name, role: d.role, ...(d.note ? { note: d.note } : {}), sesoi: `±${formatNumber(bound)}` };
+  const row = { claim: d.claim, comparison: d.comparison, metric: d.metric.name, role: d.role, ...(d.note ? { note: d.note } : {}), sesoi: `±${formatNumber(bound)}`, ...(d.scope ? { scope: d.scope } : {}) };
   const leftOut = d.leftOut.length ? `; seed${d.leftOut.length > 1 ? "s" : ""} ${d.leftOut.join(", ")} left out (value not finite)` : "";
   if (test.zeroSpread) {
     // The same difference in every seed: no spread to test against, so no test and no verdict.

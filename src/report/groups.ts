@@ -1,3 +1,4 @@
+import { basename, resolve } from "node:path";
 import type { RunConfig } from "../config/schema.js";
 import type { CellOutcome } from "../experiment/record.js";
 import type { RunMetrics } from "./run-metrics.js";
@@ -13,11 +14,20 @@ export interface RunTraits {
   /** Whether a learned adversarial loss shapes the outputs (a pixel GAN or VAE-GAN). */
   adversarial: boolean;
   adversarialWeight: number;
+  /** How the adversarial weight is set (adversarial.balance.mode): fixed at adversarialWeight, or adversarialWeight times an adaptive or ratio rule. */
+  adversarialBalance?: RunConfig["adversarial"]["balance"]["mode"];
   binarize: RunConfig["data"]["binarize"];
   beta: number;
   /** Encoder and decoder kinds, e.g. "mlp/mlp": claims compare groups with the same networks only. */
   networks: string;
+  /** The data the run trained on: "mnist" (embedded) or an IDX folder's name; claims compare groups on the same data only. */
+  dataset: string;
   seed: number;
+}
+
+/** A data source in a few words: "mnist" for the embedded digits, else the IDX folder's own name (as the loader names it). */
+export function datasetLabel(source: string): string {
+  return source === "mnist" ? "mnist" : basename(resolve(source)) || source;
 }
 
 export function traitsOf(config: RunConfig): RunTraits {
@@ -30,9 +40,11 @@ export function traitsOf(config: RunConfig): RunTraits {
     ...(config.model.scale !== undefined ? { scale: config.model.scale } : {}),
     adversarial: (pixelGan && config.adversarial.weight > 0) || variant === "vaegan",
     adversarialWeight: pixelGan ? config.adversarial.weight : variant === "vaegan" ? 1 : 0,
+    ...(pixelGan || variant === "vaegan" ? { adversarialBalance: config.adversarial.balance.mode } : {}),
     binarize: config.data.binarize,
     beta: config.model.beta,
     networks: `${config.model.encoder.type}/${config.model.decoder.type}`,
+    dataset: datasetLabel(config.data.source),
     seed: config.seed,
   };
 }

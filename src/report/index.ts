@@ -51,11 +51,30 @@ export interface ReportOutcome {
 /** The TensorBoard run inside the experiment folder that holds the report's figures and verdict table. */
 export const REPORT_TB_RUN = "_report";
 
+const LIKELIHOOD_SCALE =
+  "**Likelihood scale in a VAE.** With losses summed over pixels and KL weight β, MSE is a Gaussian likelihood with a fixed variance (½ per pixel here), whose scale differs from BCE's: swapping the loss also changes how much the KL weighs, which alone blurs or sharpens outputs.";
+
+/** The likelihood-scale confound, in words that match what the experiment has to control it. */
+function likelihoodScaleConfound(groups: readonly Group[], matchedRate: boolean): string {
+  const halfBeta = groups.some((g) => !g.reference && g.traits.variant === "vae" && g.traits.recon === "mse" && g.traits.beta === 0.5);
+  const parts = [LIKELIHOOD_SCALE];
+  if (halfBeta) {
+    parts.push(
+      "The VAE cells therefore include MSE with β = ½: by C2, BCE weighs errors near 0.5 about twice as much as squared error, so MSE with half the KL weight matches BCE's balance there (the verdict row marked *KL weight halved*). Only there: over MNIST's intensities BCE's curvature is about 2.6 to 3.2 times squared error's, which would call for β of about 0.3 to 0.4, so that row is a partial control.",
+    );
+  }
+  parts.push(
+    matchedRate
+      ? "The rate–distortion section compares the likelihoods where it is fair to: at matched rate (KL), along each likelihood's β sweep."
+      : "This experiment compares the VAE losses at β = 1 each, so its VAE rows mix the loss with the KL's weight; experiments/rate-distortion.yaml compares the likelihoods at matched rate, along a β sweep per likelihood.",
+  );
+  return parts.join(" ");
+}
+
 const CONFOUNDS = [
-  "**Likelihood scale in a VAE.** With losses summed over pixels and KL weight β, MSE is a Gaussian likelihood with a fixed variance (½ per pixel here), whose scale differs from BCE's: swapping the loss also changes how much the KL weighs, which alone blurs or sharpens outputs. The VAE cells therefore include MSE with β = ½: by C2, BCE weighs errors near 0.5 about twice as much as squared error, so MSE with half the KL weight matches BCE's balance there (the verdict row marked *KL weight halved*). Only there: over MNIST's intensities BCE's curvature is about 2.6 to 3.2 times squared error's, which would call for β of about 0.3 to 0.4, so that row is a partial control.",
   "**Output parameterisation.** Every loss acts on the same decoder output: logits, through one sigmoid. BCE is computed from the logits, MSE and L1 on the sigmoid. No cell differs in architecture or output layer.",
-  "**Bias conditional on the output, not the target.** MNIST is mostly exact zeros, where BCE and MSE agree that 0 is best. Selecting pixels by their target (the signed error on pixels with x > 0, or per target-intensity bin) selects on the outcome: regression to the mean makes those numbers non-zero for an unbiased model too. C3 and C4 are therefore decided on the reliability pull, mean sign(y − ½)·(y − x), which conditions on the output only and is 0 in expectation for any conditional-mean model; the reliability diagram shows the bias per output bin. The class-mean oracle (each test image predicted by its class's mean training image, an unbiased conditional-mean model) is measured with the same metrics and shown beside the models, so a reader sees what an unbiased model scores on each; the target-conditioned numbers are descriptive, outside the tally. Every loss is also trained on binarized targets (`binarize: threshold`), where BCE is the exact likelihood, as a control.",
-  "**Capacity and budget.** Every cell has the same networks, data, number of steps, batch size, optimizer and seeds; only the loss (and, where named, β, the adversarial term or the binarization) differs. Pairs are compared seed by seed, so each seed's split and initial weights are shared by the two sides of a comparison.",
+  "**Bias conditional on the output, not the target.** MNIST is mostly exact zeros, where BCE and MSE agree that 0 is best. Selecting pixels by their target (the signed error on pixels with x > 0, or per target-intensity bin) selects on the outcome: regression to the mean makes those numbers non-zero for an unbiased model too. C3 and C4 are therefore decided on the reliability pull, mean sign(y − ½)·(y − x), which conditions on the output only and is 0 in expectation for any conditional-mean model; the reliability diagram shows the bias per output bin. The class-mean oracle (each test image predicted by its class's mean training image, an unbiased conditional-mean model) is measured with the same metrics and shown beside the models, so a reader sees what an unbiased model scores on each; the target-conditioned numbers are descriptive, outside the tally. Where the experiment has them, cells trained on binarized targets (`binarize: threshold`), where BCE is the exact likelihood, are a control.",
+  "**Capacity and budget.** Every cell has the same networks, data, batch size, optimizer, training budget and seeds; only the loss (and, where named, β, the adversarial term or the binarization) differs. With early stopping the budget is a rule, not a step count: each run trains until its own validation loss stops improving, so runs differ in steps by design (the convergence section shows how many), and none is compared while still improving. Pairs are compared seed by seed, so each seed's split and initial weights are shared by the two sides of a comparison.",
   "**What C5 can show here.** Thresholded targets are sharper than greyscale ones (about 2.7 times the Laplacian variance and 2.3 times the high-frequency energy on MNIST), so comparing models trained on each against their own targets restates the targets' sharpness. C5 is tested two ways that avoid it: the push sweep takes the same trained greyscale outputs, pushes them away from 0.5 by sigmoid(k·logit y) for several k, and measures each against the same greyscale targets (only the push varies; the MSE column is what it costs); and the thresholded-target models' sharpness is measured against the greyscale targets too. The mid-grey row is a manipulation check (thresholded targets lower it by construction), outside the tally.",
   "**Same minimiser.** BCE and MSE are both minimised by the conditional mean of the target, so whether BCE-trained outputs end up blurrier (C3) is an empirical question about finite networks and budgets, and both losses regress toward the mean intensity where the code is uncertain.",
 ];
@@ -176,7 +195,7 @@ export async function writeReport(experimentDir: string, options: ReportOptions 
     name: record.name,
     description: record.description,
     setup: setupLines(groups, runs, missing),
-    confounds: CONFOUNDS,
+    confounds: [likelihoodScaleConfound(groups, rd.comparisons.length > 0), ...CONFOUNDS],
     groups,
     references,
     rows,

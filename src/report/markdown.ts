@@ -1,6 +1,7 @@
 import { SESOI_METRICS, type Sesoi } from "../experiment/sesoi.js";
 import { meanStd } from "../metrics/index.js";
 import { ALPHA, CLAIMS, CONFIDENCE, type VerdictRow } from "./claims.js";
+import { datasetAgreements } from "./dataset-agreement.js";
 import type { Figure } from "./figures.js";
 import { formatNumber } from "./format.js";
 import type { Group } from "./groups.js";
@@ -71,7 +72,27 @@ export function pushSweepTable(groups: readonly Group[]): string {
 /** A table cell's text: a `|` inside it would end the cell. */
 const escapeCell = (text: string) => text.replace(/\|/g, "\\|");
 
-const verdictCell = (r: VerdictRow) => (r.role === "evidence" ? `**${r.verdict}**` : `*${r.role}*: ${r.outcome ?? "-"}`);
+const verdictCell = (r: VerdictRow) => `${r.role === "evidence" ? `**${r.verdict}**` : `*${r.role}*: ${r.outcome ?? "-"}`}${r.acrossDatasets ? `; ${r.acrossDatasets}` : ""}`;
+
+/** Each comparison made on several datasets with what it found on each: empty for a one-dataset experiment. */
+export function agreementTable(rows: readonly VerdictRow[]): string {
+  const agreements = datasetAgreements(rows);
+  if (agreements.length === 0) return "";
+  const datasets = [...new Set(agreements.flatMap((a) => a.findings.map((f) => f.dataset)))];
+  const lines = [`| claim | networks | comparison | metric | ${datasets.join(" | ")} | datasets agree? |`, `| --- | --- | --- | --- | ${datasets.map(() => "---").join(" | ")} | --- |`];
+  for (const a of agreements) {
+    const on = (d: string) => a.findings.find((f) => f.dataset === d)?.finding ?? "not measured";
+    lines.push(`| ${[a.claim, a.networks, a.comparison, a.metric, ...datasets.map(on)].map(escapeCell).join(" | ")} | ${a.agree ? "yes" : "**no**"} |`);
+  }
+  return lines.join("\n");
+}
+
+/** "on 9 of 12 comparisons made on every dataset, the datasets agree", for one claim's rows; undefined on one dataset. */
+function agreementCount(rows: readonly VerdictRow[]): string | undefined {
+  const agreements = datasetAgreements(rows).filter((a) => a.findings.length > 1);
+  if (agreements.length === 0) return undefined;
+  return `the datasets agree on ${agreements.filter((a) => a.agree).length} of ${agreements.length} comparisons`;
+}
 
 export function verdictTable(rows: readonly VerdictRow[]): string {
   const lines = [
@@ -107,7 +128,8 @@ export function claimSummaries(rows: readonly VerdictRow[]): string {
       const evidence = all.filter((r) => r.role === "evidence");
       const others = all.filter((r) => r.role !== "evidence");
       const counts = evidence.length ? `rows: ${tallyOf(evidence)}` : "no row that decides it";
-      return `- **${id}** ${text} — ${counts}${others.length ? `; outside the tally: ${tallyOf(others)}` : ""}.`;
+      const agreement = agreementCount(all);
+      return `- **${id}** ${text} — ${counts}${others.length ? `; outside the tally: ${tallyOf(others)}` : ""}${agreement ? `; ${agreement}` : ""}.`;
     })
     .join("\n");
 }
@@ -158,6 +180,17 @@ export function reportMarkdown(t: ReportText): string {
     verdictTable(t.rows),
     "",
   );
+  const agreement = agreementTable(t.rows);
+  if (agreement) {
+    out.push(
+      "### Do the datasets agree?",
+      "",
+      "Each comparison the experiment made on more than one dataset, with its verdict on each (for rows outside the tally, their role and what the numbers say). Each dataset's rows are tested on their own and are all in one Holm family, so a comparison can be decided on one dataset and not on another by power alone: *no* means the verdicts differ, not that an effect is shown to differ between the datasets.",
+      "",
+      agreement,
+      "",
+    );
+  }
   if (outside.length) out.push("Rows outside the tally and the Holm family (their last column says only whether the numbers differ, from the raw p-values):", "", ...outside.map((l) => `- ${l}`), "");
   out.push("Smallest effects of interest:", "", ...sesoiLines(t.sesoi, t.declaredSesoi).map((l) => `- ${l}`), "");
   if (t.unmeasured.length) {

@@ -2,7 +2,7 @@ import type { RunConfig } from "../config/schema.js";
 import { binarize } from "../data/index.js";
 import { classMeanOracle } from "../metrics/index.js";
 import { streamFor } from "../random/rng.js";
-import type { Group, MeasuredRun } from "./groups.js";
+import { datasetLabel, type Group, type MeasuredRun } from "./groups.js";
 import { ORACLE_NAME, ORACLE_NOTE } from "./oracle-note.js";
 import { datasetCacheKey, measure, measuringKit, runTestTargets, type MeasureContext } from "./run-metrics.js";
 
@@ -14,7 +14,7 @@ function oracleKey(config: RunConfig): string {
 /** The oracle group's name: one per binarization (and per data source when an experiment has several). */
 function oracleName(config: RunConfig, sources: number): string {
   const binarized = config.data.binarize !== "none" ? ` [${config.data.binarize}]` : "";
-  return `${ORACLE_NAME}${binarized}${sources > 1 ? ` (${config.data.source})` : ""}`;
+  return `${ORACLE_NAME}${binarized}${sources > 1 ? ` (${datasetLabel(config.data.source)})` : ""}`;
 }
 
 /**

@@ -78,10 +78,11 @@ export interface RateDistortion {
 
 const SCALE_SYMBOL: Partial<Record<RunTraits["recon"], string>> = { gaussian: "σ", laplace: "b" };
 
-function familyName(t: RdFamily["traits"], showNetworks: boolean): string {
+function familyName(t: RdFamily["traits"], show: { networks: boolean; dataset: boolean }): string {
   const symbol = SCALE_SYMBOL[t.recon];
   const scale = symbol && t.scale !== undefined ? ` (${symbol} ${typeof t.scale === "number" ? `= ${t.scale}` : t.scale})` : "";
-  return `${showNetworks ? `[${t.networks}] ` : ""}VAE-${t.recon.toUpperCase()}${scale}${t.binarize !== "none" ? ` [${t.binarize}]` : ""}`;
+  const scope = [...(show.networks ? [t.networks] : []), ...(show.dataset ? [t.dataset] : [])];
+  return `${scope.length ? `[${scope.join(", ")}] ` : ""}VAE-${t.recon.toUpperCase()}${scale}${t.binarize !== "none" ? ` [${t.binarize}]` : ""}`;
 }
 
 /** The families of an experiment's groups: plain VAE groups sharing every trait but β, with two or more β. */
@@ -93,12 +94,15 @@ export function rateDistortionFamilies(groups: readonly Group[]): { families: Rd
     const key = JSON.stringify(Object.entries(rest).sort(([a], [b]) => a.localeCompare(b)));
     byKey.set(key, [...(byKey.get(key) ?? []), g]);
   }
-  const showNetworks = new Set([...byKey.values()].map((gs) => gs[0].traits.networks)).size > 1;
+  const show = {
+    networks: new Set([...byKey.values()].map((gs) => gs[0].traits.networks)).size > 1,
+    dataset: new Set([...byKey.values()].map((gs) => gs[0].traits.dataset)).size > 1,
+  };
   const families: RdFamily[] = [];
   const notes: string[] = [];
   for (const members of byKey.values()) {
     const { beta: _beta, ...traits } = members[0].traits;
-    const name = familyName(traits, showNetworks);
+    const name = familyName(traits, show);
     const betas = members.map((g) => g.traits.beta);
     const repeated = betas.find((b, i) => betas.indexOf(b) !== i);
     if (repeated !== undefined) {
@@ -154,9 +158,9 @@ export function compareAtMatchedRate(a: RdFamily, b: RdFamily, count = MATCHED_R
   return { a, b, seeds, spans, perSeed, overlap, rates, cells };
 }
 
-/** Families that can be compared: the same binarization and networks (only the likelihood differs). */
+/** Families that can be compared: the same binarization, networks and data (only the likelihood differs). */
 function comparable(a: RdFamily, b: RdFamily): boolean {
-  return a.traits.binarize === b.traits.binarize && a.traits.networks === b.traits.networks;
+  return a.traits.binarize === b.traits.binarize && a.traits.networks === b.traits.networks && a.traits.dataset === b.traits.dataset;
 }
 
 /** C3's pair, oriented BCE − MSE so the claimed sign reads as in C3's other rows. */

@@ -78,3 +78,28 @@ describe("the opening answer comes from the rows", () => {
     expect(effectWords({ effect: "0 in every seed" } as VerdictRow)).toBe("0 in every seed");
   });
 });
+
+describe("on two datasets", () => {
+  /** The AE BCE/MSE groups on mnist and on fashion-mnist, fashion-mnist's BCE sharper or blurrier as asked. */
+  function twoDatasets(fashionBlurrier: boolean): Group[] {
+    const runs = (["mnist", "fashion-mnist"] as const).flatMap((dataset) =>
+      (["bce", "mse"] as const).flatMap((recon) =>
+        [1, 2, 3].map((seed) => {
+          const blurrier = recon === "bce" && (dataset === "mnist" || fashionBlurrier);
+          const gradient = (recon === "mse" ? 0.9 : blurrier ? 0.8 : 0.97) + seed * 0.01 * (recon === "bce" ? 1.1 : 1);
+          return measuredRun(`${dataset}-ae-${recon}`, { recon, dataset }, seed, { sharpnessRatio: { gradient, laplacianVariance: 0 } });
+        }),
+      ),
+    );
+    return groupRuns(runs);
+  }
+
+  it("answers C3 per dataset and says where the datasets' verdicts differ", () => {
+    const agree = sentences(twoDatasets(true));
+    expect(agree.filter((s) => s.includes("(C3)"))).toEqual([expect.stringMatching(/^\[mnist\] On greyscale targets \(C3\), in autoencoders, .*BCE's outputs are blurrier/), expect.stringMatching(/^\[fashion-mnist\] On greyscale targets \(C3\), in autoencoders, .*BCE's outputs are blurrier/)]);
+    expect(agree.find((s) => s.startsWith("On mnist and fashion-mnist"))).toMatch(/same verdict in (\d+) of \1 rows in the tally\.$/);
+    const differ = sentences(twoDatasets(false));
+    expect(differ.find((s) => s.startsWith("[fashion-mnist]"))).toContain("BCE's outputs are sharper, against C3");
+    expect(differ.find((s) => s.startsWith("On mnist and fashion-mnist"))).toContain("they differ on C3 AE-BCE − AE-MSE, sharpness ratio (mnist supported, fashion-mnist contradicted)");
+  });
+});

@@ -4,7 +4,7 @@ import { holmAdjust } from "../../src/metrics/holm.js";
 import { caveats, verdicts } from "../../src/report/claims.js";
 import { formatP } from "../../src/report/format.js";
 import { groupRuns, type MeasuredRun, type RunTraits } from "../../src/report/groups.js";
-import { claimSummaries, metricsCell, metricsTable } from "../../src/report/markdown.js";
+import { agreementTable, claimSummaries, metricsCell, metricsTable } from "../../src/report/markdown.js";
 import { metricsJson, parseMetricsJson, type RunMetrics } from "../../src/report/run-metrics.js";
 import { measuredRun, zeroMetrics } from "./measured-run.js";
 
@@ -73,6 +73,14 @@ describe("verdicts come from the numbers", () => {
     expect(c6[0].comparison).toBe("AE-MSE+GAN(λ=10) − AE-MSE");
     expect(c6[0].verdict).toBe("supported");
   });
+
+  it("C6 names each adversarial weight as configured: adaptive, a fraction of adaptive, fixed", () => {
+    const gan = (group: string, adversarialWeight: number, adversarialBalance: "fixed" | "adaptive") => (s: number) =>
+      run(group, { variant: "ae+gan", adversarial: true, adversarialWeight, adversarialBalance }, s, { sharpnessRatio: { gradient: 0.95 + s * 0.002, laplacianVariance: 0 } });
+    const runs = [1, 2, 3].flatMap((s) => [run("ae-mse", {}, s, {}), gan("adaptive", 1, "adaptive")(s), gan("tenth", 0.1, "adaptive")(s), gan("fixed", 10, "fixed")(s)]);
+    const c6 = verdicts(groupRuns(runs)).filter((r) => r.claim === "C6" && r.metric.startsWith("sharpness"));
+    expect(c6.map((r) => r.comparison)).toEqual(["AE-MSE+GAN(λ adaptive) − AE-MSE", "AE-MSE+GAN(λ=0.1×adaptive) − AE-MSE", "AE-MSE+GAN(λ=10) − AE-MSE"]);
+  });
 });
 
 it("compares groups only within the same networks, and says which when an experiment has several", () => {
@@ -84,6 +92,48 @@ it("compares groups only within the same networks, and says which when an experi
   );
   const rows = verdicts(groupRuns(runs)).filter((r) => r.claim === "C3" && r.metric.startsWith("sharpness ratio (gradient"));
   expect(rows.map((r) => `${r.comparison}: ${r.verdict}`)).toEqual(["[mlp/mlp] AE-BCE − AE-MSE: supported", "[conv/conv] AE-BCE − AE-MSE: contradicted"]);
+});
+
+describe("an experiment on two datasets", () => {
+  /** AE-BCE − AE-MSE sharpness: BCE blurrier on mnist; on fashion-mnist as `fashionBce` says. */
+  function twoDatasetRows(fashionBce: (s: number) => number) {
+    const runs = ["mnist", "fashion-mnist"].flatMap((dataset) =>
+      [1, 2, 3, 4].flatMap((s) => [
+        run(`${dataset}-ae-mse`, { dataset }, s, { sharpnessRatio: { gradient: 0.9 + s * 0.01, laplacianVariance: 0 } }),
+        run(`${dataset}-ae-bce`, { dataset, recon: "bce" }, s, { sharpnessRatio: { gradient: dataset === "mnist" ? 0.7 + s * 0.011 : fashionBce(s), laplacianVariance: 0 } }),
+      ]),
+    );
+    return verdicts(groupRuns(runs)).filter((r) => r.claim === "C3" && r.metric.startsWith("sharpness ratio (gradient"));
+  }
+
+  it("compares groups within each dataset, names the dataset, and says when the verdicts agree", () => {
+    const rows = twoDatasetRows((s) => 0.7 + s * 0.012);
+    expect(rows.map((r) => `${r.comparison}: ${r.verdict}; ${r.acrossDatasets}`)).toEqual([
+      "[mnist] AE-BCE − AE-MSE: supported; datasets agree",
+      "[fashion-mnist] AE-BCE − AE-MSE: supported; datasets agree",
+    ]);
+    expect(rows.map((r) => r.scope?.dataset)).toEqual(["mnist", "fashion-mnist"]);
+  });
+
+  it("says which dataset found what when the verdicts differ, in the rows, the agreement table and the claim's summary", () => {
+    const rows = twoDatasetRows((s) => 1.0 + s * 0.012);
+    expect(rows.map((r) => r.acrossDatasets)).toEqual([
+      "datasets differ (mnist: supported; fashion-mnist: contradicted)",
+      "datasets differ (mnist: supported; fashion-mnist: contradicted)",
+    ]);
+    const table = agreementTable(rows);
+    expect(table.split("\n")[0]).toBe("| claim | networks | comparison | metric | mnist | fashion-mnist | datasets agree? |");
+    expect(table).toContain("| C3 | mlp/mlp | AE-BCE − AE-MSE | sharpness ratio (gradient, outputs / targets) | supported | contradicted | **no** |");
+    expect(claimSummaries(rows)).toMatch(/\*\*C3\*\*.*rows: 1 supported, 1 contradicted; the datasets agree on 0 of 1 comparisons\./);
+  });
+
+  it("has no agreement column or table on one dataset", () => {
+    const runs = [1, 2, 3].flatMap((s) => [run("ae-mse", {}, s, {}), run("ae-bce", { recon: "bce" }, s, { sharpnessRatio: { gradient: s * 0.1, laplacianVariance: 0 } })]);
+    const rows = verdicts(groupRuns(runs));
+    expect(rows.filter((r) => r.acrossDatasets !== undefined)).toEqual([]);
+    expect(agreementTable(rows)).toBe("");
+    expect(rows.find((r) => r.claim === "C3")?.comparison).toBe("AE-BCE − AE-MSE");
+  });
 });
 
 it("warns about groups whose reconstructions are not recognisable, from the classifier's accuracy", () => {

@@ -35,7 +35,7 @@ export function zeroMetrics(): RunMetrics {
 
 /** A measured run whose metrics are all zero except those given. */
 export function measuredRun(group: string, traits: Partial<RunTraits>, seed: number, metrics: Partial<RunMetrics>, outcome?: CellOutcome): MeasuredRun {
-  const full: RunTraits = { variant: "ae", family: "ae", recon: "mse", adversarial: false, adversarialWeight: 0, binarize: "none", beta: 1, networks: "mlp/mlp", seed, ...traits };
+  const full: RunTraits = { variant: "ae", family: "ae", recon: "mse", adversarial: false, adversarialWeight: 0, binarize: "none", beta: 1, networks: "mlp/mlp", dataset: "mnist", seed, ...traits };
   return { cell: `${group}/seed-${seed}`, group, levels: { loss: group }, traits: full, metrics: { ...zeroMetrics(), run: `${group}/seed-${seed}`, ...metrics }, ...(outcome ? { outcome } : {}) };
 }
 

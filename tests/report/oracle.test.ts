@@ -72,7 +72,7 @@ const traits = (seed: number, more: Partial<RunTraits> = {}): RunTraits => ({
   adversarialWeight: 0,
   binarize: "none",
   beta: 1,
-  networks: "mlp/mlp",
+  networks: "mlp/mlp", dataset: "mnist",
   seed,
   ...more,
 });

@@ -162,6 +162,14 @@ describe("errorBarChart", () => {
     expect(other.png.equals(bars.png)).toBe(false);
   });
 
+  it("draws groups of a single run each (no spread anywhere) as dots without whiskers", async () => {
+    const chart = await errorBarChart({ title: "One seed", yLabel: "gradient ratio", groups: groups.map((g) => ({ ...g, std: NaN })), showValues: true });
+    expect(chart.svg.match(/aria-roledescription="point"/g)).toHaveLength(3);
+    expect(chart.svg).not.toContain('aria-roledescription="rule mark"');
+    for (const text of ["gradient ratio", "0.12", "0.1", "0.11"]) expect(chart.svg).toContain(`>${text}<`);
+    expect(chart.warnings).toEqual([]);
+  });
+
   it("rejects a NaN mean, a negative std and duplicate labels", () => {
     expect(() => errorBarChart({ title: "t", yLabel: "y", groups: [{ label: "a", mean: NaN, std: 1 }] })).toThrow(/groups\[0\] \("a"\) mean must be a finite number/);
     expect(() => errorBarChart({ title: "t", yLabel: "y", groups: [{ label: "a", mean: 1, std: -1 }] })).toThrow(/std must be >= 0/);

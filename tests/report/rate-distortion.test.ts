@@ -21,7 +21,7 @@ function metrics(over: Partial<RunMetrics>): RunMetrics {
   return { ...zeroMetrics(), version: 3, ...over };
 }
 
-const VAE: Omit<RunTraits, "seed"> = { variant: "vae", family: "vae", recon: "bce", adversarial: false, adversarialWeight: 0, binarize: "none", beta: 1, networks: "mlp/mlp" };
+const VAE: Omit<RunTraits, "seed"> = { variant: "vae", family: "vae", recon: "bce", adversarial: false, adversarialWeight: 0, binarize: "none", beta: 1, networks: "mlp/mlp", dataset: "mnist" };
 
 function run(group: string, traits: Partial<RunTraits>, seed: number, m: Partial<RunMetrics>): MeasuredRun {
   return { cell: `${group}/seed-${seed}`, group, levels: { loss: group }, traits: { ...VAE, seed, ...traits }, metrics: metrics({ run: `${group}/seed-${seed}`, ...m }) };

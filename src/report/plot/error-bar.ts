@@ -67,13 +67,16 @@ export function errorBarChart(o: ErrorBarChartOptions): Promise<Chart> {
   if (style === "bar") {
     layer.push({ mark: { type: "bar", opacity: 0.55, width: { band: 0.6 }, clip }, encoding: { x, y: { field: "mean", type: "quantitative", title: o.yLabel, scale: yScale }, color } });
   }
-  layer.push(
-    { mark: { type: "rule", strokeWidth: 1.5, clip }, encoding: { x, y: { field: "lo", type: "quantitative", title: o.yLabel, scale: yScale }, y2: { field: "hi" }, color } },
-    { mark: { type: "tick", thickness: 1.5, size: 12, clip }, encoding: { x, y: { field: "lo", type: "quantitative" }, color } },
-    { mark: { type: "tick", thickness: 1.5, size: 12, clip }, encoding: { x, y: { field: "hi", type: "quantitative" }, color } },
-  );
+  // Whiskers only when some group has a spread: vega fails on a layer whose every y is null (one seed per group).
+  if (rows.some((r) => r.lo !== null)) {
+    layer.push(
+      { mark: { type: "rule", strokeWidth: 1.5, clip }, encoding: { x, y: { field: "lo", type: "quantitative", title: o.yLabel, scale: yScale }, y2: { field: "hi" }, color } },
+      { mark: { type: "tick", thickness: 1.5, size: 12, clip }, encoding: { x, y: { field: "lo", type: "quantitative" }, color } },
+      { mark: { type: "tick", thickness: 1.5, size: 12, clip }, encoding: { x, y: { field: "hi", type: "quantitative" }, color } },
+    );
+  }
   if (style === "point") {
-    layer.push({ mark: { type: "point", filled: true, size: 60, opacity: 1, clip }, encoding: { x, y: { field: "mean", type: "quantitative" }, color } });
+    layer.push({ mark: { type: "point", filled: true, size: 60, opacity: 1, clip }, encoding: { x, y: { field: "mean", type: "quantitative", title: o.yLabel, scale: yScale }, color } });
   }
   if (o.showValues) {
     layer.push({
