@@ -67,7 +67,8 @@ export function pushSweep(
   const targetSharpness = sharpness(targets);
   const targetEnergy = highFrequencyEnergy(targets, cutoff);
   return strengths.map((k) => {
-    const pushed = pushFromHalf(outputs, k);
+    // k = 1 is the outputs themselves: the same array, so the spectrum computed for them elsewhere is reused.
+    const pushed = k === 1 ? outputs : pushFromHalf(outputs, k);
     const s = sharpness(pushed);
     return {
       k,

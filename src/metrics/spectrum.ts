@@ -69,13 +69,25 @@ export function highFrequencyRatio(outputs: ImageSet, targets: ImageSet, cutoff 
   return { ratio: outputEnergy / targetEnergy, outputEnergy, targetEnergy, cutoff };
 }
 
+/**
+ * Energies already computed, by pixel array: a report measures the same targets (and the same outputs) against
+ * several others, and each spectrum costs ~1e5 multiply-adds per image. Keyed weakly, so a measured run's arrays
+ * are freed with it; the key also holds the layout and cutoff, since one array could be read as other shapes.
+ */
+const energyCache = new WeakMap<Float32Array, Map<string, number>>();
+
 /** Power at radii above `cutoff` (cycles per pixel, exact radius r > cutoff), mean over images and channels. */
 export function highFrequencyEnergy(images: ImageSet, cutoff = DEFAULT_HIGH_FREQUENCY_CUTOFF): number {
   checkImageSet(images, "highFrequencyEnergy");
   checkCutoff(cutoff, "highFrequencyEnergy");
+  const key = `${images.count}x${images.height}x${images.width}x${images.channels}@${cutoff}`;
+  const known = energyCache.get(images.pixels)?.get(key);
+  if (known !== undefined) return known;
   const acc = new SpectrumAccumulator(images.height, images.width, cutoff);
   for (let n = 0; n < images.count; n++) for (let ch = 0; ch < images.channels; ch++) acc.add(images, n, ch);
-  return acc.high / (images.count * images.channels);
+  const energy = acc.high / (images.count * images.channels);
+  energyCache.set(images.pixels, (energyCache.get(images.pixels) ?? new Map<string, number>()).set(key, energy));
+  return energy;
 }
 
 /** No frequency of a DFT lies beyond the corner, radius sqrt(2) / 2 cycles per pixel. */

@@ -98,6 +98,17 @@ describe("highFrequencyRatio and highFrequencyEnergy", () => {
     }
   });
 
+  it("the same pixels read again, or as another layout or cutoff, give each reading's own energy", () => {
+    const s = random(2, 8, 8, 11);
+    const asOneTallImage: ImageSet = { ...s, count: 1, height: 16 };
+    for (let pass = 0; pass < 2; pass++) {
+      expect(highFrequencyEnergy(s, 0.25)).toBeCloseTo(naiveHighEnergy(s, 0.25), 9);
+      expect(highFrequencyEnergy(s, 0.1)).toBeCloseTo(naiveHighEnergy(s, 0.1), 9);
+      expect(highFrequencyEnergy(asOneTallImage, 0.25)).toBeCloseTo(naiveHighEnergy(asOneTallImage, 0.25), 9);
+    }
+    expect(highFrequencyEnergy(asOneTallImage, 0.25)).not.toBeCloseTo(highFrequencyEnergy(s, 0.25), 6);
+  });
+
   it("cutoff 0 leaves out only the mean: sum(x^2) - (sum x)^2 / pixels", () => {
     const s = random(1, 28, 28, 8);
     let sum = 0;
