@@ -39,7 +39,10 @@ export async function learningCurveFigures(dir: string, groups: readonly Group[]
     if (series.length === 0) continue;
     const what = splits.has("validation") ? (splits.has("test") ? "validation loss (test loss where a group has no validation split)" : "validation loss") : "test loss";
     const file = `fig-learning-curves-${family}`;
-    const chart = await lineChart({ title: `${family.toUpperCase()}: learning curves`, subtitle: `${what}, mean over seeds`, xLabel: "epoch", yLabel: "loss (each group's own training loss)", series });
+    // Losses differ in level by an order of magnitude (a BCE near 75, an MSE near 8 per image): a log axis shows
+    // where each flattens; a likelihood with a learned scale can go negative, and then the axis stays linear.
+    const logY = series.every((s) => s.points.every((p) => !Number.isFinite(p.y) || p.y > 0));
+    const chart = await lineChart({ title: `${family.toUpperCase()}: learning curves`, subtitle: `${what}, mean over seeds${logY ? ", log scale" : ""}`, xLabel: "epoch", yLabel: "loss (each group's own training loss)", series, integerX: true, logY });
     writeFileSync(join(dir, `${file}.svg`), chart.svg);
     writeFileSync(join(dir, `${file}.png`), chart.png);
     figures.push({

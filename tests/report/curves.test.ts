@@ -42,4 +42,18 @@ describe("learning curves", () => {
     for (const f of figures) expect(existsSync(join(dir, f.file))).toBe(true);
     expect(await learningCurveFigures(dir, groupRuns([measuredRun("ae-mse", {}, 1, {})]))).toEqual([]);
   });
+
+  it("print epochs as whole numbers, on a log loss axis unless a loss goes negative", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "aelab-curves-"));
+    const epochs = [100, 50, 40];
+    const [positive] = await learningCurveFigures(dir, groupRuns([measuredRun("ae-mse", {}, 1, {}, outcome(epochs, "validation"))]));
+    const svg = readFileSync(join(dir, "fig-learning-curves-ae.svg"), "utf8");
+    const tickLabels = [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+    expect(tickLabels).toEqual(expect.arrayContaining(["1", "2", "3"]));
+    expect(tickLabels.filter((t) => /^\d\.\d+$/.test(t))).toEqual([]);
+    expect(positive.title).toBe("AE: learning curves");
+    expect(svg).toContain("log scale");
+    await learningCurveFigures(dir, groupRuns([measuredRun("ae-mse", {}, 1, {}, outcome([5, -2, -3], "validation"))]));
+    expect(readFileSync(join(dir, "fig-learning-curves-ae.svg"), "utf8")).not.toContain("log scale");
+  });
 });

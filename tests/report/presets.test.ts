@@ -18,7 +18,7 @@ function presetRows(file: string) {
     const { seed: _seed, ...levels } = cell.levels;
     const s = cell.config.seed;
     const v = 0.9 + 0.01 * s * (cell.name.length % 7);
-    const push = (k: number) => ({ k, gradientRatio: v * k, laplacianRatio: v * k, highFrequencyRatio: v * k, mse: v * k });
+    const push = (k: number) => ({ k, gradientRatio: v * k, laplacianRatio: v * k, highFrequencyRatio: v * k, mse: v * k, midGreyShare: 0.1 / k });
     const pushSweep = cell.config.data.binarize === "none" ? [push(1), push(3)] : undefined;
     const metrics = { ...zeroMetrics(), sharpnessRatio: { gradient: v, laplacianVariance: 0 }, ...(pushSweep ? { pushSweep } : {}) };
     return { cell: cell.name, group: Object.values(levels).join("/"), levels: cell.levels, traits: traitsOf(cell.config), metrics };

@@ -52,6 +52,10 @@ export interface LineChartOptions {
   height?: number;
   /** A thin line at y = 0. */
   zeroLine?: boolean;
+  /** x takes whole numbers only (epochs): ticks at integers, printed without decimals. */
+  integerX?: boolean;
+  /** A log y axis, for lines whose levels differ by orders of magnitude; every y must then be > 0. */
+  logY?: boolean;
 }
 
 /** A line chart rendered to SVG and PNG. */
@@ -75,8 +79,19 @@ export function lineChartView(o: LineChartOptions): Record<string, unknown> {
   const names = o.series.map((s) => s.name);
   const colors = o.series.map((s, i) => s.color ?? PALETTE[i % PALETTE.length]);
   const dashes = o.series.map((s) => (s.dashed ? [6, 4] : [1, 0]));
-  const x = { field: "x", type: "quantitative", title: o.xLabel, scale: { zero: false, nice: xDomain === undefined, ...(xDomain && { domain: xDomain }) } };
-  const y = { field: "y", type: "quantitative", title: o.yLabel, scale: { zero: false, nice: yDomain === undefined, ...(yDomain && { domain: yDomain }) } };
+  const x = {
+    field: "x",
+    type: "quantitative",
+    title: o.xLabel,
+    scale: { zero: false, nice: xDomain === undefined, ...(xDomain && { domain: xDomain }) },
+    ...(o.integerX ? { axis: { format: "d", tickMinStep: 1 } } : {}),
+  };
+  if (o.logY) {
+    for (const s of o.series) {
+      for (const p of s.points) if (Number.isFinite(p.y) && p.y <= 0) throw new PlotError(`line chart "${o.title}": series "${s.name}" has y = ${p.y}, which a log axis cannot show`);
+    }
+  }
+  const y = { field: "y", type: "quantitative", title: o.yLabel, scale: { ...(o.logY ? { type: "log" } : { zero: false }), nice: yDomain === undefined, ...(yDomain && { domain: yDomain }) } };
 
   const rules = o.rules ?? [];
   rules.forEach((r, i) => requireFinite(r.y, `line chart "${o.title}": rules[${i}].y`));
