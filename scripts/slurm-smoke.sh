@@ -159,15 +159,14 @@ read -r ARRAY REPORT <<<"$first"
 grep -q '^#SBATCH --array=0-3%2$' "$DIR/slurm/array.sbatch" || fail "array.sbatch lacks '#SBATCH --array=0-3%2'"
 
 # The victim: array task 3 runs shard 4/4, which holds cell 3 alone (k mod 4 = 3). With at most 2 tasks at
-# once it starts after another has finished; its cell's lock appears once its runner has started the cell.
+# once it starts after another has finished; its cell's run.json appears once its run has started.
 VICTIM_TASK=3
 VICTIM=$(aelab experiment "$EXPERIMENT" --logdir "$LOGDIR" --list | awk '$1 == 3 { print $4 }')
-while [ ! -f "$DIR/.locks/$VICTIM.lock" ]; do
+while [ ! -f "$DIR/$VICTIM/run.json" ]; do
   [ "$(left)" -gt 0 ] || fail "array task $VICTIM_TASK never started cell $VICTIM"
   [ -n "$(squeue -h -j "$ARRAY" 2>/dev/null)" ] || fail "the array job ended before task $VICTIM_TASK started its cell"
   sleep 0.2
 done
-sleep 1
 scancel "${ARRAY}_${VICTIM_TASK}" || fail "scancel ${ARRAY}_${VICTIM_TASK}"
 say "killed array task ${ARRAY}_${VICTIM_TASK} while it ran cell $VICTIM"
 wait_jobs "$ARRAY,$REPORT"
@@ -195,4 +194,5 @@ grep -q "left out" "$DIR/slurm/report-$REPORT2.out" && fail "the second report s
 [ -f "$DIR/report.md" ] || fail "no report.md after re-submitting"
 say "re-submitted: 1 cell ran ($VICTIM), 3 skipped; all 4 cells done; report: $DIR/report.md"
 aelab experiment "$EXPERIMENT" --logdir "$LOGDIR" --list
+[ -n "${SLURM_SMOKE_KEEP:-}" ] || { rm -rf "$S"; echo "(removed $S; SLURM_SMOKE_KEEP=1 keeps it)"; }
 say "passed in $(($(date +%s) - STARTED)) s"

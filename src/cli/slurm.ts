@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import type { Argv } from "yargs";
 import { AELAB_COMMAND, loadExperiment } from "../experiment/index.js";
-import { submitSlurmScripts, writeSlurmScripts } from "../slurm/index.js";
+import { shellQuote, submitSlurmScripts, writeSlurmScripts } from "../slurm/index.js";
 
 interface SlurmArgs {
   file: string;
@@ -63,6 +63,7 @@ export const slurmCommand = {
     }
     const jobs = submitSlurmScripts(scripts);
     process.stdout.write(`submitted array job ${jobs.array} and report job ${jobs.report} (after it); watch with: squeue -j ${jobs.array},${jobs.report}\n`);
-    process.stdout.write(`progress at any time: aelab experiment ${argv.file} --logdir ${argv.logdir} --list; partial report: aelab report ${experiment.dir}\n`);
+    const overrides = [...(argv.data ? ["--data", argv.data] : []), ...argv.set.flatMap((a) => ["--set", a])].map(shellQuote).join(" ");
+    process.stdout.write(`progress at any time: aelab experiment ${argv.file} --logdir ${argv.logdir}${overrides ? ` ${overrides}` : ""} --list; partial report: aelab report ${experiment.dir}\n`);
   },
 };

@@ -173,10 +173,6 @@ export function runCells(experiment: Experiment, plans: readonly CellPlan[], opt
     const ms = now() - entry.startedAt;
     const status = statusOf(cell.dir);
     clearInterval(entry.heartbeat);
-    const ended = new Date(now()).toISOString();
-    const backend = readRunRecordIfAny(cell.dir)?.backend;
-    touchRecord(cell, { ...entry.record, heartbeatAt: ended, endedAt: ended, status: status ?? "failed", ...(backend !== undefined ? { backend } : {}) });
-    entry.lock.release();
     const result: CellResult = { cell, action, status: "failed", seconds: ms / 1000, ...(entry.movedTo ? { movedTo: entry.movedTo } : {}) };
     const took = formatDuration(ms);
     if (!spawnError && code === 0 && status === "completed") {
@@ -197,6 +193,11 @@ export function runCells(experiment: Experiment, plans: readonly CellPlan[], opt
       results.set(cell.name, result);
       options.log(`FAILED  ${cell.name} after ${took} (${how}): ${result.message}; log: ${cell.log} (${counts()})`);
     }
+    // How the runner saw it end: a run killed mid-step leaves run.json saying "running", cell.json says better.
+    const ended = new Date(now()).toISOString();
+    const backend = readRunRecordIfAny(cell.dir)?.backend;
+    touchRecord(cell, { ...entry.record, heartbeatAt: ended, endedAt: ended, status: result.status, ...(backend !== undefined ? { backend } : {}) });
+    entry.lock.release();
     pump();
   };
 

@@ -25,6 +25,9 @@ export function cellStatus(experiment: Experiment, cell: ResolvedCell, timing: L
   const stale = (why: string): CellStatus => {
     if (lock) return { state: "stale", detail: `lock of ${describeHolder(lock.holder, timing)}` };
     const record = readCellRecord(cell.dir);
+    // Its run was killed mid-step, but its runner lived to see it end and said how (cell.json).
+    if (record?.endedAt && record.status === "interrupted") return { state: "stopped", detail: `interrupted on ${record.host} at ${record.endedAt}, ${action.kind === "resume" ? "resumes from its checkpoint" : "runs anew"}` };
+    if (record?.endedAt && record.status === "failed") return { state: "failed", detail: `on ${record.host} at ${record.endedAt}` };
     const last = record ? `; last heartbeat ${record.heartbeatAt} on ${record.host}` : "";
     return { state: "stale", detail: `${why}${last}` };
   };

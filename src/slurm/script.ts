@@ -57,6 +57,14 @@ function resourceLines(options: SlurmOptions): string[] {
   return lines;
 }
 
+/**
+ * The BLAS threads: the cores Slurm gave the task. Without cgroups (task/none) nothing else stops a task
+ * from starting a thread per core of the node, which would oversubscribe the node's other tasks.
+ */
+function threadsLine(options: SlurmOptions): string {
+  return `export AELAB_THREADS="\${SLURM_CPUS_PER_TASK:-${options.cpusPerTask}}"`;
+}
+
 /** `array.sbatch`: one array task per shard, task t running `--shard t+1/n`. */
 export function arrayScript(options: SlurmOptions): string {
   const n = options.shards;
@@ -85,6 +93,7 @@ export function arrayScript(options: SlurmOptions): string {
     "# is skipped, so submitting again runs only what is missing. report.sbatch builds the report after it.",
     "set -euo pipefail",
     `cd ${shellQuote(options.workdir)}`,
+    threadsLine(options),
     `exec ${args.join(" ")} --shard "$((SLURM_ARRAY_TASK_ID + 1))/\${SLURM_ARRAY_TASK_COUNT:-${n}}"`,
     "",
   ].join("\n");
@@ -103,6 +112,7 @@ export function reportScript(options: SlurmOptions): string {
     "# the report covers the cells that completed and lists the ones that did not.",
     "set -euo pipefail",
     `cd ${shellQuote(options.workdir)}`,
+    threadsLine(options),
     `exec ${args.join(" ")}`,
     "",
   ].join("\n");

@@ -15,6 +15,7 @@ import {
   readCellRecord,
   shardCells,
   startExperiment,
+  writeCellRecord,
   type ResolvedCell,
 } from "../../src/experiment/index.js";
 
@@ -90,6 +91,19 @@ describe("--list", () => {
     expect(lines[5]).toContain("(node-2.cluster pid 77, heartbeat 10 s ago)");
     expect(lines[6]).toContain("(lock of node-3.cluster pid 78, heartbeat 600 s ago)");
     expect(lines[8]).toContain("(left running before its first checkpoint, nobody holds its lock)");
+  });
+
+  it("believes a runner that saw its run killed mid-step (cell.json) over the run.json left saying running", () => {
+    const experiment = load("list-killed");
+    const [interrupted, failed] = experiment.cells;
+    const record = { index: 0, configHash: "x", host: "node-4", pid: 5, seed: 1, aelabVersion: "0.1.0", startedAt: "2026-12-07T01:00:00.000Z", heartbeatAt: "2026-12-07T01:00:09.000Z", endedAt: "2026-12-07T01:00:09.000Z" };
+    fakeRun(interrupted, "running");
+    writeCellRecord(interrupted.dir, { ...record, name: interrupted.name, status: "interrupted" });
+    fakeRun(failed, "running", { checkpoint: true });
+    writeCellRecord(failed.dir, { ...record, name: failed.name, status: "failed" });
+    const lines = listLines(experiment);
+    expect(lines[1]).toMatch(/ {2}stopped {2}ok\/seed-1 {2}\(interrupted on node-4 at 2026-12-07T01:00:09.000Z, runs anew\)$/);
+    expect(lines[2]).toMatch(/ {2}failed {3}ok\/seed-2 {2}\(on node-4 at 2026-12-07T01:00:09.000Z\)$/);
   });
 
   it("shows a cell whose config changed as changed, naming the key", () => {

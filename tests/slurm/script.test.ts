@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -36,7 +37,7 @@ describe("the array job script", () => {
       "#SBATCH --gpus-per-task=1",
       "#SBATCH --output=/shared/runs/claim/slurm/%A_%a.out",
     ]);
-    expect(script).toContain("\ncd /shared/aelab\n");
+    expect(script).toContain('\ncd /shared/aelab\nexport AELAB_THREADS="${SLURM_CPUS_PER_TASK:-2}"\nexec ');
     expect(script.trimEnd().split("\n").at(-1)).toBe(
       "exec /usr/bin/node /shared/aelab/bin/aelab.js experiment /shared/aelab/experiments/claim.yaml --logdir /shared/runs --set train.epochs=2 --workers 1 --no-report " +
         '--shard "$((SLURM_ARRAY_TASK_ID + 1))/${SLURM_ARRAY_TASK_COUNT:-10}"',
@@ -111,5 +112,33 @@ describe("writing and submitting", () => {
     expect(() => writeSlurmScripts(options({ experimentDir: dir, maxParallel: 0 }))).toThrow("--max-parallel must be a whole number >= 1 (got 0)");
     expect(() => writeSlurmScripts(options({ experimentDir: dir, cpusPerTask: 1.5 }))).toThrow("--cpus-per-task must be a whole number >= 1 (got 1.5)");
     expect(() => writeSlurmScripts(options({ experimentDir: dir, partition: "cpu\n#SBATCH --x" }))).toThrow('--partition "cpu\\n#SBATCH --x": letters, digits and . _ : , + - only');
+  });
+});
+
+describe("aelab slurm", () => {
+  it("writes the scripts for an experiment file into its folder, one array task per cell unless --shards says otherwise", () => {
+    writeFileSync(join(root, "base.yaml"), "model: { variant: ae, recon: mse }\ntrain: { epochs: 1 }\n");
+    const file = join(root, "grid.yaml");
+    writeFileSync(file, "name: grid\nbase: base.yaml\naxes:\n  seed: [1, 2, 3, 4, 5]\n");
+    const logdir = join(root, "cli-runs");
+    const aelab = (...args: string[]) => spawnSync(process.execPath, ["bin/aelab.js", "slurm", file, "--logdir", logdir, ...args], { encoding: "utf8" });
+    const dir = join(logdir, "grid", "slurm");
+
+    const run = aelab("--max-parallel", "2", "--partition", "cpu", "--set", "train.epochs=3");
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    expect(run.stdout).toBe(
+      `wrote ${join(dir, "array.sbatch")} (5 array tasks for 5 cells), ${join(dir, "report.sbatch")} and ${join(dir, "submit.sh")}\n` +
+        `submit with: sh ${join(dir, "submit.sh")} (or aelab slurm ... --submit)\n`,
+    );
+    const array = readFileSync(join(dir, "array.sbatch"), "utf8");
+    expect(sbatchLines(array).slice(0, 3)).toEqual(["#SBATCH --job-name=aelab-grid", "#SBATCH --array=0-4%2", "#SBATCH --partition=cpu"]);
+    expect(array).toContain(`experiment ${file} --logdir ${logdir} --set train.epochs=3 --workers 1 --no-report --shard`);
+
+    expect(aelab("--shards", "2").status).toBe(0);
+    expect(readFileSync(join(dir, "array.sbatch"), "utf8")).toContain("#SBATCH --array=0-1\n");
+    const tooMany = aelab("--shards", "6");
+    expect(tooMany.stderr).toBe("aelab: --shards 6 is more than the experiment's 5 cells (some array tasks would have nothing to run)\n");
+    expect(tooMany.status).toBe(2);
   });
 });
