@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { stringify } from "yaml";
@@ -50,6 +50,14 @@ function writeLock(experimentDir: string, cell: string, holder: object): void {
   writeFileSync(path, JSON.stringify(holder));
 }
 
+function readLockFile(path: string): { heartbeatAt: string } | undefined {
+  try {
+    return JSON.parse(readFileSync(path, "utf8")) as { heartbeatAt: string };
+  } catch {
+    return undefined;
+  }
+}
+
 function aelab(...args: string[]) {
   const run = spawnSync(process.execPath, ["bin/aelab.js", ...args], { encoding: "utf8", env: { ...process.env, CI: "true" } });
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
@@ -57,6 +65,7 @@ function aelab(...args: string[]) {
 
 afterEach(() => {
   delete process.env.FAKE_CELL_ALL_OK;
+  delete process.env.FAKE_CELL_SLEEP_MS;
 });
 
 describe("--list", () => {
@@ -215,6 +224,32 @@ describe("--cell", () => {
     expect(Date.parse(record.endedAt!)).toBeGreaterThanOrEqual(Date.parse(record.startedAt));
     expect(record.heartbeatAt).toBe(record.endedAt);
     expect(existsSync(cellLockPath(experiment.dir, "two/seed-3"))).toBe(false);
+  }, 60_000);
+
+  it("touches the cell's lock and cell.json while it runs, and shows it as running to --list", async () => {
+    process.env.FAKE_CELL_ALL_OK = "1";
+    process.env.FAKE_CELL_SLEEP_MS = "1500";
+    const experiment = load("heartbeat");
+    const cell = experiment.cells[0];
+    const running = startExperiment(experiment, { workers: 1, force: false, report: false, log: () => {}, aelab: fakeAelab, cells: [cell], heartbeatMs: 100 });
+    const lockBeats = new Set<string>();
+    const recordBeats = new Set<string>();
+    const states = new Set<string>();
+    let finished = false;
+    void running.done.then(() => (finished = true));
+    while (!finished) {
+      const lock = readLockFile(cellLockPath(experiment.dir, cell.name));
+      if (lock) lockBeats.add(lock.heartbeatAt);
+      const record = readCellRecord(cell.dir);
+      if (record && !record.endedAt) recordBeats.add(record.heartbeatAt);
+      states.add(listLines(experiment)[1].split(/ {2,}/)[2]);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect((await running.done).results[0].status).toBe("completed");
+    expect(lockBeats.size).toBeGreaterThan(3);
+    expect(recordBeats.size).toBeGreaterThan(3);
+    expect(states).toContain("running");
+    expect(listLines(experiment)[1].split(/ {2,}/)[2]).toBe("done");
   }, 60_000);
 
   it("refuses a cell whose config changed, naming the key, unless forced", async () => {
