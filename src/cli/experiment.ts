@@ -61,7 +61,7 @@ function selectedCells(experiment: Experiment, argv: ExperimentArgs): ResolvedCe
 
 export const experimentCommand = {
   command: "experiment <file>",
-  describe: "Run every cell of an experiment grid (experiments/*.yaml) as a normal run, then write the report",
+  describe: "Run every cell of an experiment grid (experiments/*.yaml), or one cell, or a shard of them, each as a normal run, then write the report",
   builder: (y: Argv) =>
     y
       .positional("file", { type: "string", demandOption: true, describe: "Experiment YAML: base config, overrides, axes, exclude" })
@@ -83,7 +83,7 @@ export const experimentCommand = {
       .example("$0 experiment experiments/adversarial-claim.yaml --workers 2", "run the grid two cells at a time")
       .example("$0 experiment experiments/adversarial-claim.yaml --list", "each cell's index, config hash and state")
       .example("$0 experiment experiments/adversarial-claim.yaml --shard 1/4", "run a quarter of the cells (e.g. one machine of four)")
-      .example("$0 experiment experiments/adversarial-claim.yaml --dry-run", "list the cells"),
+      .example("$0 experiment experiments/adversarial-claim.yaml --dry-run", "the cells, their overrides and what would happen to each"),
   handler: async (argv: ExperimentArgs) => {
     if (!Number.isInteger(argv.workers) || argv.workers < 1) throw new UsageError(`--workers must be a whole number >= 1 (got ${argv.workers})`);
     const set = [...(argv.data ? [`data.source=${argv.data}`] : []), ...argv.set];
