@@ -39,6 +39,7 @@ chmod 755 "$S"
 mkdir -p "$S/state" "$S/spool" "$S/log"
 export SLURM_CONF="$S/slurm.conf"
 STARTED_MUNGED=""
+PASSED=""
 
 stop_all() {
   # Jobs first (their processes belong to slurmd's steps), then the daemons this script started.
@@ -58,6 +59,8 @@ stop_all() {
   if [ -n "$STARTED_MUNGED" ]; then
     $SUDO kill "$STARTED_MUNGED" 2>/dev/null
   fi
+  # Only now: the pid files above live in $S. Kept after a failure, for its logs.
+  if [ -n "$PASSED" ] && [ -z "${SLURM_SMOKE_KEEP:-}" ]; then rm -rf "$S"; else echo "slurm smoke: logs and runs kept in $S"; fi
 }
 trap 'stop_all' EXIT
 trap 'say "interrupted"; exit 130' INT TERM
@@ -78,6 +81,10 @@ if ! munge -n 2>/dev/null | unmunge >/dev/null 2>&1; then
 fi
 
 # --- a single-node cluster ------------------------------------------------------------------------------
+# Ports of its own; taken means a cluster (perhaps this script's, killed before it could clean up) is running.
+for port in 16817 16818; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then fail "port $port is in use (a Slurm daemon left running? see: ss -ltnp | grep $port)"; fi
+done
 NODE=$(hostname -s)
 CPUS=$(nproc)
 MEMORY=$(awk '/MemTotal/ { printf "%d", $2 / 1024 * 0.8 }' /proc/meminfo)
@@ -194,5 +201,5 @@ grep -q "left out" "$DIR/slurm/report-$REPORT2.out" && fail "the second report s
 [ -f "$DIR/report.md" ] || fail "no report.md after re-submitting"
 say "re-submitted: 1 cell ran ($VICTIM), 3 skipped; all 4 cells done; report: $DIR/report.md"
 aelab experiment "$EXPERIMENT" --logdir "$LOGDIR" --list
-[ -n "${SLURM_SMOKE_KEEP:-}" ] || { rm -rf "$S"; echo "(removed $S; SLURM_SMOKE_KEEP=1 keeps it)"; }
+PASSED=1
 say "passed in $(($(date +%s) - STARTED)) s"
