@@ -1,5 +1,17 @@
 import type { Argv } from "yargs";
-import { describeExperiment, ExperimentError, loadExperiment, planExperiment, startExperiment } from "../experiment/index.js";
+import {
+  describeExperiment,
+  ExperimentError,
+  findCell,
+  listLines,
+  loadExperiment,
+  parseShard,
+  planCell,
+  shardCells,
+  startExperiment,
+  type Experiment,
+  type ResolvedCell,
+} from "../experiment/index.js";
 
 interface ExperimentArgs {
   file: string;
@@ -8,6 +20,9 @@ interface ExperimentArgs {
   force: boolean;
   report: boolean;
   dryRun: boolean;
+  list: boolean;
+  cell?: string;
+  shard?: string;
   data?: string;
   set: string[];
 }
@@ -30,14 +45,23 @@ function continueCommand(argv: ExperimentArgs): string {
   if (argv.logdir !== "runs") parts.push("--logdir", argv.logdir);
   if (argv.workers !== 1) parts.push("--workers", String(argv.workers));
   if (!argv.report) parts.push("--no-report");
+  if (argv.cell !== undefined) parts.push("--cell", argv.cell);
+  if (argv.shard !== undefined) parts.push("--shard", argv.shard);
   if (argv.data) parts.push("--data", argv.data);
   for (const assignment of argv.set) parts.push("--set", assignment);
   return parts.join(" ");
 }
 
+/** The cells `--cell` or `--shard` pick, or undefined for the whole grid. */
+function selectedCells(experiment: Experiment, argv: ExperimentArgs): ResolvedCell[] | undefined {
+  if (argv.cell !== undefined) return [findCell(experiment, argv.cell)];
+  if (argv.shard !== undefined) return shardCells(experiment.cells, parseShard(argv.shard));
+  return undefined;
+}
+
 export const experimentCommand = {
   command: "experiment <file>",
-  describe: "Run every cell of an experiment grid (experiments/*.yaml) as a normal run, then write the report",
+  describe: "Run every cell of an experiment grid (experiments/*.yaml), or one cell, or a shard of them, each as a normal run, then write the report",
   builder: (y: Argv) =>
     y
       .positional("file", { type: "string", demandOption: true, describe: "Experiment YAML: base config, overrides, axes, exclude" })
@@ -48,20 +72,36 @@ export const experimentCommand = {
       .option("data", { type: "string", describe: "Train every cell on this data instead (data.source: a folder of IDX files, e.g. full MNIST)" })
       .option("set", { type: "string", array: true, default: [] as string[], describe: "Override a config key in every cell: --set train.epochs=20 (repeatable)" })
       .option("dry-run", { type: "boolean", default: false, describe: "Print the cells, their overrides and what would happen to each; run nothing" })
+      .option("list", {
+        type: "boolean",
+        default: false,
+        describe: "Print every cell: its index, its config's hash and its state (done, running, failed, stopped, missing, stale, changed); run nothing",
+      })
+      .option("cell", { type: "string", describe: "Run one cell: its index (as --list prints it) or its name" })
+      .option("shard", { type: "string", describe: "Run shard i of n (--shard 2/4): the cells whose index k has k mod n = i-1, the same whatever has finished" })
+      .conflicts("cell", "shard")
       .example("$0 experiment experiments/adversarial-claim.yaml --workers 2", "run the grid two cells at a time")
-      .example("$0 experiment experiments/adversarial-claim.yaml --dry-run", "list the cells"),
+      .example("$0 experiment experiments/adversarial-claim.yaml --list", "each cell's index, config hash and state")
+      .example("$0 experiment experiments/adversarial-claim.yaml --shard 1/4", "run a quarter of the cells (e.g. one machine of four)")
+      .example("$0 experiment experiments/adversarial-claim.yaml --dry-run", "the cells, their overrides and what would happen to each"),
   handler: async (argv: ExperimentArgs) => {
     if (!Number.isInteger(argv.workers) || argv.workers < 1) throw new UsageError(`--workers must be a whole number >= 1 (got ${argv.workers})`);
     const set = [...(argv.data ? [`data.source=${argv.data}`] : []), ...argv.set];
     const experiment = loadExperiment(argv.file, { logdir: argv.logdir, set });
+    if (argv.list) {
+      for (const line of listLines(experiment)) say(line);
+      return;
+    }
+    const cells = selectedCells(experiment, argv);
     if (argv.dryRun) {
-      for (const line of describeExperiment(experiment, planExperiment(experiment, { force: argv.force }))) say(line);
+      const plans = (cells ?? experiment.cells).map((cell) => ({ cell, action: planCell(cell, { force: argv.force }) }));
+      for (const line of describeExperiment(experiment, plans)) say(line);
       return;
     }
 
     let running;
     try {
-      running = startExperiment(experiment, { workers: argv.workers, force: argv.force, report: argv.report, log: say });
+      running = startExperiment(experiment, { workers: argv.workers, force: argv.force, report: argv.report, log: say, ...(cells ? { cells } : {}) });
     } catch (error) {
       if (!(error instanceof ExperimentError)) throw error;
       process.stderr.write(`aelab: ${error.message}\n`);

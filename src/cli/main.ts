@@ -9,6 +9,7 @@ import { infoCommand } from "./info.js";
 import { lossesCommand } from "./losses.js";
 import { reportCommand } from "./report.js";
 import { sampleCommand } from "./sample.js";
+import { slurmCommand } from "./slurm.js";
 import { tbCommand } from "./tb.js";
 import { trainCommand } from "./train.js";
 
@@ -21,6 +22,7 @@ export async function main(argv: string[]): Promise<number> {
       .scriptName("aelab")
       .command(trainCommand)
       .command(experimentCommand)
+      .command(slurmCommand)
       .command(sampleCommand)
       .command(evalCommand)
       .command(reportCommand)
@@ -41,7 +43,7 @@ export async function main(argv: string[]): Promise<number> {
           process.env.AELAB_THREADS = String(args.threads);
         }
       })
-      .demandCommand(1, "name a command: train, experiment, report, sample, eval, tb, losses, info (see aelab --help)")
+      .demandCommand(1, "name a command: train, experiment, slurm, report, sample, eval, tb, losses, info (see aelab --help)")
       .strict()
       .help()
       .alias("h", "help")

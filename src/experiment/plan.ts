@@ -62,7 +62,7 @@ export function planCell(cell: ResolvedCell, options: { force: boolean }): CellA
   if (status === undefined) return { kind: "rerun", reason: "no readable run.json" };
   if (status === "failed") return { kind: "rerun", reason: "failed" };
   const checkpoint = hasCheckpoint(cell.dir);
-  // "running" with nobody running it (the experiment lock says so): its process died without a word.
+  // "running" with nobody running it (callers plan under the cell's lock, or check it): its process died without a word.
   if (status !== "completed" && !checkpoint) return { kind: "rerun", reason: `${status === "running" ? "left running" : status} before its first checkpoint` };
   const difference = configDifference(cell.dir, cell.config);
   if (difference) return options.force ? { kind: "replace", difference } : { kind: "conflict", difference };

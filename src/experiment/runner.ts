@@ -3,14 +3,19 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, w
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { workerThreadEnv } from "../backend/blas/threads.js";
-import type { RunRecord } from "../train/run-folder.js";
+import { readRunRecordIfAny, type RunRecord } from "../train/run-folder.js";
+import { packageInfo } from "../util/package-info.js";
+import { writeCellRecord, type CellRecord } from "./cell-record.js";
+import { configHash } from "./config-hash.js";
 import type { Experiment, ResolvedCell } from "./load.js";
-import type { CellAction, CellPlan } from "./plan.js";
+import { describeHolder, HEARTBEAT_MS, lockCell, type CellLock, type LockTiming } from "./lock.js";
+import { planCell, type CellAction, type CellPlan } from "./plan.js";
 
 /** `node bin/aelab.js`: the cells run the same aelab as the experiment. */
 export const AELAB_COMMAND: readonly string[] = [process.execPath, fileURLToPath(new URL("../../bin/aelab.js", import.meta.url))];
 
-export type CellStatus = "skipped" | "completed" | "interrupted" | "failed" | "not started";
+/** "elsewhere": another live process holds the cell's lock (another shard, or another runner of the same file). */
+export type CellStatus = "skipped" | "completed" | "interrupted" | "failed" | "not started" | "elsewhere";
 
 export interface CellResult {
   cell: ResolvedCell;
@@ -38,6 +43,12 @@ export interface RunnerOptions {
   aelab?: readonly string[];
   /** Milliseconds; default Date.now. */
   now?: () => number;
+  /** Re-run cells run with another config (decided again under each cell's lock). */
+  force?: boolean;
+  /** How often a running cell's lock and cell.json are touched; default HEARTBEAT_MS. */
+  heartbeatMs?: number;
+  /** When a lock counts as left by a dead holder; default STALE_AFTER_MS. */
+  staleAfterMs?: number;
 }
 
 export interface RunningCells {
@@ -95,6 +106,9 @@ interface Active {
   child: ChildProcess;
   startedAt: number;
   movedTo?: string;
+  lock: CellLock;
+  record: CellRecord;
+  heartbeat: NodeJS.Timeout;
 }
 
 /**
@@ -118,7 +132,10 @@ export function runCells(experiment: Experiment, plans: readonly CellPlan[], opt
 
   // If the runner's own process ends abruptly, its cells stop cleanly (SIGTERM = stop after this step).
   const killOnExit = () => {
-    for (const { child } of active) child.kill("SIGTERM");
+    for (const { child, lock } of active) {
+      child.kill("SIGTERM");
+      lock.release();
+    }
   };
   process.on("exit", killOnExit);
 
@@ -138,11 +155,24 @@ export function runCells(experiment: Experiment, plans: readonly CellPlan[], opt
     return line;
   };
 
+  const timing: LockTiming = { now, ...(options.staleAfterMs !== undefined ? { staleAfterMs: options.staleAfterMs } : {}) };
+
+  /** cell.json, once `aelab train` has made the cell's folder (a new run's folder is its to create). */
+  const touchRecord = (cell: ResolvedCell, record: CellRecord) => {
+    if (!existsSync(cell.dir)) return;
+    try {
+      writeCellRecord(cell.dir, record);
+    } catch {
+      // a folder moved or removed under us; the lock's heartbeat is what other runners go by
+    }
+  };
+
   const finishCell = (entry: Active, code: number | null, signal: NodeJS.Signals | null, spawnError?: Error) => {
     if (!active.delete(entry)) return;
     const { cell, action } = entry.plan;
     const ms = now() - entry.startedAt;
     const status = statusOf(cell.dir);
+    clearInterval(entry.heartbeat);
     const result: CellResult = { cell, action, status: "failed", seconds: ms / 1000, ...(entry.movedTo ? { movedTo: entry.movedTo } : {}) };
     const took = formatDuration(ms);
     if (!spawnError && code === 0 && status === "completed") {
@@ -163,10 +193,15 @@ export function runCells(experiment: Experiment, plans: readonly CellPlan[], opt
       results.set(cell.name, result);
       options.log(`FAILED  ${cell.name} after ${took} (${how}): ${result.message}; log: ${cell.log} (${counts()})`);
     }
+    // How the runner saw it end: a run killed mid-step leaves run.json saying "running", cell.json says better.
+    const ended = new Date(now()).toISOString();
+    const backend = readRunRecordIfAny(cell.dir)?.backend;
+    touchRecord(cell, { ...entry.record, heartbeatAt: ended, endedAt: ended, status: result.status, ...(backend !== undefined ? { backend } : {}) });
+    entry.lock.release();
     pump();
   };
 
-  const start = (plan: CellPlan) => {
+  const start = (plan: CellPlan, lock: CellLock) => {
     const { cell, action } = plan;
     mkdirSync(dirname(cell.log), { recursive: true });
     // createRunFolder makes the cell's own folder; its parents (one level per axis) must exist.
@@ -185,8 +220,30 @@ export function runCells(experiment: Experiment, plans: readonly CellPlan[], opt
     } finally {
       closeSync(fd);
     }
-    const entry: Active = { plan, child, startedAt: now(), ...(movedTo ? { movedTo } : {}) };
+    const startedAt = new Date(now()).toISOString();
+    const record: CellRecord = {
+      name: cell.name,
+      index: experiment.cells.indexOf(cell),
+      configHash: configHash(cell.config),
+      host: lock.holder.host,
+      pid: process.pid,
+      ...(child.pid !== undefined ? { trainPid: child.pid } : {}),
+      seed: cell.config.seed,
+      aelabVersion: packageInfo.version,
+      startedAt,
+      heartbeatAt: startedAt,
+    };
+    // The lock's heartbeat tells other runners (other machines too) that this cell is alive; cell.json
+    // keeps the same for people reading the folder.
+    const heartbeat = setInterval(() => {
+      record.heartbeatAt = new Date(now()).toISOString();
+      if (!lock.heartbeat()) options.log(`warning: ${cell.name}: its lock was taken over by another runner (this one was judged dead)`);
+      touchRecord(cell, record);
+    }, options.heartbeatMs ?? HEARTBEAT_MS);
+    heartbeat.unref();
+    const entry: Active = { plan, child, startedAt: now(), lock, record, heartbeat, ...(movedTo ? { movedTo } : {}) };
     active.add(entry);
+    touchRecord(cell, record);
     child.once("error", (error) => finishCell(entry, null, null, error));
     child.once("close", (code, signal) => finishCell(entry, code, signal));
     const how = action.kind === "resume" ? `resume (${action.status})` : movedTo ? `new run; old folder moved to ${movedTo}` : "new run";
@@ -201,9 +258,28 @@ export function runCells(experiment: Experiment, plans: readonly CellPlan[], opt
         options.log(`skip    ${plan.cell.name}: completed with this config (${counts()})`);
         continue;
       }
+      let lock: CellLock | undefined;
       try {
-        start(plan);
+        const taken = lockCell(experiment.dir, plan.cell.name, timing);
+        if (!("release" in taken)) {
+          const message = `running elsewhere (${describeHolder(taken.heldBy, timing)})`;
+          results.set(plan.cell.name, { cell: plan.cell, action: plan.action, status: "elsewhere", message });
+          options.log(`busy    ${plan.cell.name}: ${message} (${counts()})`);
+          continue;
+        }
+        lock = taken;
+        // Decided again under the lock: another runner may have finished or stopped the cell meanwhile.
+        const action = planCell(plan.cell, { force: options.force ?? false });
+        if (action.kind === "skip") {
+          lock.release();
+          results.set(plan.cell.name, { cell: plan.cell, action, status: "skipped" });
+          options.log(`skip    ${plan.cell.name}: completed with this config, by another runner (${counts()})`);
+          continue;
+        }
+        if (action.kind === "conflict") throw new Error(`it was run with another config meanwhile: ${action.difference}`);
+        start({ cell: plan.cell, action }, lock);
       } catch (error) {
+        lock?.release();
         results.set(plan.cell.name, { cell: plan.cell, action: plan.action, status: "failed", message: (error as Error).message });
         options.log(`FAILED  ${plan.cell.name}: could not start: ${(error as Error).message}`);
       }

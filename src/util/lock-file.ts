@@ -1,7 +1,8 @@
 import { readFileSync, writeFileSync } from "node:fs";
 
-// The pieces of aelab's pid lock files (src/experiment/lock.ts, src/report/classifier-lock.ts): a file
-// created exclusively holding {"pid", "startedAt"}, and the checks that tell a live holder from a dead one.
+// The pieces of aelab's pid lock files (src/report/classifier-lock.ts): a file created exclusively holding
+// {"pid", "startedAt"}, and the checks that tell a live holder from a dead one. A cell's lock
+// (src/experiment/lock.ts) adds a host and a heartbeat, for holders on other machines.
 
 /** Whether a process with this pid exists (EPERM: it does, but belongs to someone else). */
 export function processAlive(pid: number): boolean {

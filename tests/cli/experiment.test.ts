@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadExperiment, LOCK_FILE, startExperiment, type ExperimentRecord } from "../../src/experiment/index.js";
+import { loadExperiment, LOCKS_DIR, startExperiment, type ExperimentRecord } from "../../src/experiment/index.js";
 import { decodeHparamsPluginData, EXPERIMENT_FILE, readEvents } from "../../src/tensorboard/index.js";
 import { HPARAM_METRICS } from "../../src/train/hparams.js";
 
@@ -70,7 +70,8 @@ describe("aelab experiment", () => {
     }
     expect(run.stdout).toContain("4 cells: 4 completed (0 skipped, 0 resumed)");
     expect(readFileSync(join(tinyDir, "vae-bce/seed-2", "config.yaml"), "utf8")).toMatch(/seed: 2[\s\S]*variant: vae[\s\S]*recon: bce/);
-    expect(existsSync(join(tinyDir, LOCK_FILE))).toBe(false);
+    // Every cell released its lock.
+    expect(readdirSync(join(tinyDir, LOCKS_DIR), { recursive: true }).filter((f) => String(f).endsWith(".lock"))).toEqual([]);
 
     const experiment = JSON.parse(readFileSync(join(tinyDir, "experiment.json"), "utf8")) as ExperimentRecord;
     expect(experiment).toMatchObject({ name: "tiny", description: "a 2x2 grid", base: "base.yaml", aelabVersion: "0.1.0", excluded: [] });

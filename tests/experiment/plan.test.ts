@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
@@ -8,8 +8,6 @@ import {
   firstDifference,
   hparamsColumns,
   loadExperiment,
-  lockExperiment,
-  LOCK_FILE,
   planExperiment,
   refuseConflicts,
   type ResolvedCell,
@@ -85,20 +83,5 @@ describe("hparamsColumns", () => {
     expect(columns.find((c) => c.name === "seed")).toEqual({ name: "seed", type: "number", domain: { values: [1, 2, 3, 4, 5, 6] } });
     expect(columns.find((c) => c.name === "recon")).toEqual({ name: "recon", type: "string", domain: { values: ["mse"] } });
     expect(columns.map((c) => c.name)).toContain("adversarial_weight");
-  });
-});
-
-describe("lockExperiment", () => {
-  it("keeps a second runner out while the first is alive, and takes over a dead one's lock", () => {
-    const dir = join(root, "locked");
-    mkdirSync(dir);
-    writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: process.ppid }));
-    expect(() => lockExperiment(dir)).toThrow(/in use by another aelab experiment \(pid \d+\)/);
-    // A pid far above any pid_max: nobody holds it.
-    writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: 2 ** 30 }));
-    const release = lockExperiment(dir);
-    expect(JSON.parse(readFileSync(join(dir, LOCK_FILE), "utf8")).pid).toBe(process.pid);
-    release();
-    expect(() => readFileSync(join(dir, LOCK_FILE))).toThrow();
   });
 });

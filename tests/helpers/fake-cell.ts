@@ -30,4 +30,6 @@ if (mode === "nan") {
   console.error("aelab: train/loss is NaN at step 1");
   process.exit(2);
 }
+// FAKE_CELL_SLEEP_MS: a cell that takes a while, for watching its runner's heartbeat.
+if (process.env.FAKE_CELL_SLEEP_MS) await new Promise((resolve) => setTimeout(resolve, Number(process.env.FAKE_CELL_SLEEP_MS)));
 writeRunRecord(dir, { ...record, status: "completed", steps: 1, epochs: [] });
