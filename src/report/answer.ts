@@ -1,4 +1,4 @@
-import { CONFIDENCE, type Scope, type VerdictRow } from "./claims.js";
+import { CONFIDENCE, type FailedRun, type Scope, type VerdictRow } from "./claims.js";
 import { datasetAgreements } from "./dataset-agreement.js";
 import type { GroupConvergence } from "./convergence.js";
 
@@ -7,8 +7,15 @@ import type { GroupConvergence } from "./convergence.js";
  * sentence by sentence from the verdict rows and the groups' convergence. Nothing here is typed for one
  * experiment: every clause reads a row's verdict and effect, so other numbers give other words.
  */
-export function answerParagraph(rows: readonly VerdictRow[], convergence: readonly GroupConvergence[]): string {
-  return answerSentences(rows, convergence).join(" ");
+export function answerParagraph(rows: readonly VerdictRow[], convergence: readonly GroupConvergence[], failed: readonly FailedRun[] = []): string {
+  return answerSentences(rows, convergence, failed).join(" ");
+}
+
+/** Runs that failed to reconstruct inside groups that did: a reader of the verdicts must know. */
+function failedRunsSentence(failed: readonly FailedRun[]): string | undefined {
+  if (failed.length === 0) return undefined;
+  const which = failed.map((f) => `${f.group}, seed ${f.seed}`);
+  return `${failed.length === 1 ? "One run" : `${failed.length} runs`} failed to reconstruct although the rest of ${failed.length === 1 ? "its group" : "their groups"} did (${list(which)}: see the caveats); the rows that use ${failed.length === 1 ? "that group" : "those groups"} average over ${failed.length === 1 ? "it" : "them"}.`;
 }
 
 type Family = "ae" | "vae";
@@ -178,7 +185,7 @@ function datasetSentence(rows: readonly VerdictRow[]): string | undefined {
 }
 
 /** The paragraph's sentences in order; a claim the experiment does not measure contributes none. */
-export function answerSentences(rows: readonly VerdictRow[], convergence: readonly GroupConvergence[]): string[] {
+export function answerSentences(rows: readonly VerdictRow[], convergence: readonly GroupConvergence[], failed: readonly FailedRun[] = []): string[] {
   return [
     lossSentence(rows),
     ...scopedSentences(rows),
@@ -186,6 +193,7 @@ export function answerSentences(rows: readonly VerdictRow[], convergence: readon
     tallySentence(rows, "C5", "Does pushing outputs away from ½ sharpen edges against the same greyscale targets"),
     tallySentence(rows, "C6", "Does an adversarial loss give sharper outputs than the fixed losses"),
     convergenceSentence(convergence),
+    failedRunsSentence(failed),
     choiceSentence(rows, convergence),
   ].filter((s): s is string => s !== undefined);
 }

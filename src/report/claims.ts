@@ -386,6 +386,34 @@ function measuredDrafts(groups: readonly Group[], oracle: Group | undefined): Dr
   return rows;
 }
 
+/** A run whose own reconstructions the classifier does not recognise, in a group that does on average. */
+export interface FailedRun {
+  group: string;
+  seed: number;
+  accuracy: number;
+  /** The group's other seeds' accuracies. */
+  others: number[];
+}
+
+/**
+ * Runs that failed to reconstruct inside groups that did not (a GAN collapsing in one seed out of several):
+ * the group's mean hides them, and its rows average over them, so the report names each one.
+ */
+export function failedRuns(groups: readonly Group[]): FailedRun[] {
+  return groups
+    .filter((g) => !g.reference && recognisable(g))
+    .flatMap((g) =>
+      g.runs
+        .filter((r) => r.metrics.classifierAccuracy < RECOGNISABLE_ACCURACY)
+        .map((r) => ({ group: `${g.name} (${describeGroup(g.traits)})`, seed: r.traits.seed, accuracy: r.metrics.classifierAccuracy, others: g.runs.filter((o) => o !== r).map((o) => o.metrics.classifierAccuracy) })),
+    );
+}
+
+/** A failed run in words, for the caveats. */
+export function failedRunLine(f: FailedRun): string {
+  return `${f.group}, seed ${f.seed}: the classifier recognises only ${formatPercent(f.accuracy, 3)} of its reconstructions (its other seeds: ${f.others.map((a) => formatPercent(a, 3)).join(", ")}), so this run failed to reconstruct; every row that uses its group averages over it, which widens that row's interval.`;
+}
+
 /**
  * Warnings the numbers call for, to read beside the verdicts: a group whose reconstructions a classifier
  * no longer recognises (collapsed to a mean image, or a GAN's free samples) can be "sharp" without

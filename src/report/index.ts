@@ -8,7 +8,7 @@ import { readRunRecordIfAny, writeFileAtomic } from "../train/run-folder.js";
 import { RunError } from "../train/run.js";
 import { packageInfo } from "../util/package-info.js";
 import { answerParagraph } from "./answer.js";
-import { caveats, verdicts, type VerdictRow } from "./claims.js";
+import { caveats, failedRunLine, failedRuns, verdicts, type VerdictRow } from "./claims.js";
 import { matchedRateDrafts, rateDistortion } from "./rate-distortion.js";
 import { rateDistortionFigure } from "./rate-distortion-figure.js";
 import { rateDistortionSection } from "./rate-distortion-markdown.js";
@@ -202,12 +202,13 @@ export async function writeReport(experimentDir: string, options: ReportOptions 
     sesoi,
     declaredSesoi: record.sesoi ?? {},
     caveats: caveats(groups),
+    failedRuns: failedRuns(groups).map(failedRunLine),
     unmeasured: unmeasured.map((u) => `${u.cell}: ${u.reason}`),
     figures,
     panels,
     lossFigures: lossFiles,
     rateDistortion: rateDistortionSection(rd),
-    answer: answerParagraph(rows, convergence),
+    answer: answerParagraph(rows, convergence, failedRuns(groups)),
     convergence: { table: convergenceTable(convergence), caveats: convergenceCaveats(convergence), figures: curves },
   });
   const reportPath = join(experimentDir, "report.md");

@@ -76,7 +76,8 @@ const verdictCell = (r: VerdictRow) => `${r.role === "evidence" ? `**${r.verdict
 
 /** Each comparison made on several datasets with what it found on each: empty for a one-dataset experiment. */
 export function agreementTable(rows: readonly VerdictRow[]): string {
-  const agreements = datasetAgreements(rows);
+  // Comparisons made on one dataset only (e.g. networks trained on one of them) say so in their own rows.
+  const agreements = datasetAgreements(rows).filter((a) => a.findings.length > 1);
   if (agreements.length === 0) return "";
   const datasets = [...new Set(agreements.flatMap((a) => a.findings.map((f) => f.dataset)))];
   const lines = [`| claim | networks | comparison | metric | ${datasets.join(" | ")} | datasets agree? |`, `| --- | --- | --- | --- | ${datasets.map(() => "---").join(" | ")} | --- |`];
@@ -152,6 +153,8 @@ export interface ReportText {
   sesoi: Sesoi;
   declaredSesoi: Partial<Sesoi>;
   caveats: readonly string[];
+  /** Runs that failed to reconstruct inside groups that did (failedRunLine), named one by one. */
+  failedRuns?: readonly string[];
   /** Completed runs that could not be measured (e.g. non-finite outputs), with the reason: left out of everything else. */
   unmeasured: readonly string[];
   figures: readonly Figure[];
@@ -197,8 +200,10 @@ export function reportMarkdown(t: ReportText): string {
     out.push("### Runs that could not be measured", "", "These completed runs are left out of every table and figure:", "", ...t.unmeasured.map((u) => `- ${u}`), "");
   }
   const capped = t.convergence?.caveats ?? [];
-  if (t.caveats.length || capped.length) out.push(`### Caveats the numbers raise`, "");
+  const failed = t.failedRuns ?? [];
+  if (t.caveats.length || capped.length || failed.length) out.push(`### Caveats the numbers raise`, "");
   if (t.caveats.length) out.push(`Groups whose reconstructions a classifier recognises less than half the time (†):`, "", ...t.caveats.map((c) => `- ${c}`), "");
+  if (failed.length) out.push(`Runs whose reconstructions the classifier recognises less than half the time, in groups that otherwise reconstruct:`, "", ...failed.map((c) => `- ${c}`), "");
   if (capped.length) out.push(`Groups that hit the epoch cap before their validation loss stopped improving (‡):`, "", ...capped.map((c) => `- ${c}`), "");
   if (t.convergence) {
     out.push("## Convergence", "", "Early stopping ends a run once its validation loss (a split carved from the training split) has stopped improving for the configured patience; a run that reaches the cap on epochs first has not converged. Best epoch and epochs run are min–max over seeds.", "", t.convergence.table, "");

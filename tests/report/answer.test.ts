@@ -103,3 +103,13 @@ describe("on two datasets", () => {
     expect(differ.find((s) => s.startsWith("On mnist and fashion-mnist"))).toContain("they differ on C3 AE-BCE − AE-MSE, sharpness ratio (mnist supported, fashion-mnist contradicted)");
   });
 });
+
+describe("runs that failed inside groups that did not", () => {
+  it("are named in the answer, and absent from it when there are none", () => {
+    const g = groups({ bce: [-0.05, -0.052, -0.049], mse: [-0.01, -0.013, -0.008] });
+    const failed = [{ group: "conv/mnist/ae-mse+gan/none (AE-MSE+GAN(λ adaptive))", seed: 2, accuracy: 0.086, others: [0.94, 0.94] }];
+    const text = answerParagraph(verdicts(g), g.map(groupConvergence), failed);
+    expect(text).toContain("One run failed to reconstruct although the rest of its group did (conv/mnist/ae-mse+gan/none (AE-MSE+GAN(λ adaptive)), seed 2: see the caveats); the rows that use that group average over it.");
+    expect(answerParagraph(verdicts(g), g.map(groupConvergence))).not.toContain("failed to reconstruct");
+  });
+});

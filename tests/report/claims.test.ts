@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { SESOI_DEFAULTS } from "../../src/experiment/sesoi.js";
 import { holmAdjust } from "../../src/metrics/holm.js";
-import { caveats, verdicts } from "../../src/report/claims.js";
+import { caveats, failedRunLine, failedRuns, verdicts } from "../../src/report/claims.js";
 import { formatP } from "../../src/report/format.js";
 import { groupRuns, type MeasuredRun, type RunTraits } from "../../src/report/groups.js";
 import { agreementTable, claimSummaries, metricsCell, metricsTable } from "../../src/report/markdown.js";
@@ -127,6 +127,25 @@ describe("an experiment on two datasets", () => {
     expect(claimSummaries(rows)).toMatch(/\*\*C3\*\*.*rows: 1 supported, 1 contradicted; the datasets agree on 0 of 1 comparisons\./);
   });
 
+  it("leaves comparisons made on one dataset only out of the agreement table, and says so in their rows", () => {
+    const conv = [1, 2, 3, 4].flatMap((s) => [
+      run("conv-ae-mse", { networks: "conv/conv" }, s, { sharpnessRatio: { gradient: 0.9 + s * 0.01, laplacianVariance: 0 } }),
+      run("conv-ae-bce", { networks: "conv/conv", recon: "bce" }, s, { sharpnessRatio: { gradient: 0.7 + s * 0.013, laplacianVariance: 0 } }),
+    ]);
+    const mlp = [1, 2, 3, 4].flatMap((s) =>
+      ["mnist", "fashion-mnist"].flatMap((dataset) => [
+        run(`${dataset}-ae-mse`, { dataset }, s, { sharpnessRatio: { gradient: 0.9 + s * 0.01, laplacianVariance: 0 } }),
+        run(`${dataset}-ae-bce`, { dataset, recon: "bce" }, s, { sharpnessRatio: { gradient: 0.7 + s * 0.012, laplacianVariance: 0 } }),
+      ]),
+    );
+    const rows = verdicts(groupRuns([...mlp, ...conv]));
+    const convRow = rows.find((r) => r.comparison === "[conv/conv, mnist] AE-BCE − AE-MSE" && r.metric.startsWith("sharpness ratio (gradient"))!;
+    expect(convRow.acrossDatasets).toBe("measured on mnist only");
+    const table = agreementTable(rows);
+    expect(table).toContain("| C3 | mlp/mlp | AE-BCE − AE-MSE | sharpness ratio (gradient, outputs / targets) | supported | supported | yes |");
+    expect(table).not.toContain("conv/conv");
+  });
+
   it("has no agreement column or table on one dataset", () => {
     const runs = [1, 2, 3].flatMap((s) => [run("ae-mse", {}, s, {}), run("ae-bce", { recon: "bce" }, s, { sharpnessRatio: { gradient: s * 0.1, laplacianVariance: 0 } })]);
     const rows = verdicts(groupRuns(runs));
@@ -134,6 +153,19 @@ describe("an experiment on two datasets", () => {
     expect(agreementTable(rows)).toBe("");
     expect(rows.find((r) => r.claim === "C3")?.comparison).toBe("AE-BCE − AE-MSE");
   });
+});
+
+it("names a run that failed to reconstruct inside a group that did, which the group's mean hides", () => {
+  const runs = [1, 2, 3].flatMap((s) => [
+    run("ae-mse", {}, s, { classifierAccuracy: 0.94 }),
+    run("ae-mse+gan", { variant: "ae+gan", adversarial: true, adversarialWeight: 1, adversarialBalance: "adaptive" }, s, { classifierAccuracy: s === 2 ? 0.086 : 0.943 }),
+  ]);
+  const groups = groupRuns(runs);
+  expect(caveats(groups)).toEqual([]);
+  const failed = failedRuns(groups);
+  expect(failed).toEqual([{ group: "ae-mse+gan (AE-MSE+GAN(λ adaptive))", seed: 2, accuracy: 0.086, others: [0.943, 0.943] }]);
+  expect(failedRunLine(failed[0])).toMatch(/^ae-mse\+gan \(AE-MSE\+GAN\(λ adaptive\)\), seed 2: the classifier recognises only 8\.60% of its reconstructions \(its other seeds: 94\.3%, 94\.3%\)/);
+  expect(failedRuns(groupRuns([1, 2].map((s) => run("ae-l1", { recon: "l1" }, s, { classifierAccuracy: 0.1 }))))).toEqual([]);
 });
 
 it("warns about groups whose reconstructions are not recognisable, from the classifier's accuracy", () => {
