@@ -1,5 +1,5 @@
 import { CONFIDENCE, type FailedRun, type Scope, type VerdictRow } from "./claims.js";
-import { datasetAgreements } from "./dataset-agreement.js";
+import { comparedAcrossDatasets, unscopedComparison } from "./dataset-agreement.js";
 import type { GroupConvergence } from "./convergence.js";
 
 /**
@@ -22,7 +22,7 @@ type Family = "ae" | "vae";
 
 /** The family a measured row compares, from its comparison ("[mlp/mlp] VAE-BCE − VAE-MSE" is a VAE row). */
 function familyOf(r: VerdictRow): Family | undefined {
-  const text = r.comparison.replace(/^\[[^\]]*\]\s*/, "");
+  const text = unscopedComparison(r);
   return text.startsWith("VAE") ? "vae" : text.startsWith("AE") ? "ae" : undefined;
 }
 
@@ -175,7 +175,7 @@ function scopedSentences(rows: readonly VerdictRow[]): string[] {
 
 /** Whether the datasets reach the same verdicts, and on which comparisons they do not (the first few). */
 function datasetSentence(rows: readonly VerdictRow[]): string | undefined {
-  const tallied = datasetAgreements(rows.filter((r) => r.role === "evidence")).filter((a) => a.findings.length > 1);
+  const tallied = comparedAcrossDatasets(rows.filter((r) => r.role === "evidence"));
   if (tallied.length === 0) return undefined;
   const datasets = [...new Set(tallied.flatMap((a) => a.findings.map((f) => f.dataset)))];
   const differ = tallied.filter((a) => !a.agree);

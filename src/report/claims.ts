@@ -213,8 +213,10 @@ export function verdicts(groups: readonly Group[], sesoi: Sesoi = SESOI_DEFAULTS
     const parts = [...(networkKinds > 1 ? [scope.networks] : []), ...(datasets > 1 ? [scope.dataset] : [])];
     return parts.length ? `[${parts.join(", ")}] ` : "";
   };
+  // The unbiased reference for a dataset: the class-mean oracle of its greyscale targets.
+  const greyOracleOf = (dataset: string) => references.find((g) => g.traits.binarize === "none" && g.traits.dataset === dataset);
   for (const scope of scopes) {
-    const greyOracle = references.find((g) => g.traits.binarize === "none" && g.traits.dataset === scope.dataset);
+    const greyOracle = greyOracleOf(scope.dataset);
     const mine = measuredDrafts(
       models.filter((g) => g.traits.networks === scope.networks && g.traits.dataset === scope.dataset),
       greyOracle,
@@ -222,7 +224,7 @@ export function verdicts(groups: readonly Group[], sesoi: Sesoi = SESOI_DEFAULTS
     drafts.push(...mine.map((d) => ({ ...d, comparison: `${prefix(scope)}${d.comparison}`, scope })));
   }
   for (const dataset of new Set(scopes.map((s) => s.dataset))) {
-    const greyOracle = references.find((g) => g.traits.binarize === "none" && g.traits.dataset === dataset);
+    const greyOracle = greyOracleOf(dataset);
     if (!greyOracle) continue;
     const note = `${ORACLE_NOTE}: what an unbiased model scores on this metric`;
     const scope = { networks: "-", dataset };

@@ -191,6 +191,7 @@ export async function writeReport(experimentDir: string, options: ReportOptions 
   const convergence = groups.map(groupConvergence);
   const curves = await learningCurveFigures(experimentDir, groups);
   const lossFiles = (await writeLossFigures(experimentDir)).files.filter((f) => f.endsWith(".png")).map((f) => basename(f));
+  const failed = failedRuns(groups);
   const markdown = reportMarkdown({
     name: record.name,
     description: record.description,
@@ -202,13 +203,13 @@ export async function writeReport(experimentDir: string, options: ReportOptions 
     sesoi,
     declaredSesoi: record.sesoi ?? {},
     caveats: caveats(groups),
-    failedRuns: failedRuns(groups).map(failedRunLine),
+    failedRuns: failed.map(failedRunLine),
     unmeasured: unmeasured.map((u) => `${u.cell}: ${u.reason}`),
     figures,
     panels,
     lossFigures: lossFiles,
     rateDistortion: rateDistortionSection(rd),
-    answer: answerParagraph(rows, convergence, failedRuns(groups)),
+    answer: answerParagraph(rows, convergence, failed),
     convergence: { table: convergenceTable(convergence), caveats: convergenceCaveats(convergence), figures: curves },
   });
   const reportPath = join(experimentDir, "report.md");

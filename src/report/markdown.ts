@@ -1,7 +1,7 @@
 import { SESOI_METRICS, type Sesoi } from "../experiment/sesoi.js";
 import { meanStd } from "../metrics/index.js";
 import { ALPHA, CLAIMS, CONFIDENCE, type VerdictRow } from "./claims.js";
-import { datasetAgreements } from "./dataset-agreement.js";
+import { comparedAcrossDatasets } from "./dataset-agreement.js";
 import type { Figure } from "./figures.js";
 import { formatNumber } from "./format.js";
 import type { Group } from "./groups.js";
@@ -77,7 +77,7 @@ const verdictCell = (r: VerdictRow) => `${r.role === "evidence" ? `**${r.verdict
 /** Each comparison made on several datasets with what it found on each: empty for a one-dataset experiment. */
 export function agreementTable(rows: readonly VerdictRow[]): string {
   // Comparisons made on one dataset only (e.g. networks trained on one of them) say so in their own rows.
-  const agreements = datasetAgreements(rows).filter((a) => a.findings.length > 1);
+  const agreements = comparedAcrossDatasets(rows);
   if (agreements.length === 0) return "";
   const datasets = [...new Set(agreements.flatMap((a) => a.findings.map((f) => f.dataset)))];
   const lines = [`| claim | networks | comparison | metric | ${datasets.join(" | ")} | datasets agree? |`, `| --- | --- | --- | --- | ${datasets.map(() => "---").join(" | ")} | --- |`];
@@ -90,7 +90,7 @@ export function agreementTable(rows: readonly VerdictRow[]): string {
 
 /** "on 9 of 12 comparisons made on every dataset, the datasets agree", for one claim's rows; undefined on one dataset. */
 function agreementCount(rows: readonly VerdictRow[]): string | undefined {
-  const agreements = datasetAgreements(rows).filter((a) => a.findings.length > 1);
+  const agreements = comparedAcrossDatasets(rows);
   if (agreements.length === 0) return undefined;
   return `the datasets agree on ${agreements.filter((a) => a.agree).length} of ${agreements.length} comparisons`;
 }
