@@ -1,15 +1,35 @@
 import { isInstalled, NATIVE_PACKAGES } from "./native.js";
 import type { BackendInfo } from "./select.js";
+import type { AdapterInfo, AdapterProbe } from "./webgpu-setup.js";
 
 const yesNo = (v: boolean | null): string => (v === null ? "n/a" : v ? "yes" : "no");
 
+/** One line for a WebGPU adapter: who made it, what it is, whether it is a CPU (software) driver. */
+export function describeAdapter(adapter: AdapterInfo): string {
+  const kind = adapter.software ? "software (a CPU driver)" : "hardware";
+  const name = adapter.description || adapter.device;
+  return `${adapter.vendor} ${adapter.architecture}, ${name}, ${kind}`;
+}
+
+function adapterLines(adapter: AdapterInfo): string[] {
+  const mib = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MiB`;
+  const l = adapter.limits;
+  return [
+    `adapter   ${describeAdapter(adapter)}`,
+    `limits    max buffer ${mib(l.maxBufferSize)}, storage binding ${mib(l.maxStorageBufferBindingSize)}, workgroup storage ${l.maxComputeWorkgroupStorageSize} B, ${l.maxComputeInvocationsPerWorkgroup} invocations/workgroup`,
+    `features  ${adapter.features.join(", ") || "none"}`,
+  ];
+}
+
 /**
  * A short text for `aelab info`. `installed` says which native packages npm put in node_modules
- * (looked up when not given); without them the "tensorflow" backend cannot be chosen.
+ * (looked up when not given); without them the "tensorflow" backend cannot be chosen. `webgpu` is what
+ * a probe of Dawn found, printed when the chosen backend is another one.
  */
 export function describeBackend(
   info: BackendInfo,
   installed: Record<string, boolean> = Object.fromEntries(NATIVE_PACKAGES.map((p) => [p, isInstalled(p)])),
+  webgpu?: AdapterProbe,
 ): string {
   const versions = Object.entries(info.versions).map(([name, v]) => `${name} ${v}`);
   const native = NATIVE_PACKAGES.map((p) => `${p} ${installed[p] ? "installed" : "not installed"}`);
@@ -20,6 +40,8 @@ export function describeBackend(
       : "the backend's own";
   const lines = [
     `backend   ${info.name} (${info.package})${info.gpu ? ", GPU" : ""}`,
+    ...info.skipped.map((reason) => `skipped   ${reason}`),
+    ...(info.adapter ? adapterLines(info.adapter) : []),
     `simd      ${yesNo(info.simd)}`,
     `threads   ${info.threads ?? "n/a"}`,
     `kernels   ${kernels}`,
@@ -28,5 +50,8 @@ export function describeBackend(
     `versions  ${versions.join(", ")}`,
     `tfjs-node ${native.join(", ")}`,
   ];
+  if (!info.adapter && webgpu) {
+    lines.push(...(webgpu.ok ? adapterLines(webgpu.adapter).map((l) => l.replace(/^adapter  /, "webgpu   ")) : [`webgpu    no adapter: ${webgpu.reason}`]));
+  }
   return lines.join("\n");
 }

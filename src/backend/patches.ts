@@ -11,6 +11,7 @@ import { installPatch, restoreAllStock, type KernelPatch } from "./kernel-patch.
 import { wasmSamePaddingPatches } from "./wasm-conv-same-padding.js";
 import { wasmCastSamePatch, wasmIdentityPatch } from "./wasm-identity-share.js";
 import { wasmBatchMatMulPatch, wasmFusedMatMulPatch } from "./wasm-matmul-transpose.js";
+import { webgpuAddNPatch } from "./webgpu-add-n.js";
 
 function wasmFixes(): KernelPatch[] {
   return [wasmBatchMatMulPatch, wasmFusedMatMulPatch, conv2dBackpropFilterPatch("wasm"), wasmConv2dBackpropInputPatch, ...wasmSamePaddingPatches, wasmIdentityPatch, wasmCastSamePatch];
@@ -31,6 +32,8 @@ export function patchesFor(backendName: string, addon: NativeAddon | null = null
     }
     case "cpu":
       return [conv2dBackpropFilterPatch("cpu")];
+    case "webgpu":
+      return [webgpuAddNPatch];
     default:
       return [];
   }

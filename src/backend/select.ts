@@ -8,13 +8,17 @@ import { blasThreads } from "./blas/threads.js";
 import { installPatches } from "./patches.js";
 import type { Started } from "./started.js";
 import { startWasm } from "./wasm-setup.js";
+import { startWebgpu, WEBGPU_PACKAGES, webgpuAdapter, type AdapterInfo } from "./webgpu-setup.js";
 
-/** "tensorflow" is the native backend of @tensorflow/tfjs-node-gpu or @tensorflow/tfjs-node. */
-export type BackendName = "tensorflow" | "wasm" | "cpu";
+/**
+ * "tensorflow" is the native backend of @tensorflow/tfjs-node-gpu or @tensorflow/tfjs-node; "webgpu" is
+ * @tensorflow/tfjs-backend-webgpu on Dawn (the `webgpu` npm package) and any Vulkan driver it accepts.
+ */
+export type BackendName = "tensorflow" | "webgpu" | "wasm" | "cpu";
 export type BackendRequest = "auto" | BackendName;
 
 /** Every accepted request, e.g. for a CLI option's choices. */
-export const BACKEND_REQUESTS = ["auto", "tensorflow", "wasm", "cpu"] as const satisfies readonly BackendRequest[];
+export const BACKEND_REQUESTS = ["auto", "tensorflow", "webgpu", "wasm", "cpu"] as const satisfies readonly BackendRequest[];
 
 export interface BackendInfo {
   name: BackendName;
@@ -30,6 +34,10 @@ export interface BackendInfo {
   kernels: NativeKernelsInfo;
   /** tfjs-core, the backend package, node. */
   versions: Record<string, string>;
+  /** The WebGPU adapter the webgpu backend runs on; null on the other backends. */
+  adapter: AdapterInfo | null;
+  /** Backends "auto" passed over before this one, each with the one-line reason. */
+  skipped: string[];
 }
 
 export type NativeKernelsInfo =
@@ -41,9 +49,15 @@ export interface SelectOptions {
   kernels?: KernelsRequest;
   /** BLAS threads for the native kernels. Default: AELAB_THREADS, else every core. */
   threads?: number;
+  /**
+   * The caller reads tensors synchronously (dataSync), as the report's metrics do: webgpu cannot in
+   * Node, so "auto" passes it over and asking for it is refused. Training reads asynchronously.
+   */
+  readsSynchronously?: boolean;
 }
 
-const BACKENDS: readonly BackendName[] = ["tensorflow", "wasm", "cpu"];
+/** The auto order: native TensorFlow (GPU build first), WebGPU on a hardware adapter, wasm (with the native kernels where built), cpu. */
+const BACKENDS: readonly BackendName[] = ["tensorflow", "webgpu", "wasm", "cpu"];
 const CPU_PACKAGE = "@tensorflow/tfjs-backend-cpu";
 
 async function startCpu(): Promise<Started> {
@@ -51,20 +65,23 @@ async function startCpu(): Promise<Started> {
   return { ok: true, package: CPU_PACKAGE, gpu: false, simd: null, threads: 1, versions: { [CPU_PACKAGE]: tf.version["tfjs-backend-cpu"] } };
 }
 
-const START: Record<BackendName, () => Promise<Started>> = {
+const START: Record<BackendName, (auto: boolean) => Promise<Started>> = {
   tensorflow: startNative,
+  // In the auto order only a hardware adapter counts: on a software (CPU) driver wasm is faster.
+  webgpu: (auto) => startWebgpu(auto),
   wasm: startWasm,
   cpu: startCpu,
 };
 
 function unavailable(name: BackendName, reason: string): BackendUnavailableError {
-  const others = BACKENDS.filter((b) => b !== name && b !== "tensorflow").join(" or ");
+  const others = BACKENDS.filter((b) => b !== name && b !== "tensorflow" && b !== "webgpu").join(" or ");
   return new BackendUnavailableError(`backend '${name}' is not available: ${reason}; use --backend ${others}`);
 }
 
 /**
  * Makes a backend the active one and installs its kernel fixes. "auto" takes the first that starts
- * of tensorflow (GPU build, then CPU build), wasm, cpu. Safe to call again, with any request.
+ * of tensorflow (GPU build, then CPU build), webgpu on a hardware adapter, wasm, cpu, and says in
+ * `skipped` why it passed over the ones before. Safe to call again, with any request.
  */
 export async function selectBackend(request: BackendRequest = "auto", options: SelectOptions = {}): Promise<BackendInfo> {
   if (!BACKEND_REQUESTS.includes(request)) {
@@ -76,7 +93,13 @@ export async function selectBackend(request: BackendRequest = "auto", options: S
   const kernels = kernelsRequest(options.kernels);
   const reasons: string[] = [];
   for (const name of request === "auto" ? BACKENDS : [request]) {
-    const started = await START[name]();
+    if (name === "webgpu" && options.readsSynchronously) {
+      const reason = "this command reads tensors synchronously, which the webgpu backend cannot in Node";
+      if (request !== "auto") throw unavailable(name, reason);
+      reasons.push(`${name}: ${reason}`);
+      continue;
+    }
+    const started = await START[name](request === "auto");
     if (!started.ok) {
       if (request !== "auto") throw unavailable(name, started.reason);
       reasons.push(`${name}: ${started.reason}`);
@@ -95,6 +118,8 @@ export async function selectBackend(request: BackendRequest = "auto", options: S
       patches: installPatches(name, addon),
       kernels: native,
       versions: { "tfjs-core": tf.version_core, ...started.versions, node: process.versions.node },
+      adapter: name === "webgpu" ? webgpuAdapter() : null,
+      skipped: reasons,
     };
   }
   throw new BackendUnavailableError(`no TensorFlow.js backend could be started: ${reasons.join("; ")}`);
@@ -115,6 +140,7 @@ function nativeKernelsFor(kernels: KernelsRequest, threads: number | undefined):
 export function availableBackends(): Array<{ name: BackendName; package: string; installed: boolean }> {
   return [
     ...NATIVE_PACKAGES.map((pkg) => ({ name: "tensorflow" as const, package: pkg, installed: isInstalled(pkg) })),
+    { name: "webgpu", package: WEBGPU_PACKAGES.join(" + "), installed: WEBGPU_PACKAGES.every((p) => isInstalled(p)) },
     { name: "wasm", package: "@tensorflow/tfjs-backend-wasm", installed: isInstalled("@tensorflow/tfjs-backend-wasm") },
     { name: "cpu", package: CPU_PACKAGE, installed: true },
   ];

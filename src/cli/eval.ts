@@ -47,7 +47,7 @@ export const evalCommand = {
       if (!Number.isInteger(argv.iwae) || argv.iwae < 0) throw new UsageError(`--iwae must be a whole number >= 0 (got ${argv.iwae})`);
       const nll = nllAvailability(config.model.variant, config.model.recon, config.data.binarize !== "none");
       const iwaeSamples = nll.available ? argv.iwae : 0;
-      const evaluation = evaluate(run.variant, test, config.train.batchSize, run.shape, seededNoise(streamFor(config.seed, "eval-noise")), {
+      const evaluation = await evaluate(run.variant, test, config.train.batchSize, run.shape, seededNoise(streamFor(config.seed, "eval-noise")), {
         iwaeSamples,
         iwaeNoise: seededNoise(streamFor(config.seed, "iwae-noise")),
       });

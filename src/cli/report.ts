@@ -30,7 +30,8 @@ export const reportCommand = {
       .option(MEASURE_ONLY_OPTION, { type: "string", array: true, hidden: true }),
   handler: async (argv: ReportArgs) => {
     if (!Number.isInteger(argv.workers) || argv.workers < 1) throw new UsageError(`--workers must be a whole number >= 1 (got ${argv.workers})`);
-    await selectBackend(argv.backend);
+    // The metrics read their tensors synchronously: a CPU backend (or tfjs-node) measures them.
+    await selectBackend(argv.backend, { readsSynchronously: true });
     if (argv.measureOnly) {
       const failed = await measureOnly(argv.dir, argv.measureOnly, {
         recompute: argv.recompute,

@@ -36,7 +36,7 @@ export const sampleCommand = {
       if (!prior) throw new RunError(`run ${argv.run} is a ${run.config.model.variant} run: it has no prior to sample from (use a vae, aae, vaegan or vae+gan run)`);
       const codes = prior.sample(argv.n, seededNoise(new Rng(`sample/${argv.seed}`)));
       const images = run.variant.generate(codes);
-      const batch = imageBatch(images, run.shape);
+      const batch = await imageBatch(images, run.shape);
       codes.dispose();
       images.dispose();
       const out = argv.out ?? join(argv.run, "samples.png");

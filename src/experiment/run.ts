@@ -57,7 +57,7 @@ export function summaryLines(outcome: ExperimentOutcome): string[] {
  */
 function defaultReport(log: (line: string) => void, workers: number) {
   return async (dir: string) => {
-    await selectBackend("auto");
+    await selectBackend("auto", { readsSynchronously: true });
     return writeExperimentReport(dir, { workers, log: (line) => log(`report: ${line}`) });
   };
 }

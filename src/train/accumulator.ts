@@ -62,11 +62,16 @@ export class ScalarAccumulator {
     return this.steps;
   }
 
-  /** Each name's mean over the steps that produced it, read back from the backend; resets the sums. */
-  drain(): { means: Map<string, number>; counts: Map<string, number> } {
+  /**
+   * Each name's mean over the steps that produced it, read back from the backend; resets the sums.
+   * Asynchronous: a GPU backend (webgpu) has no synchronous read-back in Node.
+   */
+  async drain(): Promise<{ means: Map<string, number>; counts: Map<string, number> }> {
     const totals = new Map(this.numbers);
-    for (const { names, sum } of this.groups.values()) {
-      const read = sum.dataSync();
+    const groups = [...this.groups.values()];
+    const reads = await Promise.all(groups.map(({ sum }) => sum.data()));
+    for (const [g, { names }] of groups.entries()) {
+      const read = reads[g];
       // A name logged in steps with different company sits in several groups: their sums add up.
       names.forEach((name, i) => totals.set(name, (totals.get(name) ?? 0) + read[i]));
     }

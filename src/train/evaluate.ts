@@ -46,7 +46,7 @@ export interface Evaluation {
  * training, with the given noise for sampled codes and prior draws), the pixel metrics of the
  * deterministic reconstruction, and per-dimension code statistics. Reduction as in training.
  */
-export function evaluate(variant: Variant, split: Split, batchSize: number, shape: ImageShape, noise: Noise, options: EvaluateOptions = {}): Evaluation {
+export async function evaluate(variant: Variant, split: Split, batchSize: number, shape: ImageShape, noise: Noise, options: EvaluateOptions = {}): Promise<Evaluation> {
   const iwaeSamples = options.iwaeSamples ?? 0;
   const iwaeNoise = options.iwaeNoise ?? noise;
   const likelihood = variant.likelihood;
@@ -97,11 +97,11 @@ export function evaluate(variant: Variant, split: Split, batchSize: number, shap
     });
     batch.x.dispose();
   }
-  const { means } = sums.drain();
+  const { means } = await sums.drain();
   const count = split.count;
-  const mean = Array.from(codeSum.dataSync(), (s) => s / count);
-  const codeVariance = Array.from(codeSquares.dataSync(), (s, i) => Math.max(0, s / count - mean[i] * mean[i]));
-  const klPerDimension = klSum ? Array.from(klSum.dataSync(), (s) => s / count) : undefined;
+  const mean = Array.from(await codeSum.data(), (s) => s / count);
+  const codeVariance = Array.from(await codeSquares.data(), (s, i) => Math.max(0, s / count - mean[i] * mean[i]));
+  const klPerDimension = klSum ? Array.from(await klSum.data(), (s) => s / count) : undefined;
   tf.dispose([codeSum, codeSquares, ...(klSum ? [klSum] : [])]);
   return {
     scalars: Object.fromEntries(means),

@@ -4,9 +4,9 @@ import type { Variant } from "../models/variant.js";
 import type { ImageShape } from "../nn/modules.js";
 import type { ImageBatch } from "../tensorboard/index.js";
 
-function toImageBatch(images: tf.Tensor4D, shape: ImageShape): ImageBatch {
+async function toImageBatch(images: tf.Tensor4D, shape: ImageShape): Promise<ImageBatch> {
   return {
-    pixels: images.dataSync() as Float32Array,
+    pixels: (await images.data()) as Float32Array,
     count: images.shape[0],
     height: shape.height,
     width: shape.width,
@@ -18,7 +18,7 @@ function toImageBatch(images: tf.Tensor4D, shape: ImageShape): ImageBatch {
  * Inputs and their reconstructions in alternating rows of `columns` images (row 1: inputs, row 2: their
  * reconstructions, ...), so each reconstruction sits right under its input in TensorBoard.
  */
-export function interleavedRows(inputs: tf.Tensor4D, reconstructions: tf.Tensor4D, columns: number, shape: ImageShape): ImageBatch {
+export async function interleavedRows(inputs: tf.Tensor4D, reconstructions: tf.Tensor4D, columns: number, shape: ImageShape): Promise<ImageBatch> {
   const grid = tf.tidy(() => {
     const n = inputs.shape[0];
     const rows: tf.Tensor4D[] = [];
@@ -29,12 +29,14 @@ export function interleavedRows(inputs: tf.Tensor4D, reconstructions: tf.Tensor4
     }
     return tf.concat(rows, 0);
   });
-  const batch = toImageBatch(grid, shape);
-  grid.dispose();
-  return batch;
+  try {
+    return await toImageBatch(grid, shape);
+  } finally {
+    grid.dispose();
+  }
 }
 
-export function imageBatch(images: tf.Tensor4D, shape: ImageShape): ImageBatch {
+export function imageBatch(images: tf.Tensor4D, shape: ImageShape): Promise<ImageBatch> {
   return toImageBatch(images, shape);
 }
 
@@ -44,10 +46,12 @@ export function imageBatch(images: tf.Tensor4D, shape: ImageShape): ImageBatch {
  * a continuous Bernoulli's mean is much less extreme than its λ (λ = 0.9 has mean ≈ 0.67). Empty for the
  * other likelihoods, whose mean is their sigmoid.
  */
-export function likelihoodGrids(variant: Variant, inputs: tf.Tensor4D, columns: number, shape: ImageShape): Array<{ tag: string; batch: ImageBatch }> {
+export async function likelihoodGrids(variant: Variant, inputs: tf.Tensor4D, columns: number, shape: ImageShape): Promise<Array<{ tag: string; batch: ImageBatch }>> {
   if (variant.likelihood?.kind !== "cbernoulli") return [];
   const lambda = tf.tidy(() => tf.sigmoid(cbClipLogits(variant.decodeLogits(variant.encode(inputs).embedding))) as tf.Tensor4D);
-  const batch = interleavedRows(inputs, lambda, columns, shape);
-  lambda.dispose();
-  return [{ tag: "images/reconstruction_lambda", batch }];
+  try {
+    return [{ tag: "images/reconstruction_lambda", batch: await interleavedRows(inputs, lambda, columns, shape) }];
+  } finally {
+    lambda.dispose();
+  }
 }

@@ -90,13 +90,13 @@ function imagesForGrid(split: Split, count: number, dataset: Dataset): tf.Tensor
 
 async function logImages(variant: Variant, writer: SummaryWriter, gridInputs: tf.Tensor4D, priorCodes: tf.Tensor2D | undefined, dataset: Dataset, step: number): Promise<void> {
   const reconstructions = tf.tidy(() => tf.sigmoid(variant.reconstructLogits(gridInputs)) as tf.Tensor4D);
-  const grid = interleavedRows(gridInputs, reconstructions, GRID_COLUMNS, dataset);
+  const grid = await interleavedRows(gridInputs, reconstructions, GRID_COLUMNS, dataset);
   reconstructions.dispose();
   await writer.images("images/reconstruction", grid, step, GRID_COLUMNS);
-  for (const extra of likelihoodGrids(variant, gridInputs, GRID_COLUMNS, dataset)) await writer.images(extra.tag, extra.batch, step, GRID_COLUMNS);
+  for (const extra of await likelihoodGrids(variant, gridInputs, GRID_COLUMNS, dataset)) await writer.images(extra.tag, extra.batch, step, GRID_COLUMNS);
   if (priorCodes) {
     const samples = variant.generate(priorCodes);
-    const batch = imageBatch(samples, dataset);
+    const batch = await imageBatch(samples, dataset);
     samples.dispose();
     await writer.images("images/prior_samples", batch, step, GRID_COLUMNS);
   }
@@ -109,12 +109,16 @@ const HISTOGRAM_IMAGES = 256;
  * Input and output intensities on one fixed [0, 1] bucketing, side by side, so a pull of the outputs
  * toward 0.5 (or away from it) shows at a glance; and the codes of the same images.
  */
-function logHistograms(variant: Variant, writer: SummaryWriter, inputs: tf.Tensor4D, step: number): void {
+async function logHistograms(variant: Variant, writer: SummaryWriter, inputs: tf.Tensor4D, step: number): Promise<void> {
   const [output, code] = tf.tidy(() => [tf.sigmoid(variant.reconstructLogits(inputs)), variant.encode(inputs).embedding]);
-  writer.histogram("intensity/input", inputs.dataSync() as Float32Array, step, { range: [0, 1] });
-  writer.histogram("intensity/output", output.dataSync() as Float32Array, step, { range: [0, 1] });
-  writer.histogram("latent/code", code.dataSync() as Float32Array, step);
-  tf.dispose([output, code]);
+  try {
+    const [inputValues, outputValues, codeValues] = await Promise.all([inputs.data(), output.data(), code.data()]);
+    writer.histogram("intensity/input", inputValues as Float32Array, step, { range: [0, 1] });
+    writer.histogram("intensity/output", outputValues as Float32Array, step, { range: [0, 1] });
+    writer.histogram("latent/code", codeValues as Float32Array, step);
+  } finally {
+    tf.dispose([output, code]);
+  }
 }
 
 /** Diagnostics and gating shares are not losses: they get their own top-level sections. */
@@ -200,22 +204,22 @@ export async function trainLoop(options: LoopOptions): Promise<TrainResult> {
   /** Test-split losses, logged at `step`; the same noise every time, so epochs compare like with like. */
   // -log p(x) costs k decoder passes per test image, so only the last epoch's evaluation estimates it.
   const nllSamples = nllAvailability(config.model.variant, config.model.recon, config.data.binarize !== "none").available ? config.log.nllSamples : 0;
-  const evaluateTest = (step: number, epoch: number, withNll = false): Evaluation => {
-    const evaluation = evaluate(variant, testSplit, config.train.batchSize, shape, seededNoise(streamFor(seed, "eval-noise")), {
+  const evaluateTest = async (step: number, epoch: number, withNll = false): Promise<Evaluation> => {
+    const evaluation = await evaluate(variant, testSplit, config.train.batchSize, shape, seededNoise(streamFor(seed, "eval-noise")), {
       // Its own noise stream (as aelab eval's), so every other test scalar is what it would be without it.
       ...(withNll && nllSamples > 0 ? { iwaeSamples: nllSamples, iwaeNoise: seededNoise(streamFor(seed, "iwae-noise")) } : {}),
     });
     checkFinite(Object.entries(evaluation.scalars), step, epoch, (tag) => `test/${tag}`);
     return evaluation;
   };
-  const evaluateAndLog = (step: number, epoch: number, withNll = false): Evaluation => {
-    const evaluation = evaluateTest(step, epoch, withNll);
+  const evaluateAndLog = async (step: number, epoch: number, withNll = false): Promise<Evaluation> => {
+    const evaluation = await evaluateTest(step, epoch, withNll);
     logEvaluation(writer, evaluation, step);
     return evaluation;
   };
   /** Validation-split losses, by the same code and noise as the test split's, logged as validation/*. */
-  const validateAndLog = (split: Split, step: number, epoch: number): Record<string, number> => {
-    const evaluation = evaluate(variant, split, config.train.batchSize, shape, seededNoise(streamFor(seed, "eval-noise")));
+  const validateAndLog = async (split: Split, step: number, epoch: number): Promise<Record<string, number>> => {
+    const evaluation = await evaluate(variant, split, config.train.batchSize, shape, seededNoise(streamFor(seed, "eval-noise")));
     checkFinite(Object.entries(evaluation.scalars), step, epoch, (tag) => `validation/${tag}`);
     logEvaluation(writer, evaluation, step, "validation");
     return evaluation.scalars;
@@ -250,14 +254,14 @@ export async function trainLoop(options: LoopOptions): Promise<TrainResult> {
       progress.message(`resuming at step ${position.step} (epoch ${position.epoch}, ${position.batchesDone} of its batches done)`);
     } else {
       // Step 0: the untrained networks, as the baseline every curve starts from.
-      result.initialTest = evaluateAndLog(0, 0).scalars;
+      result.initialTest = (await evaluateAndLog(0, 0)).scalars;
       if (validationSplit) {
-        result.initialValidation = validateAndLog(validationSplit, 0, 0);
+        result.initialValidation = await validateAndLog(validationSplit, 0, 0);
         // A monitor the variant does not log is a config error: found here, before any training.
         if (monitor) monitored(result.initialValidation);
       }
       await logImages(variant, writer, gridInputs, priorCodes, dataset, 0);
-      logHistograms(variant, writer, histogramInputs, 0);
+      await logHistograms(variant, writer, histogramInputs, 0);
     }
     result.steps = position.step;
     const state: StepState = { signals: new Map(position.signals) };
@@ -278,9 +282,9 @@ export async function trainLoop(options: LoopOptions): Promise<TrainResult> {
       let examples = 0;
       progress.epochStart(epoch, config.train.epochs, stepsPerEpoch);
 
-      const logInterval = () => {
+      const logInterval = async () => {
         if (interval.size === 0) return;
-        const { means, counts } = interval.drain();
+        const { means, counts } = await interval.drain();
         checkFinite(means, result.steps, epoch);
         for (const [tag, mean] of means) {
           writer.scalar(trainTag(tag), mean, result.steps);
@@ -293,12 +297,12 @@ export async function trainLoop(options: LoopOptions): Promise<TrainResult> {
 
       const started = clock();
       for (const batch of batches(split, config.train.batchSize, order, shape)) {
-        trainStep(variant, runners, optimizers, batch.x, noise, result.steps, state, interval);
+        await trainStep(variant, runners, optimizers, batch.x, noise, result.steps, state, interval);
         examples += batch.x.shape[0];
         batch.x.dispose();
         result.steps++;
         epochSteps++;
-        if (result.steps % config.log.every === 0) logInterval();
+        if (result.steps % config.log.every === 0) await logInterval();
         else progress.step(epochSteps);
         stopRequested = shouldStop();
         if (stopRequested && epochSteps < stepsPerEpoch) {
@@ -306,11 +310,11 @@ export async function trainLoop(options: LoopOptions): Promise<TrainResult> {
           break;
         }
       }
-      logInterval();
+      await logInterval();
       const trainSeconds = (clock() - started) / 1000;
 
       // A part-trained epoch (interrupted) is neither validated nor judged: the resumed run redoes it whole.
-      const validation = validationSplit && !result.stopped ? validateAndLog(validationSplit, result.steps, epoch) : undefined;
+      const validation = validationSplit && !result.stopped ? await validateAndLog(validationSplit, result.steps, epoch) : undefined;
       let judged = "";
       if (validation && earlyStopping) {
         const value = monitored(validation);
@@ -322,12 +326,12 @@ export async function trainLoop(options: LoopOptions): Promise<TrainResult> {
       if (!result.stopped) lastEpochDone = epoch;
       const finalEpoch = !result.stopped && (stopping.stoppedEpoch !== null || epoch === config.train.epochs);
 
-      const evaluation = evaluateAndLog(result.steps, epoch, finalEpoch);
+      const evaluation = await evaluateAndLog(result.steps, epoch, finalEpoch);
       const imagesPerSecond = examples / trainSeconds;
       writer.scalar("perf/train_images_per_second", imagesPerSecond, result.steps);
       if (epoch % config.log.imagesEvery === 0 || finalEpoch || result.stopped) {
         await logImages(variant, writer, gridInputs, priorCodes, dataset, result.steps);
-        logHistograms(variant, writer, histogramInputs, result.steps);
+        await logHistograms(variant, writer, histogramInputs, result.steps);
       }
       const train = Object.fromEntries([...epochTotals].map(([tag, total]) => [tag, total.sum / total.count]));
       result.epochs.push({ epoch, step: result.steps, train, ...(validation ? { validation } : {}), test: evaluation.scalars, activeUnits: evaluation.activeUnits, trainSeconds, imagesPerSecond });
@@ -354,7 +358,7 @@ export async function trainLoop(options: LoopOptions): Promise<TrainResult> {
         if (restoring) {
           best.restore();
           // The weights the run ends with, on the test split; a second evaluation only if they are not this epoch's.
-          finalTest = stopping.bestEpoch === epoch ? evaluation.scalars : evaluateTest(result.steps, epoch, true).scalars;
+          finalTest = stopping.bestEpoch === epoch ? evaluation.scalars : (await evaluateTest(result.steps, epoch, true)).scalars;
         }
       } else if (stopAtEpochEnd || (config.train.checkpointEvery > 0 && epoch % config.train.checkpointEvery === 0)) {
         await saveAt(next);

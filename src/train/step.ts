@@ -65,8 +65,12 @@ export interface StepState {
  * for later phases. Term values, diagnostics and gradient norms are summed on the backend; only gate
  * signals are read back, after a gated phase's forward pass, because whether its gradient is applied
  * depends on them (Larsen et al.'s reference code decides within the step, on the losses of that step).
+ *
+ * Asynchronous only for that read-back: a GPU backend (webgpu) cannot read synchronously in Node. So
+ * the step's tensors live in an engine scope opened and closed here, as tf.tidy would, but across the
+ * await; nothing else makes tensors meanwhile (the loop awaits each step). Ungated steps never await.
  */
-export function trainStep(
+export async function trainStep(
   variant: Variant,
   runners: readonly PhaseRunner[],
   optimizers: Partial<Record<NetworkName, tf.Optimizer>>,
@@ -75,13 +79,15 @@ export function trainStep(
   step: number,
   state: StepState,
   sums: ScalarAccumulator,
-): void {
+): Promise<void> {
   const kept: tf.Tensor[] = [];
   const keep = <T extends tf.Tensor>(t: T): T => {
     kept.push(tf.keep(t));
     return t;
   };
-  tf.tidy(() => {
+  const engine = tf.engine();
+  engine.startScope("trainStep");
+  try {
     const shared = new Map<string, tf.Tensor>();
     // Phases run only inside their variableGrads, so gradientNorm always has the phase's tape to read.
     const ctx: StepContext = { x, noise, shared, step, gradientNorm: gradientNormOnTape };
@@ -90,10 +96,10 @@ export function trainStep(
       for (const [name, t] of Object.entries(result.share ?? {})) shared.set(name, keep(t));
       for (const [name, t] of Object.entries(result.diagnostics ?? {})) values.set(`diagnostics/${name}`, keep(t));
     };
-    const readSignals = () => {
+    const readSignals = async () => {
       for (const name of variant.gateSignals ?? []) {
         const signal = values.get(`diagnostics/${name}`);
-        if (signal !== undefined) state.signals.set(name, typeof signal === "number" ? signal : signal.dataSync()[0]);
+        if (signal !== undefined) state.signals.set(name, typeof signal === "number" ? signal : (await signal.data())[0]);
       }
     };
 
@@ -109,16 +115,11 @@ export function trainStep(
         terms = result.terms;
         return weightedTotal(result.terms);
       }, variables);
-      try {
-        assertGradientForEveryVariable(phase, variables, grads);
-      } catch (error) {
-        // The tidy disposes the rest; what the step kept would outlive the step.
-        for (const t of kept) t.dispose();
-        throw error;
-      }
+      // On a throw the scope disposes the rest and the finally below what the step kept.
+      assertGradientForEveryVariable(phase, variables, grads);
       if (phase.enabled) {
         // The gate reads this step's signals, from this phase's forward pass or an earlier phase's.
-        readSignals();
+        await readSignals();
         const open = phase.enabled(state.signals);
         values.set(`gating/${phase.name}_skipped`, tf.scalar(open ? 0 : 1));
         // A gated phase's terms are not what any network descended this step, so they are not logged.
@@ -144,6 +145,8 @@ export function trainStep(
       }
     }
     sums.add(values);
-  });
-  for (const t of kept) t.dispose();
+  } finally {
+    engine.endScope();
+    for (const t of kept) t.dispose();
+  }
 }

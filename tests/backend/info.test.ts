@@ -10,6 +10,8 @@ const wasm: BackendInfo = {
   patches: ["BatchMatMul: explicit transpose (XNNPACK)", "Conv2DBackpropFilter: one dilated Conv2D"],
   kernels: { native: false, reason: "the native addon was not built" },
   versions: { "tfjs-core": "4.22.0", "@tensorflow/tfjs-backend-wasm": "4.22.0", node: "20.20.2" },
+  adapter: null,
+  skipped: [],
 };
 
 describe("describeBackend", () => {

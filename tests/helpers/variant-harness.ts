@@ -38,7 +38,7 @@ export interface Harness {
   variant: Variant;
   optimizers: ReturnType<typeof buildOptimizers>;
   /** One training step of only the named phases (all phases if none named). */
-  step(x: tf.Tensor4D, phases?: string[], stepIndex?: number): void;
+  step(x: tf.Tensor4D, phases?: string[], stepIndex?: number): Promise<void>;
   snapshot(): Record<string, Float32Array[]>;
   dispose(): void;
 }
@@ -52,9 +52,9 @@ export function harness(config: RunConfig): Harness {
   return {
     variant,
     optimizers,
-    step(x, phases, stepIndex = 0) {
+    async step(x, phases, stepIndex = 0) {
       const chosen = phases ? runners.filter((r) => phases.includes(r.phase.name)) : runners;
-      trainStep(variant, chosen, optimizers, x, seededNoise(noiseRng), stepIndex, { signals: new Map() }, sums);
+      await trainStep(variant, chosen, optimizers, x, seededNoise(noiseRng), stepIndex, { signals: new Map() }, sums);
     },
     snapshot() {
       const out: Record<string, Float32Array[]> = {};
@@ -90,10 +90,10 @@ export function countForwardPasses(h: Harness): Record<string, number> {
 }
 
 /** Runs each phase alone and checks that it moves exactly the networks it trains. */
-export function expectEachPhaseMovesOnlyItsNetworks(h: Harness, x: tf.Tensor4D, stepIndex = 0): void {
+export async function expectEachPhaseMovesOnlyItsNetworks(h: Harness, x: tf.Tensor4D, stepIndex = 0): Promise<void> {
   for (const phase of h.variant.phases) {
     const before = h.snapshot();
-    h.step(x, [phase.name], stepIndex);
+    await h.step(x, [phase.name], stepIndex);
     const after = h.snapshot();
     for (const network of Object.keys(before)) {
       expect(!sameWeights(before[network], after[network]), `${phase.name} moved ${network}`).toBe((phase.trains as string[]).includes(network));

@@ -22,7 +22,7 @@ afterEach(() => {
 describe("AAE, separate updates", () => {
   const separate = () => smallConfig("aae", { adversarial: { aaeUpdates: "separate" } });
 
-  it("runs the paper's phases in its order, each moving exactly its networks", () => {
+  it("runs the paper's phases in its order, each moving exactly its networks", async () => {
     const h = (open = harness(separate()));
     expect(h.variant.phases.map((p) => [p.name, p.trains.join("+")])).toEqual([
       ["autoencoder", "encoder+decoder"],
@@ -30,20 +30,20 @@ describe("AAE, separate updates", () => {
       ["regularization", "encoder"],
     ]);
     const x = batch();
-    expectEachPhaseMovesOnlyItsNetworks(h, x);
+    await expectEachPhaseMovesOnlyItsNetworks(h, x);
     x.dispose();
   });
 
-  it("encodes afresh in every phase, so each sees the weights the phases before it left", () => {
+  it("encodes afresh in every phase, so each sees the weights the phases before it left", async () => {
     const h = (open = harness(separate()));
     const calls = countForwardPasses(h);
     const x = batch();
-    h.step(x);
+    await h.step(x);
     expect(calls).toEqual({ encoder: 3, decoder: 1, latentDiscriminator: 3 });
     x.dispose();
   });
 
-  it("the regularisation update has an encoder Adam of its own, set like the latent discriminator's; each Adam counts only its phase's steps", () => {
+  it("the regularisation update has an encoder Adam of its own, set like the latent discriminator's; each Adam counts only its phase's steps", async () => {
     const h = (open = harness(smallConfig("aae", { adversarial: { aaeUpdates: "separate" }, train: { optimizers: { latentDiscriminator: { lr: 2e-4, betas: [0.5, 0.99] } } } })));
     expect(Object.keys(h.optimizers).sort()).toEqual(["decoder", "encoder", "encoder.regularization", "latentDiscriminator"]);
     const own = h.optimizers["encoder.regularization"]!.getConfig();
@@ -51,24 +51,24 @@ describe("AAE, separate updates", () => {
     expect(h.optimizers.encoder!.getConfig().learningRate).toBe(1e-3);
     const iterations = () => [h.optimizers.encoder!.iterations, h.optimizers["encoder.regularization"]!.iterations];
     const x = batch();
-    h.step(x, ["autoencoder"]);
+    await h.step(x, ["autoencoder"]);
     expect(iterations()).toEqual([1, 0]);
-    h.step(x, ["regularization"]);
+    await h.step(x, ["regularization"]);
     expect(iterations()).toEqual([1, 1]);
-    h.step(x);
+    await h.step(x);
     expect(iterations()).toEqual([2, 2]);
     x.dispose();
   });
 
-  it("the regularisation update moves the encoder by its own Adam's moments, not the reconstruction's", () => {
+  it("the regularisation update moves the encoder by its own Adam's moments, not the reconstruction's", async () => {
     // Two equal builds: one has just taken a reconstruction update, the other not. A shared Adam would carry
     // that update's moments into the regularisation update; separate ones leave it as on a fresh Adam.
     const a = harness(separate());
     const b = harness(separate());
     try {
       const x = batch();
-      a.step(x, ["regularization"]);
-      b.step(x, ["autoencoder"]);
+      await a.step(x, ["regularization"]);
+      await b.step(x, ["autoencoder"]);
       const encoderAfterRecon = b.snapshot().encoder;
       // Undo the reconstruction update's weights (not its moments): b's encoder and decoder back to a's start.
       const fresh = harness(separate());
@@ -76,7 +76,7 @@ describe("AAE, separate updates", () => {
       b.variant.networks.decoder!.setWeights(fresh.variant.networks.decoder!.getWeights());
       fresh.dispose();
       expect(sameWeights(encoderAfterRecon, b.snapshot().encoder)).toBe(false);
-      b.step(x, ["regularization"]);
+      await b.step(x, ["regularization"]);
       expect(sameWeights(a.snapshot().encoder, b.snapshot().encoder)).toBe(true);
       x.dispose();
     } finally {

@@ -25,18 +25,18 @@ afterEach(() => {
 const track = (h: Harness) => (open.push(h), h);
 
 /** One step of the named phases (all if none), each step with fresh fixed noise; returns the logged means. */
-function fixedStep(h: Harness, x: tf.Tensor4D, step: number, phases?: string[]): Map<string, number> {
+async function fixedStep(h: Harness, x: tf.Tensor4D, step: number, phases?: string[]): Promise<Map<string, number>> {
   const sums = new ScalarAccumulator();
   const runners = phaseRunners(h.variant).filter((r) => !phases || phases.includes(r.phase.name));
-  trainStep(h.variant, runners, h.optimizers, x, fixedNoise(), step, { signals: new Map() }, sums);
-  const means = sums.drain().means;
+  await trainStep(h.variant, runners, h.optimizers, x, fixedNoise(), step, { signals: new Map() }, sums);
+  const means = (await sums.drain()).means;
   sums.dispose();
   return means;
 }
 
 describe("adversarial.start in aae: a warm-up that is ae's training, bit for bit", () => {
   for (const aaeUpdates of ["joint", "separate"] as const) {
-    it(`${aaeUpdates}: the first 3 steps equal ae's, the latent discriminator is still; then it switches on`, () => {
+    it(`${aaeUpdates}: the first 3 steps equal ae's, the latent discriminator is still; then it switches on`, async () => {
       const plain = track(harness(smallConfig("ae")));
       const aae = track(harness(smallConfig("aae", { adversarial: { aaeUpdates, start: 3 } })));
       const x = batch();
@@ -44,8 +44,8 @@ describe("adversarial.start in aae: a warm-up that is ae's training, bit for bit
       for (let step = 0; step < 4; step++) {
         const dBefore = aae.snapshot().latentDiscriminator;
         calls.latentDiscriminator = 0;
-        plain.step(x, undefined, step);
-        aae.step(x, undefined, step);
+        await plain.step(x, undefined, step);
+        await aae.step(x, undefined, step);
         const a = plain.snapshot();
         const b = aae.snapshot();
         expect(sameWeights(a.encoder, b.encoder) && sameWeights(a.decoder, b.decoder), `step ${step}`).toBe(step < 3);
@@ -58,13 +58,13 @@ describe("adversarial.start in aae: a warm-up that is ae's training, bit for bit
 });
 
 describe("adversarial.start in vaegan: no GAN term and a frozen discriminator during the warm-up", () => {
-  it("the first 3 steps equal vaegan's encoder and decoder phases with lambda 0 and no discriminator update; then the GAN switches on", () => {
+  it("the first 3 steps equal vaegan's encoder and decoder phases with lambda 0 and no discriminator update; then the GAN switches on", async () => {
     const warm = track(harness(smallConfig("vaegan", { adversarial: { start: 3 } })));
     const reference = track(harness(smallConfig("vaegan", { adversarial: { weight: 0 } })));
     const x = batch();
     for (let step = 0; step < 4; step++) {
-      const logged = fixedStep(warm, x, step);
-      fixedStep(reference, x, step, ["encoder", "decoder"]);
+      const logged = await fixedStep(warm, x, step);
+      await fixedStep(reference, x, step, ["encoder", "decoder"]);
       const a = warm.snapshot();
       const b = reference.snapshot();
       const same = (["encoder", "decoder", "discriminator"] as const).every((n) => sameWeights(a[n], b[n]));
@@ -75,15 +75,15 @@ describe("adversarial.start in vaegan: no GAN term and a frozen discriminator du
     x.dispose();
   });
 
-  it("a warm-up step decodes no prior sample and runs the discriminator only for the feature loss", () => {
+  it("a warm-up step decodes no prior sample and runs the discriminator only for the feature loss", async () => {
     const h = track(harness(smallConfig("vaegan", { adversarial: { start: 5 } })));
     const x = batch();
     const calls = countForwardPasses(h);
-    h.step(x, undefined, 4);
+    await h.step(x, undefined, 4);
     // encoder: D on x and on the reconstruction; decoder: its reconstruction, D on it (no prior sample).
     expect(calls).toEqual({ encoder: 1, decoder: 2, discriminator: 3 });
     for (const k of Object.keys(calls)) calls[k] = 0;
-    h.step(x, undefined, 5);
+    await h.step(x, undefined, 5);
     expect(calls).toEqual({ encoder: 1, decoder: 3, discriminator: 7 });
     x.dispose();
   });
@@ -97,7 +97,7 @@ function largestSingularValue(values: Float32Array, rows: number, cols: number):
 }
 
 describe("spectral norm in aae's latent discriminator and vaegan's discriminator", () => {
-  it("aae: every latent-discriminator layer is spectrally normalised; after power iteration sigma ≈ its kernel's largest singular value (SVD)", () => {
+  it("aae: every latent-discriminator layer is spectrally normalised; after power iteration sigma ≈ its kernel's largest singular value (SVD)", async () => {
     const h = track(harness(smallConfig("aae", { model: { latentDiscriminator: { hidden: [16, 8], spectralNorm: true } } })));
     const d = h.variant.networks.latentDiscriminator!;
     const layers = d.layers.filter((l) => l.getClassName() === "AelabSpectralDense");
@@ -106,7 +106,7 @@ describe("spectral norm in aae's latent discriminator and vaegan's discriminator
     // Its own phase advances u in training (from the random start); other phases and evaluation do not.
     const us = () => layers.map((l) => Array.from(l.getWeights()[2].dataSync()));
     const u0 = us();
-    h.step(x, ["latent_discriminator"]);
+    await h.step(x, ["latent_discriminator"]);
     expect(us()).not.toEqual(u0);
     for (let i = 0; i < 300; i++) advanceSpectralNorm(d);
     for (const layer of layers) {
@@ -116,7 +116,7 @@ describe("spectral norm in aae's latent discriminator and vaegan's discriminator
       expect(estimate / largestSingularValue(kernel.dataSync() as Float32Array, rows, cols), layer.name).toBeCloseTo(1, 4);
     }
     const before = d.getWeights().map((w) => w.dataSync().slice());
-    h.step(x, ["autoencoder"], 300);
+    await h.step(x, ["autoencoder"], 300);
     tf.tidy(() => {
       h.variant.phases.find((p) => p.name === "latent_discriminator")!.run({ x, noise: fixedNoise(), shared: new Map() });
     });
@@ -134,35 +134,35 @@ describe("spectral norm in aae's latent discriminator and vaegan's discriminator
     ["vaegan, ratio", "vaegan", { adversarial: { weight: { ratio: 0.5 } } }, { encoder: 1, decoder: 3, discriminator: 7 }],
   ];
   for (const [label, variant, extra, passes] of cases) {
-    it(`${label}: each phase moves exactly its networks; forward passes per step as without the option`, () => {
+    it(`${label}: each phase moves exactly its networks; forward passes per step as without the option`, async () => {
       const h = track(harness(smallConfig(variant, extra)));
       const x = batch();
       const step = (extra?.adversarial?.start as number | undefined) ?? 0;
-      expectEachPhaseMovesOnlyItsNetworks(h, x, step);
+      await expectEachPhaseMovesOnlyItsNetworks(h, x, step);
       const calls = countForwardPasses(h);
-      h.step(x, undefined, step);
+      await h.step(x, undefined, step);
       expect(calls).toEqual(passes);
       x.dispose();
     });
   }
 
-  it("vaegan: the spectrally normalised MLP discriminator's u moves only in the discriminator's phase", () => {
+  it("vaegan: the spectrally normalised MLP discriminator's u moves only in the discriminator's phase", async () => {
     const h = track(harness(smallConfig("vaegan", { model: { discriminator: snMlp } })));
     const d = h.variant.networks.discriminator!;
     expect(d.layers.filter((l) => l.getClassName() === "AelabSpectralDense")).toHaveLength(3);
     const us = () => d.layers.filter((l) => l.getClassName() === "AelabSpectralDense").map((l) => Array.from(l.getWeights()[2].dataSync()));
     const x = batch();
     const before = us();
-    h.step(x, ["encoder", "decoder"]);
+    await h.step(x, ["encoder", "decoder"]);
     expect(us()).toEqual(before);
-    h.step(x, ["discriminator"]);
+    await h.step(x, ["discriminator"]);
     expect(us()).not.toEqual(before);
     x.dispose();
   });
 });
 
 describe("adaptive and ratio weights in vaegan's decoder", () => {
-  it("adaptive: lambda = factor ‖∇_L gamma·feature‖ / (‖∇_L gan‖ + 1e-4) at the decoder's last kernel, computed by hand", () => {
+  it("adaptive: lambda = factor ‖∇_L gamma·feature‖ / (‖∇_L gan‖ + 1e-4) at the decoder's last kernel, computed by hand", async () => {
     const h = track(harness(smallConfig("vaegan", { adversarial: { weight: 0.5, balance: { mode: "adaptive" }, gamma: 0.3 } })));
     const x = batch();
     const kernel = lastLayerKernel(h.variant.networks.decoder!);
@@ -176,15 +176,15 @@ describe("adaptive and ratio weights in vaegan's decoder", () => {
         return Math.sqrt(Array.from(grads[kernel.name].dataSync()).reduce((s, v) => s + v * v, 0));
       });
     const byHand = (0.5 * norm("feature_recon")) / (norm("gan") + ADAPTIVE_EPSILON);
-    const logged = fixedStep(h, x, 0, ["decoder"]);
+    const logged = await fixedStep(h, x, 0, ["decoder"]);
     expect(logged.get("diagnostics/adversarial_weight")! / byHand).toBeCloseTo(1, 4);
     x.dispose();
   });
 
-  it("ratio: the first step's lambda is ratio · gamma · feature / gan", () => {
+  it("ratio: the first step's lambda is ratio · gamma · feature / gan", async () => {
     const h = track(harness(smallConfig("vaegan", { adversarial: { weight: { ratio: 0.2 }, gamma: 0.3 } })));
     const x = batch();
-    const logged = fixedStep(h, x, 0, ["decoder"]);
+    const logged = await fixedStep(h, x, 0, ["decoder"]);
     const expected = (0.2 * 0.3 * logged.get("decoder/feature_recon")!) / logged.get("decoder/gan")!;
     expect(logged.get("diagnostics/adversarial_weight")! / expected).toBeCloseTo(1, 5);
     expect(Object.keys(h.variant.state ?? {}).sort()).toEqual(["adversarial_weight/last", "adversarial_weight/mean_gan", "adversarial_weight/mean_recon"]);

@@ -21,11 +21,11 @@ afterEach(() => {
 const track = (h: Harness) => (open.push(h), h);
 
 /** One step of the named phases through the loop's trainStep; returns the means it logged. */
-function loggedStep(h: Harness, x: tf.Tensor4D, phases: string[], step = 0): Map<string, number> {
+async function loggedStep(h: Harness, x: tf.Tensor4D, phases: string[], step = 0): Promise<Map<string, number>> {
   const sums = new ScalarAccumulator();
   const runners = phaseRunners(h.variant).filter((r) => phases.includes(r.phase.name));
-  trainStep(h.variant, runners, h.optimizers, x, fixedNoise(), step, { signals: new Map() }, sums);
-  return sums.drain().means;
+  await trainStep(h.variant, runners, h.optimizers, x, fixedNoise(), step, { signals: new Map() }, sums);
+  return (await sums.drain()).means;
 }
 
 /** ‖∂term/∂W‖ for each term of the autoencoder phase, each from its own forward pass (no shared tape). */
@@ -47,14 +47,14 @@ function normsByHand(h: Harness, x: tf.Tensor4D, kernel: tf.Variable): Record<st
 
 describe("adaptive adversarial weight (Esser et al. 2021)", () => {
   for (const variant of ["ae+gan", "vae+gan"] as const) {
-    it(`${variant}: lambda equals ‖∇_L recon‖ / (‖∇_L gan‖ + 1e-4) at the decoder's last kernel, computed by hand`, () => {
+    it(`${variant}: lambda equals ‖∇_L recon‖ / (‖∇_L gan‖ + 1e-4) at the decoder's last kernel, computed by hand`, async () => {
       const h = track(harness(smallConfig(variant, { adversarial: { weight: 0.5, balance: { mode: "adaptive" } } })));
       const x = batch();
       const kernel = lastLayerKernel(h.variant.networks.decoder!);
       expect(kernel.name).toMatch(/kernel/);
       const norms = normsByHand(h, x, kernel);
       const byHand = (0.5 * norms.recon) / (norms.gan + ADAPTIVE_EPSILON);
-      const logged = loggedStep(h, x, ["autoencoder"]);
+      const logged = await loggedStep(h, x, ["autoencoder"]);
       expect(logged.get("diagnostics/adversarial_weight")! / byHand).toBeCloseTo(1, 4);
       x.dispose();
     });
@@ -92,10 +92,10 @@ describe("adaptive adversarial weight (Esser et al. 2021)", () => {
     x.dispose();
   });
 
-  it("evaluation (no tape, no step) uses the last training step's lambda", () => {
+  it("evaluation (no tape, no step) uses the last training step's lambda", async () => {
     const h = track(harness(smallConfig("ae+gan", { adversarial: { weight: "adaptive" } })));
     const x = batch();
-    const logged = loggedStep(h, x, ["autoencoder"]).get("diagnostics/adversarial_weight")!;
+    const logged = (await loggedStep(h, x, ["autoencoder"])).get("diagnostics/adversarial_weight")!;
     const phase = h.variant.phases.find((p) => p.name === "autoencoder")!;
     const evaluated = tf.tidy(() => phase.run({ x, noise: fixedNoise(), shared: new Map() }).diagnostics!.adversarial_weight.dataSync()[0]);
     expect(evaluated).toBeCloseTo(logged, 6);
@@ -104,10 +104,10 @@ describe("adaptive adversarial weight (Esser et al. 2021)", () => {
 });
 
 describe("ratio balance", () => {
-  it("the first step's lambda is ratio * recon / gan (the running means' start-up bias cancels)", () => {
+  it("the first step's lambda is ratio * recon / gan (the running means' start-up bias cancels)", async () => {
     const h = track(harness(smallConfig("vae+gan", { adversarial: { weight: { ratio: 0.1 } } })));
     const x = batch();
-    const logged = loggedStep(h, x, ["autoencoder"]);
+    const logged = await loggedStep(h, x, ["autoencoder"]);
     const expected = (0.1 * logged.get("autoencoder/recon")!) / logged.get("autoencoder/gan")!;
     expect(logged.get("diagnostics/adversarial_weight")! / expected).toBeCloseTo(1, 5);
     x.dispose();
@@ -120,14 +120,14 @@ describe("adversarial.start: a warm-up without the adversarial term and the disc
     ["adaptive lambda, hinge", { adversarial: { weight: "adaptive", loss: "hinge", start: 3 } }],
   ];
   for (const [label, extra] of configs) {
-    it(`${label}: vae+gan's first 3 steps equal vae's bit for bit, then the GAN switches on`, () => {
+    it(`${label}: vae+gan's first 3 steps equal vae's bit for bit, then the GAN switches on`, async () => {
       const plain = track(harness(smallConfig("vae")));
       const withGan = track(harness(smallConfig("vae+gan", extra)));
       const x = batch();
       for (let step = 0; step < 4; step++) {
         const dBefore = withGan.snapshot().discriminator;
-        plain.step(x, undefined, step);
-        withGan.step(x, undefined, step);
+        await plain.step(x, undefined, step);
+        await withGan.step(x, undefined, step);
         const a = plain.snapshot();
         const b = withGan.snapshot();
         const same = sameWeights(a.encoder, b.encoder) && sameWeights(a.decoder, b.decoder);
@@ -152,21 +152,21 @@ describe("the new options keep gradient isolation and the forward-pass count", (
   ];
   for (const variant of ["ae+gan", "vae+gan"] as const) {
     for (const [label, adversarial, model] of options) {
-      it(`${variant}, ${label}: each phase moves exactly its networks; passes per step (enc / dec / D) stay 1 / 1 / 3`, () => {
+      it(`${variant}, ${label}: each phase moves exactly its networks; passes per step (enc / dec / D) stay 1 / 1 / 3`, async () => {
         const h = track(harness(smallConfig(variant, { adversarial, model })));
         const x = batch();
         const calls = countForwardPasses(h);
         const step = (adversarial.start as number | undefined) ?? 0;
-        expectEachPhaseMovesOnlyItsNetworks(h, x, step);
+        await expectEachPhaseMovesOnlyItsNetworks(h, x, step);
         for (const k of Object.keys(calls)) calls[k] = 0;
-        h.step(x, undefined, step);
+        await h.step(x, undefined, step);
         expect(calls).toEqual({ encoder: 1, decoder: 1, discriminator: 3 });
         x.dispose();
       });
     }
   }
 
-  it("during the warm-up a step runs no discriminator at all", () => {
+  it("during the warm-up a step runs no discriminator at all", async () => {
     const h = track(harness(smallConfig("vae+gan", { adversarial: { weight: "adaptive", start: 5 } })));
     const calls = { discriminator: 0 };
     const d = h.variant.networks.discriminator!;
@@ -176,9 +176,9 @@ describe("the new options keep gradient isolation and the forward-pass count", (
       return apply(...args);
     }) as typeof d.apply;
     const x = batch();
-    h.step(x, undefined, 4);
+    await h.step(x, undefined, 4);
     expect(calls.discriminator).toBe(0);
-    h.step(x, undefined, 5);
+    await h.step(x, undefined, 5);
     expect(calls.discriminator).toBe(3);
     x.dispose();
   });
@@ -195,14 +195,14 @@ it("the configs' adversarial options parse (shorthands) and are refused where th
   expect(smallConfig("vaegan", { adversarial: { start: 10, weight: "adaptive" } }).adversarial.start).toBe(10);
 });
 
-it("a training step with the adaptive weight, the ratio balance and a spectrally normalised D leaks no tensor", () => {
+it("a training step with the adaptive weight, the ratio balance and a spectrally normalised D leaks no tensor", async () => {
   for (const adversarial of [{ weight: "adaptive" }, { weight: { ratio: 0.1 } }]) {
     const h = track(harness(smallConfig("vae+gan", { adversarial, model: { discriminator: { hidden: [32, 16], spectralNorm: true } } })));
     const x = batch();
-    h.step(x, undefined, 0);
+    await h.step(x, undefined, 0);
     const before = tf.memory().numTensors;
-    h.step(x, undefined, 1);
-    h.step(x, undefined, 2);
+    await h.step(x, undefined, 1);
+    await h.step(x, undefined, 2);
     expect(tf.memory().numTensors).toBe(before);
     x.dispose();
   }
@@ -210,10 +210,10 @@ it("a training step with the adaptive weight, the ratio balance and a spectrally
 
 describe("the hinge loss in aae and vaegan", () => {
   for (const variant of ["aae", "vaegan"] as const) {
-    it(`${variant}: each phase moves exactly its networks`, () => {
+    it(`${variant}: each phase moves exactly its networks`, async () => {
       const h = track(harness(smallConfig(variant, { adversarial: { loss: "hinge" } })));
       const x = batch();
-      expectEachPhaseMovesOnlyItsNetworks(h, x);
+      await expectEachPhaseMovesOnlyItsNetworks(h, x);
       x.dispose();
     });
   }

@@ -16,12 +16,12 @@ afterEach(() => {
 
 describe("each network is updated only from its own phase's loss", () => {
   for (const name of VARIANTS) {
-    it(`${name}: a phase moves exactly the networks it trains`, () => {
+    it(`${name}: a phase moves exactly the networks it trains`, async () => {
       const h = (open = harness(smallConfig(name)));
       const x = batch();
       for (const phase of h.variant.phases) {
         const before = h.snapshot();
-        h.step(x, [phase.name]);
+        await h.step(x, [phase.name]);
         const after = h.snapshot();
         for (const network of Object.keys(before)) {
           const moved = !sameWeights(before[network], after[network]);
@@ -56,26 +56,26 @@ describe("VAE-GAN gradient routing (Larsen et al.)", () => {
     });
   }
 
-  it("the decoder's update raises the discriminator's loss on fakes", () => {
+  it("the decoder's update raises the discriminator's loss on fakes", async () => {
     // gamma = 0 leaves only the GAN term in the decoder's loss, so its sign is what is tested.
     const h = (open = harness(smallConfig("vaegan", { adversarial: { gamma: 0 }, train: { lr: 1e-4 } })));
     const x = batch();
     const codes = tf.randomNormal([8, 3], 0, 1, "float32", 3) as tf.Tensor2D;
     // Run the encoder phase first so the decoder phase sees shared codes, as in training.
     const before = fakeLoss(h, x, codes);
-    h.step(x, ["encoder", "decoder"]);
+    await h.step(x, ["encoder", "decoder"]);
     const after = fakeLoss(h, x, codes);
     expect(after).toBeGreaterThan(before);
     tf.dispose([x, codes]);
   });
 
-  it("the discriminator's update lowers its own loss and moves neither encoder nor decoder", () => {
+  it("the discriminator's update lowers its own loss and moves neither encoder nor decoder", async () => {
     const h = (open = harness(smallConfig("vaegan", { train: { lr: 1e-4 } })));
     const x = batch();
     const codes = tf.randomNormal([8, 3], 0, 1, "float32", 3) as tf.Tensor2D;
     const before = h.snapshot();
     const lossBefore = discriminatorOwnLoss(h, x, codes);
-    h.step(x, ["discriminator"]);
+    await h.step(x, ["discriminator"]);
     const after = h.snapshot();
     expect(discriminatorOwnLoss(h, x, codes)).toBeLessThan(lossBefore);
     expect(sameWeights(before.encoder, after.encoder)).toBe(true);
@@ -129,11 +129,11 @@ describe("forward passes per step", () => {
     vaegan: { encoder: 1, decoder: 3, discriminator: 7 },
   };
   for (const [name, counts] of Object.entries(expected)) {
-    it(`${name}: ${JSON.stringify(counts)}`, () => {
+    it(`${name}: ${JSON.stringify(counts)}`, async () => {
       const h = (open = harness(smallConfig(name as (typeof VARIANTS)[number])));
       const calls = countForwardPasses(h);
       const x = batch();
-      h.step(x);
+      await h.step(x);
       expect(calls).toEqual(counts);
       x.dispose();
     });
@@ -141,13 +141,13 @@ describe("forward passes per step", () => {
 });
 
 describe("k discriminator steps per generator step", () => {
-  it("runs the generator side on every k-th step only", () => {
+  it("runs the generator side on every k-th step only", async () => {
     const h = (open = harness(smallConfig("ae+gan", { adversarial: { discriminatorSteps: 3 } })));
     const x = batch();
     const moved: string[] = [];
     for (let step = 0; step < 6; step++) {
       const before = h.snapshot();
-      h.step(x, undefined, step);
+      await h.step(x, undefined, step);
       const after = h.snapshot();
       moved.push(["encoder", "discriminator"].filter((n) => !sameWeights(before[n], after[n])).join("+"));
     }

@@ -20,7 +20,7 @@ afterEach(() => {
 });
 
 /** Runs `steps` training steps of every phase and returns the means trainStep accumulated, and which networks moved at each step. */
-function train(h: Harness, steps: number, state: StepState = { signals: new Map() }) {
+async function train(h: Harness, steps: number, state: StepState = { signals: new Map() }) {
   const runners = phaseRunners(h.variant);
   const noise = seededNoise(new Rng("vaegan-reference"));
   const sums = new ScalarAccumulator();
@@ -28,11 +28,11 @@ function train(h: Harness, steps: number, state: StepState = { signals: new Map(
   const moved: string[][] = [];
   for (let step = 0; step < steps; step++) {
     const before = h.snapshot();
-    trainStep(h.variant, runners, h.optimizers, x, noise, step, state, sums);
+    await trainStep(h.variant, runners, h.optimizers, x, noise, step, state, sums);
     const after = h.snapshot();
     moved.push(Object.keys(before).filter((n) => !sameWeights(before[n], after[n])));
   }
-  const drained = sums.drain();
+  const drained = (await sums.drain());
   sums.dispose();
   x.dispose();
   return { ...drained, moved };
@@ -63,10 +63,10 @@ describe("VAE-GAN discriminator loss", () => {
 });
 
 describe("VAE-GAN gating (Larsen's reference code)", () => {
-  it("decides within the step: with every BCE below equilibrium - margin, the discriminator skips already at the first step", () => {
+  it("decides within the step: with every BCE below equilibrium - margin, the discriminator skips already at the first step", async () => {
     // Equilibrium 100: every BCE is far below it, so the discriminator wins "by a margin" and skips.
     const h = (open = harness(smallConfig("vaegan", { adversarial: { gating: { enabled: true, equilibrium: 100, margin: 0 } } })));
-    const { means, moved } = train(h, 2);
+    const { means, moved } = await train(h, 2);
     expect(moved).toEqual([
       ["encoder", "decoder"],
       ["encoder", "decoder"],
@@ -79,13 +79,13 @@ describe("VAE-GAN gating (Larsen's reference code)", () => {
     expect(means.has("diagnostics/D_bce_fake")).toBe(true);
   });
 
-  it("reads this step's BCE on real inputs and on all fakes, and both networks follow the gate it gives", () => {
+  it("reads this step's BCE on real inputs and on all fakes, and both networks follow the gate it gives", async () => {
     // A tight margin, so that some steps gate and some do not.
     const h = (open = harness(smallConfig("vaegan", { adversarial: { gating: { enabled: true, equilibrium: 0.68, margin: 0.01 } } })));
     const state: StepState = { signals: new Map() };
     let gated = 0;
     for (let step = 0; step < 6; step++) {
-      const { means, moved } = train(h, 1, state);
+      const { means, moved } = await train(h, 1, state);
       // The signals the gate read are the ones logged for this very step.
       expect(state.signals.get("D_bce_real")).toBeCloseTo(means.get("diagnostics/D_bce_real")!, 6);
       expect(state.signals.get("D_bce_fake")).toBeCloseTo(means.get("diagnostics/D_bce_fake")!, 6);
@@ -98,10 +98,10 @@ describe("VAE-GAN gating (Larsen's reference code)", () => {
     expect(gated).toBeGreaterThan(0);
   });
 
-  it("gating/<phase>_skipped counts only the steps the phase was scheduled for (discriminatorSteps > 1)", () => {
+  it("gating/<phase>_skipped counts only the steps the phase was scheduled for (discriminatorSteps > 1)", async () => {
     // Equilibrium 1e-6: every BCE is above it, so the decoder skips whenever it is on schedule.
     const h = (open = harness(smallConfig("vaegan", { adversarial: { discriminatorSteps: 2, gating: { enabled: true, equilibrium: 1e-6, margin: 0 } } })));
-    const { means, counts, moved } = train(h, 4);
+    const { means, counts, moved } = await train(h, 4);
     expect(moved).toEqual([["discriminator"], ["encoder", "discriminator"], ["discriminator"], ["encoder", "discriminator"]]);
     // Skipped on both of its 2 scheduled steps: 1, not the 0.5 that counting the off-schedule steps gives.
     expect(means.get("gating/decoder_skipped")).toBe(1);

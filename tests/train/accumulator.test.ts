@@ -6,7 +6,7 @@ beforeAll(async () => {
   await tf.setBackend("cpu");
 });
 
-it("averages each name over the steps that produced it (a phase that skips a step does not dilute its mean)", () => {
+it("averages each name over the steps that produced it (a phase that skips a step does not dilute its mean)", async () => {
   const sums = new ScalarAccumulator();
   const before = tf.memory().numTensors;
   tf.tidy(() => {
@@ -15,7 +15,7 @@ it("averages each name over the steps that produced it (a phase that skips a ste
     sums.add(new Map([["d/gan", tf.scalar(5)]]));
   });
   expect(sums.size).toBe(3);
-  const { means, counts } = sums.drain();
+  const { means, counts } = (await sums.drain());
   expect(means.get("d/gan")).toBe(3);
   expect(means.get("g/recon")).toBe(10);
   expect(counts.get("g/recon")).toBe(1);
@@ -23,16 +23,16 @@ it("averages each name over the steps that produced it (a phase that skips a ste
   expect(tf.memory().numTensors).toBe(before);
 });
 
-it("weights values, e.g. by batch size in evaluation", () => {
+it("weights values, e.g. by batch size in evaluation", async () => {
   const sums = new ScalarAccumulator();
   tf.tidy(() => {
     sums.add(new Map([["mse", tf.scalar(2)]]), 3);
     sums.add(new Map([["mse", tf.scalar(6)]]), 1);
   });
-  expect(sums.drain().means.get("mse")).toBe(3);
+  expect((await sums.drain()).means.get("mse")).toBe(3);
 });
 
-it("sums a name that arrives with different company across steps, and numbers beside tensors", () => {
+it("sums a name that arrives with different company across steps, and numbers beside tensors", async () => {
   const sums = new ScalarAccumulator();
   const before = tf.memory().numTensors;
   tf.tidy(() => {
@@ -42,7 +42,7 @@ it("sums a name that arrives with different company across steps, and numbers be
   });
   // Two running vectors (one per set of names) and nothing else outlives the steps' tidy.
   expect(tf.memory().numTensors).toBe(before + 2);
-  const { means, counts } = sums.drain();
+  const { means, counts } = (await sums.drain());
   expect(means.get("g/recon")).toBe(6);
   expect(means.get("d/gan")).toBe(4);
   expect(means.get("grad_norm/g")).toBe(1);
@@ -51,7 +51,7 @@ it("sums a name that arrives with different company across steps, and numbers be
   expect(tf.memory().numTensors).toBe(before);
 });
 
-it("adds each name's values in float32, as one running scalar per name would", () => {
+it("adds each name's values in float32, as one running scalar per name would", async () => {
   const values = [0.1, 0.2, 0.3, 1e-8, 7.7];
   const sums = new ScalarAccumulator();
   tf.tidy(() => {
@@ -59,5 +59,5 @@ it("adds each name's values in float32, as one running scalar per name would", (
   });
   let a = Math.fround(0);
   for (const v of values) a = Math.fround(a + Math.fround(v));
-  expect(sums.drain().means.get("a")).toBe(a / values.length);
+  expect((await sums.drain()).means.get("a")).toBe(a / values.length);
 });

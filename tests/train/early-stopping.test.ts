@@ -149,7 +149,7 @@ describe("training with a validation split and early stopping", () => {
     // The checkpoint (what eval, sample and the report read) holds epoch 1's weights.
     const loaded = await loadRun(outcome.dir);
     try {
-      const again = evaluate(loaded.variant, dataset.test, 64, loaded.shape, seededNoise(streamFor(3, "eval-noise")));
+      const again = await evaluate(loaded.variant, dataset.test, 64, loaded.shape, seededNoise(streamFor(3, "eval-noise")));
       expect(again.scalars).toEqual(record.epochs[0].test);
     } finally {
       loaded.variant.dispose();

@@ -297,7 +297,7 @@ describe("FusedAdamOptimizer checkpoints", () => {
 
 describe("FusedAdamOptimizer in trainStep", () => {
   /** Runs a small variant for a few steps with the project's optimizers or stock Adam; per-step losses and final weights. */
-  function run(config: RunConfig, kind: "fused" | "stock", steps: number) {
+  async function run(config: RunConfig, kind: "fused" | "stock", steps: number) {
     const variant = buildVariant(config, SHAPE, streamFor(config.seed, "weights"));
     const optimizers =
       kind === "fused"
@@ -318,8 +318,8 @@ describe("FusedAdamOptimizer in trainStep", () => {
     const x = batch();
     const losses: Array<Record<string, number>> = [];
     for (let step = 0; step < steps; step++) {
-      trainStep(variant, runners, optimizers, x, seededNoise(noise), step, state, sums);
-      losses.push(Object.fromEntries(sums.drain().means));
+      await trainStep(variant, runners, optimizers, x, seededNoise(noise), step, state, sums);
+      losses.push(Object.fromEntries((await sums.drain()).means));
     }
     const weights = Object.values(variant.networks).flatMap((m) => m!.getWeights().map(bytes));
     x.dispose();
@@ -330,12 +330,12 @@ describe("FusedAdamOptimizer in trainStep", () => {
   }
 
   for (const name of ["vae", "vaegan"] as const) {
-    it(`${name}: the same losses and weights with fused and with stock Adam`, () => {
+    it(`${name}: the same losses and weights with fused and with stock Adam`, async () => {
       const config = smallConfig(name, { train: { lr: 3e-3, betas: [0.8, 0.99] } });
       const adam = vi.spyOn(addon, "adam");
-      const fused = run(config, "fused", 6);
+      const fused = await run(config, "fused", 6);
       expect(adam.mock.calls.length).toBeGreaterThanOrEqual(6);
-      const stock = run(config, "stock", 6);
+      const stock = await run(config, "stock", 6);
       expect(Object.keys(fused.losses[0]).length).toBeGreaterThan(0);
       expect(fused.losses).toEqual(stock.losses);
       expect(fused.weights.length).toBe(stock.weights.length);

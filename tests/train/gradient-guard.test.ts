@@ -18,7 +18,7 @@ afterEach(() => {
 });
 
 describe("every phase gives a gradient to every variable it trains", () => {
-  it("a phase whose loss misses a trained network stops the step before any optimizer moves", () => {
+  it("a phase whose loss misses a trained network stops the step before any optimizer moves", async () => {
     const h = (open = harness(smallConfig("ae")));
     // Trains encoder and decoder, but its only term depends on the codes: tfjs's variableGrads would
     // silently leave the decoder's variables out of the gradient map.
@@ -32,7 +32,7 @@ describe("every phase gives a gradient to every variable it trains", () => {
     const sums = new ScalarAccumulator();
     const before = h.snapshot();
     const tensorsBefore = tf.memory().numTensors;
-    expect(() => trainStep(broken, phaseRunners(broken), h.optimizers, x, seededNoise(new Rng("guard")), 0, { signals: new Map() }, sums)).toThrow(
+    await expect(trainStep(broken, phaseRunners(broken), h.optimizers, x, seededNoise(new Rng("guard")), 0, { signals: new Map() }, sums)).rejects.toThrow(
       /phase codes_only trains encoder\+decoder but its loss gives no gradient to \d+ of their \d+ variables/,
     );
     const after = h.snapshot();
@@ -44,7 +44,7 @@ describe("every phase gives a gradient to every variable it trains", () => {
     x.dispose();
   });
 
-  it("names the variables that got no gradient", () => {
+  it("names the variables that got no gradient", async () => {
     const h = (open = harness(smallConfig("ae")));
     const decoderVariables = h.variant.networks.decoder!.trainableWeights.map((w) => (w.read() as tf.Variable).name);
     const broken: Variant = {
@@ -55,7 +55,7 @@ describe("every phase gives a gradient to every variable it trains", () => {
     const sums = new ScalarAccumulator();
     let message = "";
     try {
-      trainStep(broken, phaseRunners(broken), h.optimizers, x, seededNoise(new Rng("guard")), 0, { signals: new Map() }, sums);
+      await trainStep(broken, phaseRunners(broken), h.optimizers, x, seededNoise(new Rng("guard")), 0, { signals: new Map() }, sums);
     } catch (error) {
       message = (error as Error).message;
     }

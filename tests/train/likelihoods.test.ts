@@ -175,7 +175,7 @@ describe("training with the new likelihoods", () => {
     const dataset = await tinyDataset();
     const variant = buildVariant(config, { height: 28, width: 28, channels: 1 }, streamFor(config.seed, "weights"));
     const test = { count: 32, images: dataset.test.images.subarray(0, 32 * 784), labels: dataset.test.labels.subarray(0, 32) };
-    const evaluation = evaluate(variant, test, 32, { height: 28, width: 28, channels: 1 }, seededNoise(streamFor(1, "eval")), {
+    const evaluation = await evaluate(variant, test, 32, { height: 28, width: 28, channels: 1 }, seededNoise(streamFor(1, "eval")), {
       iwaeSamples: 20,
       iwaeNoise: seededNoise(streamFor(1, "iwae")),
     });
@@ -183,7 +183,7 @@ describe("training with the new likelihoods", () => {
     expect(bpd).toBeCloseTo(nll / (784 * Math.LN2), 4);
     expect(nll).toBeLessThan(evaluation.scalars["autoencoder/loss"]);
     // Asking for nll leaves the other numbers as they were.
-    const without = evaluate(variant, test, 32, { height: 28, width: 28, channels: 1 }, seededNoise(streamFor(1, "eval")));
+    const without = await evaluate(variant, test, 32, { height: 28, width: 28, channels: 1 }, seededNoise(streamFor(1, "eval")));
     expect(without.scalars["autoencoder/loss"]).toBe(evaluation.scalars["autoencoder/loss"]);
     expect(without.scalars.nll).toBeUndefined();
     variant.dispose();
