@@ -12,6 +12,7 @@ import { wasmSamePaddingPatches } from "./wasm-conv-same-padding.js";
 import { wasmCastSamePatch, wasmIdentityPatch } from "./wasm-identity-share.js";
 import { wasmBatchMatMulPatch, wasmFusedMatMulPatch } from "./wasm-matmul-transpose.js";
 import { webgpuAddNPatch } from "./webgpu-add-n.js";
+import { webgpuDeterministicMatMulPatches } from "./webgpu-deterministic-matmul.js";
 
 function wasmFixes(): KernelPatch[] {
   return [wasmBatchMatMulPatch, wasmFusedMatMulPatch, conv2dBackpropFilterPatch("wasm"), wasmConv2dBackpropInputPatch, ...wasmSamePaddingPatches, wasmIdentityPatch, wasmCastSamePatch];
@@ -33,7 +34,7 @@ export function patchesFor(backendName: string, addon: NativeAddon | null = null
     case "cpu":
       return [conv2dBackpropFilterPatch("cpu")];
     case "webgpu":
-      return [webgpuAddNPatch];
+      return [webgpuAddNPatch, ...webgpuDeterministicMatMulPatches];
     default:
       return [];
   }
