@@ -68,9 +68,14 @@ describe("selectBackend", () => {
     expect(tf.matMul(tf.ones([2, 3]), tf.ones([2, 3]), false, true).arraySync()).toEqual([[3, 3], [3, 3]]);
   });
 
-  it("auto picks native TensorFlow where installed, else wasm", async () => {
+  it("auto picks native TensorFlow where installed, else wasm (this machine has no GPU), and says why it passed over the others", async () => {
     const info = await selectBackend("auto");
     expect(info.name).toBe(nativeInstalled ? "tensorflow" : "wasm");
+    if (!nativeInstalled) {
+      expect(info.skipped.map((line) => line.split(":")[0])).toEqual(["tensorflow", "webgpu"]);
+      expect(info.skipped[1]).toMatch(/^webgpu: (no Vulkan driver is installed|only a software adapter is present|Dawn found no Vulkan driver)/);
+    }
+    expect(info.adapter).toBeNull();
   });
 
   it("says in one line why a forced backend is unavailable and what to use instead", async () => {
@@ -97,15 +102,16 @@ describe("selectBackend", () => {
   });
 
   it("rejects an unknown request by name", async () => {
-    await expect(selectBackend("webgl" as BackendRequest)).rejects.toThrow("unknown backend 'webgl': expected one of auto, tensorflow, wasm, cpu");
+    await expect(selectBackend("webgl" as BackendRequest)).rejects.toThrow("unknown backend 'webgl': expected one of auto, tensorflow, webgpu, wasm, cpu");
   });
 
   it("lists the backends and whether their packages are installed", () => {
-    expect(BACKEND_REQUESTS).toEqual(["auto", "tensorflow", "wasm", "cpu"]);
+    expect(BACKEND_REQUESTS).toEqual(["auto", "tensorflow", "webgpu", "wasm", "cpu"]);
     const nativeListed = availableBackends().filter((b) => b.name === "tensorflow");
     expect(nativeListed.map((b) => b.package)).toEqual(["@tensorflow/tfjs-node-gpu", "@tensorflow/tfjs-node"]);
     expect(nativeListed.some((b) => b.installed)).toBe(nativePresent);
     expect(availableBackends().filter((b) => b.name !== "tensorflow")).toEqual([
+      { name: "webgpu", package: "webgpu + @tensorflow/tfjs-backend-webgpu", installed: resolvable("webgpu") && resolvable("@tensorflow/tfjs-backend-webgpu") },
       { name: "wasm", package: "@tensorflow/tfjs-backend-wasm", installed: true },
       { name: "cpu", package: "@tensorflow/tfjs-backend-cpu", installed: true },
     ]);
