@@ -1,5 +1,5 @@
 import type { Timing } from "./args.js";
-import { benchConfig, benchDataset } from "./config.js";
+import { benchConfig, benchDataset, syncSteps } from "./config.js";
 import type { Throughput } from "./job.js";
 import { StepWindows } from "./windows.js";
 import { MemoryWriter } from "../../src/tensorboard/index.js";
@@ -21,7 +21,7 @@ export interface StepTimer {
  * marking each step on `timer` until it is done. The evaluation between epochs falls between steps.
  */
 export async function runAelabLoop(file: string, batch: number, timer: StepTimer): Promise<void> {
-  const config = benchConfig(file, batch);
+  const config = benchConfig(file, batch, syncSteps());
   const dataset = await benchDataset(config);
   let lastStep = 0;
   const progress: Progress = {
@@ -42,7 +42,8 @@ export async function runAelabLoop(file: string, batch: number, timer: StepTimer
 
 /** (a) Images/s of aelab's own loop. */
 export async function aelabLoopThroughput(file: string, batch: number, timing: Timing): Promise<Throughput> {
-  const windows = new StepWindows(timing, batch);
+  // The loop's own read-back every log.every steps (benchConfig) is where webgpu's windows end.
+  const windows = new StepWindows(timing, batch, syncSteps());
   await runAelabLoop(file, batch, windows);
   return windows.result();
 }

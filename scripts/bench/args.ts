@@ -5,8 +5,11 @@
 import yargs from "yargs";
 import { DEFAULT_MODELS, MODEL_KEYS, modelForConfig, type BenchModel } from "./models.js";
 
-export type KernelSet = "wasm" | "native";
-export const KERNEL_SETS: readonly KernelSet[] = ["wasm", "native"];
+/** What aelab runs on: the wasm backend with its own kernels or the native BLAS ones, or the webgpu backend. */
+export type KernelSet = "wasm" | "native" | "webgpu";
+export const KERNEL_SETS: readonly KernelSet[] = ["wasm", "native", "webgpu"];
+/** --backend: wasm measures the wasm and native kernel sets (the default); webgpu the webgpu backend. */
+export const BENCH_BACKENDS = ["wasm", "webgpu"] as const;
 
 /** Which OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE settings the timed child processes run under. */
 export type OpenblasEnv = "both" | "as-is" | "unset";
@@ -56,7 +59,7 @@ export type ParsedArgs =
   | { kind: "help"; text: string }
   | { kind: "error"; message: string };
 
-const USAGE = "npm run bench -- [config.yaml ...] [--models vae,conv-vae] [--quick] [--no-torch] [--out BENCHMARKS.md]";
+const USAGE = "npm run bench -- [config.yaml ...] [--models vae,conv-vae] [--backend wasm|webgpu] [--quick] [--no-torch] [--out BENCHMARKS.md]";
 
 // --quick is a smoke test of the plumbing: still >= 3 windows (a median needs them), each tiny.
 const FULL = { warmupSteps: 10, warmupSeconds: 10, windows: 5, windowSeconds: 3, windowSteps: 3, soakSteps: 2000 };
@@ -72,7 +75,8 @@ function builder() {
     .option("models", { type: "string", array: true, requiresArg: true, describe: `comma-separated keys of the default set: ${MODEL_KEYS.join(", ")} (default: all)` })
     .option("quick", { type: "boolean", default: false, describe: "tiny windows and a short soak: checks the plumbing, measures nothing" })
     .option("torch", { type: "boolean", default: true, describe: "also time PyTorch (--no-torch to skip)" })
-    .option("kernels", { type: "string", array: true, requiresArg: true, describe: "kernel sets for aelab and the minimal loop: wasm,native" })
+    .option("backend", { choices: BENCH_BACKENDS, describe: "wasm: the wasm and native kernel sets (default); webgpu: the webgpu backend (a GPU, or a software Vulkan driver), written to BENCHMARKS-webgpu.md" })
+    .option("kernels", { type: "string", array: true, requiresArg: true, describe: "kernel sets for aelab and the minimal loop: wasm,native,webgpu (overrides --backend)" })
     .option("torch-threads", { type: "string", requiresArg: true, describe: "PyTorch thread counts, comma-separated (default 1,2)" })
     .option("blas-threads", { type: "number", requiresArg: true, describe: "BLAS threads of the native kernels (default: aelab's, every core)" })
     .option("batch", { type: "number", requiresArg: true, describe: "batch size (default 128)" })
@@ -142,11 +146,13 @@ export function parseBenchArgs(argv: readonly string[]): ParsedArgs {
       if (!Number.isInteger(n) || n < 1) throw new Error(`--torch-threads: '${t}' is not a positive integer`);
       return n;
     });
+    const backend = parsed.backend as (typeof BENCH_BACKENDS)[number] | undefined;
+    const kernelSets: KernelSet[] = kernels.length ? [...new Set(kernels as KernelSet[])] : backend === "webgpu" ? ["webgpu"] : ["wasm", "native"];
     const options: BenchOptions = {
       models: chooseModels((parsed.configs as string[] | undefined) ?? [], list(parsed.models as string[] | undefined)),
       quick,
       torch: parsed.torch !== false,
-      kernels: kernels.length ? [...new Set(kernels as KernelSet[])] : [...KERNEL_SETS],
+      kernels: kernelSets,
       torchThreads: torchThreads.length ? [...new Set(torchThreads)] : [1, 2],
       blasThreads: num("blas-threads") === undefined ? undefined : count("blas-threads", num("blas-threads"), 1, 1),
       batch: count("batch", num("batch"), 128, 1),
@@ -160,8 +166,10 @@ export function parseBenchArgs(argv: readonly string[]): ParsedArgs {
       soakSteps: count("soak-steps", num("soak-steps"), base.soakSteps, 0),
       openblasEnv: (parsed["openblas-env"] as OpenblasEnv | undefined) ?? "both",
       kernelBench: parsed["kernel-bench"] === true,
-      profile: parsed.profile !== false,
-      out: parsed.out === "-" ? null : ((parsed.out as string | undefined) ?? "BENCHMARKS.md"),
+      // Per-kernel profiles time each kernel call as it returns: meaningless where kernels run asynchronously.
+      profile: parsed.profile !== false && kernelSets.some((k) => k !== "webgpu"),
+      // A webgpu-only bench keeps the CPU report (BENCHMARKS.md) as it is.
+      out: parsed.out === "-" ? null : ((parsed.out as string | undefined) ?? (kernelSets.every((k) => k === "webgpu") ? "BENCHMARKS-webgpu.md" : "BENCHMARKS.md")),
       python: parsed.python as string | undefined,
     };
     return { kind: "run", options };

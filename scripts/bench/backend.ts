@@ -1,14 +1,16 @@
 /**
- * Starts the wasm backend with the kernel set a bench child was asked for. The parent also sets
- * AELAB_KERNELS for the child, so the choice holds even for code that selects a backend on its own.
+ * Starts the backend with the kernel set a bench child was asked for: wasm with its own or the native
+ * kernels, or webgpu. The parent also sets AELAB_KERNELS for the child, so the choice holds even for
+ * code that selects a backend on its own.
  */
-import { loadAddon, selectBackend, type BackendInfo } from "../../src/backend/index.js";
+import { describeAdapter, loadAddon, selectBackend, type BackendInfo } from "../../src/backend/index.js";
 import type { KernelSet } from "./args.js";
 import type { BackendSummary } from "./job.js";
 
 export type Started = { ok: true; info: BackendInfo; summary: BackendSummary } | { ok: false; reason: string };
 
 export async function startBackend(kernels: KernelSet, blasThreads?: number): Promise<Started> {
+  if (kernels === "webgpu") return startWebgpu();
   let info: BackendInfo;
   try {
     info = await selectBackend("wasm", { kernels, threads: blasThreads });
@@ -29,5 +31,17 @@ export async function startBackend(kernels: KernelSet, blasThreads?: number): Pr
     blasConfig: loaded.ok ? loaded.addon.blasInfo().config : undefined,
     ...(info.kernels?.native ? { blas: info.kernels.blas, blasThreads: info.kernels.blasThreads } : {}),
   };
+  return { ok: true, info, summary };
+}
+
+async function startWebgpu(): Promise<Started> {
+  let info: BackendInfo;
+  try {
+    info = await selectBackend("webgpu");
+  } catch (err) {
+    // No adapter, or the optional packages missing: the one line selectBackend gives.
+    return { ok: false, reason: String((err as Error).message ?? err).split("\n")[0] };
+  }
+  const summary: BackendSummary = { kernels: "webgpu", simd: null, threads: null, versions: info.versions, adapter: info.adapter ? describeAdapter(info.adapter) : undefined };
   return { ok: true, info, summary };
 }

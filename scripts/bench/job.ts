@@ -28,6 +28,8 @@ export interface BackendSummary {
   simd: boolean | null;
   threads: number | null;
   versions: Record<string, string>;
+  /** The WebGPU adapter (webgpu only), as `aelab info` describes it. */
+  adapter?: string;
 }
 
 export interface Throughput {

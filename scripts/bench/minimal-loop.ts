@@ -13,7 +13,8 @@ import { buildDecoder, buildDiscriminator, buildEncoder, trainableVariables, typ
 import { streamFor } from "../../src/random/rng.js";
 import { buildOptimizers } from "../../src/train/optimizers.js";
 import type { Timing } from "./args.js";
-import { benchConfig, benchDataset } from "./config.js";
+import { benchConfig, benchDataset, syncSteps } from "./config.js";
+import { waitForDevice } from "./device-sync.js";
 import type { Throughput } from "./job.js";
 import type { StepTimer } from "./aelab-loop.js";
 import { StepWindows } from "./windows.js";
@@ -149,7 +150,8 @@ function buildStep(config: RunConfig, shape: ImageShape): { step: Step; dispose:
 
 /** Runs the minimal loop on a config, marking each step on `timer` until it is done. */
 export async function runMinimalLoop(file: string, batch: number, timer: StepTimer): Promise<void> {
-  const config = benchConfig(file, batch);
+  const sync = syncSteps();
+  const config = benchConfig(file, batch, sync);
   const dataset = await benchDataset(config);
   const shape = { height: dataset.height, width: dataset.width, channels: dataset.channels };
   const { step, dispose } = buildStep(config, shape);
@@ -162,6 +164,8 @@ export async function runMinimalLoop(file: string, batch: number, timer: StepTim
       const x = tf.tensor4d(dataset.train.images.subarray(b * perBatch, (b + 1) * perBatch), [batch, shape.height, shape.width, shape.channels]);
       step(x, i);
       x.dispose();
+      // On webgpu, wait for the device where aelab's loop reads its losses back (benchConfig's log.every).
+      if ((i + 1) % sync === 0 && sync > 1) await waitForDevice();
       timer.step();
     }
   } finally {
@@ -170,7 +174,7 @@ export async function runMinimalLoop(file: string, batch: number, timer: StepTim
 }
 
 export async function minimalLoopThroughput(file: string, batch: number, timing: Timing): Promise<Throughput> {
-  const windows = new StepWindows(timing, batch);
+  const windows = new StepWindows(timing, batch, syncSteps());
   await runMinimalLoop(file, batch, windows);
   return windows.result();
 }

@@ -109,7 +109,8 @@ function nativeThreads(pass: PassResults): number | undefined {
 function machineSection(input: ReportInput, notes: Notes): string {
   const { machine: m, options } = input;
   const all = backends(input.passes);
-  const wasm = all[0];
+  const wasm = all.find((b) => b.kernels !== "webgpu");
+  const webgpu = all.find((b) => b.kernels === "webgpu");
   const native = all.find((b) => b.kernels === "native");
   const blasConfig = all.find((b) => b.blasConfig)?.blasConfig;
   const nativeFailure = input.passes.flatMap((p) => p.models.map((x) => x.aelab.native)).find((o) => o && !o.ok);
@@ -127,14 +128,15 @@ function machineSection(input: ReportInput, notes: Notes): string {
       : !input.python.ok
         ? `not run: ${input.python.reason}`
         : `${input.python.torch} (${input.python.python})${torchRun?.ok && torchRun.value.blasLibrary ? `, BLAS ${torchRun.value.blasLibrary}` : ""}`;
-  const versions = wasm ? Object.entries(wasm.versions).filter(([k]) => k !== "node").map(([k, v]) => `${k} ${v}`).join(", ") : "no tfjs process completed";
+  const versions = (wasm ?? webgpu) ? Object.entries((wasm ?? webgpu)!.versions).filter(([k]) => k !== "node").map(([k, v]) => `${k} ${v}`).join(", ") : "no tfjs process completed";
   const rows = [
     ["CPU", `${m.cpu}, ${m.cores} cores`],
     ["Memory", `${m.memoryGiB.toFixed(1)} GiB`],
     ["OS", m.os],
     ["Load average (1 / 5 / 15 min)", `before ${loadText(input.load.before)}; after ${loadText(input.load.after)}`],
     ["Node", m.node],
-    ["tfjs", wasm ? `${versions}; wasm backend, SIMD ${wasm.simd ? "on" : "off"}, ${wasm.threads ?? "?"} thread(s)` : versions],
+    ["tfjs", wasm ? `${versions}; wasm backend, SIMD ${wasm.simd ? "on" : "off"}, ${wasm.threads ?? "?"} thread(s)` : webgpu ? `${versions}; webgpu backend` : versions],
+    ...(options.kernels.includes("webgpu") ? [["WebGPU adapter", webgpu?.adapter ?? "none (see the notes)"]] : []),
     ["OpenBLAS (addon blasInfo())", blasConfig ?? "addon not loaded"],
     ["Native kernels", nativeText],
     ["PyTorch", torchText],
@@ -150,7 +152,10 @@ function methodSection(input: ReportInput): string {
   const lines = [
     `- Batch ${options.batch}; the embedded MNIST digits (${trainImages(options.batch).toLocaleString("en-US")} training images), the same images for every loop and for PyTorch.`,
     `- Each number is the median images/s of ${t.windows} timing windows (each at least ${t.windowSeconds} s and ${t.windowSteps} step(s)), after a warm-up of at least ${t.warmupSteps} steps and ${t.warmupSeconds} s that is not timed (V8 compiles hot code for hundreds of steps); in brackets the slowest and fastest window.`,
-    "- Every (model, kernel set, loop) runs in a child process of its own: kernels are global to a process. The kernel set is chosen with `selectBackend(\"wasm\", { kernels })` and `AELAB_KERNELS`.",
+    "- Every (model, kernel set, loop) runs in a child process of its own: kernels are global to a process. The kernel set is chosen with `selectBackend(\"wasm\", { kernels })` and `AELAB_KERNELS`; webgpu with `selectBackend(\"webgpu\")`.",
+    ...(options.kernels.includes("webgpu")
+      ? ["- **webgpu** runs asynchronously: a step returns before the device has finished it. The loops read their losses back every 10 steps (log.every = 10; the minimal loop waits for the device there), and timing windows start and end only at those steps, so each window holds whole device work."]
+      : []),
     "- **aelab loop**: `trainLoop` (src/train/loop.ts) with a `MemoryWriter`, timed per step, so the evaluation between epochs is not counted.",
     "- **minimal tfjs loop**: scripts/bench/minimal-loop.ts: the same networks (src/nn), losses (src/losses) and Adam (src/train/optimizers), one `tf.variableGrads` + `applyGradients` per phase and nothing else. **Loop overhead** = aelab step time / minimal step time − 1 (target ≤ 5 %).",
     "- **PyTorch**: scripts/bench_torch.py, the same architectures ('same' padding as tfjs), losses, per-network Adam and phases, with `torch.set_num_threads(n)`; each process first runs a 1024³ matmul (PyTorch is about 3× slower cold here), then the same warm-up and windows. **Ratio** = aelab images/s ÷ PyTorch images/s (below 1: aelab is slower): wasm kernels (one thread) against PyTorch on 1 thread, native kernels against PyTorch with as many threads as the BLAS kernels use.",
@@ -179,9 +184,9 @@ function passSection(p: PassResults, index: number, options: BenchOptions, notes
     const torchAt = (m: ModelResults, n: number | undefined) => (m.torch?.ok ? m.torch.value.results.find((r) => r.threads === n) : undefined);
     const headers = [
       "model",
-      ...options.kernels.map((k) => (k === "native" ? `aelab native (${nThreads ?? "?"} thr)` : "aelab wasm (1 thr)")),
+      ...options.kernels.map((k) => (k === "native" ? `aelab native (${nThreads ?? "?"} thr)` : k === "webgpu" ? "aelab webgpu" : "aelab wasm (1 thr)")),
       ...threads.map((n) => `PyTorch ${n} thr`),
-      ...options.kernels.map((k) => (k === "native" ? `native / PyTorch ${nThreads ?? "?"} thr` : "wasm / PyTorch 1 thr")),
+      ...options.kernels.map((k) => (k === "native" ? `native / PyTorch ${nThreads ?? "?"} thr` : k === "webgpu" ? `webgpu / PyTorch ${Math.max(...threads)} thr` : "wasm / PyTorch 1 thr")),
     ];
     const rows = p.models.map((m) => {
       const torchCells = threads.map((n) => {
@@ -192,7 +197,8 @@ function passSection(p: PassResults, index: number, options: BenchOptions, notes
       });
       const ratios = options.kernels.map((k) => {
         const a = m.aelab[k];
-        const r = torchAt(m, k === "native" ? nThreads : 1);
+        // webgpu is compared with PyTorch on every thread it was given: the best the CPU does.
+        const r = torchAt(m, k === "native" ? nThreads : k === "webgpu" ? Math.max(...threads) : 1);
         return a?.ok && r ? ratio(a.value.imagesPerSecond, r.imagesPerSecond) : "";
       });
       return [m.model.label, ...options.kernels.map((k) => throughputCell(m.aelab[k], notes)), ...torchCells, ...ratios];

@@ -32,7 +32,7 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 /** Runs one job in a fresh Node process (same loader flags as this one) under `env`. */
 async function runJob(job: Job, env: NodeJS.ProcessEnv): Promise<Outcome<JobResult>> {
   // AELAB_KERNELS too, so nothing in the child can pick the other kernel set.
-  const kernels = job.kind === "kernel-bench" ? "wasm" : job.kernels;
+  const kernels = job.kind === "kernel-bench" ? "wasm" : job.kernels === "webgpu" ? "auto" : job.kernels;
   const out = await runChild(process.execPath, [...process.execArgv, "--expose-gc", BENCH_SCRIPT, "--worker", JSON.stringify(job)], { ...env, AELAB_KERNELS: kernels });
   const result = out.code === 0 ? (findResult(out.stdout) as JobResult | undefined) : undefined;
   if (!result) return failed(failureOf(out));
@@ -81,8 +81,8 @@ async function kernelBench(options: BenchOptions, pass: EnvPass): Promise<Outcom
   return outcome.value.kind === "kernel-bench" ? { ok: true, value: outcome.value.rows, backend: outcome.backend } : failed(`unexpected ${outcome.value.kind} result`);
 }
 
-/** The kernel set profiles run on: native when the bench measures it, else the first set. */
-export const profileKernels = (options: BenchOptions): KernelSet => (options.kernels.includes("native") ? "native" : options.kernels[0]);
+/** The kernel set profiles run on: native when the bench measures it, else the first CPU set (profiles time synchronous kernels). */
+export const profileKernels = (options: BenchOptions): KernelSet => (options.kernels.includes("native") ? "native" : (options.kernels.find((k) => k !== "webgpu") ?? options.kernels[0]));
 
 async function profiles(options: BenchOptions, pass: EnvPass, model: BenchModel): Promise<ProfileResults> {
   const kernels = profileKernels(options);

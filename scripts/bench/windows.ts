@@ -20,9 +20,14 @@ export class StepClock {
   private warmupMs = 0;
   private warmed = false;
 
+  /**
+   * `syncEvery`: on a backend that runs asynchronously (webgpu) a step's end is only known at a step
+   * that waits for the device (a read-back every `syncEvery` steps), so the warm-up ends only there.
+   */
   constructor(
     private readonly warmupSteps: number,
     private readonly warmupSeconds: number,
+    private readonly syncEvery = 1,
   ) {}
 
   resume(): void {
@@ -37,7 +42,7 @@ export class StepClock {
     this.seen++;
     if (this.warmed) return ms;
     this.warmupMs += ms;
-    this.warmed = this.seen >= this.warmupSteps && this.warmupMs >= this.warmupSeconds * 1000;
+    this.warmed = this.seen >= this.warmupSteps && this.warmupMs >= this.warmupSeconds * 1000 && this.seen % this.syncEvery === 0;
     return undefined;
   }
 
@@ -60,11 +65,13 @@ export class StepWindows {
   private current = { steps: 0, ms: 0 };
   private readonly rates: number[] = [];
 
+  /** `syncEvery`: as StepClock's; windows then close only at such steps, so each holds whole device work. */
   constructor(
     private readonly timing: Timing,
     private readonly imagesPerStep: number,
+    private readonly syncEvery = 1,
   ) {
-    this.clock = new StepClock(timing.warmupSteps, timing.warmupSeconds);
+    this.clock = new StepClock(timing.warmupSteps, timing.warmupSeconds, syncEvery);
   }
 
   resume(): void {
@@ -77,7 +84,7 @@ export class StepWindows {
     if (ms === undefined || this.done) return;
     this.current.steps++;
     this.current.ms += ms;
-    if (this.current.steps >= this.timing.windowSteps && this.current.ms >= this.timing.windowSeconds * 1000) {
+    if (this.current.steps >= this.timing.windowSteps && this.current.ms >= this.timing.windowSeconds * 1000 && this.clock.steps % this.syncEvery === 0) {
       this.rates.push((this.current.steps * this.imagesPerStep * 1000) / this.current.ms);
       this.current = { steps: 0, ms: 0 };
     }

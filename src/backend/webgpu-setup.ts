@@ -147,8 +147,8 @@ export async function startWebgpu(hardwareOnly: boolean): Promise<Started> {
   if (!probe.ok) return probe;
   const adapter = probe.adapter;
   if (hardwareOnly && adapter.software) {
-    // Nothing will run on it: drop Dawn's instance so it does not keep the process alive.
-    releaseWebgpu();
+    // Nothing will run on it: tfjs-backend-webgpu is not loaded and Dawn's instance is let go.
+    dropDawn();
     return { ok: false, reason: `only a software adapter is present (${adapter.description || adapter.device}); ask for it with --backend webgpu` };
   }
   try {
@@ -182,19 +182,8 @@ function packageVersion(pkg: string): string {
   }
 }
 
-/**
- * Lets Node exit once work is done: Dawn's instance keeps the event loop alive while it is reachable.
- * Destroys the device, drops tfjs's backend and the global reference. Safe to call without webgpu.
- */
-export function releaseWebgpu(): void {
-  if (!gpu) return;
-  if ("webgpu" in tf.engine().registry) {
-    if (tf.getBackend() === "webgpu") {
-      // Nothing more will run on it; the cpu backend takes over for anything left (e.g. a last log).
-      void tf.setBackend("cpu");
-    }
-    tf.removeBackend("webgpu");
-  }
+/** Forgets Dawn's instance (used when auto declines a software adapter, before tfjs ever saw it). */
+function dropDawn(): void {
   const g = globalThis as { navigator?: { gpu?: unknown } };
   if (g.navigator) delete g.navigator.gpu;
   gpu = null;

@@ -49,6 +49,14 @@ describe("bench arguments", () => {
     expect(options(["--quick"]).soakSteps).toBeLessThan(options([]).soakSteps);
   });
 
+  it("--backend webgpu times the webgpu backend only, into its own report, without per-kernel profiles", () => {
+    expect(options(["--backend", "webgpu"])).toMatchObject({ kernels: ["webgpu"], out: "BENCHMARKS-webgpu.md", profile: false });
+    expect(options(["--backend", "wasm"])).toMatchObject({ kernels: ["wasm", "native"], out: "BENCHMARKS.md", profile: true });
+    // --kernels names the sets outright; a mix keeps its CPU report and profiles.
+    expect(options(["--kernels", "native,webgpu"])).toMatchObject({ kernels: ["native", "webgpu"], out: "BENCHMARKS.md", profile: true });
+    expect(error(["--backend", "webgl"])).toMatch(/^bench: Invalid values: Argument: backend, Given: "webgl", Choices: "wasm", "webgpu"/);
+  });
+
   it("rejects unknown flags with one line", () => {
     const message = error(["configs/vae-bce.yaml", "--bogus"]);
     expect(message).toMatch(/^bench: Unknown argument: bogus/);
