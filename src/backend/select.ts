@@ -68,7 +68,7 @@ async function startCpu(): Promise<Started> {
 const START: Record<BackendName, (auto: boolean) => Promise<Started>> = {
   tensorflow: startNative,
   // In the auto order only a hardware adapter counts: on a software (CPU) driver wasm is faster.
-  webgpu: (auto) => startWebgpu(auto),
+  webgpu: startWebgpu,
   wasm: startWasm,
   cpu: startCpu,
 };

@@ -3,10 +3,12 @@ import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import * as tf from "@tensorflow/tfjs";
+import { isInstalled } from "./native.js";
 import { firstLine, type Started } from "./started.js";
 
-export const WEBGPU_PACKAGES = ["webgpu", "@tensorflow/tfjs-backend-webgpu"] as const;
 const TFJS_WEBGPU = "@tensorflow/tfjs-backend-webgpu";
+/** Dawn's Node binding, and tfjs's backend on it: both optional dependencies. */
+export const WEBGPU_PACKAGES = ["webgpu", TFJS_WEBGPU] as const;
 const require = createRequire(import.meta.url);
 
 /** What `aelab info` prints of a WebGPU adapter. */
@@ -36,22 +38,13 @@ interface AdapterLike {
 
 let gpu: GpuLike | null = null;
 
-function installed(pkg: string): boolean {
-  try {
-    require.resolve(pkg);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Creates Dawn's GPU object once and puts it where tfjs-backend-webgpu looks for it
  * (`navigator.gpu`, together with the WebGPU globals such as GPUBufferUsage).
  */
 async function dawn(): Promise<{ ok: true; gpu: GpuLike } | { ok: false; reason: string }> {
   if (gpu) return { ok: true, gpu };
-  const absent = WEBGPU_PACKAGES.filter((p) => !installed(p));
+  const absent = WEBGPU_PACKAGES.filter((p) => !isInstalled(p));
   if (absent.length > 0) {
     return { ok: false, reason: `${absent.join(" and ")} ${absent.length > 1 ? "are" : "is"} not installed (optional dependencies: npm install webgpu @tensorflow/tfjs-backend-webgpu)` };
   }
