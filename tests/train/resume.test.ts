@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { selectBackend } from "../../src/backend/index.js";
 import { MemoryWriter } from "../../src/tensorboard/index.js";
 import { trainLoop } from "../../src/train/loop.js";
+import { expectExactResume, points, uninterrupted } from "../helpers/resume-run.js";
 import { tinyConfig, tinyDataset } from "../helpers/tiny-run.js";
 
 beforeAll(async () => {
@@ -12,35 +13,6 @@ beforeAll(async () => {
 });
 
 type Config = ReturnType<typeof tinyConfig>;
-
-/** Every logged value as `tag@step=value`, for exact comparison. */
-function points(writer: MemoryWriter, filter: (tag: string, step: number) => boolean): string[] {
-  return writer.scalars
-    .filter((s) => !s.tag.startsWith("perf/") && filter(s.tag, s.step))
-    .map((s) => `${s.tag}@${s.step}=${s.value}`)
-    .sort();
-}
-
-async function uninterrupted(config: Config): Promise<MemoryWriter> {
-  const writer = new MemoryWriter();
-  await trainLoop({ config, dataset: await tinyDataset(), writer, checkpointDir: mkdtempSync(join(tmpdir(), "aelab-resume-")) });
-  return writer;
-}
-
-/** Stops after `stopAt` steps, then resumes from the checkpoint in a fresh loop (fresh networks and optimizers). */
-async function interruptedAndResumed(config: Config, stopAt: number): Promise<{ before: MemoryWriter; after: MemoryWriter }> {
-  const dir = mkdtempSync(join(tmpdir(), "aelab-resume-"));
-  const dataset = await tinyDataset();
-  let steps = 0;
-  const before = new MemoryWriter();
-  const first = await trainLoop({ config, dataset, writer: before, checkpointDir: dir, shouldStop: () => ++steps >= stopAt });
-  expect(first.stopped).toBe(true);
-  expect(first.steps).toBe(stopAt);
-  const after = new MemoryWriter();
-  const second = await trainLoop({ config, dataset, writer: after, checkpointDir: dir, resume: true });
-  expect(second.stopped).toBe(false);
-  return { before, after };
-}
 
 describe("checkpoint and exact resume", () => {
   const cases: Array<[string, Config]> = [
@@ -58,14 +30,8 @@ describe("checkpoint and exact resume", () => {
   for (const [name, config] of cases) {
     it(`${name}: interrupted mid-epoch and resumed gives bit-identical losses`, async () => {
       const reference = await uninterrupted(config);
-      // Step 6 of 8 in epoch 1, on a logging boundary (log.every = 2), so the interval means line up.
-      const { before, after } = await interruptedAndResumed(config, 6);
-      const trainTags = (tag: string) => tag.startsWith("train/") || tag.startsWith("diagnostics/") || tag.startsWith("gating/");
-      expect([...points(before, trainTags), ...points(after, trainTags)].sort()).toEqual(points(reference, trainTags));
-      // Test-split evaluations after each full epoch match too (the stopped run adds one at step 6).
-      const epochEnds = (tag: string, step: number) => tag.startsWith("test/") && step % 8 === 0 && step > 0;
-      expect(points(after, epochEnds)).toEqual(points(reference, epochEnds));
-      expect(points(reference, epochEnds).length).toBeGreaterThan(3);
+      // Step 6 of 8 in epoch 1.
+      await expectExactResume(config, reference, 6, 8);
     });
   }
 

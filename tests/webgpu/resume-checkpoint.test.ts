@@ -4,40 +4,13 @@ import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { describe, expect, it } from "vitest";
 import { selectBackend } from "../../src/backend/index.js";
-import { MemoryWriter } from "../../src/tensorboard/index.js";
 import { loadRun } from "../../src/train/load-run.js";
-import { trainLoop } from "../../src/train/loop.js";
 import { readRecord, runTraining } from "../../src/train/run.js";
 import { loadConfig } from "../../src/config/index.js";
+import { expectExactResume, points, uninterrupted } from "../helpers/resume-run.js";
 import { tinyConfig, tinyDataset } from "../helpers/tiny-run.js";
 
 type Config = ReturnType<typeof tinyConfig>;
-
-function points(writer: MemoryWriter, keep: (tag: string, step: number) => boolean = () => true): string[] {
-  return writer.scalars
-    .filter((s) => !s.tag.startsWith("perf/") && keep(s.tag, s.step))
-    .map((s) => `${s.tag}@${s.step}=${s.value}`)
-    .sort();
-}
-
-async function uninterrupted(config: Config): Promise<MemoryWriter> {
-  const writer = new MemoryWriter();
-  await trainLoop({ config, dataset: await tinyDataset(), writer, checkpointDir: mkdtempSync(join(tmpdir(), "aelab-webgpu-resume-")) });
-  return writer;
-}
-
-/** Stops after `stopAt` steps, then resumes from the checkpoint in a fresh loop (fresh networks and optimizers). */
-async function interruptedAndResumed(config: Config, stopAt: number): Promise<{ before: MemoryWriter; after: MemoryWriter }> {
-  const dir = mkdtempSync(join(tmpdir(), "aelab-webgpu-resume-"));
-  const dataset = await tinyDataset();
-  let steps = 0;
-  const before = new MemoryWriter();
-  const first = await trainLoop({ config, dataset, writer: before, checkpointDir: dir, shouldStop: () => ++steps >= stopAt });
-  expect(first.stopped).toBe(true);
-  const after = new MemoryWriter();
-  await trainLoop({ config, dataset, writer: after, checkpointDir: dir, resume: true });
-  return { before, after };
-}
 
 describe("determinism and resume on webgpu", () => {
   const cases: Array<[string, Config]> = [
@@ -52,13 +25,8 @@ describe("determinism and resume on webgpu", () => {
       await selectBackend("webgpu");
       const reference = await uninterrupted(config);
       expect(points(await uninterrupted(config))).toEqual(points(reference));
-      // Step 4 of 8 in epoch 1, on a logging boundary (log.every = 2), so the interval means line up.
-      const { before, after } = await interruptedAndResumed(config, 4);
-      const trainTags = (tag: string) => tag.startsWith("train/") || tag.startsWith("diagnostics/") || tag.startsWith("gating/");
-      expect([...points(before, trainTags), ...points(after, trainTags)].sort()).toEqual(points(reference, trainTags));
-      const epochEnds = (tag: string, step: number) => tag.startsWith("test/") && step % 8 === 0 && step > 0;
-      expect(points(after, epochEnds)).toEqual(points(reference, epochEnds));
-      expect(points(reference, epochEnds).length).toBeGreaterThan(3);
+      // Step 4 of 8 in epoch 1.
+      await expectExactResume(config, reference, 4, 8);
     });
   }
 });
