@@ -11,7 +11,7 @@ export function median(values: readonly number[]): number {
  * Per-step durations after a warm-up of at least `warmupSteps` steps and `warmupSeconds`: the caller
  * marks the end of every step (`lap`), and calls `resume` right before a step that does not follow
  * another (the first one, or one after an epoch's evaluation), so time spent between steps never counts.
- * The backends run synchronously (wasm and the native kernels both finish before a kernel call returns),
+ * On wasm and the native kernels every kernel finishes before its call returns (on webgpu see syncEvery),
  * so a step's end is when its last call returned.
  */
 export class StepClock {
@@ -42,8 +42,13 @@ export class StepClock {
     this.seen++;
     if (this.warmed) return ms;
     this.warmupMs += ms;
-    this.warmed = this.seen >= this.warmupSteps && this.warmupMs >= this.warmupSeconds * 1000 && this.seen % this.syncEvery === 0;
+    this.warmed = this.seen >= this.warmupSteps && this.warmupMs >= this.warmupSeconds * 1000 && this.atSync;
     return undefined;
+  }
+
+  /** Whether the step just marked is one where the device was waited for (every step but on webgpu). */
+  get atSync(): boolean {
+    return this.seen % this.syncEvery === 0;
   }
 
   get warm(): boolean {
@@ -69,7 +74,7 @@ export class StepWindows {
   constructor(
     private readonly timing: Timing,
     private readonly imagesPerStep: number,
-    private readonly syncEvery = 1,
+    syncEvery = 1,
   ) {
     this.clock = new StepClock(timing.warmupSteps, timing.warmupSeconds, syncEvery);
   }
@@ -84,7 +89,7 @@ export class StepWindows {
     if (ms === undefined || this.done) return;
     this.current.steps++;
     this.current.ms += ms;
-    if (this.current.steps >= this.timing.windowSteps && this.current.ms >= this.timing.windowSeconds * 1000 && this.clock.steps % this.syncEvery === 0) {
+    if (this.current.steps >= this.timing.windowSteps && this.current.ms >= this.timing.windowSeconds * 1000 && this.clock.atSync) {
       this.rates.push((this.current.steps * this.imagesPerStep * 1000) / this.current.ms);
       this.current = { steps: 0, ms: 0 };
     }

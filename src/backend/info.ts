@@ -11,11 +11,12 @@ export function describeAdapter(adapter: AdapterInfo): string {
   return `${adapter.vendor} ${adapter.architecture}, ${name}, ${kind}`;
 }
 
-function adapterLines(adapter: AdapterInfo): string[] {
+/** The adapter's lines; `label` heads the first ("adapter" for the running backend, "webgpu" for a probe). */
+function adapterLines(adapter: AdapterInfo, label = "adapter"): string[] {
   const mib = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MiB`;
   const l = adapter.limits;
   return [
-    `adapter   ${describeAdapter(adapter)}`,
+    `${label.padEnd(10)}${describeAdapter(adapter)}`,
     `limits    max buffer ${mib(l.maxBufferSize)}, storage binding ${mib(l.maxStorageBufferBindingSize)}, workgroup storage ${l.maxComputeWorkgroupStorageSize} B, ${l.maxComputeInvocationsPerWorkgroup} invocations/workgroup`,
     `features  ${adapter.features.join(", ") || "none"}`,
   ];
@@ -51,7 +52,7 @@ export function describeBackend(
     `tfjs-node ${native.join(", ")}`,
   ];
   if (!info.adapter && webgpu) {
-    lines.push(...(webgpu.ok ? adapterLines(webgpu.adapter).map((l) => l.replace(/^adapter  /, "webgpu   ")) : [`webgpu    no adapter: ${webgpu.reason}`]));
+    lines.push(...(webgpu.ok ? adapterLines(webgpu.adapter, "webgpu") : [`webgpu    no adapter: ${webgpu.reason}`]));
   }
   return lines.join("\n");
 }

@@ -8,7 +8,7 @@ import { blasThreads } from "./blas/threads.js";
 import { installPatches } from "./patches.js";
 import type { Started } from "./started.js";
 import { startWasm } from "./wasm-setup.js";
-import { startWebgpu, WEBGPU_PACKAGES, webgpuAdapter, type AdapterInfo } from "./webgpu-setup.js";
+import { startWebgpu, WEBGPU_PACKAGES, type AdapterInfo } from "./webgpu-setup.js";
 
 /**
  * "tensorflow" is the native backend of @tensorflow/tfjs-node-gpu or @tensorflow/tfjs-node; "webgpu" is
@@ -118,7 +118,7 @@ export async function selectBackend(request: BackendRequest = "auto", options: S
       patches: installPatches(name, addon),
       kernels: native,
       versions: { "tfjs-core": tf.version_core, ...started.versions, node: process.versions.node },
-      adapter: name === "webgpu" ? webgpuAdapter() : null,
+      adapter: started.adapter ?? null,
       skipped: reasons,
     };
   }

@@ -1,3 +1,5 @@
+import type { AdapterInfo } from "./webgpu-setup.js";
+
 /** What starting one backend gave: its details, or one line saying why it is not available. */
 export type Started =
   | {
@@ -8,6 +10,8 @@ export type Started =
       threads: number | null;
       /** Version of the backend package (and of libtensorflow, for the native one). */
       versions: Record<string, string>;
+      /** The WebGPU adapter it runs on (webgpu only). */
+      adapter?: AdapterInfo;
     }
   | { ok: false; reason: string };
 

@@ -125,12 +125,6 @@ export async function probeAdapter(): Promise<AdapterProbe> {
   return { ok: true, adapter: describeAdapter(adapter) };
 }
 
-/** The adapter the webgpu backend was started on, for `aelab info` and run records. */
-let startedAdapter: AdapterInfo | null = null;
-export function webgpuAdapter(): AdapterInfo | null {
-  return startedAdapter;
-}
-
 /**
  * Makes tfjs's webgpu backend the active one. With `hardwareOnly` (the `auto` order) a software adapter
  * is declined: on a CPU driver the CPU backends are faster.
@@ -156,7 +150,6 @@ export async function startWebgpu(hardwareOnly: boolean): Promise<Started> {
   if (!(await tf.setBackend("webgpu"))) {
     return { ok: false, reason: `the webgpu backend did not initialise on ${adapter.description || adapter.device}` };
   }
-  startedAdapter = adapter;
   return {
     ok: true,
     package: TFJS_WEBGPU,
@@ -164,6 +157,7 @@ export async function startWebgpu(hardwareOnly: boolean): Promise<Started> {
     simd: null,
     threads: null,
     versions: { [TFJS_WEBGPU]: packageVersion(TFJS_WEBGPU), webgpu: packageVersion("webgpu") },
+    adapter,
   };
 }
 
