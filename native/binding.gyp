@@ -6,7 +6,7 @@
   "targets": [
     {
       "target_name": "aelab_kernels",
-      "sources": ["src/addon.c", "src/common.c", "src/gemm.c", "src/conv.c", "src/adam.c", "src/reduce.c", "src/sum.c", "src/leaky-relu.c", "src/bias-add.c"],
+      "sources": ["src/addon.c", "src/common.c", "src/threads.c", "src/gemm.c", "src/conv.c", "src/adam.c", "src/reduce.c", "src/sum.c", "src/leaky-relu.c", "src/bias-add.c"],
       "cflags": ["-O3", "-std=c11", "-march=native", "-ffp-contract=off", "-fno-fast-math", "-Wall", "-Wextra", "-Wno-unused-parameter"],
       "conditions": [
         ["OS=='mac'", {

@@ -9,6 +9,8 @@
 #include <float.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #if defined(__SSE2__)
 #include <immintrin.h>
 #endif
@@ -119,7 +121,14 @@ static double adam_slot(float *restrict value, float *restrict first, float *res
   return squares;
 }
 
+/* A variable's memory as checked: adam writes only through these, never through re-read offsets. */
+typedef struct {
+  float *p[COUNT];
+  size_t count;
+} Slot;
+
 static napi_value adam(napi_env env, napi_callback_info info) {
+  static const char fn[] = "adam";
   size_t argc = ADAM_ARGS;
   napi_value argv[ADAM_ARGS];
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < ADAM_ARGS) {
@@ -127,49 +136,70 @@ static napi_value adam(napi_env env, napi_callback_info info) {
   }
   uint8_t *heap = NULL;
   size_t heap_length = 0;
-  if (!heap_bytes(env, argv[0], &heap, &heap_length)) return throw_error(env, "adam: heap must be an ArrayBuffer or a Uint8Array");
+  if (!heap_arg(env, argv[0], fn, &heap, &heap_length)) return NULL;
 
   int64_t acc1_offset, acc2_offset;
-  if (!arg_i64(env, argv[1], &acc1_offset) || !arg_i64(env, argv[2], &acc2_offset) || acc1_offset < 0 || acc2_offset < 0) {
-    return throw_error(env, "adam: accBeta1Offset and accBeta2Offset must be whole numbers >= 0");
+  if (!arg_integer(env, argv[1], fn, "accBeta1Offset", -MAX_EXACT, MAX_EXACT, &acc1_offset) ||
+      !arg_integer(env, argv[2], fn, "accBeta2Offset", -MAX_EXACT, MAX_EXACT, &acc2_offset)) {
+    return NULL;
   }
   double *fields = NULL;
   size_t field_count = 0;
   if (!typed_array_arg(env, argv[3], napi_float64_array, (void **)&fields, &field_count) || field_count % SLOT_FIELDS != 0) {
     return throw_error(env, "adam: slots must be a Float64Array of 5 numbers per variable");
   }
-  float *scalars = NULL;
+  const float *scalar_data = NULL;
   size_t scalar_count = 0;
-  if (!typed_array_arg(env, argv[4], napi_float32_array, (void **)&scalars, &scalar_count) || scalar_count != SCALAR_COUNT) {
+  if (!typed_array_arg(env, argv[4], napi_float32_array, (void **)&scalar_data, &scalar_count) || scalar_count != SCALAR_COUNT) {
     return throw_error(env, "adam: scalars must be a Float32Array [beta1, 1 - beta1, beta2, 1 - beta2, epsilon, -learningRate]");
   }
+  /* Typed arrays may be views of a SharedArrayBuffer that another thread writes: read each number once. */
+  float scalars[SCALAR_COUNT];
+  memcpy(scalars, scalar_data, sizeof scalars);
 
-  float *acc1 = heap_floats(env, heap, heap_length, acc1_offset, 1, "adam's accBeta1");
+  float *acc1 = heap_floats(env, fn, "accBeta1 (accBeta1Offset)", heap, heap_length, acc1_offset, 1);
   if (!acc1) return NULL;
-  float *acc2 = heap_floats(env, heap, heap_length, acc2_offset, 1, "adam's accBeta2");
+  float *acc2 = heap_floats(env, fn, "accBeta2 (accBeta2Offset)", heap, heap_length, acc2_offset, 1);
   if (!acc2) return NULL;
   if (acc1 == acc2) return throw_error(env, "adam: accBeta1 and accBeta2 share their memory");
 
   /* Every slot is checked before any is written, so a bad call leaves the heap as it was. */
   const size_t slot_count = field_count / SLOT_FIELDS;
+  Slot *slots = malloc((slot_count ? slot_count : 1) * sizeof(Slot));
+  if (!slots) return throw_error(env, "adam: out of memory for the slots");
+  static const char *what[COUNT] = {"value", "first moment", "second moment", "gradient"};
   for (size_t i = 0; i < slot_count; i++) {
-    const double *f = fields + i * SLOT_FIELDS;
+    double f[SLOT_FIELDS];
+    memcpy(f, fields + i * SLOT_FIELDS, sizeof f);
     int64_t offsets[COUNT], count;
+    char arg[64];
     for (int j = 0; j < COUNT; j++) {
-      if (!exact_integer(f[j], &offsets[j]) || offsets[j] < 0) return throw_error(env, "adam: every slot offset must be a whole number >= 0");
+      snprintf(arg, sizeof arg, "slots[%zu] (variable %zu's %s)", i * SLOT_FIELDS + j, i, what[j]);
+      if (!exact_integer(f[j], &offsets[j])) {
+        free(slots);
+        return throw_errorf(env, fn, "%s must be an integer byte offset (got %g)", arg, f[j]);
+      }
     }
-    if (!exact_integer(f[COUNT], &count) || count < 0) return throw_error(env, "adam: every slot count must be a whole number >= 0");
-    static const char *what[COUNT] = {"adam's value", "adam's first moment", "adam's second moment", "adam's gradient"};
-    float *p[COUNT];
+    if (!exact_integer(f[COUNT], &count)) {
+      free(slots);
+      return throw_errorf(env, fn, "slots[%zu] (variable %zu's count) must be an integer (got %g)", i * SLOT_FIELDS + COUNT, i, f[COUNT]);
+    }
     for (int j = 0; j < COUNT; j++) {
-      if (!(p[j] = heap_floats(env, heap, heap_length, offsets[j], count, what[j]))) return NULL;
+      snprintf(arg, sizeof arg, "slots[%zu] (variable %zu's %s)", i * SLOT_FIELDS + j, i, what[j]);
+      if (!(slots[i].p[j] = heap_floats(env, fn, arg, heap, heap_length, offsets[j], count))) {
+        free(slots);
+        return NULL;
+      }
     }
-    const size_t n = (size_t)count;
+    slots[i].count = (size_t)count;
+    /* adam_slot's `restrict`: value, moments and gradient are written and read element by element together. */
+    float *const *p = slots[i].p;
+    const size_t n = slots[i].count;
     if (n > 0 && !(disjoint(p[VALUE], p[FIRST], n) && disjoint(p[VALUE], p[SECOND], n) && disjoint(p[FIRST], p[SECOND], n) &&
                    disjoint(p[GRADIENT], p[VALUE], n) && disjoint(p[GRADIENT], p[FIRST], n) && disjoint(p[GRADIENT], p[SECOND], n))) {
-      char message[160];
-      snprintf(message, sizeof message, "adam: slot %zu's value, moments and gradient must not share memory", i);
-      return throw_error(env, message);
+      free(slots);
+      return throw_errorf(env, fn, "variable %zu's value, moments and gradient (slots[%zu..%zu]) must not share memory", i, i * SLOT_FIELDS,
+                          i * SLOT_FIELDS + COUNT);
     }
   }
 
@@ -189,13 +219,13 @@ static napi_value adam(napi_env env, napi_callback_info info) {
 #endif
   double squares = 0;
   for (size_t i = 0; i < slot_count; i++) {
-    const double *f = fields + i * SLOT_FIELDS;
-    squares += adam_slot((float *)(heap + (size_t)f[VALUE]), (float *)(heap + (size_t)f[FIRST]), (float *)(heap + (size_t)f[SECOND]),
-              (const float *)(heap + (size_t)f[GRADIENT]), (size_t)f[COUNT], scalars, one_minus_acc1, one_minus_acc2);
+    float *const *p = slots[i].p;
+    squares += adam_slot(p[VALUE], p[FIRST], p[SECOND], p[GRADIENT], slots[i].count, scalars, one_minus_acc1, one_minus_acc2);
   }
 #if defined(__SSE2__)
   _mm_setcsr(saved_csr);
 #endif
+  free(slots);
   /* accBeta.assign(mul(accBeta, beta)): the float32 product, once per call. */
   *acc1 = a1 * scalars[BETA1];
   *acc2 = a2 * scalars[BETA2];

@@ -8,31 +8,32 @@
 
 #ifndef AELAB_ACCELERATE
 /* OpenBLAS extensions (not in every cblas.h, so declared here). */
-extern void openblas_set_num_threads(int num_threads);
-extern int openblas_get_num_threads(void);
 extern char *openblas_get_config(void);
 extern char *openblas_get_corename(void);
 extern int openblas_get_parallel(void);
 #endif
+
+/* More threads than this is a mistake, not a machine. */
+#define MAX_THREADS_ASKED 1024
 
 static napi_value set_threads(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
   int64_t n = 0;
-  if (argc < 1 || !arg_i64(env, argv[0], &n) || n < 1) return throw_error(env, "setThreads(n): n must be an integer >= 1");
-#ifndef AELAB_ACCELERATE
-  openblas_set_num_threads((int)n);
-#endif
+  if (argc < 1) return throw_error(env, "setThreads: 1 argument expected: setThreads(n)");
+  if (!arg_integer(env, argv[0], "setThreads", "n", 1, MAX_THREADS_ASKED, &n)) return NULL;
+  set_kernel_threads((int)n);
   return NULL;
 }
 
+/* The kernels' threads; the BLAS itself runs single-threaded (common.c, start_threads). */
 static napi_value get_threads(napi_env env, napi_callback_info info) {
   napi_value out;
 #ifdef AELAB_ACCELERATE
   napi_create_int32(env, 0, &out); /* Accelerate chooses for itself. */
 #else
-  napi_create_int32(env, openblas_get_num_threads(), &out);
+  napi_create_int32(env, kernel_threads(), &out);
 #endif
   return out;
 }
@@ -63,6 +64,7 @@ static napi_value blas_info(napi_env env, napi_callback_info info) {
 }
 
 static napi_value init(napi_env env, napi_value exports) {
+  init_threads();
   if (!export_function(env, exports, "setThreads", set_threads) || !export_function(env, exports, "getThreads", get_threads) ||
       !export_function(env, exports, "blasInfo", blas_info) || !register_gemm(env, exports) || !register_conv(env, exports) ||
       !register_adam(env, exports) || !register_reduce(env, exports) || !register_sum(env, exports) ||

@@ -8,26 +8,23 @@
  *   y  = col · W            (forward)
  *   dx = col2im(dy · Wᵀ)    (input gradient: scatter-add of each row back to its input pixels)
  *   dW = colᵀ · dy          (weight gradient)
- * Rows are processed in chunks whose columns fit a fixed scratch budget (scratch_floats, off the wasm
+ * Rows are processed in chunks whose columns fit a fixed scratch budget (scratch_floats_in, off the wasm
  * heap): on the models' layers a few images per sgemm, for a huge image part of one. Chunks keep the
  * columns in cache between im2col and sgemm, which whole-batch columns (tens of MiB) do not.
  *
  * Threads: the batch is split into a fixed number of parts of whole images (CONV_PARTS, whatever
- * the thread count), and the BLAS's threads each take parts, running a single-threaded sgemm on
- * their own columns. im2col and col2im then run on every core too (with 2 BLAS threads on one
- * sgemm they ran on one), and threads never write the same output: a part's rows, a part's
- * images of dx, a part's own partial dW, summed in part order at the end. Since the parts and
- * their chunks do not depend on the thread count, neither do the results.
+ * the thread count), and the kernels' threads (run_parts) each take parts, running a
+ * single-threaded sgemm on their own columns. im2col and col2im then run on every core too (with 2
+ * BLAS threads on one sgemm they ran on one), and threads never write the same output: a part's
+ * rows, a part's images of dx, a part's own partial dW, summed in part order at the end. Since the
+ * parts and their chunks do not depend on the thread count, and every sgemm is single-threaded
+ * (common.c), neither do the results. (Small jobs once ran their parts with the BLAS's own threads
+ * inside each sgemm: on OpenBLAS's Haswell kernels 1, 2 and 3 threads then gave different bits.)
  */
 #include "common.h"
-#include <pthread.h>
+#include <limits.h>
 #include <stdatomic.h>
 #include <string.h>
-
-#ifndef AELAB_ACCELERATE
-extern void openblas_set_num_threads(int num_threads);
-extern int openblas_get_num_threads(void);
-#endif
 
 /* Geometry slots, shared with src/backend/blas/addon.ts (conv2d's doc comment). */
 enum {
@@ -69,18 +66,20 @@ static bool mul_limited(int64_t a, int64_t b, int64_t *out) {
   return *out <= MAX_FLOATS;
 }
 
-static bool read_geometry(napi_env env, napi_value value, Geometry *g, int32_t fused[3]) {
+static bool read_geometry(napi_env env, const char *fn, napi_value value, Geometry *g, int32_t fused[3]) {
   size_t length = 0;
   void *data = NULL;
   if (!typed_array_arg(env, value, napi_int32_array, &data, &length) || length < G_REQUIRED) {
-    throw_error(env, "aelab native conv: geometry must be an Int32Array of at least 13 numbers");
+    throw_errorf(env, fn, "geometry must be an Int32Array of at least 13 numbers");
     return false;
   }
-  const int32_t *v = data;
+  /* Copied before it is checked: a view of a SharedArrayBuffer may change under us. */
+  int32_t v[G_FUSED];
+  memcpy(v, data, (length < G_FUSED ? length : G_FUSED) * sizeof(int32_t));
   for (int i = 0; i < G_PAD_TOP; i++) {
     int32_t min = (i >= G_FILTER_H) ? 1 : 0; /* filter sizes and strides are positive, counts may be 0 */
     if (v[i] < min) {
-      throw_error(env, "aelab native conv: geometry has a negative size, or a filter size or stride below 1");
+      throw_errorf(env, fn, "geometry[%d] is %d: sizes must be >= 0, filter sizes and strides >= 1", i, (int)v[i]);
       return false;
     }
   }
@@ -94,7 +93,11 @@ static bool read_geometry(napi_env env, napi_value value, Geometry *g, int32_t f
   if (!mul_limited(g->filter_h, g->filter_w, &t) || !mul_limited(t, g->in_c, &g->taps) || !mul_limited(g->taps, g->out_c, &g->w_count) ||
       !mul_limited(g->batch, g->in_h, &t) || !mul_limited(t, g->in_w, &t) || !mul_limited(t, g->in_c, &g->x_count) ||
       !mul_limited(g->batch, g->out_h, &t) || !mul_limited(t, g->out_w, &g->rows) || !mul_limited(g->rows, g->out_c, &g->y_count)) {
-    throw_error(env, "aelab native conv: geometry describes tensors larger than any heap");
+    throw_errorf(env, fn, "geometry describes tensors larger than any heap");
+    return false;
+  }
+  if (g->taps > INT_MAX) { /* cblas takes int sizes */
+    throw_errorf(env, fn, "geometry has %lld filter taps per output (at most 2^31 - 1)", (long long)g->taps);
     return false;
   }
   g->identity = g->filter_h == 1 && g->filter_w == 1 && g->stride_h == 1 && g->stride_w == 1 && g->pad_top == 0 &&
@@ -214,23 +217,18 @@ typedef struct {
   int64_t offsets[3];
 } Call;
 
-static bool read_call(napi_env env, napi_callback_info info, const char *usage, bool fused, Call *call) {
+static bool read_call(napi_env env, napi_callback_info info, const char *fn, const char *usage, const char *const offset_names[3], bool fused,
+                      Call *call) {
   size_t argc = 5;
   napi_value argv[5];
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 5) {
-    throw_error(env, usage);
+    throw_errorf(env, fn, "expected 5 arguments: %s", usage);
     return false;
   }
-  if (!heap_bytes(env, argv[0], &call->heap, &call->heap_length)) {
-    throw_error(env, "aelab native conv: heap must be an ArrayBuffer or a Uint8Array");
-    return false;
-  }
-  if (!read_geometry(env, argv[1], &call->g, fused ? call->fused : NULL)) return false;
+  if (!heap_arg(env, argv[0], fn, &call->heap, &call->heap_length)) return false;
+  if (!read_geometry(env, fn, argv[1], &call->g, fused ? call->fused : NULL)) return false;
   for (int i = 0; i < 3; i++) {
-    if (!arg_i64(env, argv[2 + i], &call->offsets[i])) {
-      throw_error(env, usage);
-      return false;
-    }
+    if (!arg_integer(env, argv[2 + i], fn, offset_names[i], -MAX_EXACT, MAX_EXACT, &call->offsets[i])) return false;
   }
   return true;
 }
@@ -252,14 +250,8 @@ typedef struct {
   int activation;
   int64_t parts, chunk;
   float *partials; /* filter gradient with several parts: one dW per part */
-  atomic_llong next_part;
   atomic_bool out_of_memory;
 } ConvJob;
-
-typedef struct {
-  ConvJob *job;
-  int slot;
-} ConvWorker;
 
 /* Output rows [row0, row1) of part `part`: images [part·B/P, (part+1)·B/P). */
 static void part_rows(const ConvJob *job, int64_t part, int64_t *row0, int64_t *row1) {
@@ -311,83 +303,57 @@ static void run_part(ConvJob *job, int64_t part, float *col) {
   }
 }
 
-static void *conv_worker(void *arg) {
-  ConvWorker *worker = arg;
-  ConvJob *job = worker->job;
-  float *col = job->g->identity ? NULL : scratch_floats_in(worker->slot, (size_t)(job->chunk * job->g->taps));
+static void conv_part(void *arg, int64_t part, int slot) {
+  ConvJob *job = arg;
+  float *col = job->g->identity ? NULL : scratch_floats_in(slot, (size_t)(job->chunk * job->g->taps));
   if (!job->g->identity && !col) {
     atomic_store(&job->out_of_memory, true);
-    return NULL;
+    return;
   }
-  for (;;) {
-    const long long part = atomic_fetch_add(&job->next_part, 1);
-    if (part >= job->parts) return NULL;
-    run_part(job, part, col);
-  }
+  run_part(job, part, col);
 }
 
-/* How many threads a job gets: the BLAS's, at most one per part, one for small jobs. */
-static int conv_threads(const ConvJob *job) {
-#ifdef AELAB_ACCELERATE
-  return 1; /* Accelerate threads its sgemm itself and has no thread-count call. */
-#else
-  int threads = openblas_get_num_threads();
-  if (threads > job->parts) threads = (int)job->parts;
-  if (threads > AELAB_SCRATCH_SLOTS - 1) threads = AELAB_SCRATCH_SLOTS - 1; /* the last slot holds partial dWs */
-  if (job->g->rows * job->g->taps < PARALLEL_MIN_FLOATS) threads = 1;
-  return threads < 1 ? 1 : threads;
-#endif
-}
-
-/* Runs every part, on as many threads as conv_threads gives; false when out of memory (nothing thrown). */
+/* Runs every part, on the kernels' threads (one for small jobs); false when out of memory (nothing thrown). */
 static bool run_job(ConvJob *job) {
   job->parts = job->g->batch < CONV_PARTS ? job->g->batch : CONV_PARTS;
   job->chunk = chunk_rows(job->g);
-  atomic_init(&job->next_part, 0);
   atomic_init(&job->out_of_memory, false);
-  const int threads = conv_threads(job);
-  ConvWorker workers[AELAB_SCRATCH_SLOTS];
-  pthread_t ids[AELAB_SCRATCH_SLOTS];
-  int started = 0;
-#ifndef AELAB_ACCELERATE
-  /* One sgemm per thread and part: the BLAS's own threads would only compete with these. */
-  const int blas_threads = openblas_get_num_threads();
-  if (threads > 1) openblas_set_num_threads(1);
-#endif
-  for (int t = 1; t < threads; t++) {
-    workers[t] = (ConvWorker){job, t};
-    if (pthread_create(&ids[t], NULL, conv_worker, &workers[t]) != 0) break; /* the others take its parts */
-    started++;
-  }
-  workers[0] = (ConvWorker){job, 0};
-  conv_worker(&workers[0]);
-  for (int t = 1; t <= started; t++) pthread_join(ids[t], NULL);
-#ifndef AELAB_ACCELERATE
-  if (threads > 1) openblas_set_num_threads(blas_threads);
-#endif
+  /* Starting threads would cost more than a small job saves. */
+  const bool small = job->g->rows * job->g->taps < PARALLEL_MIN_FLOATS;
+  run_parts(job, job->parts, small ? 1 : kernel_threads(), conv_part);
   return !atomic_load(&job->out_of_memory);
 }
 
 static napi_value conv2d(napi_env env, napi_callback_info info) {
+  static const char fn[] = "conv2d";
   Call call;
-  if (!read_call(env, info, "conv2d(heap, geometry, xOffset, filterOffset, yOffset)", true, &call)) return NULL;
+  static const char *const offsets[3] = {"xOffset", "filterOffset", "yOffset"};
+  if (!read_call(env, info, fn, "conv2d(heap, geometry, xOffset, filterOffset, yOffset)", offsets, true, &call)) return NULL;
   const Geometry *g = &call.g;
-  const float *x = heap_floats(env, call.heap, call.heap_length, call.offsets[0], g->x_count, "conv2d's x");
+  const float *x = heap_floats(env, fn, "x (xOffset)", call.heap, call.heap_length, call.offsets[0], g->x_count);
   if (!x) return NULL;
-  const float *w = heap_floats(env, call.heap, call.heap_length, call.offsets[1], g->w_count, "conv2d's filter");
+  const float *w = heap_floats(env, fn, "the filter (filterOffset)", call.heap, call.heap_length, call.offsets[1], g->w_count);
   if (!w) return NULL;
-  float *y = heap_floats(env, call.heap, call.heap_length, call.offsets[2], g->y_count, "conv2d's output");
+  float *y = heap_floats(env, fn, "y (yOffset)", call.heap, call.heap_length, call.offsets[2], g->y_count);
   if (!y) return NULL;
   const int64_t bias_length = call.fused[1], activation = call.fused[2];
-  if (bias_length != 0 && bias_length != 1 && bias_length != g->out_c) return throw_error(env, "aelab native conv: bias length must be 0, 1 or outChannels");
+  if (bias_length != 0 && bias_length != 1 && bias_length != g->out_c) {
+    return throw_errorf(env, fn, "the bias length (geometry[14]) must be 0, 1 or outChannels (got %lld)", (long long)bias_length);
+  }
   if (activation != ACT_LINEAR && activation != ACT_RELU && activation != ACT_RELU6) {
-    return throw_error(env, "aelab native conv: conv2d applies only the linear, relu and relu6 activations");
+    return throw_errorf(env, fn, "the activation (geometry[15]) must be linear, relu or relu6 (got code %lld)", (long long)activation);
   }
   const float *bias = NULL;
   if (bias_length > 0) {
     /* The slot holds the offset's 32 bits: a heap of 4 GiB has offsets beyond int32's range. */
-    bias = heap_floats(env, call.heap, call.heap_length, (int64_t)(uint32_t)call.fused[0], bias_length, "conv2d's bias");
+    bias = heap_floats(env, fn, "the bias (geometry[13])", call.heap, call.heap_length, (int64_t)(uint32_t)call.fused[0], bias_length);
     if (!bias) return NULL;
+  }
+  /* y is written chunk by chunk while x, the filter and the bias are still read. */
+  if (!check_no_overlap(env, fn, "y", y, g->y_count, "x", x, g->x_count, false) ||
+      !check_no_overlap(env, fn, "y", y, g->y_count, "the filter", w, g->w_count, false) ||
+      (bias && !check_no_overlap(env, fn, "y", y, g->y_count, "the bias", bias, bias_length, false))) {
+    return NULL;
   }
   if (g->y_count == 0) return NULL;
   if (g->taps == 0) { /* no input channels: every sum is empty */
@@ -397,20 +363,26 @@ static napi_value conv2d(napi_env env, napi_callback_info info) {
   }
 
   ConvJob job = {.kind = CONV_FORWARD, .g = g, .x = x, .w = w, .out = y, .bias = bias, .bias_length = bias_length, .activation = (int)activation};
-  if (!run_job(&job)) return throw_error(env, "aelab native conv: out of memory for the column buffer");
+  if (!run_job(&job)) return throw_errorf(env, fn, "out of memory for the column buffer");
   return NULL;
 }
 
 static napi_value conv2d_backprop_input(napi_env env, napi_callback_info info) {
+  static const char fn[] = "conv2dBackpropInput";
   Call call;
-  if (!read_call(env, info, "conv2dBackpropInput(heap, geometry, dyOffset, filterOffset, dxOffset)", false, &call)) return NULL;
+  static const char *const offsets[3] = {"dyOffset", "filterOffset", "dxOffset"};
+  if (!read_call(env, info, fn, "conv2dBackpropInput(heap, geometry, dyOffset, filterOffset, dxOffset)", offsets, false, &call)) return NULL;
   const Geometry *g = &call.g;
-  const float *dy = heap_floats(env, call.heap, call.heap_length, call.offsets[0], g->y_count, "conv2dBackpropInput's dy");
+  const float *dy = heap_floats(env, fn, "dy (dyOffset)", call.heap, call.heap_length, call.offsets[0], g->y_count);
   if (!dy) return NULL;
-  const float *w = heap_floats(env, call.heap, call.heap_length, call.offsets[1], g->w_count, "conv2dBackpropInput's filter");
+  const float *w = heap_floats(env, fn, "the filter (filterOffset)", call.heap, call.heap_length, call.offsets[1], g->w_count);
   if (!w) return NULL;
-  float *dx = heap_floats(env, call.heap, call.heap_length, call.offsets[2], g->x_count, "conv2dBackpropInput's dx");
+  float *dx = heap_floats(env, fn, "dx (dxOffset)", call.heap, call.heap_length, call.offsets[2], g->x_count);
   if (!dx) return NULL;
+  if (!check_no_overlap(env, fn, "dx", dx, g->x_count, "dy", dy, g->y_count, false) ||
+      !check_no_overlap(env, fn, "dx", dx, g->x_count, "the filter", w, g->w_count, false)) {
+    return NULL;
+  }
   if (g->x_count == 0) return NULL;
   if (g->out_c == 0) { /* nothing flows back */
     memset(dx, 0, (size_t)g->x_count * sizeof(float));
@@ -422,20 +394,26 @@ static napi_value conv2d_backprop_input(napi_env env, napi_callback_info info) {
     return NULL;
   }
   ConvJob job = {.kind = CONV_BACKPROP_INPUT, .g = g, .dy = dy, .w = w, .out = dx};
-  if (!run_job(&job)) return throw_error(env, "aelab native conv: out of memory for the column buffer");
+  if (!run_job(&job)) return throw_errorf(env, fn, "out of memory for the column buffer");
   return NULL;
 }
 
 static napi_value conv2d_backprop_filter(napi_env env, napi_callback_info info) {
+  static const char fn[] = "conv2dBackpropFilter";
   Call call;
-  if (!read_call(env, info, "conv2dBackpropFilter(heap, geometry, xOffset, dyOffset, dwOffset)", false, &call)) return NULL;
+  static const char *const offsets[3] = {"xOffset", "dyOffset", "dwOffset"};
+  if (!read_call(env, info, fn, "conv2dBackpropFilter(heap, geometry, xOffset, dyOffset, dwOffset)", offsets, false, &call)) return NULL;
   const Geometry *g = &call.g;
-  const float *x = heap_floats(env, call.heap, call.heap_length, call.offsets[0], g->x_count, "conv2dBackpropFilter's x");
+  const float *x = heap_floats(env, fn, "x (xOffset)", call.heap, call.heap_length, call.offsets[0], g->x_count);
   if (!x) return NULL;
-  const float *dy = heap_floats(env, call.heap, call.heap_length, call.offsets[1], g->y_count, "conv2dBackpropFilter's dy");
+  const float *dy = heap_floats(env, fn, "dy (dyOffset)", call.heap, call.heap_length, call.offsets[1], g->y_count);
   if (!dy) return NULL;
-  float *dw = heap_floats(env, call.heap, call.heap_length, call.offsets[2], g->w_count, "conv2dBackpropFilter's dW");
+  float *dw = heap_floats(env, fn, "dW (dwOffset)", call.heap, call.heap_length, call.offsets[2], g->w_count);
   if (!dw) return NULL;
+  if (!check_no_overlap(env, fn, "dW", dw, g->w_count, "x", x, g->x_count, false) ||
+      !check_no_overlap(env, fn, "dW", dw, g->w_count, "dy", dy, g->y_count, false)) {
+    return NULL;
+  }
   if (g->w_count == 0) return NULL;
   if (g->rows == 0) {
     memset(dw, 0, (size_t)g->w_count * sizeof(float));
@@ -445,11 +423,11 @@ static napi_value conv2d_backprop_filter(napi_env env, napi_callback_info info) 
   ConvJob job = {.kind = CONV_BACKPROP_FILTER, .g = g, .x = x, .dy = dy, .out = dw};
   const int64_t parts = g->batch < CONV_PARTS ? g->batch : CONV_PARTS;
   if (parts > 1) {
-    /* One partial dW per part (kept in the last scratch slot, which no worker uses), summed in part order. */
-    job.partials = scratch_floats_in(AELAB_SCRATCH_SLOTS - 1, (size_t)(parts * g->w_count));
-    if (!job.partials) return throw_error(env, "aelab native conv: out of memory for the partial filter gradients");
+    /* One partial dW per part (in the slot no thread of run_parts uses), summed in part order. */
+    job.partials = scratch_floats_in(AELAB_SHARED_SLOT, (size_t)(parts * g->w_count));
+    if (!job.partials) return throw_errorf(env, fn, "out of memory for the partial filter gradients");
   }
-  if (!run_job(&job)) return throw_error(env, "aelab native conv: out of memory for the column buffer");
+  if (!run_job(&job)) return throw_errorf(env, fn, "out of memory for the column buffer");
   if (job.partials) {
     memcpy(dw, job.partials, (size_t)g->w_count * sizeof(float));
     for (int64_t part = 1; part < parts; part++) {

@@ -7,28 +7,21 @@
 #include "common.h"
 #include <stdio.h>
 
-static bool read_offsets(napi_env env, napi_callback_info info, size_t expected, napi_value *argv, uint8_t **heap, size_t *heap_length,
-                         int64_t *n, int64_t *offsets, size_t offset_count, float *alpha, const char *usage) {
+/* usage names the arguments: "fn(heap, n, <offset_count offsets>, alpha)". */
+static bool read_offsets(napi_env env, napi_callback_info info, const char *fn, size_t expected, napi_value *argv, uint8_t **heap,
+                         size_t *heap_length, int64_t *n, int64_t *offsets, const char *const *offset_names, size_t offset_count, float *alpha,
+                         const char *usage) {
   size_t argc = expected;
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
   if (argc < expected) {
-    throw_error(env, usage);
+    throw_errorf(env, fn, "%zu arguments expected: %s", expected, usage);
     return false;
   }
-  if (!heap_bytes(env, argv[0], heap, heap_length)) {
-    throw_error(env, "leakyRelu: heap must be an ArrayBuffer or a Uint8Array");
-    return false;
-  }
+  if (!heap_arg(env, argv[0], fn, heap, heap_length)) return false;
   double a = 0;
-  if (!arg_i64(env, argv[1], n) || *n < 0 || !arg_f64(env, argv[expected - 1], &a)) {
-    throw_error(env, "leakyRelu: n must be an integer >= 0 and alpha a number");
-    return false;
-  }
+  if (!arg_integer(env, argv[1], fn, "n", 0, MAX_EXACT, n) || !arg_number(env, argv[expected - 1], fn, "alpha", &a)) return false;
   for (size_t i = 0; i < offset_count; i++) {
-    if (!arg_i64(env, argv[2 + i], &offsets[i])) {
-      throw_error(env, "leakyRelu: offsets must be integers");
-      return false;
-    }
+    if (!arg_integer(env, argv[2 + i], fn, offset_names[i], -MAX_EXACT, MAX_EXACT, &offsets[i])) return false;
   }
   *alpha = (float)a;
   return true;
@@ -36,16 +29,22 @@ static bool read_offsets(napi_env env, napi_callback_info info, size_t expected,
 
 /* leakyRelu(heap, n, xOffset, outOffset, alpha) */
 static napi_value leaky_relu(napi_env env, napi_callback_info info) {
+  static const char fn[] = "leakyRelu";
   napi_value argv[5];
   uint8_t *heap = NULL;
   size_t heap_length = 0;
   int64_t n = 0, offsets[2];
   float alpha = 0;
-  if (!read_offsets(env, info, 5, argv, &heap, &heap_length, &n, offsets, 2, &alpha, "leakyRelu(heap, n, xOffset, outOffset, alpha): 5 arguments expected")) return NULL;
-  const float *x = heap_floats(env, heap, heap_length, offsets[0], n, "leakyRelu's input");
+  static const char *const names[2] = {"xOffset", "outOffset"};
+  if (!read_offsets(env, info, fn, 5, argv, &heap, &heap_length, &n, offsets, names, 2, &alpha, "leakyRelu(heap, n, xOffset, outOffset, alpha)")) {
+    return NULL;
+  }
+  const float *x = heap_floats(env, fn, "the input (xOffset)", heap, heap_length, offsets[0], n);
   if (!x) return NULL;
-  float *out = heap_floats(env, heap, heap_length, offsets[1], n, "leakyRelu's output");
+  float *out = heap_floats(env, fn, "the output (outOffset)", heap, heap_length, offsets[1], n);
   if (!out) return NULL;
+  /* Element by element, read before written: in place works, a shifted overlap would not. */
+  if (!check_no_overlap(env, fn, "the output", out, n, "the input", x, n, true)) return NULL;
   for (int64_t i = 0; i < n; i++) {
     const float v = x[i];
     out[i] = v < 0.0f ? alpha * v : v;
@@ -61,20 +60,19 @@ typedef struct {
   float number;
 } GradArgs;
 
-static bool read_grad_args(napi_env env, napi_callback_info info, const char *name, GradArgs *a) {
+static bool read_grad_args(napi_env env, napi_callback_info info, const char *fn, GradArgs *a) {
   napi_value argv[6];
   uint8_t *heap = NULL;
   size_t heap_length = 0;
   int64_t offsets[3];
-  char usage[96], what[48];
-  snprintf(usage, sizeof usage, "%s(heap, n, dyOffset, xOffset, dxOffset, alpha): 6 arguments expected", name);
-  if (!read_offsets(env, info, 6, argv, &heap, &heap_length, &a->n, offsets, 3, &a->number, usage)) return false;
-  snprintf(what, sizeof what, "%s's dy", name);
-  if (!(a->dy = heap_floats(env, heap, heap_length, offsets[0], a->n, what))) return false;
-  snprintf(what, sizeof what, "%s's x", name);
-  if (!(a->x = heap_floats(env, heap, heap_length, offsets[1], a->n, what))) return false;
-  snprintf(what, sizeof what, "%s's output", name);
-  return (a->dx = heap_floats(env, heap, heap_length, offsets[2], a->n, what)) != NULL;
+  static const char *const names[3] = {"dyOffset", "xOffset", "dxOffset"};
+  char usage[96];
+  snprintf(usage, sizeof usage, "%s(heap, n, dyOffset, xOffset, dxOffset, alpha)", fn);
+  if (!read_offsets(env, info, fn, 6, argv, &heap, &heap_length, &a->n, offsets, names, 3, &a->number, usage)) return false;
+  if (!(a->dy = heap_floats(env, fn, "dy (dyOffset)", heap, heap_length, offsets[0], a->n))) return false;
+  if (!(a->x = heap_floats(env, fn, "x (xOffset)", heap, heap_length, offsets[1], a->n))) return false;
+  if (!(a->dx = heap_floats(env, fn, "dx (dxOffset)", heap, heap_length, offsets[2], a->n))) return false;
+  return check_no_overlap(env, fn, "dx", a->dx, a->n, "dy", a->dy, a->n, true) && check_no_overlap(env, fn, "dx", a->dx, a->n, "x", a->x, a->n, true);
 }
 
 /* leakyReluGrad(heap, n, dyOffset, xOffset, dxOffset, alpha) */

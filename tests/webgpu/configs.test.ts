@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config/index.js";
 import { readRecord, runTraining } from "../../src/train/run.js";
-import { loggedScalars, scalarMismatches } from "./compare-scalars.js";
+import { loggedScalars } from "../helpers/logged-scalars.js";
+import { scalarMismatches } from "./compare-scalars.js";
 
 // Every shipped config (MLP and conv; AE, VAE, AAE, VAE-GAN, pixel GANs; every likelihood) trains a few
 // steps from the same seed on the cpu backend (plain JavaScript, the reference) and on webgpu, and

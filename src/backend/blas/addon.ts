@@ -9,7 +9,15 @@ import { fileURLToPath } from "node:url";
  * view, which also covers the threaded build's SharedArrayBuffer), offsets and strides are in bytes.
  */
 export interface NativeAddon {
+  /**
+   * The kernels' threads (1 to 1024). gemm and conv cut their work into parts fixed by the shapes and
+   * run each part as a single-threaded sgemm (the BLAS's own threading is off), so results have the
+   * same bits on any thread count. Every call holds one process-wide lock: worker threads may each
+   * load the addon, and their calls take turns. A bad argument throws an Error naming the function
+   * and the argument; nothing is written then.
+   */
   setThreads(n: number): void;
+  /** The kernels' threads; 0 where the BLAS chooses for itself (Accelerate). */
   getThreads(): number;
   blasInfo(): { name: string; config: string; core: string; parallel: string };
   /**

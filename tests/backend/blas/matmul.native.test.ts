@@ -1,12 +1,12 @@
 import * as tf from "@tensorflow/tfjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadAddon, type NativeAddon } from "../../src/backend/blas/addon.js";
-import { asWasm, heapOf } from "../../src/backend/blas/heap.js";
-import { nativeMatMulPatches } from "../../src/backend/blas/matmul.js";
-import { selectBackend } from "../../src/backend/index.js";
-import { installedPatch, installPatch, restoreStock, stockKernel, type KernelPatch } from "../../src/backend/kernel-patch.js";
-import { installPatches } from "../../src/backend/patches.js";
-import { expectNoLeak, MATMUL_SHAPES, matMulOperands as operands, relativeError, seededTensor, TOLERANCE, TRANSPOSE_FLAGS as FLAGS } from "./compare.js";
+import { loadAddon, type NativeAddon } from "../../../src/backend/blas/addon.js";
+import { asWasm, heapOf } from "../../../src/backend/blas/heap.js";
+import { nativeMatMulPatches } from "../../../src/backend/blas/matmul.js";
+import { selectBackend } from "../../../src/backend/index.js";
+import { installedPatch, installPatch, restoreStock, stockKernel, type KernelPatch } from "../../../src/backend/kernel-patch.js";
+import { installPatches } from "../../../src/backend/patches.js";
+import { expectNoLeak, MATMUL_SHAPES, matMulOperands as operands, relativeError, seededTensor, TOLERANCE, TRANSPOSE_FLAGS as FLAGS } from "../compare.js";
 
 // CI always builds the addon, so its absence fails these tests rather than skipping them.
 function theAddon(): NativeAddon {
@@ -306,6 +306,38 @@ describe("gradients through native matMuls", () => {
   });
 });
 
+describe("native matMul on several threads", () => {
+  // The MLP VAE's first layer at batch 128, forward and both gradients: large enough that gemm runs
+  // its parts on several threads (native/src/gemm.c). tests/backend/blas/thread-bits.native.test.ts
+  // checks more shapes, and other OpenBLAS core types, on the addon directly.
+  const layer = () => {
+    const r = t([128, 512], 3);
+    return tf.grads((x: tf.Tensor, w: tf.Tensor, bias: tf.Tensor) => tf.fused.matMul({ a: x, b: w, bias, activation: "relu" }).mul(r).sum())([
+      t([128, 784], 1),
+      t([784, 512], 2),
+      t([512], 4),
+    ]);
+  };
+
+  async function bitsWith(threads: number): Promise<number[][]> {
+    const addon = theAddon();
+    const before = addon.getThreads();
+    addon.setThreads(threads);
+    try {
+      return (await resultsOn("wasm", layer)).map((r) => Array.from(new Uint32Array(r.values.slice().buffer)));
+    } finally {
+      if (before > 0) addon.setThreads(before);
+    }
+  }
+
+  it("a 128x784 -> 512 dense layer's output and gradients match cpu, and have the same bits on 1, 2 and 3 threads", async () => {
+    await expectMatchesCpu(layer);
+    const one = await bitsWith(1);
+    expect(await bitsWith(2)).toEqual(one);
+    expect(await bitsWith(3)).toEqual(one);
+  });
+});
+
 describe("native matMul memory", () => {
   const kernels: Record<string, () => tf.Tensor> = {
     "BatchMatMul transposeA": () => tf.matMul(t([7, 5], 1), t([7, 4], 2), true, false),
@@ -333,12 +365,12 @@ describe("native gemm argument checks", () => {
     // Every call has a bad output offset, so that no check can let a write through.
     const gemm = (aOffset: number, cOffset: number, batch = 1, strideC = 0) =>
       () => addon.gemm(heap, batch, 2, 2, 2, false, false, aOffset, 0, cOffset, 0, 0, strideC, -1, 0, 0, 0);
-    expect(gemm(heap.length, heap.length)).toThrow("gemm's a lies outside the heap or is misaligned");
-    expect(gemm(0, heap.length - 4)).toThrow("gemm's c lies outside the heap or is misaligned");
-    expect(gemm(0, 2)).toThrow("gemm's c lies outside the heap or is misaligned");
-    expect(gemm(0, -16)).toThrow("gemm's c lies outside the heap or is misaligned");
-    expect(gemm(0, Number.NaN)).toThrow("must be integers");
-    expect(gemm(0, heap.length - 64, 2, heap.length)).toThrow("gemm's c lies outside the heap or is misaligned");
-    expect(gemm(0, heap.length - 64, 3, 2 ** 52)).toThrow("the last batch of gemm's c lies outside the heap");
+    expect(gemm(heap.length, heap.length)).toThrow("gemm: a (aOffset) lies outside the heap");
+    expect(gemm(0, heap.length - 4)).toThrow("gemm: c (cOffset) lies outside the heap");
+    expect(gemm(0, 2)).toThrow("gemm: c (cOffset) is misaligned");
+    expect(gemm(0, -16)).toThrow("gemm: c (cOffset) lies outside the heap");
+    expect(gemm(0, Number.NaN)).toThrow("gemm: cOffset must be an integer");
+    expect(gemm(0, heap.length - 64, 2, heap.length)).toThrow("gemm: c (cOffset) lies outside the heap");
+    expect(gemm(0, heap.length - 64, 3, 2 ** 52)).toThrow("gemm: the last batch of c (cOffset) lies outside the heap");
   });
 });

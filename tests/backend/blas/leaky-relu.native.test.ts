@@ -1,11 +1,11 @@
 import * as tf from "@tensorflow/tfjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadAddon, type NativeAddon } from "../../src/backend/blas/addon.js";
-import { LEAKY_RELU_GRAD, nativeLeakyReluPatches, restoreLeakyReluGradient } from "../../src/backend/blas/leaky-relu.js";
-import { selectBackend } from "../../src/backend/index.js";
-import { installedPatch, installPatch, restoreStock, type KernelPatch } from "../../src/backend/kernel-patch.js";
-import { installPatches } from "../../src/backend/patches.js";
-import { relativeError, values } from "./compare.js";
+import { loadAddon, type NativeAddon } from "../../../src/backend/blas/addon.js";
+import { LEAKY_RELU_GRAD, nativeLeakyReluPatches, restoreLeakyReluGradient } from "../../../src/backend/blas/leaky-relu.js";
+import { selectBackend } from "../../../src/backend/index.js";
+import { installedPatch, installPatch, restoreStock, type KernelPatch } from "../../../src/backend/kernel-patch.js";
+import { installPatches } from "../../../src/backend/patches.js";
+import { relativeError, values } from "../compare.js";
 
 // CI always builds the addon, so its absence fails these tests rather than skipping them.
 function theAddon(): NativeAddon {

@@ -1,12 +1,12 @@
 import * as tf from "@tensorflow/tfjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadAddon, type NativeAddon } from "../../src/backend/blas/addon.js";
-import { nativeConvPatches } from "../../src/backend/blas/conv2d.js";
-import { asWasm, heapOf } from "../../src/backend/blas/heap.js";
-import { selectBackend } from "../../src/backend/index.js";
-import { installedPatch, installPatch, restoreStock, type KernelPatch } from "../../src/backend/kernel-patch.js";
-import { installPatches, restoreStockKernels } from "../../src/backend/patches.js";
-import { expectWasmMatchesCpu, relativeError, runOn, TOLERANCE, values } from "./compare.js";
+import { loadAddon, type NativeAddon } from "../../../src/backend/blas/addon.js";
+import { nativeConvPatches } from "../../../src/backend/blas/conv2d.js";
+import { asWasm, heapOf } from "../../../src/backend/blas/heap.js";
+import { selectBackend } from "../../../src/backend/index.js";
+import { installedPatch, installPatch, restoreStock, type KernelPatch } from "../../../src/backend/kernel-patch.js";
+import { installPatches, restoreStockKernels } from "../../../src/backend/patches.js";
+import { expectWasmMatchesCpu, relativeError, runOn, TOLERANCE, values } from "../compare.js";
 
 // The native conv kernels (native/src/conv.c via src/backend/blas/conv2d.ts) against the stock cpu
 // backend. CI builds the addon, so its absence is a failure here, not a skip.
@@ -348,12 +348,12 @@ describe("native conv argument checks", () => {
     await tf.setBackend("wasm");
     const h = heap();
     const end = h.length;
-    expect(() => load.ok && load.addon.conv2d(h, geometry, end, 0, 0)).toThrow(/conv2d's x lies outside the heap/);
-    expect(() => load.ok && load.addon.conv2d(h, geometry, 0, 0, end - 8)).toThrow(/conv2d's output lies outside the heap/);
+    expect(() => load.ok && load.addon.conv2d(h, geometry, end, 0, 0)).toThrow(/^conv2d: x \(xOffset\) lies outside the heap/);
+    expect(() => load.ok && load.addon.conv2d(h, geometry, 0, 0, end - 8)).toThrow(/^conv2d: y \(yOffset\) lies outside the heap/);
     expect(() => load.ok && load.addon.conv2d(h, geometry, 2, 0, 0)).toThrow(/misaligned/);
     expect(() => load.ok && load.addon.conv2d(h, geometry, -4, 0, 0)).toThrow(/outside the heap/);
-    expect(() => load.ok && load.addon.conv2dBackpropInput(h, geometry, 0, end, 0)).toThrow(/filter lies outside the heap/);
-    expect(() => load.ok && load.addon.conv2dBackpropFilter(h, geometry, 0, 0, end)).toThrow(/dW lies outside the heap/);
+    expect(() => load.ok && load.addon.conv2dBackpropInput(h, geometry, 0, end, 0)).toThrow(/^conv2dBackpropInput: the filter \(filterOffset\) lies outside the heap/);
+    expect(() => load.ok && load.addon.conv2dBackpropFilter(h, geometry, 0, 0, end)).toThrow(/^conv2dBackpropFilter: dW \(dwOffset\) lies outside the heap/);
     expect(() => load.ok && load.addon.conv2d(h, geometry.subarray(0, 12), 0, 0, 0)).toThrow(/geometry/);
     expect(() => load.ok && load.addon.conv2d(h, Int32Array.of(1, 4, 4, 2, 4, 4, 3, 3, 3, 0, 1, 1, 1), 0, 0, 0)).toThrow(/stride/);
     expect(() => load.ok && load.addon.conv2d(h, new Float32Array(16) as unknown as Int32Array, 0, 0, 0)).toThrow(/Int32Array/);

@@ -1,10 +1,10 @@
 import * as tf from "@tensorflow/tfjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadAddon, type NativeAddon } from "../../src/backend/blas/addon.js";
-import { nativeReluGradPatch, RELU_GRAD, restoreReluGradient } from "../../src/backend/blas/relu-grad.js";
-import { selectBackend } from "../../src/backend/index.js";
-import { installedPatch, installPatch, restoreStock } from "../../src/backend/kernel-patch.js";
-import { values } from "./compare.js";
+import { loadAddon, type NativeAddon } from "../../../src/backend/blas/addon.js";
+import { nativeReluGradPatch, RELU_GRAD, restoreReluGradient } from "../../../src/backend/blas/relu-grad.js";
+import { selectBackend } from "../../../src/backend/index.js";
+import { installedPatch, installPatch, restoreStock } from "../../../src/backend/kernel-patch.js";
+import { values } from "../compare.js";
 
 // CI always builds the addon, so its absence fails these tests rather than skipping them.
 function theAddon(): NativeAddon {
