@@ -3,7 +3,6 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ADDON_PATH } from "../../src/backend/blas/addon.js";
 
 const dir = mkdtempSync(join(tmpdir(), "aelab-kernels-"));
 const MISSING_ADDON = join(dir, "no-such-build", "aelab_kernels.node");
@@ -31,16 +30,6 @@ function trainSmall(name: string, env: Record<string, string>, ...extra: string[
 }
 
 describe("native kernels are optional", () => {
-  it("the addon is built here (CI installs libopenblas-dev before npm ci)", () => {
-    expect(readFileSync(ADDON_PATH).length, `${ADDON_PATH} is missing: install libopenblas-dev, then npm run build:native`).toBeGreaterThan(0);
-  });
-
-  it("trains on the native kernels when they are built, and the run records the BLAS", () => {
-    const kernels = trainSmall("native", {});
-    expect(kernels.native).toBe(true);
-    expect(kernels.blas).toMatch(/OpenBLAS|Accelerate/);
-  });
-
   it("trains on the wasm kernels when the addon is absent, and records why", () => {
     const kernels = trainSmall("fallback", { AELAB_NATIVE_ADDON: MISSING_ADDON });
     expect(kernels.native).toBe(false);
@@ -59,12 +48,4 @@ describe("native kernels are optional", () => {
     expect(run.stderr).toMatch(/^aelab: native kernels requested \(--kernels native\) but the native addon was not built .*libopenblas-dev/);
   });
 
-  it("aelab info lists the native kernels, the BLAS and its threads", () => {
-    const info = aelab({}, "info", "--threads", "1");
-    expect(info.status).toBe(0);
-    expect(info.stdout).toMatch(/kernels {3}native BLAS: OpenBLAS .*, 1 thread\(s\)/);
-    expect(info.stdout).toMatch(/BatchMatMul: native/);
-    const off = aelab({ AELAB_KERNELS: "wasm" }, "info");
-    expect(off.stdout).toMatch(/kernels {3}wasm \(native kernels off/);
-  });
 });

@@ -73,7 +73,7 @@ describe("loadOrTrainClassifier on the embedded MNIST", () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
-  it("gives features [n, 64] and logits [n, 10]; featuresOf reads pixels or tensors alike, batch size aside", () => {
+  it("gives features [n, 64] and logits [n, 10]; featuresOf reads pixels or tensors alike; another batch size gives the same features within 1e-5 relative", () => {
     const before = tf.memory().numTensors;
     const { x } = testImages(70);
     const features = classifier.features(x);
@@ -84,9 +84,14 @@ describe("loadOrTrainClassifier on the embedded MNIST", () => {
     expect(fromTensor).toHaveLength(70);
     expect(fromTensor[0]).toBeInstanceOf(Float64Array);
     expect(fromTensor[69]).toHaveLength(64);
-    expect(Array.from(fromTensor[69])).toEqual(features.arraySync()[69]);
+    // Another batch size runs the kernels on other shapes, whose sums OpenBLAS may split otherwise (its AVX2
+    // kernels do, its AVX-512 ones did not here): the same features to float32 rounding, not bit for bit.
+    const whole = features.arraySync();
+    let worst = 0;
+    for (let i = 0; i < 70; i++) for (let j = 0; j < 64; j++) worst = Math.max(worst, Math.abs(fromTensor[i][j] - whole[i][j]) / Math.max(1, Math.abs(whole[i][j])));
+    expect(worst).toBeLessThan(1e-5);
     const fromPixels = featuresOf(classifier, mnist.test.images.subarray(0, 70 * 784), { height: 28, width: 28, channels: 1 });
-    expect(fromPixels).toEqual(fromTensor);
+    expect(fromPixels).toEqual(whole.map((row) => Float64Array.from(row))); // one batch of 70, as `features` ran
     tf.dispose([x, features, logits]);
     expect(tf.memory().numTensors).toBe(before);
   });
