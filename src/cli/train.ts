@@ -2,6 +2,7 @@ import { join } from "node:path";
 import type { Argv } from "yargs";
 import { BACKEND_REQUESTS, type BackendRequest } from "../backend/index.js";
 import { ConfigError, loadConfig } from "../config/index.js";
+import { checkFolderName } from "../config/folder-name.js";
 import { progressFor } from "../train/progress.js";
 import { runTraining } from "../train/run.js";
 import { stopOnSignals } from "./interrupt.js";
@@ -23,7 +24,7 @@ export const trainCommand = {
       .positional("config", { type: "string", describe: "YAML config, e.g. configs/vae-bce.yaml" })
       .option("resume", { type: "string", describe: "Continue the run in this folder from its checkpoint (e.g. runs/vae-bce), bit for bit" })
       .option("logdir", { type: "string", default: "runs", describe: "Folder that holds one sub-folder per run" })
-      .option("name", { type: "string", describe: "Run name (default: the config's file name; -2, -3, ... if taken)" })
+      .option("name", { type: "string", describe: "Run name, a folder inside --logdir; / nests (default: the config's file name; -2, -3, ... if taken)" })
       .option("backend", { choices: BACKEND_REQUESTS, default: "auto" as BackendRequest, describe: "tfjs backend; auto picks the fastest available" })
       .option("set", { type: "string", array: true, default: [] as string[], describe: "Override a config key: --set train.epochs=2 (repeatable)" })
       .example("$0 train configs/vae-bce.yaml", "train a VAE with BCE on the embedded MNIST")
@@ -32,6 +33,7 @@ export const trainCommand = {
     if (Boolean(argv.config) === Boolean(argv.resume)) {
       throw new ConfigError("train needs a config file, or --resume <run folder> (not both)");
     }
+    if (argv.name !== undefined) checkFolderName("--name", "a run name", argv.name);
     // A resumed run keeps its own resolved config; --set may extend it (more epochs, say).
     const configFile = argv.resume ? join(argv.resume, "config.yaml") : argv.config!;
     const config = loadConfig(configFile, argv.set);

@@ -1,10 +1,13 @@
 import { mkdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
+import { folderNameError } from "../config/folder-name.js";
 import { writeHparamsExperiment, type HparamSpec, type HparamValue } from "../tensorboard/hparams.js";
 import { HPARAM_METRICS, runHparams } from "../train/hparams.js";
 import type { Convergence } from "../train/early-stopping.js";
 import { readRunRecordIfAny, writeFileAtomic } from "../train/run-folder.js";
+import { checkInsideLogdir } from "../util/inside-logdir.js";
 import { packageInfo } from "../util/package-info.js";
+import { ExperimentError } from "./errors.js";
 import type { Experiment } from "./load.js";
 import type { Sesoi } from "./sesoi.js";
 import type { Overrides } from "./spec.js";
@@ -150,8 +153,21 @@ export function writeExperimentRecord(experiment: Experiment): string {
   return path;
 }
 
+/**
+ * The record, its cells' folders and logs checked to lie inside the experiment folder: the report writes
+ * into them, and a record in a shared folder may be someone else's.
+ */
 export function readExperimentRecord(experimentDir: string): ExperimentRecord {
-  return JSON.parse(readFileSync(join(experimentDir, EXPERIMENT_JSON), "utf8")) as ExperimentRecord;
+  const path = join(experimentDir, EXPERIMENT_JSON);
+  const record = JSON.parse(readFileSync(path, "utf8")) as ExperimentRecord;
+  record.cells.forEach((cell, i) => {
+    for (const key of ["dir", "log"] as const) {
+      const error = folderNameError(`cells.${i}.${key}`, "a cell's path", String(cell[key]));
+      if (error) throw new ExperimentError(`${path}: ${error}`);
+    }
+    checkInsideLogdir(experimentDir, join(experimentDir, cell.dir));
+  });
+  return record;
 }
 
 function compareValues(a: HparamValue, b: HparamValue): number {

@@ -1,7 +1,9 @@
 import { basename, dirname, extname, isAbsolute, join } from "node:path";
 import { z } from "zod";
 import { ConfigError, readConfigFile } from "../config/index.js";
+import { folderNameError, quoteName } from "../config/folder-name.js";
 import { formatIssue } from "../config/format-issue.js";
+import { knownKeys } from "../config/known-keys.js";
 import { parseYamlText } from "../config/load.js";
 import { SESOI_METRICS, type Sesoi, type SesoiMetric } from "./sesoi.js";
 
@@ -58,13 +60,24 @@ const fileSchema = z.strictObject({
     .default({}),
 });
 
+const fileKeys = knownKeys(fileSchema);
+
 /** A problem at `path` of the file, phrased like the config loader's (`config error in <file>: <key> ...`). */
 function fail(file: string, raw: unknown, issue: z.core.$ZodIssue): never {
-  throw new ConfigError(`config error in ${file}: ${formatIssue(issue, raw)}`);
+  throw new ConfigError(`config error in ${file}: ${formatIssue(issue, raw, fileKeys)}`);
 }
 
 function custom(path: PropertyKey[], message: string): z.core.$ZodIssue {
   return { code: "custom", path, message, input: undefined } as z.core.$ZodIssue;
+}
+
+/**
+ * A name that becomes a folder under the logdir: one that would lead out of it is refused first, saying
+ * so; NAME then keeps it to one plain folder name.
+ */
+function refuseEscape(file: string, raw: unknown, path: PropertyKey[], label: string, what: string, name: string): void {
+  const error = folderNameError(label, what, name);
+  if (error) fail(file, raw, custom(path, error));
 }
 
 function checkOverrides(file: string, raw: unknown, path: string[], value: unknown): Overrides {
@@ -81,8 +94,9 @@ function checkOverrides(file: string, raw: unknown, path: string[], value: unkno
 
 function checkAxis(file: string, raw: unknown, name: string, value: unknown): Axis {
   const path = ["axes", name];
+  refuseEscape(file, raw, path, "axes: axis", "an axis name", name);
   if (!NAME.test(name)) {
-    fail(file, raw, custom(path, `axes: ${JSON.stringify(name)} is not a usable axis name (letters, digits, . _ + -; it names folders)`));
+    fail(file, raw, custom(path, `axes: ${quoteName(name)} is not a usable axis name (letters, digits, . _ + -; it names folders)`));
   }
   if (Array.isArray(value)) {
     // The shorthand `seed: [1, 2, 3]`: the axis names the config key it sets.
@@ -92,7 +106,8 @@ function checkAxis(file: string, raw: unknown, name: string, value: unknown): Ax
       const parsed = scalar.safeParse(v);
       if (!parsed.success) fail(file, raw, custom([...path, i], `axes.${name}.${i} must be a number, string or boolean (got ${JSON.stringify(v)}); for maps of overrides use named levels`));
       const levelName = String(parsed.data);
-      if (!NAME.test(levelName)) fail(file, raw, custom([...path, i], `axes.${name}.${i}: ${JSON.stringify(levelName)} cannot name a folder (letters, digits, . _ + -)`));
+      refuseEscape(file, raw, [...path, i], `axes.${name}.${i}: value`, "a level name", levelName);
+      if (!NAME.test(levelName)) fail(file, raw, custom([...path, i], `axes.${name}.${i}: ${quoteName(levelName)} cannot name a folder (letters, digits, . _ + -)`));
       return { name: levelName, segment: `${name}-${levelName}`, overrides: { [name]: parsed.data } };
     });
     const duplicate = levels.find((level, i) => levels.findIndex((l) => l.name === level.name) !== i);
@@ -105,7 +120,8 @@ function checkAxis(file: string, raw: unknown, name: string, value: unknown): Ax
   const entries = Object.entries(value);
   if (entries.length === 0) fail(file, raw, custom(path, `axes.${name} must have at least one level`));
   const levels = entries.map(([levelName, overrides]): Level => {
-    if (!NAME.test(levelName)) fail(file, raw, custom([...path, levelName], `axes.${name}: ${JSON.stringify(levelName)} cannot name a folder (letters, digits, . _ + -)`));
+    refuseEscape(file, raw, [...path, levelName], `axes.${name}: level`, "a level name", levelName);
+    if (!NAME.test(levelName)) fail(file, raw, custom([...path, levelName], `axes.${name}: ${quoteName(levelName)} cannot name a folder (letters, digits, . _ + -)`));
     return { name: levelName, segment: levelName, overrides: checkOverrides(file, raw, [...path, levelName], overrides) };
   });
   return { name, levels };
@@ -139,7 +155,8 @@ export function parseExperimentText(text: string, file: string): ExperimentSpec 
   const parsed = result.data;
 
   const name = parsed.name ?? basename(file, extname(file));
-  if (!NAME.test(name)) fail(file, raw, custom(["name"], `name ${JSON.stringify(name)} cannot name a folder (letters, digits, . _ + -)`));
+  refuseEscape(file, raw, ["name"], parsed.name === undefined ? "name (the file's name)" : "name", "an experiment name", name);
+  if (!NAME.test(name)) fail(file, raw, custom(["name"], `name ${quoteName(name)} cannot name a folder (letters, digits, . _ + -)`));
   const set = checkOverrides(file, raw, ["set"], parsed.set);
   const axes = Object.entries(parsed.axes).map(([axisName, value]) => checkAxis(file, raw, axisName, value));
   if (axes.length === 0) fail(file, raw, custom(["axes"], "axes must name at least one axis"));

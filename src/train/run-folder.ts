@@ -1,23 +1,28 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { stringify } from "yaml";
 import type { RunConfig } from "../config/schema.js";
 import { asFileSystemError } from "../util/file-system-error.js";
+import { checkInsideLogdir } from "../util/inside-logdir.js";
 import type { Convergence } from "./early-stopping.js";
 
 /**
  * `<logdir>/<name>`, or `<name>-2`, `-3`, ... if taken: a new run never writes into an old run's folder,
- * so TensorBoard never mixes two runs' curves.
+ * so TensorBoard never mixes two runs' curves. A name nests with "/" (an experiment's cells are
+ * `<level>/<level>/...`); it is checked to stay inside the logdir before anything is created.
  */
 export function createRunFolder(logdir: string, name: string): { dir: string; name: string } {
+  checkInsideLogdir(logdir, join(logdir, name));
+  const parent = dirname(join(logdir, name));
   try {
-    mkdirSync(logdir, { recursive: true });
+    mkdirSync(parent, { recursive: true });
   } catch (error) {
-    throw asFileSystemError(error, logdir);
+    throw asFileSystemError(error, parent);
   }
   for (let i = 1; ; i++) {
     const candidate = i === 1 ? name : `${name}-${i}`;
     const dir = join(logdir, candidate);
+    // A dangling symlink here is taken too: mkdir refuses to create through it (EEXIST).
     if (existsSync(dir)) continue;
     try {
       mkdirSync(dir);

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { basename, extname, join } from "node:path";
 import { ConfigError, differingKeys, loadConfig } from "../config/index.js";
+import { checkFolderName } from "../config/folder-name.js";
 import type { RunConfig } from "../config/schema.js";
 import { selectBackend, type BackendInfo, type BackendRequest } from "../backend/index.js";
 import { loadDataset, type Dataset } from "../data/index.js";
@@ -67,8 +68,19 @@ function checkResumable(dir: string, config: RunConfig): void {
   }
 }
 
-/** The run folder (new, or the one being resumed) and its record. */
-function openRunFolder(options: RunOptions, backend: BackendInfo, data: Dataset): { dir: string; name: string; record: RunRecord } {
+/** The new run's name: --name, else the config file's name; checked to stay inside the logdir. */
+function runName(options: RunOptions): string {
+  if (options.name !== undefined) {
+    checkFolderName("run name", "a run name", options.name);
+    return options.name;
+  }
+  const name = basename(options.configFile, extname(options.configFile));
+  checkFolderName(`run name (the config file's name; pass --name)`, "a run name", name);
+  return name;
+}
+
+/** The run folder (a new one named `newName`, or the one being resumed) and its record. */
+function openRunFolder(options: RunOptions, newName: string, backend: BackendInfo, data: Dataset): { dir: string; name: string; record: RunRecord } {
   const { config } = options;
   const held = config.data.validation > 0 ? validationIndices(data.train.labels, config.data.validation, config.seed) : undefined;
   const counts = held ? { train: held.train.length, validation: held.validation.length } : { train: data.train.count };
@@ -81,7 +93,7 @@ function openRunFolder(options: RunOptions, backend: BackendInfo, data: Dataset)
     writeResolvedConfig(dir, config, `resolved config of run ${record.name}, resumed; aelab ${packageInfo.version}`);
     return { dir, name: record.name, record: { ...record, status: "running", backend, dataset, resumedAt: [...(record.resumedAt ?? []), new Date().toISOString()] } };
   }
-  const { dir, name } = createRunFolder(options.logdir, options.name ?? basename(options.configFile, extname(options.configFile)));
+  const { dir, name } = createRunFolder(options.logdir, newName);
   writeResolvedConfig(dir, config, `resolved config of run ${name} (from ${options.configFile}); aelab ${packageInfo.version}`);
   const record: RunRecord = {
     name,
@@ -105,6 +117,8 @@ export async function runTraining(options: RunOptions): Promise<RunOutcome> {
   const { config } = options;
   const progress = options.progress ?? silentProgress;
   if (options.resumeDir && !existsSync(options.resumeDir)) throw new RunError(`cannot resume ${options.resumeDir}: no such run folder`);
+  // Before the backend and the data: a bad name is refused at once, with nothing written.
+  const newName = options.resumeDir ? "" : runName(options);
   const backend = await selectBackend(options.backend ?? "auto");
   const dataset = await loadDataset(config.data.source, {
     seed: config.seed,
@@ -113,7 +127,7 @@ export async function runTraining(options: RunOptions): Promise<RunOutcome> {
     testLimit: config.data.testLimit,
   });
   checkConfigFitsData(config, dataset, options.configFile);
-  const { dir, name, record } = openRunFolder(options, backend, dataset);
+  const { dir, name, record } = openRunFolder(options, newName, backend, dataset);
   writeRunRecord(dir, record);
   const validationCount = record.dataset?.validation ? ` / ${record.dataset.validation} validation` : "";
   progress.message(
