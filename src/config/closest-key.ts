@@ -1,3 +1,5 @@
+import { foldKeyName, KEY_ALIASES, type KeyAlias } from "./key-aliases.js";
+
 /**
  * Edit distance counting an insertion, a deletion, a substitution or a swap of two neighbours as one
  * (optimal string alignment): `trian` is one slip from `train`, as a typist sees it.
@@ -17,6 +19,7 @@ export function editDistance(a: string, b: string): number {
   return previous[b.length];
 }
 
+const listEntriesAsStars = (path: string): string => path.split(".").map((s) => (/^\d+$/.test(s) ? "*" : s)).join(".");
 const lastSegment = (path: string): string => path.slice(path.lastIndexOf(".") + 1);
 const parentOf = (path: string): string => path.slice(0, Math.max(0, path.lastIndexOf(".")));
 
@@ -26,7 +29,7 @@ const parentOf = (path: string): string => path.slice(0, Math.max(0, path.lastIn
  * since a far-fetched guess misleads more than none.
  */
 export function closestKey(unknown: string, known: ReadonlySet<string>): string | undefined {
-  const path = unknown.split(".").map((s) => (/^\d+$/.test(s) ? "*" : s)).join(".");
+  const path = listEntriesAsStars(unknown);
   const name = lastSegment(path);
   const parent = parentOf(path);
   const budget = Math.max(1, Math.floor(name.length / 3));
@@ -39,4 +42,44 @@ export function closestKey(unknown: string, known: ReadonlySet<string>): string 
     if (score < (best?.score ?? Infinity)) best = { key, score };
   }
   return best?.key;
+}
+
+/**
+ * The alias (another framework's name, key-aliases.ts) an unknown key's name is, or is a slip from: one
+ * slip per five letters, at most two, never the first letter. Tighter than a sibling's misspelling because
+ * an alias is looked for at every level: `x_dim` is not `z_dim`, `patch_size` (PyTorch-VAE's crop size)
+ * not `batch_size`, `min_epochs` not `max_epochs`, `per_device_eval_batch_size` not `..._train_...`.
+ */
+export function closestAlias(name: string): KeyAlias | undefined {
+  const folded = foldKeyName(name);
+  let best: { alias: KeyAlias; distance: number } | undefined;
+  for (const alias of KEY_ALIASES) {
+    const aliasName = foldKeyName(alias.name);
+    if (aliasName[0] !== folded[0]) continue;
+    const distance = editDistance(folded, aliasName);
+    if (distance <= Math.min(2, Math.floor(aliasName.length / 5)) && distance < (best?.distance ?? Infinity)) best = { alias, distance };
+  }
+  return best?.alias;
+}
+
+/**
+ * What to suggest for an unknown key, and the alias that led there, for the message to explain the
+ * guess. A name spelt as aelab spells a key wins, then one spelt as another framework does
+ * (`adversarial.kl_weight` is model.beta, not a slip from adversarial.weight), then a misspelling of
+ * either. An alias used inside its key's section points beside it where a key of that name is
+ * (`train.optimizers.encoder.learning_rate` -> `train.optimizers.encoder.lr`, not `train.lr`).
+ */
+export function suggestKey(unknown: string, known: ReadonlySet<string>): { key: string; alias?: string } | undefined {
+  const path = listEntriesAsStars(unknown);
+  const name = lastSegment(path);
+  const byName = closestKey(unknown, known);
+  const alias = closestAlias(name);
+  if (byName !== undefined && lastSegment(byName).toLowerCase() === name.toLowerCase()) return { key: byName };
+  if (alias === undefined || (byName !== undefined && foldKeyName(alias.name) !== foldKeyName(name))) {
+    return byName === undefined ? undefined : { key: byName };
+  }
+  const section = parentOf(alias.key);
+  const inside = section === "" || parentOf(path).startsWith(`${section}.`);
+  const beside = `${parentOf(path)}.${lastSegment(alias.key)}`;
+  return { key: inside && known.has(beside) ? beside : alias.key, alias: alias.name };
 }

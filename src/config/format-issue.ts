@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { closestKey } from "./closest-key.js";
+import { suggestKey } from "./closest-key.js";
 
 /** The value at `path` in the raw (unvalidated) config, to quote back to the user. */
 function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
@@ -32,7 +32,7 @@ function keyPath(path: readonly PropertyKey[]): string {
 
 /**
  * One zod issue as `key problem (got value)`, the way a researcher reads it. With `knownKeys` (every key
- * path the schema accepts), an unknown key names the closest one.
+ * path the schema accepts), an unknown key names the closest one, by spelling or by another framework's name.
  */
 export function formatIssue(issue: z.core.$ZodIssue, raw: unknown, knownKeys?: ReadonlySet<string>): string {
   const key = keyPath(issue.path);
@@ -40,8 +40,10 @@ export function formatIssue(issue: z.core.$ZodIssue, raw: unknown, knownKeys?: R
   switch (issue.code) {
     case "unrecognized_keys": {
       const keys = issue.keys.map((k) => (issue.path.length ? `${key}.${k}` : k));
-      const guesses = knownKeys ? keys.map((k) => closestKey(k, knownKeys)).filter((k): k is string => k !== undefined) : [];
-      const hint = guesses.length > 0 ? `; did you mean ${[...new Set(guesses)].join(", ")}?` : "";
+      const guesses = knownKeys ? keys.map((k) => suggestKey(k, knownKeys)).filter((g) => g !== undefined) : [];
+      const renamed = guesses.flatMap((g) => (g.alias === undefined ? [] : [`${g.alias} is called ${g.key} in aelab`]));
+      const why = renamed.length > 0 ? ` (${[...new Set(renamed)].join("; ")})` : "";
+      const hint = guesses.length > 0 ? `; did you mean ${[...new Set(guesses.map((g) => g.key))].join(", ")}?${why}` : "";
       return `unknown key${keys.length > 1 ? "s" : ""} ${keys.join(", ")}${hint}`;
     }
     case "invalid_type":

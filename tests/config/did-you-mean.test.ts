@@ -23,7 +23,7 @@ describe("an unknown key names the closest known one", () => {
 
   it("the known keys come from the schema, through defaults, unions and lists", () => {
     const keys = knownKeys(runConfigSchema);
-    for (const key of ["seed", "train.lr", "model.encoder.hidden", "model.encoder.filters", "model.discriminator.featureLayer", "data.source", "log.every"]) {
+    for (const key of ["seed", "train.lr", "model.encoder.hidden", "model.encoder.filters", "model.discriminator.featureLayer", "data.source", "log.every", "train.optimizers.decoder.lr"]) {
       expect(keys.has(key), key).toBe(true);
     }
   });

@@ -76,7 +76,9 @@ describe("expandGrid", () => {
 describe("experiment file errors", () => {
   it("names the file and key of an unknown key", () => {
     const path = file("unknown.yaml", "base: base.yaml\naxes: { seed: [1] }\naxis: {}\n");
-    expect(errorOf(() => loadExperiment(path, { logdir: dir }))).toBe(`config error in ${path}: unknown key axis`);
+    expect(errorOf(() => loadExperiment(path, { logdir: dir }))).toBe(`config error in ${path}: unknown key axis; did you mean axes?`);
+    const typo = file("typo.yaml", "base: base.yaml\naxes: { seed: [1] }\ndescripton: x\n");
+    expect(errorOf(() => loadExperiment(typo, { logdir: dir }))).toBe(`config error in ${typo}: unknown key descripton; did you mean description?`);
   });
 
   it("names an unknown axis or level in exclude", () => {

@@ -86,7 +86,7 @@ describe("early-stopping and validation config", () => {
     expect(errorOf(() => load("train: { earlyStopping: { patience: 0 } }\n"))).toBe(`config error in ${file}: train.earlyStopping.patience must be > 0 (got 0)`);
     expect(errorOf(() => load("train: { earlyStopping: { minDelta: -1 } }\n"))).toBe(`config error in ${file}: train.earlyStopping.minDelta must be >= 0 (got -1)`);
     expect(errorOf(() => load("train: { earlyStopping: { monitor: val_loss } }\n"))).toMatch(new RegExp(`^config error in ${file}: train\\.earlyStopping\\.monitor: must be a validation tag.*\\(got "val_loss"\\)$`));
-    expect(errorOf(() => load("train: { earlyStopping: { min_delta: 1 } }\n"))).toBe(`config error in ${file}: unknown key train.earlyStopping.min_delta; did you mean train.earlyStopping.minDelta?`);
+    expect(errorOf(() => load("train: { earlyStopping: { min_delta: 1 } }\n"))).toBe(`config error in ${file}: unknown key train.earlyStopping.min_delta; did you mean train.earlyStopping.minDelta? (min_delta is called train.earlyStopping.minDelta in aelab)`);
     expect(errorOf(() => load("data: { validation: 0 }\ntrain: { earlyStopping: {} }\n"))).toMatch(/^config error in .*: train\.earlyStopping needs a validation split: data\.validation must be > 0 \(got 0\)/);
     expect(errorOf(() => load("data: { validation: 1 }\n"))).toBe(`config error in ${file}: data.validation must be < 1 (got 1)`);
   });
