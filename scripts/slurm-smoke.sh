@@ -3,8 +3,10 @@
 # single-node cluster (slurmctld + slurmd, this machine's cores and memory, loopback only, no systemd, no
 # cgroups, accounting off), runs a 4-cell experiment as an array job with `aelab slurm --submit`, kills one
 # array task mid-run, checks the report job ran on what had finished and named what had not, submits again
-# and checks that only the missing cell ran and every cell is done, then stops everything it started (also
-# on failure or Ctrl-C). Bounded in time: SLURM_SMOKE_SECONDS (default 240) for the whole run.
+# and checks that only the missing cell ran and every cell is done; then, from a logdir whose name holds
+# spaces, quotes, $(x), backquotes, &, # and %a, pastes the printed "submit with:" hint and checks that the
+# array ran and wrote its outputs there and that nothing in the name was run. Stops everything it started
+# (also on failure or Ctrl-C). Bounded in time: SLURM_SMOKE_SECONDS (default 240) for the whole run.
 # Needs root (or passwordless sudo) for the daemons. Ends with one line: "slurm smoke: passed in N s" or
 # "slurm smoke: FAILED: <why>" (exit 1).
 set -uo pipefail
@@ -19,7 +21,7 @@ S=""
 fail() {
   say "FAILED: $*"
   if [ -n "$S" ]; then
-    for f in "$S"/log/*.log "$S"/runs/smoke/slurm/*.out; do [ -f "$f" ] && { echo "--- $f (last lines)"; tail -n 15 "$f"; }; done
+    for f in "$S"/log/*.log "$S"/runs/smoke/slurm/*.out "$S"/*/runs/quoting/slurm/*.out; do [ -f "$f" ] && { echo "--- $f (last lines)"; tail -n 15 "$f"; }; done
   fi
   exit 1
 }
@@ -201,5 +203,39 @@ grep -q "left out" "$DIR/slurm/report-$REPORT2.out" && fail "the second report s
 [ -f "$DIR/report.md" ] || fail "no report.md after re-submitting"
 say "re-submitted: 1 cell ran ($VICTIM), 3 skipped; all 4 cells done; report: $DIR/report.md"
 aelab experiment "$EXPERIMENT" --logdir "$LOGDIR" --list
+
+# --- 3: a logdir that neither a shell nor an #SBATCH line may take as it is ----------------------------
+# An unquoted space splits a word, # starts an #SBATCH comment, %a is the array index in --output unless
+# written %%a. `x` here leaves a mark when run, so a $(x) or `x` that some shell expanded shows.
+mkdir -p "$S/bin"
+printf '#!/bin/sh\ntouch "%s/x-was-run"\n' "$S" >"$S/bin/x" && chmod +x "$S/bin/x"
+export PATH="$S/bin:$PATH"
+AWKWARD="$S/a dir with 'quotes' \"dq\" \$(x) \`x\` & #1 50%a"
+mkdir -p "$AWKWARD"
+# Two cells of the same grid are enough to see two array tasks write there.
+cat >"$S/quoting.yaml" <<'EOF'
+name: quoting
+base: base.yaml
+axes:
+  seed: [1, 2]
+EOF
+out=$(cd "$AWKWARD" && aelab slurm "$S/quoting.yaml" --logdir runs --cpus-per-task 1) || fail "aelab slurm --logdir runs (in $AWKWARD): $out"
+hint=$(echo "$out" | sed -n 's/^submit with: \(.*\) (or aelab slurm \.\.\. --submit)$/\1/p')
+[ -n "$hint" ] || fail "no 'submit with:' hint in: $out"
+# Pasted as printed, in the folder it was printed in.
+submitted=$(cd "$AWKWARD" && eval "$hint" 2>&1) || fail "the printed hint did not submit: $hint: $submitted"
+third=$(echo "$submitted" | sed -n 's/^array job \([0-9]*\), report job \([0-9]*\)$/\1 \2/p')
+read -r ARRAY3 REPORT3 <<<"$third"
+[ -n "$ARRAY3" ] && [ -n "$REPORT3" ] || fail "no job ids from the pasted hint ($hint): $submitted"
+wait_jobs "$ARRAY3,$REPORT3"
+AWKWARD_DIR="$AWKWARD/runs/quoting"
+for i in 0 1; do
+  [ -s "$AWKWARD_DIR/slurm/${ARRAY3}_$i.out" ] || fail "array task ${ARRAY3}_$i wrote no output into $AWKWARD_DIR/slurm ($(ls "$AWKWARD_DIR/slurm" | tr '\n' ' '))"
+done
+done_cells=$(aelab experiment "$S/quoting.yaml" --logdir "$AWKWARD/runs" --list | awk '$3 == "done"' | wc -l)
+[ "$done_cells" = 2 ] || fail "in $AWKWARD_DIR $done_cells cells are done, not 2"
+[ -f "$AWKWARD_DIR/report.md" ] || fail "the report job wrote no report.md into $AWKWARD_DIR"
+[ ! -e "$S/x-was-run" ] || fail "the \$(x) or \`x\` in the logdir's name was run"
+say "logdir $(basename "$AWKWARD"): pasted the printed hint, both cells done, task outputs and report in it, nothing in its name run"
 PASSED=1
 say "passed in $(($(date +%s) - STARTED)) s"

@@ -58,12 +58,14 @@ export const slurmCommand = {
     const shards = argv.shards ?? experiment.cells.length;
     process.stdout.write(`wrote ${scripts.array} (${shards} array tasks for ${experiment.cells.length} cells), ${scripts.report} and ${scripts.submit}\n`);
     if (!argv.submit) {
-      process.stdout.write(`submit with: sh ${scripts.submit} (or aelab slurm ... --submit)\n`);
+      process.stdout.write(`submit with: sh ${shellQuote(scripts.submit)} (or aelab slurm ... --submit)\n`);
       return;
     }
     const jobs = submitSlurmScripts(scripts);
     process.stdout.write(`submitted array job ${jobs.array} and report job ${jobs.report} (after it); watch with: squeue -j ${jobs.array},${jobs.report}\n`);
     const overrides = [...(argv.data ? ["--data", argv.data] : []), ...argv.set.flatMap((a) => ["--set", a])].map(shellQuote).join(" ");
-    process.stdout.write(`progress at any time: aelab experiment ${argv.file} --logdir ${argv.logdir}${overrides ? ` ${overrides}` : ""} --list; partial report: aelab report ${experiment.dir}\n`);
+    process.stdout.write(
+      `progress at any time: aelab experiment ${shellQuote(argv.file)} --logdir ${shellQuote(argv.logdir)}${overrides ? ` ${overrides}` : ""} --list; partial report: aelab report ${shellQuote(experiment.dir)}\n`,
+    );
   },
 };

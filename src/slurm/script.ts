@@ -33,6 +33,19 @@ export function shellQuote(word: string): string {
 // A partition or time limit goes into an #SBATCH line: nothing that could end the line or the option.
 const SBATCH_VALUE = /^[A-Za-z0-9_.:,+-]+$/;
 
+/**
+ * A value for an #SBATCH line, double-quoted unless plainly safe. sbatch splits these lines itself, not
+ * through a shell (src/sbatch/opt.c, _get_argument): quotes group, a backslash escapes the next
+ * character, an unquoted # starts a comment, and $ and backquotes are taken as they are. Checked with
+ * slurm 22.05's sbatch on scripts/slurm-smoke.sh's cluster.
+ */
+export function sbatchQuote(value: string): string {
+  return /^[A-Za-z0-9_./:=@%+,-]+$/.test(value) ? value : `"${value.replace(/["\\]/g, "\\$&")}"`;
+}
+
+/** A folder in an --output file-name pattern: its own % doubled, so that `50%a` is not read as the array index. */
+const patternLiteral = (folder: string): string => folder.replace(/%/g, "%%");
+
 export function checkSlurmOptions(options: SlurmOptions): void {
   const whole = (flag: string, value: number | undefined, min: number) => {
     if (value !== undefined && (!Number.isInteger(value) || value < min)) throw new ExperimentError(`--${flag} must be a whole number >= ${min} (got ${value})`);
@@ -44,6 +57,13 @@ export function checkSlurmOptions(options: SlurmOptions): void {
   if (options.shards > options.cells) throw new ExperimentError(`--shards ${options.shards} is more than the experiment's ${options.cells} cells (some array tasks would have nothing to run)`);
   for (const [flag, value] of [["partition", options.partition], ["time", options.time]] as const) {
     if (value !== undefined && !SBATCH_VALUE.test(value)) throw new ExperimentError(`--${flag} ${JSON.stringify(value)}: letters, digits and . _ : , + - only`);
+  }
+  // The experiment folder goes into #SBATCH --output; these two it cannot carry.
+  const folder = JSON.stringify(options.experimentDir);
+  if (options.experimentDir.includes("\n")) throw new ExperimentError(`the experiment folder ${folder} holds a line break, which an #SBATCH line cannot: choose a --logdir without one`);
+  if (options.experimentDir.includes("\\")) {
+    // Measured with slurm 22.05: --output=".../back\\slash-%j.out" writes backslash-%j.out, as man sbatch says.
+    throw new ExperimentError(`the experiment folder ${folder} holds a backslash, which in #SBATCH --output turns off Slurm's %A/%a file names: choose a --logdir without one`);
   }
 }
 
@@ -82,10 +102,10 @@ export function arrayScript(options: SlurmOptions): string {
   ].map(shellQuote);
   return [
     "#!/bin/bash",
-    `#SBATCH --job-name=aelab-${options.name}`,
+    `#SBATCH --job-name=${sbatchQuote(`aelab-${options.name}`)}`,
     `#SBATCH --array=0-${n - 1}${throttle}`,
     ...resourceLines(options),
-    `#SBATCH --output=${options.experimentDir}/slurm/%A_%a.out`,
+    `#SBATCH --output=${sbatchQuote(`${patternLiteral(options.experimentDir)}/slurm/%A_%a.out`)}`,
     "#",
     `# Written by aelab slurm: experiment ${options.name}, ${options.cells} cells in ${n} shards. Array task t runs`,
     "# `aelab experiment --shard t+1/n`: the cells whose grid index k has k mod n = t (aelab experiment --list",
@@ -104,9 +124,9 @@ export function reportScript(options: SlurmOptions): string {
   const args = [...options.aelab, "report", options.experimentDir].map(shellQuote);
   return [
     "#!/bin/bash",
-    `#SBATCH --job-name=aelab-${options.name}-report`,
+    `#SBATCH --job-name=${sbatchQuote(`aelab-${options.name}-report`)}`,
     ...resourceLines({ ...options, gpusPerTask: undefined }),
-    `#SBATCH --output=${options.experimentDir}/slurm/report-%j.out`,
+    `#SBATCH --output=${sbatchQuote(`${patternLiteral(options.experimentDir)}/slurm/report-%j.out`)}`,
     "#",
     "# Submitted with --dependency=afterany:<array job>, so it runs once every task has ended, finished or not:",
     "# the report covers the cells that completed and lists the ones that did not.",

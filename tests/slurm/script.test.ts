@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ExperimentError } from "../../src/experiment/index.js";
-import { arrayScript, reportScript, shellQuote, submitSlurmScripts, writeSlurmScripts, type SlurmOptions } from "../../src/slurm/index.js";
+import { arrayScript, reportScript, sbatchQuote, shellQuote, submitSlurmScripts, writeSlurmScripts, type SlurmOptions } from "../../src/slurm/index.js";
 
 const root = mkdtempSync(join(tmpdir(), "aelab-slurm-"));
 
@@ -23,6 +23,43 @@ const options = (overrides: Partial<SlurmOptions> = {}): SlurmOptions => ({
 });
 
 const sbatchLines = (script: string) => script.split("\n").filter((l) => l.startsWith("#SBATCH"));
+
+/**
+ * The words sbatch reads from what follows `#SBATCH` (slurm's src/sbatch/opt.c, _get_argument): quotes
+ * group, a backslash escapes the next character, an unquoted # ends the line.
+ */
+function sbatchWords(line: string): string[] {
+  const words: string[] = [];
+  let i = 0;
+  while (i < line.length) {
+    while (/\s/.test(line[i] ?? "")) i++;
+    if (i >= line.length || line[i] === "#") break;
+    let word = "";
+    let quote = "";
+    for (; i < line.length && (quote || !/\s/.test(line[i])); i++) {
+      const c = line[i];
+      if (c === "\\") word += line[++i];
+      else if (quote && c === quote) quote = "";
+      else if (!quote && (c === '"' || c === "'")) quote = c;
+      else if (!quote && c === "#") break;
+      else word += c;
+    }
+    if (quote) throw new Error(`unmatched ${quote} in ${line}`);
+    words.push(word);
+    if (line[i] === "#") break;
+  }
+  return words;
+}
+
+/** What a POSIX shell makes of `words` (a command line as printed), run with `set --`. */
+function shellWords(words: string): string[] {
+  const run = spawnSync("sh", ["-c", `set -- ${words}; printf '%s\\0' "$@"`], { encoding: "utf8" });
+  if (run.status !== 0) throw new Error(run.stderr);
+  return run.stdout.split("\0").slice(0, -1);
+}
+
+// Everything a folder name may hold that a shell or sbatch could misread; `%a` would be the array index.
+const AWKWARD = `/tmp/a dir with 'quotes' "dq" $(x) \`x\` & ; #1 50%a`;
 
 describe("the array job script", () => {
   it("has one array task per shard, the throttle, the resources asked for, and maps the task id to --shard", () => {
@@ -57,6 +94,41 @@ describe("the array job script", () => {
     expect(shellQuote("/a b/it's.yaml")).toBe(`'/a b/it'\\''s.yaml'`);
     expect(shellQuote("model.encoder.hidden=[64, 32]")).toBe("'model.encoder.hidden=[64, 32]'");
     expect(arrayScript(options({ workdir: "/home/me/my runs" }))).toContain("\ncd '/home/me/my runs'\n");
+  });
+});
+
+describe("paths in #SBATCH lines", () => {
+  it("are double-quoted when they need it, so that sbatch reads them back whole", () => {
+    expect(sbatchQuote("/shared/runs/claim/slurm/%A_%a.out")).toBe("/shared/runs/claim/slurm/%A_%a.out");
+    expect(sbatchQuote("/a b/it's")).toBe(`"/a b/it's"`);
+    expect(sbatchQuote('/a "b"\\c')).toBe(`"/a \\"b\\"\\\\c"`);
+    for (const value of [AWKWARD, "/a b", "#x", "it's", 'say "hi"', "back\\slash", "$HOME `id`", "\t tab"]) {
+      expect(sbatchWords(`--output=${sbatchQuote(value)}`), value).toEqual([`--output=${value}`]);
+    }
+  });
+
+  it("double a folder's own % in --output, leaving Slurm's %A, %a and %j to it", () => {
+    const experimentDir = `${AWKWARD}/claim`;
+    const array = sbatchLines(arrayScript(options({ experimentDir }))).at(-1) ?? "";
+    expect(array).toBe(`#SBATCH --output="/tmp/a dir with 'quotes' \\"dq\\" $(x) \`x\` & ; #1 50%%a/claim/slurm/%A_%a.out"`);
+    expect(sbatchWords(array.slice("#SBATCH".length))).toEqual([`--output=${experimentDir.replace(/%/g, "%%")}/slurm/%A_%a.out`]);
+    const report = sbatchLines(reportScript(options({ experimentDir }))).at(-1) ?? "";
+    expect(sbatchWords(report.slice("#SBATCH".length))).toEqual([`--output=${experimentDir.replace(/%/g, "%%")}/slurm/report-%j.out`]);
+  });
+
+  it("keep such a folder one word in the commands the job runs", () => {
+    const script = arrayScript(options({ logdir: AWKWARD, experimentDir: `${AWKWARD}/claim`, workdir: AWKWARD }));
+    const exec = script.trimEnd().split("\n").at(-1) ?? "";
+    expect(shellWords(exec.slice("exec ".length).replace(/ --shard .*$/, ""))).toEqual([...options().aelab, "experiment", options().file, "--logdir", AWKWARD, "--workers", "1", "--no-report"]);
+    expect(script).toContain(`\ncd ${shellQuote(AWKWARD)}\n`);
+  });
+
+  it("refuses in one line a folder an #SBATCH line cannot carry", () => {
+    const dir = join(root, "runs", "refused-path");
+    expect(() => writeSlurmScripts(options({ experimentDir: `${dir}/a\nb` }))).toThrow(
+      new ExperimentError(`the experiment folder ${JSON.stringify(`${dir}/a\nb`)} holds a line break, which an #SBATCH line cannot: choose a --logdir without one`),
+    );
+    expect(() => writeSlurmScripts(options({ experimentDir: `${dir}/a\\b` }))).toThrow(/holds a backslash, which in #SBATCH --output turns off Slurm's %A\/%a file names: choose a --logdir without one$/);
   });
 });
 
@@ -137,6 +209,14 @@ describe("aelab slurm", () => {
 
     expect(aelab("--shards", "2").status).toBe(0);
     expect(readFileSync(join(dir, "array.sbatch"), "utf8")).toContain("#SBATCH --array=0-1\n");
+    const awkward = join(root, "a dir with 'quotes' $(x) & 50%a");
+    const quoted = spawnSync(process.execPath, ["bin/aelab.js", "slurm", file, "--logdir", awkward], { encoding: "utf8" });
+    expect(quoted.status).toBe(0);
+    const hint = quoted.stdout.split("\n")[1];
+    expect(hint).toBe(`submit with: sh ${shellQuote(join(awkward, "grid", "slurm", "submit.sh"))} (or aelab slurm ... --submit)`);
+    expect(shellWords(hint.replace(/^submit with: /, "").replace(/ \(or aelab slurm .*$/, ""))).toEqual(["sh", join(awkward, "grid", "slurm", "submit.sh")]);
+    expect(readFileSync(join(awkward, "grid", "slurm", "array.sbatch"), "utf8")).toContain(`#SBATCH --output="${awkward.replace(/%/g, "%%")}/grid/slurm/%A_%a.out"\n`);
+
     const tooMany = aelab("--shards", "6");
     expect(tooMany.stderr).toBe("aelab: --shards 6 is more than the experiment's 5 cells (some array tasks would have nothing to run)\n");
     expect(tooMany.status).toBe(2);
