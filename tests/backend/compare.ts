@@ -87,3 +87,14 @@ export async function expectNoLeak(f: () => tf.Tensor): Promise<void> {
   expect(tf.backend().numDataIds()).toBe(dataIds);
   expect(tf.memory().numTensors).toBe(tensors);
 }
+
+/** Runs `step` once (warming caches), then five more times: the tensor count and the backend's data stay flat. */
+export function expectFlatOverSteps(step: () => void): void {
+  step();
+  const backend = tf.backend();
+  const tensors = tf.memory().numTensors;
+  const dataIds = backend.numDataIds();
+  for (let i = 0; i < 5; i++) step();
+  expect(tf.memory().numTensors).toBe(tensors);
+  expect(backend.numDataIds()).toBe(dataIds);
+}

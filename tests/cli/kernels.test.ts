@@ -1,33 +1,10 @@
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { aelab, trainSmall } from "../helpers/kernels-cli.js";
 
-const dir = mkdtempSync(join(tmpdir(), "aelab-kernels-"));
-const MISSING_ADDON = join(dir, "no-such-build", "aelab_kernels.node");
-
-function aelab(env: Record<string, string>, ...args: string[]) {
-  const run = spawnSync(process.execPath, ["bin/aelab.js", ...args], { encoding: "utf8", env: { ...process.env, CI: "true", ...env } });
-  return { status: run.status, stdout: run.stdout, stderr: run.stderr.trim() };
-}
-
-interface KernelsRecord {
-  native: boolean;
-  reason?: string;
-  blas?: string;
-}
-
-function trainSmall(name: string, env: Record<string, string>, ...extra: string[]): KernelsRecord {
-  const logdir = join(dir, "runs");
-  const run = aelab(env, "train", "configs/conv-vae-bce.yaml", "--logdir", logdir, "--name", name, "--set", "train.epochs=1", "--set", "data.trainLimit=256", "--set", "data.testLimit=64", ...extra);
-  expect(run.stderr).not.toMatch(/error/i);
-  expect(run.status).toBe(0);
-  const record = JSON.parse(readFileSync(join(logdir, name, "run.json"), "utf8")) as { status: string; backend: { name: string; kernels: KernelsRecord } };
-  expect(record.status).toBe("completed");
-  expect(record.backend.name).toBe("wasm");
-  return record.backend.kernels;
-}
+const MISSING_ADDON = join(mkdtempSync(join(tmpdir(), "aelab-kernels-")), "no-such-build", "aelab_kernels.node");
 
 describe("native kernels are optional", () => {
   it("trains on the wasm kernels when the addon is absent, and records why", () => {

@@ -4,6 +4,7 @@ import { selectBackend } from "../../src/backend/index.js";
 import { activeNativeKernels } from "../../src/backend/blas/state.js";
 import { gradientNorm } from "../../src/train/gradient-norm.js";
 import { values } from "../backend/compare.js";
+import { expectExactNormWithoutLeaks } from "../helpers/gradient-norm-case.js";
 
 // The native path is tested in gradient-norm.native.test.ts; this is the path every machine has.
 describe("gradient norm on the wasm kernels", () => {
@@ -20,14 +21,5 @@ describe("gradient norm on the wasm kernels", () => {
     tf.dispose(ts);
   });
 
-  it("is exact on a hand-made case and leaves no tensor behind", () => {
-    const ts = [tf.tensor([3]), tf.tensor([[0, 4]])];
-    expect(tf.tidy(() => gradientNorm(ts).dataSync()[0])).toBe(5);
-    const before = tf.memory().numTensors;
-    const dataIds = tf.backend().numDataIds();
-    for (let i = 0; i < 5; i++) tf.dispose(tf.tidy(() => gradientNorm(ts)));
-    expect(tf.memory().numTensors).toBe(before);
-    expect(tf.backend().numDataIds()).toBe(dataIds);
-    tf.dispose(ts);
-  });
+  it("is exact on a hand-made case and leaves no tensor behind", expectExactNormWithoutLeaks);
 });

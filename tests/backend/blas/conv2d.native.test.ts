@@ -6,7 +6,7 @@ import { asWasm, heapOf } from "../../../src/backend/blas/heap.js";
 import { selectBackend } from "../../../src/backend/index.js";
 import { installedPatch, installPatch, restoreStock, type KernelPatch } from "../../../src/backend/kernel-patch.js";
 import { installPatches, restoreStockKernels } from "../../../src/backend/patches.js";
-import { expectWasmMatchesCpu, relativeError, runOn, TOLERANCE, values } from "../compare.js";
+import { expectFlatOverSteps, expectWasmMatchesCpu, relativeError, runOn, TOLERANCE, values } from "../compare.js";
 
 // The native conv kernels (native/src/conv.c via src/backend/blas/conv2d.ts) against the stock cpu
 // backend. CI builds the addon, so its absence is a failure here, not a skip.
@@ -313,7 +313,6 @@ describe("what the native kernels leave to the wasm kernels", () => {
 describe("native conv memory", () => {
   it("neither tensors nor backend data accumulate over repeated calls", async () => {
     await tf.setBackend("wasm");
-    const backend = tf.backend();
     const step = () =>
       tf.tidy(() => {
         const outs = convAndGrads(CASES[1])();
@@ -327,12 +326,7 @@ describe("native conv memory", () => {
         outs.push(tf.conv2d(x, w, 1, "same", "NHWC", 2));
         return tf.addN(outs.map((t) => t.sum()));
       }).dispose();
-    step();
-    const tensors = tf.memory().numTensors;
-    const dataIds = backend.numDataIds();
-    for (let i = 0; i < 5; i++) step();
-    expect(tf.memory().numTensors).toBe(tensors);
-    expect(backend.numDataIds()).toBe(dataIds);
+    expectFlatOverSteps(step);
   });
 });
 

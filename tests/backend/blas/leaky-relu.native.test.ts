@@ -5,7 +5,7 @@ import { LEAKY_RELU_GRAD, nativeLeakyReluPatches, restoreLeakyReluGradient } fro
 import { selectBackend } from "../../../src/backend/index.js";
 import { installedPatch, installPatch, restoreStock, type KernelPatch } from "../../../src/backend/kernel-patch.js";
 import { installPatches } from "../../../src/backend/patches.js";
-import { relativeError, values } from "../compare.js";
+import { expectFlatOverSteps, relativeError, values } from "../compare.js";
 
 // CI always builds the addon, so its absence fails these tests rather than skipping them.
 function theAddon(): NativeAddon {
@@ -152,19 +152,13 @@ describe("native LeakyRelu", () => {
 
   it("neither tensors nor backend data accumulate over repeated calls", async () => {
     await tf.setBackend("wasm");
-    const backend = tf.backend();
     const step = () =>
       tf.tidy(() => {
         const x = t([32, 9], 4);
         const [dx] = tf.grads((a: tf.Tensor) => tf.leakyRelu(a, 0.2).square().sum())([x]);
         return dx.sum().add(tf.leakyRelu(x).sum());
       }).dispose();
-    step();
-    const tensors = tf.memory().numTensors;
-    const dataIds = backend.numDataIds();
-    for (let i = 0; i < 5; i++) step();
-    expect(tf.memory().numTensors).toBe(tensors);
-    expect(backend.numDataIds()).toBe(dataIds);
+    expectFlatOverSteps(step);
   });
 
   it("rejects offsets outside the heap", async () => {

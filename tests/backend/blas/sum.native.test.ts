@@ -6,7 +6,7 @@ import { leadingAxes, nativeSumPatch } from "../../../src/backend/blas/sum.js";
 import { selectBackend } from "../../../src/backend/index.js";
 import { installedPatch, installPatch, restoreStock, type KernelPatch } from "../../../src/backend/kernel-patch.js";
 import { installPatches } from "../../../src/backend/patches.js";
-import { relativeError, values } from "../compare.js";
+import { expectFlatOverSteps, relativeError, values } from "../compare.js";
 
 // CI always builds the addon, so its absence fails these tests rather than skipping them.
 function theAddon(): NativeAddon {
@@ -147,18 +147,12 @@ describe("native Sum over leading axes", () => {
 
   it("neither tensors nor backend data accumulate over repeated calls", async () => {
     await tf.setBackend("wasm");
-    const backend = tf.backend();
     const step = () =>
       tf.tidy(() => {
         const x = t([32, 7, 9], 4);
         return tf.addN([tf.sum(x, 0), tf.sum(x, [0, 1], true).reshape([9]).expandDims(0).tile([7, 1]), tf.sum(x, 2).sum(1, true)].map((s) => s.sum()));
       }).dispose();
-    step();
-    const tensors = tf.memory().numTensors;
-    const dataIds = backend.numDataIds();
-    for (let i = 0; i < 5; i++) step();
-    expect(tf.memory().numTensors).toBe(tensors);
-    expect(backend.numDataIds()).toBe(dataIds);
+    expectFlatOverSteps(step);
   });
 
   it("rejects offsets outside the heap", async () => {
