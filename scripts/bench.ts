@@ -3,6 +3,7 @@
  * written to BENCHMARKS.md. `npm run bench -- --help` lists the flags; the work is in scripts/bench/.
  * The same script is its own worker: the parent runs every measurement as `bench.ts --worker <job>`.
  */
+import { firstLine } from "../src/util/first-line.js";
 import { parseBenchArgs } from "./bench/args.js";
 
 const argv = process.argv.slice(2);
@@ -25,7 +26,7 @@ switch (parsed.kind) {
       code = await (await import("./bench/run.js")).runBench(parsed.options, argv);
     } catch (err) {
       // A config that does not load, an unwritable --out: one line, as the aelab CLI reports errors.
-      process.stderr.write(`bench: ${String((err as Error).message ?? err).split("\n")[0]}\n`);
+      process.stderr.write(`bench: ${firstLine(err)}\n`);
       code = 2;
     }
     break;

@@ -4,6 +4,7 @@
  * code that selects a backend on its own.
  */
 import { describeAdapter, loadAddon, selectBackend, type BackendInfo } from "../../src/backend/index.js";
+import { firstLine } from "../../src/util/first-line.js";
 import type { KernelSet } from "./args.js";
 import type { BackendSummary } from "./job.js";
 
@@ -16,7 +17,7 @@ export async function startBackend(kernels: KernelSet, blasThreads?: number): Pr
     info = await selectBackend("wasm", { kernels, threads: blasThreads });
   } catch (err) {
     // selectBackend refuses "native" when the addon is missing or does not load, and says why.
-    return { ok: false, reason: String((err as Error).message ?? err).split("\n")[0] };
+    return { ok: false, reason: firstLine(err) };
   }
   // `kernels` is read defensively: a checkout whose selectBackend predates the option ignores it.
   const native = info.kernels?.native === true;
@@ -40,7 +41,7 @@ async function startWebgpu(): Promise<Started> {
     info = await selectBackend("webgpu");
   } catch (err) {
     // No adapter, or the optional packages missing: the one line selectBackend gives.
-    return { ok: false, reason: String((err as Error).message ?? err).split("\n")[0] };
+    return { ok: false, reason: firstLine(err) };
   }
   const summary: BackendSummary = { kernels: "webgpu", simd: null, threads: null, versions: info.versions, adapter: info.adapter ? describeAdapter(info.adapter) : undefined };
   return { ok: true, info, summary };

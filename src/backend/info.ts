@@ -1,5 +1,6 @@
-import { isInstalled, NATIVE_PACKAGES } from "./native.js";
+import { isInstalled } from "./installed.js";
 import type { BackendInfo } from "./select.js";
+import { TENSORFLOW_PACKAGES } from "./tensorflow.js";
 import type { AdapterInfo, AdapterProbe } from "./webgpu-setup.js";
 
 const yesNo = (v: boolean | null): string => (v === null ? "n/a" : v ? "yes" : "no");
@@ -23,17 +24,17 @@ function adapterLines(adapter: AdapterInfo, label = "adapter"): string[] {
 }
 
 /**
- * A short text for `aelab info`. `installed` says which native packages npm put in node_modules
+ * A short text for `aelab info`. `installed` says which tfjs-node packages npm put in node_modules
  * (looked up when not given); without them the "tensorflow" backend cannot be chosen. `webgpu` is what
  * a probe of Dawn found, printed when the chosen backend is another one.
  */
 export function describeBackend(
   info: BackendInfo,
-  installed: Record<string, boolean> = Object.fromEntries(NATIVE_PACKAGES.map((p) => [p, isInstalled(p)])),
+  installed: Record<string, boolean> = Object.fromEntries(TENSORFLOW_PACKAGES.map((p) => [p, isInstalled(p)])),
   webgpu?: AdapterProbe,
 ): string {
   const versions = Object.entries(info.versions).map(([name, v]) => `${name} ${v}`);
-  const native = NATIVE_PACKAGES.map((p) => `${p} ${installed[p] ? "installed" : "not installed"}`);
+  const tfjsNode = TENSORFLOW_PACKAGES.map((p) => `${p} ${installed[p] ? "installed" : "not installed"}`);
   const kernels = info.kernels.native
     ? `native BLAS: ${info.kernels.blas}, ${info.kernels.blasThreads} thread(s)`
     : info.name === "wasm"
@@ -49,7 +50,7 @@ export function describeBackend(
     `patches   ${info.patches.length > 0 ? info.patches[0] : "none"}`,
     ...info.patches.slice(1).map((p) => `          ${p}`),
     `versions  ${versions.join(", ")}`,
-    `tfjs-node ${native.join(", ")}`,
+    `tfjs-node ${tfjsNode.join(", ")}`,
   ];
   if (!info.adapter && webgpu) {
     lines.push(...(webgpu.ok ? adapterLines(webgpu.adapter, "webgpu") : [`webgpu    no adapter: ${webgpu.reason}`]));

@@ -10,6 +10,46 @@ export interface KernelPatch {
   make(stock: tf.KernelConfig | undefined): tf.KernelFunc;
 }
 
+/** One call of a patched kernel: its inputs and attributes typed, and the call as tfjs made it (for the stock kernel). */
+export interface PatchedCall<I, A> {
+  inputs: I;
+  attrs: A;
+  backend: tf.KernelBackend;
+  args: Parameters<tf.KernelFunc>[0];
+}
+
+export type PatchedKernelFunc<I, A> = (call: PatchedCall<I, A>) => tf.TensorInfo | tf.TensorInfo[];
+
+interface PatchSpec {
+  name: string;
+  kernelName: string;
+  backendName: string;
+}
+
+/**
+ * A KernelPatch from the replacement kernel. `make` gets the stock kernel; installing the patch throws
+ * where the backend has none, unless `stockOptional` (a kernel the backend lacks, or one aelab defines).
+ */
+export function patchKernel<I = tf.NamedTensorInfoMap, A = tf.NamedAttrMap>(
+  spec: PatchSpec & { make(stock: tf.KernelConfig): PatchedKernelFunc<I, A> },
+): KernelPatch;
+export function patchKernel<I = tf.NamedTensorInfoMap, A = tf.NamedAttrMap>(
+  spec: PatchSpec & { stockOptional: true; make(stock: tf.KernelConfig | undefined): PatchedKernelFunc<I, A> },
+): KernelPatch;
+export function patchKernel<I, A>(spec: PatchSpec & { stockOptional?: true; make(stock: tf.KernelConfig | undefined): PatchedKernelFunc<I, A> }): KernelPatch {
+  const { name, kernelName, backendName } = spec;
+  return {
+    name,
+    kernelName,
+    backendName,
+    make(stock) {
+      if (!stock && !spec.stockOptional) throw new Error(`${backendName} backend has no ${kernelName} kernel to patch`);
+      const kernel = spec.make(stock);
+      return (args) => kernel({ inputs: args.inputs as unknown as I, attrs: args.attrs as unknown as A, backend: args.backend as tf.KernelBackend, args });
+    },
+  };
+}
+
 // The mark lives on the registered function, not in module state: the registry is a globalThis
 // singleton, and a second copy of this module (vitest re-evaluates modules) must still see what is
 // installed, or it would wrap a wrapper.

@@ -1,18 +1,20 @@
 import * as tf from "@tensorflow/tfjs";
 import { BackendUnavailableError } from "./errors.js";
-import { isInstalled, NATIVE_PACKAGES, startNative } from "./native.js";
+import { isInstalled } from "./installed.js";
 import { loadAddon, type KernelsRequest, type NativeAddon } from "./blas/addon.js";
 import { kernelsRequest } from "./blas/kernels-request.js";
 import { setActiveNativeKernels } from "./blas/state.js";
 import { blasThreads } from "./blas/threads.js";
 import { installPatches } from "./patches.js";
 import type { Started } from "./started.js";
+import { startTensorflow, TENSORFLOW_PACKAGES } from "./tensorflow.js";
 import { startWasm } from "./wasm-setup.js";
 import { startWebgpu, WEBGPU_PACKAGES, type AdapterInfo } from "./webgpu-setup.js";
 
 /**
- * "tensorflow" is the native backend of @tensorflow/tfjs-node-gpu or @tensorflow/tfjs-node; "webgpu" is
- * @tensorflow/tfjs-backend-webgpu on Dawn (the `webgpu` npm package) and any Vulkan driver it accepts.
+ * "tensorflow" is TensorFlow's C library through @tensorflow/tfjs-node-gpu or @tensorflow/tfjs-node;
+ * "webgpu" is @tensorflow/tfjs-backend-webgpu on Dawn (the `webgpu` npm package) and any Vulkan driver
+ * it accepts.
  */
 export type BackendName = "tensorflow" | "webgpu" | "wasm" | "cpu";
 export type BackendRequest = "auto" | BackendName;
@@ -25,7 +27,7 @@ export interface BackendInfo {
   /** The npm package that provides the backend, e.g. "@tensorflow/tfjs-backend-wasm". */
   package: string;
   gpu: boolean;
-  /** null where the backend does not say (native, cpu). */
+  /** null where the backend does not say (tensorflow, cpu). */
   simd: boolean | null;
   threads: number | null;
   /** Kernel fixes and native kernels installed by aelab. */
@@ -56,7 +58,7 @@ export interface SelectOptions {
   readsSynchronously?: boolean;
 }
 
-/** The auto order: native TensorFlow (GPU build first), WebGPU on a hardware adapter, wasm (with the native kernels where built), cpu. */
+/** The auto order: TensorFlow (tfjs-node, GPU build first), WebGPU on a hardware adapter, wasm (with the native kernels where built), cpu. */
 const BACKENDS: readonly BackendName[] = ["tensorflow", "webgpu", "wasm", "cpu"];
 const CPU_PACKAGE = "@tensorflow/tfjs-backend-cpu";
 
@@ -66,7 +68,7 @@ async function startCpu(): Promise<Started> {
 }
 
 const START: Record<BackendName, (auto: boolean) => Promise<Started>> = {
-  tensorflow: startNative,
+  tensorflow: startTensorflow,
   // In the auto order only a hardware adapter counts: on a software (CPU) driver wasm is faster.
   webgpu: startWebgpu,
   wasm: startWasm,
@@ -139,7 +141,7 @@ function nativeKernelsFor(kernels: KernelsRequest, threads: number | undefined):
 /** Which backends could be tried here; "installed" says the package is present, not that it loads. */
 export function availableBackends(): Array<{ name: BackendName; package: string; installed: boolean }> {
   return [
-    ...NATIVE_PACKAGES.map((pkg) => ({ name: "tensorflow" as const, package: pkg, installed: isInstalled(pkg) })),
+    ...TENSORFLOW_PACKAGES.map((pkg) => ({ name: "tensorflow" as const, package: pkg, installed: isInstalled(pkg) })),
     { name: "webgpu", package: WEBGPU_PACKAGES.join(" + "), installed: WEBGPU_PACKAGES.every((p) => isInstalled(p)) },
     { name: "wasm", package: "@tensorflow/tfjs-backend-wasm", installed: isInstalled("@tensorflow/tfjs-backend-wasm") },
     { name: "cpu", package: CPU_PACKAGE, installed: true },

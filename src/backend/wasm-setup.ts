@@ -1,7 +1,8 @@
 import { createRequire } from "node:module";
 import path from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import { firstLine, type Started } from "./started.js";
+import { firstLine } from "../util/first-line.js";
+import type { Started } from "./started.js";
 
 const WASM_PACKAGE = "@tensorflow/tfjs-backend-wasm";
 const require = createRequire(import.meta.url);

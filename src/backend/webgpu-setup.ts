@@ -3,8 +3,9 @@ import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import { isInstalled } from "./native.js";
-import { firstLine, type Started } from "./started.js";
+import { isInstalled } from "./installed.js";
+import { firstLine } from "../util/first-line.js";
+import type { Started } from "./started.js";
 
 const TFJS_WEBGPU = "@tensorflow/tfjs-backend-webgpu";
 /** Dawn's Node binding, and tfjs's backend on it: both optional dependencies. */

@@ -15,7 +15,7 @@ const wasm: BackendInfo = {
 };
 
 describe("describeBackend", () => {
-  it("shows backend, SIMD, threads, each patch, versions and the native packages", () => {
+  it("shows backend, SIMD, threads, each patch, versions and the tfjs-node packages", () => {
     const text = describeBackend(wasm, { "@tensorflow/tfjs-node-gpu": false, "@tensorflow/tfjs-node": true });
     expect(text.split("\n")).toEqual([
       "backend   wasm (@tensorflow/tfjs-backend-wasm)",
@@ -42,7 +42,7 @@ describe("describeBackend", () => {
     expect(text).toContain("kernels   native BLAS: OpenBLAS SkylakeX pthreads, 2 thread(s)\n");
   });
 
-  it("looks up the native packages itself when not told", () => {
+  it("looks up the tfjs-node packages itself when not told", () => {
     const [gpu, cpu] = availableBackends().filter((b) => b.name === "tensorflow");
     const state = (b: { installed: boolean }) => (b.installed ? "installed" : "not installed");
     expect(describeBackend(wasm)).toContain(`tfjs-node ${gpu.package} ${state(gpu)}, ${cpu.package} ${state(cpu)}`);

@@ -5,7 +5,7 @@ import { availableBackends, BACKEND_REQUESTS, BackendUnavailableError, probeAdap
 import { installedPatch, stockKernel } from "../../src/backend/kernel-patch.js";
 
 // This machine cannot install tfjs-node (its install script downloads libtensorflow); where it can,
-// the same tests check the native path instead.
+// the same tests check the tensorflow backend instead.
 const resolvable = (name: string) => {
   try {
     createRequire(import.meta.url).resolve(name);
@@ -24,8 +24,8 @@ const loads = (name: string) => {
     return false;
   }
 };
-const nativePresent = resolvable("@tensorflow/tfjs-node-gpu") || resolvable("@tensorflow/tfjs-node");
-const nativeInstalled = nativePresent && (loads("@tensorflow/tfjs-node-gpu") || loads("@tensorflow/tfjs-node"));
+const tensorflowPresent = resolvable("@tensorflow/tfjs-node-gpu") || resolvable("@tensorflow/tfjs-node");
+const tensorflowInstalled = tensorflowPresent && (loads("@tensorflow/tfjs-node-gpu") || loads("@tensorflow/tfjs-node"));
 
 describe("selectBackend", () => {
   it("starts wasm with SIMD, one thread and every wasm kernel fix", async () => {
@@ -68,11 +68,11 @@ describe("selectBackend", () => {
     expect(tf.matMul(tf.ones([2, 3]), tf.ones([2, 3]), false, true).arraySync()).toEqual([[3, 3], [3, 3]]);
   });
 
-  it("auto picks native TensorFlow where installed, else WebGPU on a GPU, else wasm, and says why it passed over the others", async () => {
+  it("auto picks TensorFlow (tfjs-node) where installed, else WebGPU on a GPU, else wasm, and says why it passed over the others", async () => {
     const probe = await probeAdapter();
     const gpuHere = probe.ok && !probe.adapter.software;
     const info = await selectBackend("auto");
-    expect(info.name).toBe(nativeInstalled ? "tensorflow" : gpuHere ? "webgpu" : "wasm");
+    expect(info.name).toBe(tensorflowInstalled ? "tensorflow" : gpuHere ? "webgpu" : "wasm");
     if (info.name === "wasm") {
       expect(info.skipped.map((line) => line.split(":")[0])).toEqual(["tensorflow", "webgpu"]);
       // Without a driver, with only a software one (lavapipe), or with one Dawn refuses.
@@ -82,7 +82,7 @@ describe("selectBackend", () => {
   });
 
   it("says in one line why a forced backend is unavailable and what to use instead", async () => {
-    if (nativeInstalled) {
+    if (tensorflowInstalled) {
       expect((await selectBackend("tensorflow")).name).toBe("tensorflow");
       return;
     }
@@ -93,7 +93,7 @@ describe("selectBackend", () => {
     );
     expect(err).toBeInstanceOf(BackendUnavailableError);
     expect(err?.name).toBe("BackendUnavailableError"); // what the CLI keys its one-line report on
-    if (nativePresent) expect(err?.message).toMatch(/^backend 'tensorflow' is not available: .*is installed but does not load \(.*\); use --backend wasm or cpu$/);
+    if (tensorflowPresent) expect(err?.message).toMatch(/^backend 'tensorflow' is not available: .*is installed but does not load \(.*\); use --backend wasm or cpu$/);
     else {
       expect(err?.message).toBe(
         "backend 'tensorflow' is not available: @tensorflow/tfjs-node-gpu and @tensorflow/tfjs-node are not installed " +
@@ -110,9 +110,9 @@ describe("selectBackend", () => {
 
   it("lists the backends and whether their packages are installed", () => {
     expect(BACKEND_REQUESTS).toEqual(["auto", "tensorflow", "webgpu", "wasm", "cpu"]);
-    const nativeListed = availableBackends().filter((b) => b.name === "tensorflow");
-    expect(nativeListed.map((b) => b.package)).toEqual(["@tensorflow/tfjs-node-gpu", "@tensorflow/tfjs-node"]);
-    expect(nativeListed.some((b) => b.installed)).toBe(nativePresent);
+    const tensorflowListed = availableBackends().filter((b) => b.name === "tensorflow");
+    expect(tensorflowListed.map((b) => b.package)).toEqual(["@tensorflow/tfjs-node-gpu", "@tensorflow/tfjs-node"]);
+    expect(tensorflowListed.some((b) => b.installed)).toBe(tensorflowPresent);
     expect(availableBackends().filter((b) => b.name !== "tensorflow")).toEqual([
       { name: "webgpu", package: "webgpu + @tensorflow/tfjs-backend-webgpu", installed: resolvable("webgpu") && resolvable("@tensorflow/tfjs-backend-webgpu") },
       { name: "wasm", package: "@tensorflow/tfjs-backend-wasm", installed: true },

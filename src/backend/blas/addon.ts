@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { firstLine } from "../../util/first-line.js";
 
 /**
  * The optional native addon (native/, built at npm install by scripts/build-native.mjs). Every
@@ -36,7 +37,7 @@ export interface NativeAddon {
   /**
    * y = act(conv(x, filter) + bias): NHWC input x[B,H,W,Ci], HWIO filter[FH,FW,Ci,Co], NHWC output
    * y[B,OH,OW,Co]; dilation 1, any stride, explicit padding. `geometry` always describes this forward
-   * convolution, also for the two gradients below (src/backend/blas/conv2d.ts builds it):
+   * convolution, also for the two gradients below (src/backend/blas/conv.ts builds it):
    *   [0] B, [1] H, [2] W, [3] Ci, [4] OH, [5] OW, [6] Co, [7] FH, [8] FW,
    *   [9] stride height, [10] stride width, [11] pad top, [12] pad left
    *   (output pixel (oh, ow) reads input rows oh·stride − padTop …, columns ow·stride − padLeft …;
@@ -128,7 +129,7 @@ export function loadAddon(): AddonLoad {
       ? { ok: false, reason: `the native addon is out of date (it has no ${missing.join(", ")}; run npm run build:native)` }
       : { ok: true, addon, path: file };
   } catch (err) {
-    cached = { ok: false, reason: `the native addon does not load (${String((err as Error).message ?? err).split("\n")[0]})` };
+    cached = { ok: false, reason: `the native addon does not load (${firstLine(err)})` };
   }
   return cached;
 }

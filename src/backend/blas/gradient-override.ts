@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import type { KernelPatch } from "../kernel-patch.js";
+import { patchKernel, type KernelPatch } from "../kernel-patch.js";
 import { asWasm, heapOf, offsetOf } from "./heap.js";
 
 /**
@@ -28,7 +28,7 @@ function hasKernel(kernelName: string): boolean {
 }
 
 /** Installs the override (idempotent), and the gradient kernel's own gradient for second order. */
-export function installGradientOverride({ kernelName, gradKernelName, attrsOf }: GradientOverride): void {
+function installGradientOverride({ kernelName, gradKernelName, attrsOf }: GradientOverride): void {
   const current = tf.getGradient(kernelName) as Marked | undefined;
   if (current?.[MARK]) return;
   if (!current) throw new Error(`tfjs registers no gradient for ${kernelName}`);
@@ -57,13 +57,6 @@ export function installGradientOverride({ kernelName, gradKernelName, attrsOf }:
   });
 }
 
-/** Puts tfjs's own gradient for `kernelName` back (a no-op if it was never replaced). */
-export function restoreStockGradient(kernelName: string): void {
-  const current = tf.getGradient(kernelName) as Marked | undefined;
-  const stock = (globalThis as unknown as Store)[stockKey(kernelName)];
-  if (current?.[MARK] && stock) tf.registerGradient(stock);
-}
-
 const sizeOf = (shape: number[]) => shape.reduce((n, d) => n * d, 1);
 
 /**
@@ -76,18 +69,18 @@ export function gradientKernelPatch(
   run: (heap: Uint8Array, n: number, dyOffset: number, xOffset: number, dxOffset: number, attrs: tf.NamedAttrMap) => void,
 ): KernelPatch {
   const { gradKernelName } = override;
-  return {
+  return patchKernel<{ dy: tf.TensorInfo; x: tf.TensorInfo }>({
     name: `${gradKernelName}: native`,
     kernelName: gradKernelName,
     backendName: "wasm",
+    stockOptional: true,
     make() {
       installGradientOverride(override);
-      return (args) => {
-        const { dy, x } = args.inputs as { dy: tf.TensorInfo; x: tf.TensorInfo };
+      return ({ inputs: { dy, x }, backend: kernelBackend, args }) => {
         if (dy.dtype !== "float32" || x.dtype !== "float32") throw new Error(`${gradKernelName}: float32 dy and x expected`);
         const n = sizeOf(x.shape);
         if (sizeOf(dy.shape) !== n) throw new Error(`${gradKernelName}: dy ${dy.shape} and x ${x.shape} differ in size`);
-        const backend = asWasm(args.backend);
+        const backend = asWasm(kernelBackend);
         const out = backend.makeOutput(x.shape, "float32");
         if (n === 0) return out;
         try {
@@ -99,5 +92,5 @@ export function gradientKernelPatch(
         return out;
       };
     },
-  };
+  });
 }

@@ -1,9 +1,9 @@
 import * as tf from "@tensorflow/tfjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadAddon, type NativeAddon } from "../../../src/backend/blas/addon.js";
-import { biasOperand } from "../../../src/backend/blas/bias-add.js";
 import { selectBackend } from "../../../src/backend/index.js";
 import { installedPatch } from "../../../src/backend/kernel-patch.js";
+import { biasOperand } from "../../../src/backend/kernels/wasm/Add.js";
 import { expectFlatOverSteps, values } from "../compare.js";
 
 // CI always builds the addon, so its absence fails these tests rather than skipping them.

@@ -1,14 +1,17 @@
 import * as tf from "@tensorflow/tfjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadAddon, type NativeAddon } from "../../../src/backend/blas/addon.js";
-import { nativeConvPatches } from "../../../src/backend/blas/conv2d.js";
 import { asWasm, heapOf } from "../../../src/backend/blas/heap.js";
 import { selectBackend } from "../../../src/backend/index.js";
 import { installedPatch, installPatch, restoreStock, type KernelPatch } from "../../../src/backend/kernel-patch.js";
+import { nativeConv2dPatch } from "../../../src/backend/kernels/wasm/Conv2D.js";
+import { nativeConv2dBackpropFilterPatch } from "../../../src/backend/kernels/wasm/Conv2DBackpropFilter.js";
+import { nativeConv2dBackpropInputPatch } from "../../../src/backend/kernels/wasm/Conv2DBackpropInput.js";
+import { nativeFusedConv2dPatch } from "../../../src/backend/kernels/wasm/FusedConv2D.js";
 import { installPatches, restoreStockKernels } from "../../../src/backend/patches.js";
 import { expectFlatOverSteps, expectWasmMatchesCpu, relativeError, runOn, TOLERANCE, values } from "../compare.js";
 
-// The native conv kernels (native/src/conv.c via src/backend/blas/conv2d.ts) against the stock cpu
+// The native conv kernels (native/src/conv.c via src/backend/blas/conv.ts) against the stock cpu
 // backend. CI builds the addon, so its absence is a failure here, not a skip.
 
 type Pad = "valid" | "same" | number | tf.backend_util.ExplicitPadding;
@@ -102,7 +105,7 @@ beforeAll(async () => {
   await selectBackend("wasm");
   const counter = counting(load.addon);
   calls = counter.calls;
-  patches = nativeConvPatches(counter.counted);
+  patches = [nativeConv2dPatch, nativeFusedConv2dPatch, nativeConv2dBackpropInputPatch, nativeConv2dBackpropFilterPatch].map((patch) => patch(counter.counted));
   // Whether or not selectBackend already installed native conv patches, these (with the counting
   // addon) replace them: installPatch does nothing for a patch of the same name, so restore first.
   for (const p of patches) {

@@ -1,9 +1,10 @@
 import * as tf from "@tensorflow/tfjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadAddon, type NativeAddon } from "../../../src/backend/blas/addon.js";
-import { LEAKY_RELU_GRAD, nativeLeakyReluPatches, restoreLeakyReluGradient } from "../../../src/backend/blas/leaky-relu.js";
 import { selectBackend } from "../../../src/backend/index.js";
 import { installedPatch, installPatch, restoreStock, type KernelPatch } from "../../../src/backend/kernel-patch.js";
+import { LEAKY_RELU_GRAD, nativeLeakyReluGradPatch } from "../../../src/backend/kernels/wasm/AelabLeakyReluGrad.js";
+import { nativeLeakyReluPatch } from "../../../src/backend/kernels/wasm/LeakyRelu.js";
 import { installPatches } from "../../../src/backend/patches.js";
 import { expectFlatOverSteps, relativeError, values } from "../compare.js";
 
@@ -18,7 +19,7 @@ let patches: KernelPatch[] = [];
 
 beforeAll(async () => {
   await selectBackend("wasm");
-  patches = nativeLeakyReluPatches(theAddon());
+  patches = [nativeLeakyReluPatch(theAddon()), nativeLeakyReluGradPatch(theAddon())];
   for (const patch of patches) installPatch(patch);
   for (const patch of patches) expect(installedPatch(patch.kernelName, "wasm")).toBe(patch.name);
 });
@@ -130,18 +131,18 @@ describe("native LeakyRelu", () => {
     expect(await nativeCalls(f)).toEqual([0, 0]);
   });
 
-  it("uses tfjs's gradient where the backend lacks the kernel, and after a restore", async () => {
+  it("uses tfjs's gradient where the backend lacks the kernel, also once wasm's is back to stock", async () => {
     await tf.setBackend("cpu");
     expect(tf.getKernel(LEAKY_RELU_GRAD, "cpu") as unknown).toBeUndefined();
     const f = () => tf.grads((a: tf.Tensor) => tf.leakyRelu(a, 0.2).sum())([t([4, 4], 3)]);
     await expectMatchesCpu(f);
-    restoreLeakyReluGradient();
+    restoreStock(LEAKY_RELU_GRAD, "wasm");
     try {
       await expectMatchesCpu(f);
       expect(await nativeCalls(f)).toEqual([1, 0]);
     } finally {
       for (const patch of patches) restoreStock(patch.kernelName, patch.backendName);
-      for (const patch of patches) installPatch(patch); // make() puts the replacement back
+      for (const patch of patches) installPatch(patch);
     }
     expect(await nativeCalls(f)).toEqual([1, 1]);
   });

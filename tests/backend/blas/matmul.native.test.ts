@@ -2,9 +2,10 @@ import * as tf from "@tensorflow/tfjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadAddon, type NativeAddon } from "../../../src/backend/blas/addon.js";
 import { asWasm, heapOf } from "../../../src/backend/blas/heap.js";
-import { nativeMatMulPatches } from "../../../src/backend/blas/matmul.js";
 import { selectBackend } from "../../../src/backend/index.js";
 import { installedPatch, installPatch, restoreStock, stockKernel, type KernelPatch } from "../../../src/backend/kernel-patch.js";
+import { nativeBatchMatMulPatch } from "../../../src/backend/kernels/wasm/BatchMatMul.js";
+import { nativeFusedMatMulPatch } from "../../../src/backend/kernels/wasm/_FusedMatMul.js";
 import { installPatches } from "../../../src/backend/patches.js";
 import { expectNoLeak, MATMUL_SHAPES, matMulOperands as operands, relativeError, seededTensor, TOLERANCE, TRANSPOSE_FLAGS as FLAGS } from "../compare.js";
 
@@ -21,7 +22,7 @@ beforeAll(async () => {
   const addon = theAddon();
   await selectBackend("wasm");
   // selectBackend may have installed these already (then this does nothing).
-  patches = nativeMatMulPatches(addon);
+  patches = [nativeBatchMatMulPatch(addon), nativeFusedMatMulPatch(addon)];
   for (const patch of patches) installPatch(patch);
   for (const patch of patches) expect(installedPatch(patch.kernelName, "wasm")).toBe(patch.name);
   expect(patches.map((p) => p.kernelName).sort()).toEqual(["BatchMatMul", "_FusedMatMul"]);
@@ -166,8 +167,7 @@ describe("native BatchMatMul batching", () => {
         addon.gemm(...args);
       },
     };
-    const patch = nativeMatMulPatches(recording).find((p) => p.kernelName === "BatchMatMul");
-    if (!patch) throw new Error("nativeMatMulPatches has no BatchMatMul patch");
+    const patch = nativeBatchMatMulPatch(recording);
     return { kernel: patch.make(stockKernel("BatchMatMul", "wasm")), calls };
   }
 

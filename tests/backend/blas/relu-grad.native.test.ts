@@ -1,9 +1,9 @@
 import * as tf from "@tensorflow/tfjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadAddon, type NativeAddon } from "../../../src/backend/blas/addon.js";
-import { nativeReluGradPatch, RELU_GRAD, restoreReluGradient } from "../../../src/backend/blas/relu-grad.js";
 import { selectBackend } from "../../../src/backend/index.js";
 import { installedPatch, installPatch, restoreStock } from "../../../src/backend/kernel-patch.js";
+import { nativeReluGradPatch, RELU_GRAD } from "../../../src/backend/kernels/wasm/AelabReluGrad.js";
 import { expectFlatOverSteps, values } from "../compare.js";
 
 // CI always builds the addon, so its absence fails these tests rather than skipping them.
@@ -99,16 +99,16 @@ describe("native Relu gradient", () => {
     for (let i = 0; i < e.length; i++) expect(Math.abs(a[i] - e[i]) / scale).toBeLessThan(1e-5);
   });
 
-  it("is tfjs's gradient where the backend lacks the kernel, and after a restore", async () => {
+  it("is tfjs's gradient where the backend lacks the kernel, also once wasm's is back to stock", async () => {
     await tf.setBackend("cpu");
     expect(tf.getKernel(RELU_GRAD, "cpu") as unknown).toBeUndefined();
     const f = () => tf.grads((a: tf.Tensor) => tf.relu(a).sum())([awkward([4, 4], 3)]);
-    restoreReluGradient();
+    restoreStock(RELU_GRAD, "wasm");
     try {
       expect(await nativeCalls(f)).toBe(0);
     } finally {
       restoreStock(RELU_GRAD, "wasm");
-      installPatch(nativeReluGradPatch(theAddon())); // make() puts the replacement back
+      installPatch(nativeReluGradPatch(theAddon()));
     }
     expect(await nativeCalls(f)).toBe(1);
   });

@@ -2,9 +2,9 @@ import * as tf from "@tensorflow/tfjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadAddon, type NativeAddon } from "../../../src/backend/blas/addon.js";
 import { asWasm, heapOf } from "../../../src/backend/blas/heap.js";
-import { leadingAxes, nativeSumPatch } from "../../../src/backend/blas/sum.js";
 import { selectBackend } from "../../../src/backend/index.js";
 import { installedPatch, installPatch, restoreStock, type KernelPatch } from "../../../src/backend/kernel-patch.js";
+import { leadingAxes, nativeSumPatch } from "../../../src/backend/kernels/wasm/Sum.js";
 import { installPatches } from "../../../src/backend/patches.js";
 import { expectFlatOverSteps, relativeError, values } from "../compare.js";
 

@@ -1,12 +1,10 @@
 import * as tf from "@tensorflow/tfjs";
-import { KernelCalls } from "../kernel-calls.js";
-import type { KernelPatch } from "../kernel-patch.js";
-import { ACTIVATION_KERNELS, addBiasAndActivate, type MatMulAttrs, type MatMulInputs } from "../matmul-args.js";
+import type { MatMulAttrs, MatMulInputs } from "../kernels/wasm/matmul-args.js";
 import { ACTIVATIONS, type NativeAddon } from "./addon.js";
-import { asWasm, heapOf, offsetOf, type WasmInternals } from "./heap.js";
+import { heapOf, offsetOf, type WasmInternals } from "./heap.js";
 
-// BatchMatMul and _FusedMatMul on the wasm backend as one BLAS sgemm (or a few) run in place on the
-// wasm heap. Transposes are BLAS flags, so no operand is copied; bias and activation are applied in
+// The native BatchMatMul and _FusedMatMul (kernels/wasm/) as one BLAS sgemm (or a few) run in place on
+// the wasm heap. Transposes are BLAS flags, so no operand is copied; bias and activation are applied in
 // C on the output while it is still in cache.
 
 /** What the C epilogue adds and applies; undefined bias: none. */
@@ -16,7 +14,7 @@ interface Epilogue {
   alpha: number;
 }
 
-const LINEAR: Epilogue = { activation: "linear", alpha: 0 };
+export const LINEAR: Epilogue = { activation: "linear", alpha: 0 };
 
 const size = (shape: number[]): number => shape.reduce((n, d) => n * d, 1);
 
@@ -75,7 +73,7 @@ function batchLoops(batchA: number[], batchB: number[], outBatch: number[]): Bat
  * op(a)·op(b) with the epilogue, into a new output of the broadcast shape. The output is allocated
  * before the heap is read, since the allocation may grow (and so replace) the heap.
  */
-function nativeProduct(addon: NativeAddon, backend: WasmInternals, inputs: MatMulInputs, attrs: MatMulAttrs, epilogue: Epilogue): tf.TensorInfo {
+export function nativeProduct(addon: NativeAddon, backend: WasmInternals, inputs: MatMulInputs, attrs: MatMulAttrs, epilogue: Epilogue): tf.TensorInfo {
   const { a, b } = inputs;
   const { transposeA, transposeB } = attrs;
   const [a0, a1] = a.shape.slice(-2);
@@ -133,64 +131,13 @@ function nativeProduct(addon: NativeAddon, backend: WasmInternals, inputs: MatMu
 }
 
 /** A bias the C epilogue can add: one value, or one per column ([N], [1,N], ...), not widening the output. */
-function biasFitsEpilogue(bias: tf.TensorInfo, n: number, outRank: number): boolean {
+export function biasFitsEpilogue(bias: tf.TensorInfo, n: number, outRank: number): boolean {
   const length = size(bias.shape);
   const last = bias.shape[bias.shape.length - 1];
   return bias.dtype === "float32" && bias.shape.length <= outRank && (length === 1 || (length === n && last === n));
 }
 
-const isFloat32 = (inputs: MatMulInputs) => inputs.a.dtype === "float32" && inputs.b.dtype === "float32";
+export const isFloat32 = (inputs: MatMulInputs) => inputs.a.dtype === "float32" && inputs.b.dtype === "float32";
 
-/** The two patches; `addon` is the loaded native addon (src/backend/blas/addon.ts). */
-export function nativeMatMulPatches(addon: NativeAddon): KernelPatch[] {
-  const label = `native sgemm (${addon.blasInfo().name})`;
-  const batchMatMul: KernelPatch = {
-    name: `BatchMatMul: ${label}`,
-    kernelName: "BatchMatMul",
-    backendName: "wasm",
-    make(stock) {
-      if (!stock) throw new Error("wasm backend has no BatchMatMul kernel to patch");
-      return (args) => {
-        const inputs = args.inputs as unknown as MatMulInputs;
-        // The stock kernel says what it does with other dtypes (it rejects them).
-        if (!isFloat32(inputs)) return stock.kernelFunc(args);
-        return nativeProduct(addon, asWasm(args.backend), inputs, args.attrs as unknown as MatMulAttrs, LINEAR);
-      };
-    },
-  };
-  const fusedMatMul: KernelPatch = {
-    name: `_FusedMatMul: ${label}`,
-    kernelName: "_FusedMatMul",
-    backendName: "wasm",
-    make(stock) {
-      if (!stock) throw new Error("wasm backend has no _FusedMatMul kernel to patch");
-      return (args) => {
-        const inputs = args.inputs as unknown as MatMulInputs;
-        const attrs = args.attrs as unknown as MatMulAttrs;
-        if (!isFloat32(inputs)) return stock.kernelFunc(args);
-        const activation = attrs.activation ?? "linear";
-        // Checked before anything is allocated, so that the error leaves nothing behind.
-        if (!Object.hasOwn(ACTIVATIONS, activation) && !Object.hasOwn(ACTIVATION_KERNELS, activation)) {
-          throw new Error(`_FusedMatMul on wasm: activation '${activation}' is not supported`);
-        }
-        const backend = asWasm(args.backend);
-        const { bias } = inputs;
-        const n = inputs.b.shape[inputs.b.shape.length - (attrs.transposeB ? 2 : 1)];
-        const outRank = Math.max(inputs.a.shape.length, inputs.b.shape.length);
-        const cBias = bias && biasFitsEpilogue(bias, n, outRank) ? bias : undefined;
-        const allNative = bias === cBias && Object.hasOwn(ACTIVATIONS, activation);
-        const epilogue = { bias: cBias, activation: allNative ? activation : "linear", alpha: attrs.leakyreluAlpha ?? 0.2 };
-        const product = nativeProduct(addon, backend, inputs, attrs, epilogue);
-        if (allNative) return product;
-        const k = new KernelCalls(backend, "wasm");
-        try {
-          return addBiasAndActivate(k, product, cBias ? undefined : bias, inputs, attrs);
-        } finally {
-          k.free();
-          backend.disposeData(product.dataId);
-        }
-      };
-    },
-  };
-  return [batchMatMul, fusedMatMul];
-}
+/** How the native matMul patches name themselves, e.g. "native sgemm (OpenBLAS)". */
+export const sgemmLabel = (addon: NativeAddon) => `native sgemm (${addon.blasInfo().name})`;

@@ -1,8 +1,11 @@
 import * as tf from "@tensorflow/tfjs";
-import { KernelCalls } from "./kernel-calls.js";
-import type { KernelPatch } from "./kernel-patch.js";
+import type { NativeAddon } from "../../blas/addon.js";
+import { convInfo, geometry, IM2COL, nativeCovers, shapeOnly } from "../../blas/conv.js";
+import { asWasm, heapOf, offsetOf } from "../../blas/heap.js";
+import { KernelCalls } from "../../kernel-calls.js";
+import { patchKernel, type KernelPatch } from "../../kernel-patch.js";
 
-// The native wasm Conv2DBackpropInput is a scalar loop (1.2-2.2 GFLOP/s); it took 759 of 1034 ms of a
+// The stock wasm Conv2DBackpropInput is a scalar loop (1.2-2.2 GFLOP/s); it took 759 of 1034 ms of a
 // CVAE training step. It serves every conv input-gradient and the conv2dTranspose forward pass.
 // Instead: insert s−1 zeros between the rows and columns of dy, then run one XNNPACK stride-1 Conv2D
 // with the filter rotated by 180° and its channel axes swapped:
@@ -58,42 +61,54 @@ function backpropInput(k: KernelCalls, dy: tf.TensorInfo, filter: tf.TensorInfo,
   );
 }
 
-export const wasmConv2dBackpropInputPatch: KernelPatch = {
+export const wasmConv2dBackpropInputPatch = patchKernel<{ dy: tf.TensorInfo; filter: tf.TensorInfo }, BackpropInputAttrs>({
   name: "Conv2DBackpropInput: zero insertion + one Conv2D",
   kernelName: "Conv2DBackpropInput",
   backendName: "wasm",
-  make(stock) {
-    if (!stock) throw new Error("wasm backend has no Conv2DBackpropInput kernel to patch");
-    return (args) => {
-      const { dy, filter } = args.inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
-      const attrs = args.attrs as unknown as BackpropInputAttrs;
-      const format = tf.backend_util.convertConv2DDataFormat(attrs.dataFormat);
-      const info = tf.backend_util.computeConv2DInfo(
-        attrs.inputShape,
-        filter.shape as [number, number, number, number],
-        attrs.strides,
-        1,
-        attrs.pad,
-        attrs.dimRoundingMode,
-        false,
-        format,
-      );
-      const { top, bottom, left, right } = info.padInfo;
-      // A pad wider than the filter would need a negative conv padding, and a rounding mode can make
-      // the output longer than the input covers; both are rare, so the stock kernel keeps them.
-      const simple =
-        format === "channelsLast" &&
-        dy.dtype === "float32" &&
-        attrs.dimRoundingMode == null &&
-        Math.max(top, bottom) < info.filterHeight &&
-        Math.max(left, right) < info.filterWidth;
-      if (!simple) return stock.kernelFunc(args);
-      const k = new KernelCalls(args.backend as tf.KernelBackend, "wasm");
-      try {
-        return backpropInput(k, dy, filter, info);
-      } finally {
-        k.free();
-      }
-    };
+  make: (stock) => ({ inputs: { dy, filter }, attrs, backend, args }) => {
+    const format = tf.backend_util.convertConv2DDataFormat(attrs.dataFormat);
+    const info = tf.backend_util.computeConv2DInfo(
+      attrs.inputShape,
+      filter.shape as [number, number, number, number],
+      attrs.strides,
+      1,
+      attrs.pad,
+      attrs.dimRoundingMode,
+      false,
+      format,
+    );
+    const { top, bottom, left, right } = info.padInfo;
+    // A pad wider than the filter would need a negative conv padding, and a rounding mode can make
+    // the output longer than the input covers; both are rare, so the stock kernel keeps them.
+    const simple =
+      format === "channelsLast" &&
+      dy.dtype === "float32" &&
+      attrs.dimRoundingMode == null &&
+      Math.max(top, bottom) < info.filterHeight &&
+      Math.max(left, right) < info.filterWidth;
+    if (!simple) return stock.kernelFunc(args);
+    const k = new KernelCalls(backend, "wasm");
+    try {
+      return backpropInput(k, dy, filter, info);
+    } finally {
+      k.free();
+    }
   },
-};
+});
+
+/** im2col + sgemm's transpose (blas/conv.ts), also tf.conv2dTranspose's forward pass; the rest is stock. */
+export function nativeConv2dBackpropInputPatch(addon: NativeAddon): KernelPatch {
+  return patchKernel<{ dy: tf.TensorInfo; filter: tf.TensorInfo }, BackpropInputAttrs>({
+    name: `Conv2DBackpropInput: ${IM2COL}`,
+    kernelName: "Conv2DBackpropInput",
+    backendName: "wasm",
+    make: (stock) => ({ inputs: { dy, filter }, attrs, backend: kernelBackend, args }) => {
+      const info = convInfo(attrs.inputShape, filter.shape, attrs, 1);
+      if (!nativeCovers(info, shapeOnly(attrs.inputShape, dy.dtype), filter, dy)) return stock.kernelFunc(args);
+      const backend = asWasm(kernelBackend);
+      const dx = backend.makeOutput(info.inShape, "float32");
+      addon.conv2dBackpropInput(heapOf(backend), geometry(info), offsetOf(backend, dy), offsetOf(backend, filter), offsetOf(backend, dx));
+      return dx;
+    },
+  });
+}

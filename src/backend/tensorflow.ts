@@ -1,29 +1,18 @@
-import { createRequire } from "node:module";
 import * as tf from "@tensorflow/tfjs";
-import { firstLine, type Started } from "./started.js";
+import { firstLine } from "../util/first-line.js";
+import { isInstalled } from "./installed.js";
+import type { Started } from "./started.js";
+
+// The "tensorflow" backend: tfjs-node's binding to the TensorFlow C library (libtensorflow). Not to be
+// confused with aelab's native kernels (blas/), which run on the wasm backend.
 
 /** Tried in this order: the GPU build first, since it also runs on the CPU. */
-export const NATIVE_PACKAGES = ["@tensorflow/tfjs-node-gpu", "@tensorflow/tfjs-node"] as const;
-
-const require = createRequire(import.meta.url);
-
-/**
- * Whether the package is in node_modules. npm skips these optional dependencies without a word when
- * their install script cannot download libtensorflow (shared/research/tfjs-feasibility.md).
- */
-export function isInstalled(pkg: string): boolean {
-  try {
-    require.resolve(pkg);
-    return true;
-  } catch {
-    return false;
-  }
-}
+export const TENSORFLOW_PACKAGES = ["@tensorflow/tfjs-node-gpu", "@tensorflow/tfjs-node"] as const;
 
 /** Loads tfjs-node-gpu or tfjs-node and makes "tensorflow" the active backend. */
-export async function startNative(): Promise<Started> {
+export async function startTensorflow(): Promise<Started> {
   const problems: string[] = [];
-  for (const pkg of NATIVE_PACKAGES) {
+  for (const pkg of TENSORFLOW_PACKAGES) {
     if (!isInstalled(pkg)) continue;
     // A variable specifier keeps TypeScript from requiring types for a package that may be absent.
     const specifier: string = pkg;
@@ -46,6 +35,6 @@ export async function startNative(): Promise<Started> {
   if (problems.length > 0) return { ok: false, reason: problems.join("; ") };
   return {
     ok: false,
-    reason: `${NATIVE_PACKAGES.join(" and ")} are not installed (npm skips them where libtensorflow cannot be downloaded)`,
+    reason: `${TENSORFLOW_PACKAGES.join(" and ")} are not installed (npm skips them where libtensorflow cannot be downloaded)`,
   };
 }

@@ -1,6 +1,6 @@
-import type { KernelPatch } from "../kernel-patch.js";
-import type { NativeAddon } from "./addon.js";
-import { gradientKernelPatch, restoreStockGradient } from "./gradient-override.js";
+import type { NativeAddon } from "../../blas/addon.js";
+import { gradientKernelPatch } from "../../blas/gradient-override.js";
+import type { KernelPatch } from "../../kernel-patch.js";
 
 /**
  * Relu's gradient as one kernel: dx = dy · step(x). tfjs computes mul(dy, cast(step(x), 'float32')),
@@ -13,9 +13,4 @@ const OVERRIDE = { kernelName: "Relu", gradKernelName: RELU_GRAD, attrsOf: () =>
 
 export function nativeReluGradPatch(addon: NativeAddon): KernelPatch {
   return gradientKernelPatch(OVERRIDE, (heap, n, dy, x, dx) => addon.reluGrad(heap, n, dy, x, dx, 0));
-}
-
-/** Puts tfjs's own Relu gradient back (a no-op if it was never replaced). */
-export function restoreReluGradient(): void {
-  restoreStockGradient("Relu");
 }

@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import type { KernelPatch } from "./kernel-patch.js";
+import { patchKernel, type KernelPatch } from "../../kernel-patch.js";
 
 // For a matMul with a long inner dimension and a small output (one batch, K >= 2000, few 32x32 tiles),
 // tfjs-backend-webgpu picks MatMulSplitKProgram: the K range is split across workgroups whose partial
@@ -36,31 +36,27 @@ export function wouldSplitK(a: tf.TensorInfo, b: tf.TensorInfo, transposeA: bool
   return fewWorkgroups && batch * outerA * outerB > 128 && batch === 1 && inner >= SPLIT_K_MIN_INNER;
 }
 
-function deterministicMatMulPatch(kernelName: "BatchMatMul" | "_FusedMatMul"): KernelPatch {
-  return {
+/** BatchMatMul or _FusedMatMul on webgpu without the split-K program. */
+export function deterministicMatMulPatch(kernelName: "BatchMatMul" | "_FusedMatMul"): KernelPatch {
+  return patchKernel<{ a: tf.TensorInfo; b: tf.TensorInfo }, { transposeA: boolean; transposeB: boolean }>({
     name: `${kernelName}: no split-K (its atomic float adds make results vary run to run)`,
     kernelName,
     backendName: "webgpu",
-    make(stock) {
-      if (!stock) throw new Error(`webgpu backend has no ${kernelName} kernel to patch`);
-      return (args) => {
-        const env = tf.env();
-        // A program chosen by the user (the flag set) is left alone.
-        if (env.getNumber(FLAG) >= 0) return stock.kernelFunc(args);
-        const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
-        const { transposeA, transposeB } = args.attrs as { transposeA: boolean; transposeB: boolean };
-        const flagThreshold = env.getNumber("WEBGPU_THRESHOLD_TO_INCREASE_WORKGROUPS_FOR_MATMUL");
-        const threshold = flagThreshold > 0 ? flagThreshold : (args.backend as unknown as WebgpuInternals).thresholdToIncreaseWorkgroups;
-        if (!wouldSplitK(a, b, transposeA, transposeB, threshold)) return stock.kernelFunc(args);
-        env.set(FLAG, REDUCE_PROGRAM);
-        try {
-          return stock.kernelFunc(args);
-        } finally {
-          env.set(FLAG, -1);
-        }
-      };
+    make: (stock) => ({ inputs, attrs, backend, args }) => {
+      const env = tf.env();
+      // A program chosen by the user (the flag set) is left alone.
+      if (env.getNumber(FLAG) >= 0) return stock.kernelFunc(args);
+      const { a, b } = inputs;
+      const { transposeA, transposeB } = attrs;
+      const flagThreshold = env.getNumber("WEBGPU_THRESHOLD_TO_INCREASE_WORKGROUPS_FOR_MATMUL");
+      const threshold = flagThreshold > 0 ? flagThreshold : (backend as unknown as WebgpuInternals).thresholdToIncreaseWorkgroups;
+      if (!wouldSplitK(a, b, transposeA, transposeB, threshold)) return stock.kernelFunc(args);
+      env.set(FLAG, REDUCE_PROGRAM);
+      try {
+        return stock.kernelFunc(args);
+      } finally {
+        env.set(FLAG, -1);
+      }
     },
-  };
+  });
 }
-
-export const webgpuDeterministicMatMulPatches: KernelPatch[] = [deterministicMatMulPatch("BatchMatMul"), deterministicMatMulPatch("_FusedMatMul")];

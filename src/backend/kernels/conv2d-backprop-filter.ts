@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
-import { KernelCalls } from "./kernel-calls.js";
-import type { KernelPatch } from "./kernel-patch.js";
+import { KernelCalls } from "../kernel-calls.js";
+import { patchKernel, type KernelPatch } from "../kernel-patch.js";
 
 // Stock wasm has no Conv2DBackpropFilter, so no conv net can train on it; the cpu backend's own
 // kernel took 183 s of a 190 s CVAE step (shared/research/tfjs-feasibility.md §3).
@@ -11,7 +11,7 @@ import type { KernelPatch } from "./kernel-patch.js";
 // dyᵀ[OH,OW,B,Co]. A stride-1 conv of xᵀ with dyᵀ, dilated by the original stride and padded with the
 // original padding, gives r[ci,fh,fw,co] for fh ≥ FH too; crop to FH×FW and move ci inside.
 
-interface BackpropFilterAttrs {
+export interface BackpropFilterAttrs {
   strides: number | [number, number];
   pad: "valid" | "same" | number | tf.backend_util.ExplicitPadding;
   dataFormat: "NHWC" | "NCHW";
@@ -49,26 +49,23 @@ function backpropFilter(k: KernelCalls, x: tf.TensorInfo, dy: tf.TensorInfo, att
 }
 
 /** Conv2DBackpropFilter as one forward Conv2D; for "wasm" (missing) and "cpu" (pathologically slow). */
-export function conv2dBackpropFilterPatch(backendName: "wasm" | "cpu"): KernelPatch {
-  return {
+export function conv2dBackpropFilterAsConv2D(backendName: "wasm" | "cpu"): KernelPatch {
+  return patchKernel<{ x: tf.TensorInfo; dy: tf.TensorInfo }, BackpropFilterAttrs>({
     name: "Conv2DBackpropFilter: one dilated Conv2D",
     kernelName: "Conv2DBackpropFilter",
     backendName,
-    make(stock) {
-      return (args) => {
-        const { x, dy } = args.inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
-        const attrs = args.attrs as unknown as BackpropFilterAttrs;
-        if (tf.backend_util.convertConv2DDataFormat(attrs.dataFormat) !== "channelsLast" || x.dtype !== "float32") {
-          if (stock) return stock.kernelFunc(args);
-          throw new Error(`Conv2DBackpropFilter on ${backendName} supports float32 NHWC only (got ${x.dtype} ${attrs.dataFormat})`);
-        }
-        const k = new KernelCalls(args.backend as tf.KernelBackend, backendName);
-        try {
-          return backpropFilter(k, x, dy, attrs);
-        } finally {
-          k.free();
-        }
-      };
+    stockOptional: true,
+    make: (stock) => ({ inputs: { x, dy }, attrs, backend, args }) => {
+      if (tf.backend_util.convertConv2DDataFormat(attrs.dataFormat) !== "channelsLast" || x.dtype !== "float32") {
+        if (stock) return stock.kernelFunc(args);
+        throw new Error(`Conv2DBackpropFilter on ${backendName} supports float32 NHWC only (got ${x.dtype} ${attrs.dataFormat})`);
+      }
+      const k = new KernelCalls(backend, backendName);
+      try {
+        return backpropFilter(k, x, dy, attrs);
+      } finally {
+        k.free();
+      }
     },
-  };
+  });
 }

@@ -1,8 +1,8 @@
 import type * as tf from "@tensorflow/tfjs";
-import type { KernelCalls } from "./kernel-calls.js";
+import type { KernelCalls } from "../../kernel-calls.js";
 
 // What BatchMatMul and _FusedMatMul receive, and the bias + activation tail done with the backend's own
-// kernels; shared by the wasm matMul patches (wasm-matmul-transpose.ts, blas/matmul.ts).
+// kernels; shared by the wasm matMul patches (BatchMatMul.ts, _FusedMatMul.ts) and blas/gemm.ts.
 
 export interface MatMulInputs {
   a: tf.TensorInfo;

@@ -1,0 +1,3 @@
+import { deterministicMatMulPatch } from "./deterministic-matmul.js";
+
+export const webgpuBatchMatMulPatch = deterministicMatMulPatch("BatchMatMul");
