@@ -1,4 +1,14 @@
 import { z } from "zod";
+import { reconNames, type BUILT_IN_RECON, type RegisteredLikelihoodName } from "../losses/likelihoods/registry.js";
+
+/**
+ * model.recon: a built-in name or one registered with registerLikelihood, checked when a config is
+ * validated (not when this module loads), so a likelihood registered from the user's file is accepted.
+ */
+const reconSchema = z.custom<(typeof BUILT_IN_RECON)[number] | RegisteredLikelihoodName>(() => true).superRefine((value, ctx) => {
+  const names = reconNames();
+  if (typeof value !== "string" || !names.includes(value)) ctx.addIssue({ code: "invalid_value", values: names, input: value });
+});
 
 /**
  * The run spec: the single source of truth for what a run is. Types are inferred from it, defaults live
@@ -126,8 +136,8 @@ const modelObject = z.strictObject({
   /**
    * ae: deterministic code; vae: Gaussian code + KL to N(0, I); aae: deterministic code matched to the
    * prior by a latent discriminator (Makhzani et al. 2015); vaegan: VAE whose reconstruction loss is in
-   * a discriminator's feature space, plus a GAN (Larsen et al. 2016); ae+gan, vae+gan: a pixel loss plus
-   * adversarial.weight times a pixel-space GAN loss.
+   * a discriminator's feature space, plus a GAN (Larsen et al. 2016); ae+gan, vae+gan: the likelihood plus
+   * adversarial.weight times a pixel-space GAN loss. Every variant takes any likelihood (`recon`).
    */
   variant: z.enum(VARIANTS).default("vae"),
   encoder: typed(z.discriminatedUnion("type", [mlpSchema, convEncoderSchema])).default({ type: "mlp", hidden: [512, 256], activation: "relu" }),
@@ -146,12 +156,14 @@ const modelObject = z.strictObject({
     })
     .default({ size: 20, prior: { type: "normal", std: 1 } }),
   /**
-   * Per-pixel reconstruction loss on the decoder's sigmoid output (bce is computed from the logits for
-   * stability). Reduction: summed over pixels, averaged over the batch. `feature` (vaegan only) is the
-   * squared error of the discriminator's featureLayer activations, summed over features. cbernoulli,
-   * gaussian and laplace are normalised negative log-likelihoods (README: "Choosing a likelihood").
+   * The reconstruction likelihood p(x | z) of every variant, from the decoder's logits (bce is computed
+   * from the logits for stability; mse and l1 act on their sigmoid). Reduction: summed over pixels,
+   * averaged over the batch. cbernoulli, gaussian and laplace are normalised negative log-likelihoods
+   * (README: "Choosing a likelihood"). `feature` (vaegan only, and its default) is Larsen et al.'s squared
+   * error of the discriminator's featureLayer activations, summed over features; vaegan with a pixel
+   * likelihood keeps its gradient routing with that likelihood in place of the feature loss.
    */
-  recon: z.enum(["mse", "bce", "l1", "cbernoulli", "gaussian", "laplace", "feature"]).default("bce"),
+  recon: reconSchema.default("bce"),
   /**
    * gaussian: σ; laplace: the scale b. A number (fixed), `learned` (one shared log scale trained with the
    * decoder, a weight of the decoder) or `optimal` (the batch's maximum-likelihood value, σ² = mean squared
@@ -164,14 +176,14 @@ const modelObject = z.strictObject({
   beta: z.number().min(0).default(1),
 });
 
-export const modelSchema = modelObject.superRefine((model, ctx) => {
-  if (model.variant === "vaegan" && model.recon !== "feature") {
-    ctx.addIssue({
-      code: "custom",
-      path: ["recon"],
-      message: `model.recon must be "feature" for variant vaegan (Larsen et al. reconstruct in the discriminator's feature space); for a pixel loss plus a GAN term use variant vae+gan`,
-    });
-  }
+/** vaegan without a `recon` is Larsen et al.'s, whose reconstruction is in the discriminator's feature space. */
+function vaeganFeatureDefault(value: unknown): unknown {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return value;
+  const model = value as Record<string, unknown>;
+  return model.variant === "vaegan" && model.recon === undefined ? { ...model, recon: "feature" } : value;
+}
+
+const refinedModel = modelObject.superRefine((model, ctx) => {
   if (model.variant !== "vaegan" && model.recon === "feature") {
     ctx.addIssue({ code: "custom", path: ["recon"], message: `model.recon "feature" is only for variant vaegan (got variant ${model.variant})` });
   }
@@ -188,13 +200,10 @@ export const modelSchema = modelObject.superRefine((model, ctx) => {
   if (!scaled && model.scale !== undefined) {
     ctx.addIssue({ code: "custom", path: ["scale"], message: `model.scale is only for recon gaussian or laplace (got recon ${model.recon})` });
   }
-  // The likelihoods with a normaliser or a scale are wired into ae and vae; the other variants' phases
-  // take a parameter-free pixel loss and show sigmoid(logits), which is not a continuous Bernoulli's mean.
-  if ((scaled || model.recon === "cbernoulli") && model.variant !== "ae" && model.variant !== "vae") {
-    ctx.addIssue({ code: "custom", path: ["recon"], message: `model.recon ${model.recon} is for variants ae and vae (got variant ${model.variant})` });
-  }
   // model.sigma is only another name: the resolved config (and everything that reads it) has model.scale.
 }).transform(({ sigma, ...model }) => (sigma === undefined ? model : { ...model, scale: sigma }));
+
+export const modelSchema = z.preprocess(vaeganFeatureDefault, refinedModel);
 
 export const adversarialSchema = z.strictObject({
   /**
@@ -216,7 +225,7 @@ export const adversarialSchema = z.strictObject({
    * kernel, recomputed every step and held constant for the update. ratio: lambda = weight * ratio *
    * (running mean of recon) / (running mean of the gan term), clamped to max, so that the adversarial
    * term stays near `ratio` times the reconstruction term; the running means decay by `decay` a step.
-   * In vaegan the reconstruction term is the decoder's, gamma * feature loss.
+   * In vaegan the reconstruction term is the decoder's, gamma * recon (the feature loss or the likelihood).
    */
   balance: z
     .discriminatedUnion("mode", [
@@ -237,10 +246,10 @@ export const adversarialSchema = z.strictObject({
    */
   start: z.int().min(0).default(0),
   /**
-   * vaegan: the decoder descends gamma * feature reconstruction + its GAN loss (Larsen et al. eq. 9).
-   * The default is the reference code's (andersbll/autoencoding_beyond_pixels, model/aegan.py: decoder
-   * gradient 0.01 * recon + 0.99 * GAN, recon being half the squared error aelab's feature loss is):
-   * 0.01 * 0.5 / 0.99 ~ 0.005. Their face runs went lower still (1e-5, lfw_aegan.py, celeba_aegan.py).
+   * vaegan: the decoder descends gamma * recon (the feature loss, or the pixel likelihood in its place)
+   * + its GAN loss (Larsen et al. eq. 9). The default, set for the feature loss, is the reference code's
+   * (andersbll/autoencoding_beyond_pixels, model/aegan.py: decoder gradient 0.01 * recon + 0.99 * GAN,
+   * recon being half the squared error aelab's feature loss is): 0.01 * 0.5 / 0.99 ~ 0.005. Their face runs went lower still (1e-5, lfw_aegan.py, celeba_aegan.py).
    */
   gamma: z.number().min(0).default(0.005),
   /** One-sided label smoothing: the discriminator's target for real inputs is 1 - labelSmoothing. */

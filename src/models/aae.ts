@@ -1,18 +1,16 @@
+import type * as tf from "@tensorflow/tfjs";
 import type { AdversarialSpec, ModelSpec } from "../config/schema.js";
-import { discriminatorLoss, generatorLoss, meanVerdict } from "../losses/gan.js";
-import { reconstructionLoss, type ReconKind } from "../losses/reconstruction.js";
-import { buildLatentDiscriminator } from "../nn/build.js";
 import type { ImageShape } from "../nn/modules.js";
-import { buildSpectralLatentDiscriminator } from "../nn/spectral-latent-discriminator.js";
-import { advanceSpectralNorm } from "../nn/spectral-norm.js";
 import type { Rng } from "../random/rng.js";
-import { assembleVariant, buildAutoencoder } from "./base.js";
+import { buildWithLatentAdversary } from "./adversarial-term.js";
+import { assembleVariant, pixelLikelihood } from "./base.js";
 import { buildPrior } from "./prior.js";
-import type { Phase, Variant } from "./variant.js";
+import type { LossTerm, Phase, Variant } from "./variant.js";
 
 /**
  * Adversarial autoencoder (Makhzani et al. 2015): a deterministic code matched to the prior by a
- * discriminator on codes. `adversarial.aaeUpdates` chooses between:
+ * discriminator on codes; recon is any likelihood's negative log-likelihood. `adversarial.aaeUpdates`
+ * chooses between:
  * - joint (default): phase "autoencoder": encoder and decoder descend recon + lambda * (fool the latent
  *   discriminator with the codes); the fool term reaches only the encoder, since it does not depend on
  *   the decoder. Phase "latent_discriminator": prior samples real, codes fake. Both gradients are taken
@@ -27,56 +25,52 @@ import type { Phase, Variant } from "./variant.js";
  *   the latent discriminator's Adam (there, the generator and discriminator of the regularisation share reg_lr).
  * `adversarial.start` is a warm-up: before it the autoencoder trains on recon alone (no latent
  * discriminator pass) and neither the latent discriminator nor the regularisation runs, so those steps
- * are `ae`'s, bit for bit. `model.latentDiscriminator.spectralNorm` normalises the latent discriminator's
+ * are `ae`'s with the same likelihood, bit for bit. `model.latentDiscriminator.spectralNorm` normalises the latent discriminator's
  * layers; its own phase advances their power iteration, one step per update.
  */
 export function buildAaeVariant(model: ModelSpec, adversarial: AdversarialSpec, shape: ImageShape, rng: Rng): Variant {
-  const { encoder, decoder } = buildAutoencoder(model, shape, false, rng);
-  const spectral = model.latentDiscriminator.spectralNorm;
-  const latentDiscriminator = spectral ? buildSpectralLatentDiscriminator(model.latentDiscriminator, model.latent.size, rng) : buildLatentDiscriminator(model, rng);
+  const { encoder, decoder, adversary } = buildWithLatentAdversary(model, adversarial, shape, rng);
+  const likelihood = pixelLikelihood(model, decoder);
+  const latentDiscriminator = adversary.discriminator;
   const prior = buildPrior(model.latent.prior, model.latent.size);
-  const recon = model.recon as ReconKind;
-  const gan = adversarial.loss;
-  const { start } = adversarial;
-  const from = start > 0 ? start : undefined;
-  const latentDiscriminatorPhase: Phase = {
-    name: "latent_discriminator",
-    trains: ["latentDiscriminator"],
-    start: from,
-    run: ({ x, noise, shared, gradientNorm }) => {
-      // Training only (the loop's tape offers gradientNorm): evaluation must not move the discriminator.
-      if (spectral && gradientNorm) advanceSpectralNorm(latentDiscriminator.model);
-      const codes = shared.get("codes") ?? encoder.encode(x).embedding;
-      const real = latentDiscriminator.discriminate(prior.sample(x.shape[0], noise));
-      const fake = latentDiscriminator.discriminate(codes as typeof real);
-      return {
-        terms: [{ name: "gan", weight: 1, value: discriminatorLoss(gan, real, [fake], adversarial.labelSmoothing) }],
-        diagnostics: { "D(prior)": meanVerdict(gan, real), "D(codes)": meanVerdict(gan, fake) },
-      };
-    },
+  /** The reconstruction term of codes, with the likelihood's scale to log. */
+  const reconstruct = (codes: tf.Tensor2D, x: tf.Tensor4D): { term: LossTerm; diagnostics: Record<string, tf.Scalar> } => {
+    const logits = decoder.decode(codes);
+    return { term: { name: "recon", weight: 1, value: likelihood.loss(logits, x) }, diagnostics: likelihood.diagnostics(logits, x) };
   };
-  const parts = { name: "aae", encoder, decoder, extra: { latentDiscriminator: latentDiscriminator.model }, prior };
+  const latentDiscriminatorPhase = adversary.phase({
+    name: "latent_discriminator",
+    logits: ({ x, noise, shared }) => {
+      const codes = (shared.get("codes") as tf.Tensor2D | undefined) ?? encoder.encode(x).embedding;
+      const real = latentDiscriminator.discriminate(prior.sample(x.shape[0], noise));
+      const fake = latentDiscriminator.discriminate(codes);
+      return { real, fakes: [fake], verdicts: { "D(prior)": real, "D(codes)": fake } };
+    },
+  });
+  const parts = { name: "aae", encoder, decoder, likelihood, extra: { latentDiscriminator: latentDiscriminator.model }, prior };
 
   if (adversarial.aaeUpdates === "joint") {
-    return assembleVariant({
+    const variant = assembleVariant({
       ...parts,
       phases: [
         {
           name: "autoencoder",
           trains: ["encoder", "decoder"],
           every: adversarial.discriminatorSteps,
-          run: ({ x, step }) => {
-            const codes = encoder.encode(x).embedding;
-            const reconTerm = { name: "recon", weight: 1, value: reconstructionLoss(recon, decoder.decode(codes), x) };
+          run: (ctx) => {
+            const codes = encoder.encode(ctx.x).embedding;
+            const recon = reconstruct(codes, ctx.x);
             // Warm-up: exactly ae's step, without a latent discriminator pass.
-            if (step !== undefined && step < start) return { terms: [reconTerm] };
-            const fool = generatorLoss(gan, latentDiscriminator.discriminate(codes));
-            return { terms: [reconTerm, { name: "gan", weight: adversarial.weight, value: fool }], share: { codes } };
+            if (adversary.warmingUp(ctx)) return { terms: [recon.term], diagnostics: recon.diagnostics };
+            // The schema allows only a fixed lambda here, so the reconstruction is never asked for.
+            const fool = adversary.fool(ctx, [latentDiscriminator.discriminate(codes)], () => recon.term.value);
+            return { terms: [recon.term, fool.term], share: { codes }, diagnostics: { ...recon.diagnostics, ...fool.diagnostics } };
           },
         },
         latentDiscriminatorPhase,
       ],
     });
+    return adversary.attach(variant);
   }
 
   // Nothing is shared between the phases: each sees the weights the phases before it left.
@@ -87,7 +81,10 @@ export function buildAaeVariant(model: ModelSpec, adversarial: AdversarialSpec, 
         name: "autoencoder",
         trains: ["encoder", "decoder"],
         every: adversarial.discriminatorSteps,
-        run: ({ x }) => ({ terms: [{ name: "recon", weight: 1, value: reconstructionLoss(recon, decoder.decode(encoder.encode(x).embedding), x) }] }),
+        run: ({ x }) => {
+          const recon = reconstruct(encoder.encode(x).embedding, x);
+          return { terms: [recon.term], diagnostics: recon.diagnostics };
+        },
       },
       latentDiscriminatorPhase,
     ],
@@ -96,12 +93,15 @@ export function buildAaeVariant(model: ModelSpec, adversarial: AdversarialSpec, 
     name: "regularization",
     trains: ["encoder"],
     every: adversarial.discriminatorSteps,
-    start: from,
+    start: adversary.start,
     ownOptimizer: { settingsOf: "latentDiscriminator" },
-    run: ({ x }) => ({
-      terms: [{ name: "gan", weight: adversarial.weight, value: generatorLoss(gan, latentDiscriminator.discriminate(encoder.encode(x).embedding)) }],
-    }),
+    run: (ctx) => {
+      const fool = adversary.fool(ctx, [latentDiscriminator.discriminate(encoder.encode(ctx.x).embedding)], () => {
+        throw new Error("aae's regularisation has no reconstruction term to balance lambda against");
+      });
+      return { terms: [fool.term], diagnostics: fool.diagnostics };
+    },
   };
   // assembleVariant allows one phase per network; the paper's encoder learns in two, which is added here.
-  return { ...variant, phases: [...variant.phases, regularization] };
+  return adversary.attach({ ...variant, phases: [...variant.phases, regularization] });
 }

@@ -2,7 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import { ConfigError } from "../config/errors.js";
 import type { AdversarialSpec } from "../config/schema.js";
 import { adaptiveWeight, detach } from "../losses/adaptive-weight.js";
-import type { StepContext, Variant } from "./variant.js";
+import type { StepContext } from "./variant.js";
 
 /**
  * lambda, the weight of the fool-the-discriminator term, per `adversarial.balance`. Adaptive and ratio
@@ -65,8 +65,10 @@ export function adversarialWeight(spec: AdversarialSpec, decoderLastLayer: tf.Va
     return {
       varies: true,
       lambda(ctx, recon, adversarial) {
-        if (!ctx.gradientNorm) return lastLambda();
-        return remember(adaptiveWeight(ctx.gradientNorm(recon, decoderLastLayer), ctx.gradientNorm(adversarial, decoderLastLayer), balance.max, factor));
+        if (!ctx.training) return lastLambda();
+        const norm = ctx.gradientNorm;
+        if (!norm) throw new Error("the adaptive adversarial weight needs the gradient tape of the training step (StepContext.gradientNorm)");
+        return remember(adaptiveWeight(norm(recon, decoderLastLayer), norm(adversarial, decoderLastLayer), balance.max, factor));
       },
       state: { "adversarial_weight/last": last },
       dispose: () => last.dispose(),
@@ -81,7 +83,7 @@ export function adversarialWeight(spec: AdversarialSpec, decoderLastLayer: tf.Va
   return {
     varies: true,
     lambda(ctx, recon, adversarial) {
-      if (!ctx.gradientNorm) return lastLambda();
+      if (!ctx.training) return lastLambda();
       update(meanRecon, recon);
       update(meanAdversarial, adversarial);
       const lambda = tf.tidy(() =>
@@ -91,17 +93,5 @@ export function adversarialWeight(spec: AdversarialSpec, decoderLastLayer: tf.Va
     },
     state: { "adversarial_weight/last": last, "adversarial_weight/mean_recon": meanRecon, "adversarial_weight/mean_gan": meanAdversarial },
     dispose: () => tf.dispose([last, meanRecon, meanAdversarial]),
-  };
-}
-
-/** The variant carrying the weight's state (so checkpoints save it), disposing the weight with it. */
-export function withWeightState(variant: Variant, weight: AdversarialWeight): Variant {
-  return {
-    ...variant,
-    state: weight.state,
-    dispose() {
-      variant.dispose();
-      weight.dispose();
-    },
   };
 }

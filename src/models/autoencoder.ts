@@ -1,9 +1,7 @@
 import type { ModelSpec } from "../config/schema.js";
-import { buildLikelihood, type LikelihoodKind } from "../losses/likelihoods/index.js";
-import { learnedLogScaleOf } from "../nn/decoder-scale.js";
 import type { ImageShape } from "../nn/modules.js";
 import type { Rng } from "../random/rng.js";
-import { assembleVariant, autoencode, buildAutoencoder } from "./base.js";
+import { assembleVariant, autoencode, buildAutoencoder, pixelLikelihood } from "./base.js";
 import { standardNormal } from "./prior.js";
 import type { Variant } from "./variant.js";
 
@@ -14,7 +12,7 @@ import type { Variant } from "./variant.js";
  */
 export function buildAutoencoderVariant(model: ModelSpec, shape: ImageShape, gaussian: boolean, rng: Rng): Variant {
   const { encoder, decoder } = buildAutoencoder(model, shape, gaussian, rng);
-  const likelihood = buildLikelihood({ recon: model.recon as LikelihoodKind, scale: model.scale }, learnedLogScaleOf(decoder.model));
+  const likelihood = pixelLikelihood(model, decoder);
   return assembleVariant({
     name: gaussian ? "vae" : "ae",
     encoder,

@@ -1,8 +1,9 @@
 import * as tf from "@tensorflow/tfjs";
 import type { ModelSpec, NetworkName } from "../config/schema.js";
 import { gaussianKl } from "../losses/kl.js";
-import type { Likelihood } from "../losses/likelihoods/index.js";
+import { buildLikelihood, type Likelihood } from "../losses/likelihoods/index.js";
 import { buildDecoder, buildEncoder } from "../nn/build.js";
+import { learnedLogScaleOf } from "../nn/decoder-scale.js";
 import type { Decoder, Encoder, ImageShape } from "../nn/modules.js";
 import type { Rng } from "../random/rng.js";
 import type { LossTerm, Noise, Phase, Prior, Variant } from "./variant.js";
@@ -33,6 +34,17 @@ export function buildAutoencoder(model: ModelSpec, shape: ImageShape, gaussian: 
   const encoder = buildEncoder(model, shape, gaussian, rng);
   const decoder = buildDecoder(model, shape, rng);
   return { encoder, decoder };
+}
+
+/**
+ * The pixel likelihood `model.recon` names, for every variant. A learned scale is read from the decoder's
+ * own weight (buildDecoder adds it), so in every variant it trains with the phase that trains the decoder
+ * and checkpoints with it.
+ */
+export function pixelLikelihood(model: ModelSpec, decoder: Decoder): Likelihood {
+  // The config schema allows "feature" for vaegan only, which then has no pixel likelihood.
+  if (model.recon === "feature") throw new Error("model.recon feature is a loss in a discriminator's feature space (vaegan), not a pixel likelihood");
+  return buildLikelihood({ recon: model.recon, scale: model.scale }, learnedLogScaleOf(decoder.model));
 }
 
 /** Assembles a Variant from its networks and phases; the parts every variant shares are written once here. */

@@ -2,18 +2,14 @@ import * as tf from "@tensorflow/tfjs";
 import type { AdversarialSpec, ModelSpec } from "../config/schema.js";
 import { featureReconstruction } from "../losses/feature.js";
 import { gaussianKl } from "../losses/kl.js";
-import { discriminatorLoss, generatorLoss, meanVerdict } from "../losses/gan.js";
 import { bceWithLogits } from "../losses/reconstruction.js";
-import { buildDiscriminator } from "../nn/build.js";
 import type { DiscriminatorOutput, ImageShape } from "../nn/modules.js";
-import { buildSpectralMlpDiscriminator } from "../nn/spectral-mlp-discriminator.js";
-import { advanceSpectralNorm, hasSpectralNorm } from "../nn/spectral-norm.js";
 import type { Rng } from "../random/rng.js";
-import { adversarialWeight, checkBalance, lastLayerKernel, withWeightState } from "./adversarial-weight.js";
-import { assembleVariant, buildAutoencoder, reparameterize } from "./base.js";
+import { buildWithPixelAdversary } from "./adversarial-term.js";
+import { assembleVariant, pixelLikelihood, reparameterize } from "./base.js";
 import { GATE_SIGNALS, larsenGate } from "./gating.js";
 import { standardNormal } from "./prior.js";
-import type { StepContext, Variant } from "./variant.js";
+import type { LossTerm, PhaseResult, StepContext, Variant } from "./variant.js";
 
 /**
  * VAE-GAN (Larsen et al. 2016), with the gradient routing of their eq. 9 written down in one place:
@@ -43,19 +39,19 @@ import type { StepContext, Variant } from "./variant.js";
  * `adversarial.start` the decoder descends gamma * feature alone (no GAN term, no prior sample) and the
  * discriminator does not train, so the feature loss is taken in its initial feature space. A
  * spectrally normalised discriminator's power iteration advances in the discriminator's own phase.
+ *
+ * With a pixel likelihood as `model.recon` in place of `feature`, the same routing takes its negative
+ * log-likelihood as the reconstruction term (encoder: KL + recon; decoder: gamma * recon + GAN), and the
+ * discriminator sees the likelihood's mean: a proper likelihood against Larsen's learned one, everything
+ * else equal. The discriminator then runs only for the GAN (no feature pass in the encoder's phase).
  */
 export function buildVaeganVariant(model: ModelSpec, adversarial: AdversarialSpec, shape: ImageShape, rng: Rng): Variant {
-  checkBalance(adversarial);
-  const { encoder, decoder } = buildAutoencoder(model, shape, true, rng);
-  const spec = model.discriminator;
-  // build.ts builds the plain MLP discriminator; its spectrally normalised twin is built here.
-  const discriminator = spec.type === "mlp" && spec.spectralNorm ? buildSpectralMlpDiscriminator(spec, shape, rng) : buildDiscriminator(model, shape, rng);
-  const spectral = hasSpectralNorm(discriminator.model);
-  const lambda = adversarialWeight(adversarial, lastLayerKernel(decoder.model));
-  const { start } = adversarial;
+  const { encoder, decoder, adversary } = buildWithPixelAdversary(model, adversarial, shape, true, rng);
+  const { discriminator } = adversary;
+  const likelihood = model.recon === "feature" ? undefined : pixelLikelihood(model, decoder);
+  const meanOf = (logits: tf.Tensor4D) => (likelihood ? likelihood.mean(logits) : tf.sigmoid(logits)) as tf.Tensor4D;
   const prior = standardNormal(model.latent.size);
-  const gan = adversarial.loss;
-  const { gating } = adversarial;
+  const { gating, gamma } = adversarial;
   const gate = (signals: ReadonlyMap<string, number>) => larsenGate(signals, gating.equilibrium, gating.margin);
 
   const sampleCode = (x: tf.Tensor4D, noise: StepContext["noise"]): tf.Tensor2D => {
@@ -74,6 +70,7 @@ export function buildVaeganVariant(model: ModelSpec, adversarial: AdversarialSpe
     name: "vaegan",
     encoder,
     decoder,
+    likelihood,
     extra: { discriminator: discriminator.model },
     prior,
     gateSignals: gating.enabled ? [...GATE_SIGNALS] : undefined,
@@ -82,18 +79,14 @@ export function buildVaeganVariant(model: ModelSpec, adversarial: AdversarialSpe
         name: "encoder",
         trains: ["encoder"],
         every: adversarial.discriminatorSteps,
-        run: ({ x, noise }) => {
+        run: ({ x, noise }): PhaseResult => {
           const { embedding: mean, logVariance } = encoder.encode(x);
           const z = reparameterize(mean, logVariance!, noise);
+          const kl: LossTerm = { name: "kl", weight: model.beta, value: gaussianKl(mean, logVariance!) };
+          if (likelihood) return { terms: [kl, { name: "recon", weight: 1, value: likelihood.loss(decoder.decode(z), x) }], share: { z } };
           const { features: realFeatures, logit: realLogit } = discriminator.discriminate(x);
           const reconFeatures = discriminator.discriminate(tf.sigmoid(decoder.decode(z)) as tf.Tensor4D).features;
-          return {
-            terms: [
-              { name: "kl", weight: model.beta, value: gaussianKl(mean, logVariance!) },
-              { name: "feature_recon", weight: 1, value: featureReconstruction(realFeatures, reconFeatures) },
-            ],
-            share: { z, realFeatures, realLogit },
-          };
+          return { terms: [kl, { name: "feature_recon", weight: 1, value: featureReconstruction(realFeatures, reconFeatures) }], share: { z, realFeatures, realLogit } };
         },
       },
       {
@@ -102,62 +95,63 @@ export function buildVaeganVariant(model: ModelSpec, adversarial: AdversarialSpe
         every: adversarial.discriminatorSteps,
         enabled: gating.enabled ? (signals) => gate(signals).decoder : undefined,
         run: (ctx) => {
-          const z = codeOf(ctx);
-          const onReal = realOf(ctx);
-          const reconstruction = tf.sigmoid(decoder.decode(z)) as tf.Tensor4D;
-          const onRecon = discriminator.discriminate(reconstruction);
-          const feature = featureReconstruction(onReal.features, onRecon.features);
-          const featureTerm = { name: "feature_recon", weight: adversarial.gamma, value: feature };
+          const logits = decoder.decode(codeOf(ctx));
+          const reconstruction = meanOf(logits);
+          // Larsen's feature loss needs the discriminator on both sides now; a likelihood needs none.
+          let recon: tf.Scalar;
+          let onReal: DiscriminatorOutput | undefined;
+          let onRecon: DiscriminatorOutput | undefined;
+          if (likelihood) recon = likelihood.loss(logits, ctx.x);
+          else {
+            onReal = realOf(ctx);
+            onRecon = discriminator.discriminate(reconstruction);
+            recon = featureReconstruction(onReal.features, onRecon.features);
+          }
+          const reconTerm = { name: likelihood ? "recon" : "feature_recon", weight: gamma, value: recon };
+          const scale = likelihood ? likelihood.diagnostics(logits, ctx.x) : {};
           // Warm-up: no GAN term and no prior sample; the discriminator phase does not run either.
-          if (ctx.step !== undefined && ctx.step < start) return { terms: [featureTerm] };
-          const priorSample = tf.sigmoid(decoder.decode(prior.sample(ctx.x.shape[0], ctx.noise))) as tf.Tensor4D;
+          if (adversary.warmingUp(ctx)) return { terms: [reconTerm], diagnostics: scale };
+          const onReconLogit = (onRecon ?? discriminator.discriminate(reconstruction)).logit;
+          const priorSample = meanOf(decoder.decode(prior.sample(ctx.x.shape[0], ctx.noise)));
           const onPrior = discriminator.discriminate(priorSample).logit;
-          const fool = tf.add(generatorLoss(gan, onRecon.logit), generatorLoss(gan, onPrior)) as tf.Scalar;
-          // Balanced against the reconstruction term as the decoder descends it: gamma * feature.
-          const weight = lambda.varies ? lambda.lambda(ctx, tf.mul(feature, adversarial.gamma) as tf.Scalar, fool) : adversarial.weight;
+          // Balanced against the reconstruction term as the decoder descends it: gamma * recon.
+          const fool = adversary.fool(ctx, [onReconLogit, onPrior], () => tf.mul(recon, gamma) as tf.Scalar);
           return {
-            terms: [featureTerm, { name: "gan", weight, value: fool }],
+            terms: [reconTerm, fool.term],
             share: { reconstruction, priorSample },
             // The gate needs this step's signals before the decoder's update is applied; the discriminator
             // phase computes the same numbers (same inputs, same weights) when the decoder is off schedule.
             diagnostics: {
-              ...(gating.enabled ? gateSignals(onReal.logit, [onRecon.logit, onPrior]) : {}),
-              ...(lambda.varies ? { adversarial_weight: weight as tf.Scalar } : {}),
+              ...scale,
+              ...(gating.enabled ? gateSignals((onReal ?? realOf(ctx)).logit, [onReconLogit, onPrior]) : {}),
+              ...fool.diagnostics,
             },
           };
         },
       },
-      {
+      adversary.phase({
         name: "discriminator",
-        trains: ["discriminator"],
-        start: start > 0 ? start : undefined,
+        // The mean over all fakes (equal numbers of each) weighs real : recon : prior as 1 : 0.5 : 0.5;
+        // the term's weight of 0.5 makes it the reference's 0.5 : 0.25 : 0.25.
+        weight: 0.5,
         enabled: gating.enabled ? (signals) => gate(signals).discriminator : undefined,
-        run: (ctx) => {
-          // Training only (the loop's tape offers gradientNorm): evaluation must not move the discriminator.
-          if (spectral && ctx.gradientNorm) advanceSpectralNorm(discriminator.model);
-          const reconstruction = (ctx.shared.get("reconstruction") as tf.Tensor4D | undefined) ?? (tf.sigmoid(decoder.decode(codeOf(ctx))) as tf.Tensor4D);
-          const priorSample =
-            (ctx.shared.get("priorSample") as tf.Tensor4D | undefined) ?? (tf.sigmoid(decoder.decode(prior.sample(ctx.x.shape[0], ctx.noise))) as tf.Tensor4D);
+        logits: (ctx) => {
+          const reconstruction = (ctx.shared.get("reconstruction") as tf.Tensor4D | undefined) ?? meanOf(decoder.decode(codeOf(ctx)));
+          const priorSample = (ctx.shared.get("priorSample") as tf.Tensor4D | undefined) ?? meanOf(decoder.decode(prior.sample(ctx.x.shape[0], ctx.noise)));
           const real = discriminator.discriminate(ctx.x).logit;
           const onRecon = discriminator.discriminate(reconstruction).logit;
           const onPrior = discriminator.discriminate(priorSample).logit;
-          // The mean over all fakes (equal numbers of each) weighs real : recon : prior as 1 : 0.5 : 0.5;
-          // the term's weight of 0.5 makes it the reference's 0.5 : 0.25 : 0.25.
-          const fakes = tf.concat([onRecon, onPrior], 0) as tf.Tensor2D;
           return {
-            terms: [{ name: "gan", weight: 0.5, value: discriminatorLoss(gan, real, [fakes], adversarial.labelSmoothing) }],
-            diagnostics: {
-              "D(x)": meanVerdict(gan, real),
-              "D(reconstruction)": meanVerdict(gan, onRecon),
-              "D(prior)": meanVerdict(gan, onPrior),
-              ...gateSignals(real, [onRecon, onPrior]),
-            },
+            real,
+            fakes: [tf.concat([onRecon, onPrior], 0) as tf.Tensor2D],
+            verdicts: { "D(x)": real, "D(reconstruction)": onRecon, "D(prior)": onPrior },
+            diagnostics: gateSignals(real, [onRecon, onPrior]),
           };
         },
-      },
+      }),
     ],
   });
-  return withWeightState(variant, lambda);
+  return adversary.attach(variant);
 }
 
 /** The gate's signals (gating.ts): the discriminator's BCE on real inputs, and its mean over all fakes. */

@@ -27,12 +27,17 @@ export interface StepContext {
    * networks that made them.
    */
   readonly shared: ReadonlyMap<string, tf.Tensor>;
+  /**
+   * A training step (the loop applies this phase's gradient), not evaluation: only training may move state
+   * outside the gradient (a spectral norm's power iteration, an adaptive weight's last lambda).
+   */
+  readonly training: boolean;
   /** The 0-based training step; absent in evaluation. */
   readonly step?: number;
   /**
    * ‖∂value/∂variable‖ of a term this phase computed, at one of its variables, taken by the loop from
    * the phase's own gradient tape (no second forward pass) and detached: a constant for the update.
-   * Present only while the loop takes the phase's gradient; what an adaptive term weight asks for.
+   * Present in training, where the loop takes the phase's gradient; what an adaptive term weight asks for.
    */
   readonly gradientNorm?: (value: tf.Scalar, variable: tf.Variable) => tf.Scalar;
 }
@@ -100,7 +105,10 @@ export interface Variant {
   generate(z: tf.Tensor2D): tf.Tensor4D;
   /** The decoder's own logits for codes: the likelihood's parameters (λ's logits for cbernoulli). */
   decodeLogits(z: tf.Tensor2D): tf.Tensor4D;
-  /** The reconstruction likelihood, where the variant trains on one (ae, vae): log p(x) and λ grids need it. */
+  /**
+   * The reconstruction likelihood every variant trains on (absent only for vaegan's feature loss): log p(x)
+   * and λ grids need it.
+   */
   readonly likelihood?: Likelihood;
   /**
    * Training state outside the networks and optimizers (an adversarial weight's running means), by name;

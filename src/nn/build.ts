@@ -8,6 +8,8 @@ import { buildMlpDecoder } from "./mlp-decoder.js";
 import { buildMlpDiscriminator } from "./mlp-discriminator.js";
 import { buildMlpEncoder } from "./mlp-encoder.js";
 import type { Decoder, Discriminator, Encoder, ImageShape, LatentDiscriminator } from "./modules.js";
+import { buildSpectralLatentDiscriminator } from "./spectral-latent-discriminator.js";
+import { buildSpectralMlpDiscriminator } from "./spectral-mlp-discriminator.js";
 
 /** The encoder named by `model.encoder` in the config. */
 export function buildEncoder(model: ModelSpec, shape: ImageShape, gaussian: boolean, rng: Rng): Encoder {
@@ -30,17 +32,23 @@ export function buildDecoder(model: ModelSpec, shape: ImageShape, rng: Rng): Dec
   }
 }
 
-/** The pixel-space discriminator named by `model.discriminator` in the config. */
+/**
+ * The pixel-space discriminator named by `model.discriminator` in the config, spectrally normalised where
+ * it says so (the one place `spectralNorm` is read; the conv builder normalises its own layers).
+ */
 export function buildDiscriminator(model: ModelSpec, shape: ImageShape, rng: Rng): Discriminator {
-  switch (model.discriminator.type) {
+  const spec = model.discriminator;
+  switch (spec.type) {
     case "mlp":
-      return buildMlpDiscriminator(model.discriminator, shape, rng);
+      return spec.spectralNorm ? buildSpectralMlpDiscriminator(spec, shape, rng) : buildMlpDiscriminator(spec, shape, rng);
     case "conv":
-      return buildConvDiscriminator(model.discriminator, shape, rng);
+      return buildConvDiscriminator(spec, shape, rng);
   }
 }
 
-/** The code-space discriminator named by `model.latentDiscriminator`, on codes of `model.latent.size`. */
+/** The code-space discriminator named by `model.latentDiscriminator`, on codes of `model.latent.size`, spectrally normalised where it says so. */
 export function buildLatentDiscriminator(model: ModelSpec, rng: Rng): LatentDiscriminator {
-  return buildMlpLatentDiscriminator(model.latentDiscriminator, model.latent.size, rng);
+  const spec = model.latentDiscriminator;
+  const size = model.latent.size;
+  return spec.spectralNorm ? buildSpectralLatentDiscriminator(spec, size, rng) : buildMlpLatentDiscriminator(spec, size, rng);
 }

@@ -66,7 +66,7 @@ export async function evaluate(variant: Variant, split: Split, batchSize: number
     tf.tidy(() => {
       const values = new Map<string, tf.Scalar>();
       const shared = new Map<string, tf.Tensor>();
-      const ctx: StepContext = { x: batch.x, noise, shared };
+      const ctx: StepContext = { x: batch.x, noise, shared, training: false };
       for (const phase of variant.phases) {
         const result = phase.run(ctx);
         for (const [name, t] of Object.entries(result.share ?? {})) shared.set(name, t);

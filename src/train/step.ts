@@ -90,7 +90,7 @@ export async function trainStep(
   try {
     const shared = new Map<string, tf.Tensor>();
     // Phases run only inside their variableGrads, so gradientNorm always has the phase's tape to read.
-    const ctx: StepContext = { x, noise, shared, step, gradientNorm: gradientNormOnTape };
+    const ctx: StepContext = { x, noise, shared, step, training: true, gradientNorm: gradientNormOnTape };
     const values = new Map<string, AccumulatedValue>();
     const collect = (result: PhaseResult) => {
       for (const [name, t] of Object.entries(result.share ?? {})) shared.set(name, keep(t));

@@ -16,7 +16,7 @@ import {
   optimalLogScale,
 } from "../../src/losses/likelihoods/index.js";
 import { iwaeLogLikelihood } from "../../src/losses/likelihoods/iwae.js";
-import { pixelLoss } from "../../src/losses/reconstruction.js";
+import { pixelLoss, reconstructionLoss } from "../../src/losses/reconstruction.js";
 
 const logit = (p: number) => Math.log(p / (1 - p));
 /** The closed forms, in float64, straight from the definitions (Loaiza-Ganem & Cunningham 2019). */
@@ -192,5 +192,21 @@ describe("importance-weighted log p(x)", () => {
     expect(k1).toBeLessThan(k50);
     expect(k50).toBeLessThan(truth + 0.01);
     expect(truth - k50).toBeLessThan(truth - k1);
+  });
+});
+
+describe("the likelihood every variant trains on", () => {
+  // ae+gan, vae+gan and aae took reconstructionLoss(recon) before they took their term from the likelihood.
+  it("gives the parameter-free pixel losses' values and gradients bit for bit (bce, mse, l1, cbernoulli)", () => {
+    const logits = tf.tidy(() => tf.mul(tf.randomNormal([3, 4, 4, 1], 0, 1, "float32", 7), 4));
+    const target = tf.tidy(() => tf.randomUniform([3, 4, 4, 1], 0, 1, "float32", 8));
+    for (const recon of ["bce", "mse", "l1", "cbernoulli"] as const) {
+      const likelihood = buildLikelihood({ recon });
+      const [shared, direct] = [(l: tf.Tensor) => likelihood.loss(l, target), (l: tf.Tensor) => reconstructionLoss(recon, l, target)].map((f) =>
+        tf.tidy(() => [Array.from(f(logits).dataSync()), Array.from(tf.grad((l) => f(l))(logits).dataSync())]),
+      );
+      expect(shared, recon).toEqual(direct);
+    }
+    tf.dispose([logits, target]);
   });
 });

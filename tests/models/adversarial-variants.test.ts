@@ -118,7 +118,7 @@ describe("spectral norm in aae's latent discriminator and vaegan's discriminator
     const before = d.getWeights().map((w) => w.dataSync().slice());
     await h.step(x, ["autoencoder"], 300);
     tf.tidy(() => {
-      h.variant.phases.find((p) => p.name === "latent_discriminator")!.run({ x, noise: fixedNoise(), shared: new Map() });
+      h.variant.phases.find((p) => p.name === "latent_discriminator")!.run({ x, noise: fixedNoise(), shared: new Map(), training: false });
     });
     d.getWeights().forEach((w, i) => expect(Array.from(w.dataSync())).toEqual(Array.from(before[i])));
     x.dispose();
@@ -170,7 +170,7 @@ describe("adaptive and ratio weights in vaegan's decoder", () => {
     const norm = (name: string) =>
       tf.tidy(() => {
         const { grads } = tf.variableGrads(() => {
-          const term = phase.run({ x, noise: fixedNoise(), shared: new Map() }).terms.find((t) => t.name === name)!;
+          const term = phase.run({ x, noise: fixedNoise(), shared: new Map(), training: false }).terms.find((t) => t.name === name)!;
           return name === "feature_recon" ? (tf.mul(term.value, 0.3) as tf.Scalar) : term.value;
         }, [kernel]);
         return Math.sqrt(Array.from(grads[kernel.name].dataSync()).reduce((s, v) => s + v * v, 0));
@@ -194,7 +194,7 @@ describe("adaptive and ratio weights in vaegan's decoder", () => {
   it("a fixed weight scales the decoder's GAN term, and the HParams record it", () => {
     const config = smallConfig("vaegan", { adversarial: { weight: 0.25 } });
     const h = track(harness(config));
-    const weight = tf.tidy(() => h.variant.phases.find((p) => p.name === "decoder")!.run({ x: batch(), noise: fixedNoise(), shared: new Map() }).terms.find((t) => t.name === "gan")!.weight);
+    const weight = tf.tidy(() => h.variant.phases.find((p) => p.name === "decoder")!.run({ x: batch(), noise: fixedNoise(), shared: new Map(), training: false }).terms.find((t) => t.name === "gan")!.weight);
     expect(weight).toBe(0.25);
     expect(runHparams(config).adversarial_weight).toBe(0.25);
     expect(runHparams(smallConfig("vaegan")).adversarial_weight).toBe(1);
@@ -204,7 +204,7 @@ describe("adaptive and ratio weights in vaegan's decoder", () => {
     const h = track(harness(smallConfig("vaegan")));
     const terms = tf.tidy(() => {
       const x = batch();
-      return h.variant.phases.find((p) => p.name === "decoder")!.run({ x, noise: fixedNoise(), shared: new Map() }).terms.map((t) => [t.name, t.weight]);
+      return h.variant.phases.find((p) => p.name === "decoder")!.run({ x, noise: fixedNoise(), shared: new Map(), training: false }).terms.map((t) => [t.name, t.weight]);
     });
     expect(terms).toEqual([
       ["feature_recon", 0.005],

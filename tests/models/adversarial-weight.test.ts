@@ -35,7 +35,7 @@ function normsByHand(h: Harness, x: tf.Tensor4D, kernel: tf.Variable): Record<st
   for (const name of ["recon", "gan"]) {
     out[name] = tf.tidy(() => {
       const { grads } = tf.variableGrads(() => {
-        const { terms } = phase.run({ x, noise: fixedNoise(), shared: new Map() });
+        const { terms } = phase.run({ x, noise: fixedNoise(), shared: new Map(), training: false });
         return terms.find((t) => t.name === name)!.value;
       }, [kernel]);
       const g = grads[kernel.name].dataSync();
@@ -68,7 +68,7 @@ describe("adaptive adversarial weight (Esser et al. 2021)", () => {
     const kernel = lastLayerKernel(h.variant.networks.decoder!);
     const gradsOf = (pick: (ctx: StepContext) => tf.Scalar) =>
       tf.tidy(() => {
-        const { grads } = tf.variableGrads(() => pick({ x, noise: fixedNoise(), shared: new Map(), step: 0, gradientNorm: gradientNormOnTape }), vars);
+        const { grads } = tf.variableGrads(() => pick({ x, noise: fixedNoise(), shared: new Map(), step: 0, training: true, gradientNorm: gradientNormOnTape }), vars);
         return vars.map((v) => Array.from(grads[v.name].dataSync()));
       });
     let lambda = 0;
@@ -97,7 +97,7 @@ describe("adaptive adversarial weight (Esser et al. 2021)", () => {
     const x = batch();
     const logged = (await loggedStep(h, x, ["autoencoder"])).get("diagnostics/adversarial_weight")!;
     const phase = h.variant.phases.find((p) => p.name === "autoencoder")!;
-    const evaluated = tf.tidy(() => phase.run({ x, noise: fixedNoise(), shared: new Map() }).diagnostics!.adversarial_weight.dataSync()[0]);
+    const evaluated = tf.tidy(() => phase.run({ x, noise: fixedNoise(), shared: new Map(), training: false }).diagnostics!.adversarial_weight.dataSync()[0]);
     expect(evaluated).toBeCloseTo(logged, 6);
     x.dispose();
   });

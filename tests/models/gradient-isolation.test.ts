@@ -97,7 +97,7 @@ describe("VAE-GAN gradient routing (Larsen et al.)", () => {
           uniform: (shape: number[]) => tf.randomUniform(shape, 0, 1, "float32", noiseSeeds[i++ % 4]),
         };
         const { grads } = tf.variableGrads(() => {
-          const { terms } = phase.run({ x, noise, shared: new Map() });
+          const { terms } = phase.run({ x, noise, shared: new Map(), training: false });
           return terms.reduce<tf.Scalar>((s, t) => tf.add(s, tf.mul(t.value, t.weight)), tf.scalar(0));
         }, vars);
         return Object.values(grads).map((g) => g.dataSync().slice());

@@ -46,7 +46,7 @@ describe("VAE-GAN discriminator loss", () => {
     const [x, reconstruction, priorSample] = [batch(8, 5), batch(8, 6), batch(8, 7)];
     const [total, expected] = tf.tidy(() => {
       const shared = new Map<string, tf.Tensor>([["reconstruction", reconstruction], ["priorSample", priorSample]]);
-      const { terms, diagnostics } = phase.run({ x, noise: seededNoise(new Rng("unused")), shared });
+      const { terms, diagnostics } = phase.run({ x, noise: seededNoise(new Rng("unused")), shared, training: false });
       const logitOf = (images: tf.Tensor) => (d.apply(images) as tf.Tensor[])[0];
       // BCE toward 1 is softplus(-logit), toward 0 softplus(logit).
       const real = tf.mean(tf.softplus(tf.neg(logitOf(x))));

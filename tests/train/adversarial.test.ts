@@ -58,6 +58,36 @@ describe("adversarial options in the loop", () => {
   });
 });
 
+describe("a proper likelihood with the GAN", () => {
+  it("a continuous-Bernoulli VAE trains with the adaptive GAN: vae-cbernoulli's steps through the warm-up, then lambda, λ grids and log p(x)", async () => {
+    const model = { variant: "vae+gan" as const, recon: "cbernoulli" as const };
+    const a = await trainScalars(tinyConfig({ model: { ...model, variant: "vae" }, train: { epochs: 1 }, log: { nllSamples: 2 } }));
+    const b = await trainScalars(
+      tinyConfig({ model, adversarial: { weight: 0.5, balance: { mode: "adaptive", max: 1e4 }, loss: "hinge", start: 4 }, train: { epochs: 1 }, log: { nllSamples: 2 } }),
+    );
+    const recon = (w: MemoryWriter) => w.series("train/autoencoder/recon");
+    expect(recon(b.writer).filter((s) => s.step <= 4)).toEqual(recon(a.writer).filter((s) => s.step <= 4));
+    expect(recon(b.writer)).not.toEqual(recon(a.writer));
+    const lambda = b.writer.series("diagnostics/adversarial_weight").filter((s) => s.step > 4);
+    expect(lambda.length).toBeGreaterThan(0);
+    for (const { value } of lambda) expect(value).toBeGreaterThan(0);
+    expect(b.writer.series("train/discriminator/gan").length).toBeGreaterThan(0);
+    expect(b.writer.loggedImages.some((i) => i.tag === "images/reconstruction_lambda")).toBe(true);
+    const nll = b.writer.series("test/nll");
+    expect(nll.length).toBe(1);
+    expect(Number.isFinite(nll[0].value)).toBe(true);
+  });
+
+  it("a σ-VAE with the adaptive GAN trains its σ with the decoder", async () => {
+    const { writer } = await trainScalars(
+      tinyConfig({ model: { variant: "vae+gan", recon: "gaussian", scale: "learned" }, adversarial: { weight: 0.5, balance: { mode: "adaptive", max: 1e4 }, loss: "hinge" }, train: { epochs: 1 } }),
+    );
+    const sigma = writer.series("diagnostics/likelihood/sigma");
+    expect(sigma.at(-1)!.value).toBeLessThan(sigma[0].value);
+    expect(writer.series("diagnostics/adversarial_weight").every((s) => Number.isFinite(s.value) && s.value > 0)).toBe(true);
+  });
+});
+
 describe("exact resume with the adversarial options", () => {
   /** Every logged value as `tag@step=value`, for exact comparison. */
   const points = (writer: MemoryWriter, keep: (tag: string, step: number) => boolean) =>

@@ -22,6 +22,8 @@ describe("checkpoint and exact resume", () => {
     ["aae with separate updates", tinyConfig({ model: { variant: "aae", recon: "mse" }, adversarial: { aaeUpdates: "separate" }, train: { epochs: 2 } })],
     // The ratio weight's running means are state outside the networks and optimizers (Variant.state).
     ["vae+gan with the ratio weight", tinyConfig({ model: { variant: "vae+gan", recon: "mse" }, adversarial: { balance: { mode: "ratio", ratio: 0.1, decay: 0.5, max: 1e4 } }, train: { epochs: 2 } })],
+    // A learned σ is a weight of the decoder in every variant, so the decoder's checkpoint carries it.
+    ["aae with a learned-σ Gaussian likelihood", tinyConfig({ model: { variant: "aae", recon: "gaussian", scale: "learned" }, train: { epochs: 2 } })],
     [
       "vaegan with the ratio weight, a warm-up and a spectrally normalised D",
       tinyConfig({ model: { variant: "vaegan", recon: "feature", discriminator: { type: "mlp", hidden: [64, 32], spectralNorm: true } as never }, adversarial: { balance: { mode: "ratio", ratio: 0.5, decay: 0.99, max: 1e4 }, start: 3 }, train: { epochs: 2 } }),
