@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import type { Split } from "../data/index.js";
 import { cbClipLogits } from "../losses/likelihoods/index.js";
 import type { Variant } from "../models/variant.js";
 import type { ImageShape } from "../nn/modules.js";
@@ -34,6 +35,13 @@ export async function interleavedRows(inputs: tf.Tensor4D, reconstructions: tf.T
   } finally {
     grid.dispose();
   }
+}
+
+/** The first `count` images of a split (a fixed set, so every epoch shows the same ones). */
+export function firstImages(split: Split, count: number, shape: ImageShape): tf.Tensor4D {
+  const n = Math.min(count, split.count);
+  const pixels = shape.height * shape.width * shape.channels;
+  return tf.tensor4d(split.images.subarray(0, n * pixels), [n, shape.height, shape.width, shape.channels]);
 }
 
 export function imageBatch(images: tf.Tensor4D, shape: ImageShape): Promise<ImageBatch> {

@@ -1,9 +1,10 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { stringify } from "yaml";
 import type { RunConfig } from "../config/schema.js";
 import { asFileSystemError } from "../util/file-system-error.js";
 import { checkInsideLogdir } from "../util/inside-logdir.js";
+import { writeFileAtomic } from "../util/write-file-atomic.js";
 import type { Convergence } from "./early-stopping.js";
 
 /**
@@ -31,23 +32,6 @@ export function createRunFolder(logdir: string, name: string): { dir: string; na
       // Another process took the name between the check and mkdir: try the next one.
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw asFileSystemError(error, dir);
     }
-  }
-}
-
-/** Writes a file whole or not at all (temp file + rename), so a crash never leaves half a file. */
-export function writeFileAtomic(path: string, content: string): void {
-  const temp = `${path}.tmp-${process.pid}`;
-  try {
-    writeFileSync(temp, content);
-    renameSync(temp, path);
-  } catch (error) {
-    // A full disk can leave a partial temp file; the published file is still the old one.
-    try {
-      rmSync(temp, { force: true });
-    } catch {
-      // the folder itself may be gone or read-only; the error below says so
-    }
-    throw asFileSystemError(error, path);
   }
 }
 

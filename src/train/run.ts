@@ -13,6 +13,7 @@ import { configMarkdown, runHparams, summaryMarkdown } from "./hparams.js";
 import { checkConfigFitsData } from "./check-fit.js";
 import { closeRun } from "./close-run.js";
 import { trainLoop, type TrainResult } from "./loop.js";
+import type { Observer } from "./observers/observer.js";
 import { silentProgress, type Progress } from "./progress.js";
 import { createRunFolder, writeResolvedConfig, writeRunRecord, type RunRecord } from "./run-folder.js";
 
@@ -27,6 +28,8 @@ export interface RunOptions {
   backend?: BackendRequest;
   command?: string;
   progress?: Progress;
+  /** Called after the built-in observers (see trainLoop). */
+  observers?: readonly Observer[];
   shouldStop?: () => boolean;
 }
 
@@ -109,6 +112,18 @@ function openRunFolder(options: RunOptions, newName: string, backend: BackendInf
   return { dir, name, record };
 }
 
+/** The data a config names, cut and split as it says, and checked to fit its networks; `origin` names the config in errors. */
+export async function loadRunDataset(config: RunConfig, origin: string): Promise<Dataset> {
+  const dataset = await loadDataset(config.data.source, {
+    seed: config.seed,
+    testFraction: config.data.testFraction,
+    trainLimit: config.data.trainLimit,
+    testLimit: config.data.testLimit,
+  });
+  checkConfigFitsData(config, dataset, origin);
+  return dataset;
+}
+
 /**
  * A whole run: backend, data, run folder (resolved config + run.json), event file, the loop. Whatever
  * happens, the event file is closed (flushed and fsynced) and run.json says how the run ended.
@@ -120,13 +135,7 @@ export async function runTraining(options: RunOptions): Promise<RunOutcome> {
   // Before the backend and the data: a bad name is refused at once, with nothing written.
   const newName = options.resumeDir ? "" : runName(options);
   const backend = await selectBackend(options.backend ?? "auto");
-  const dataset = await loadDataset(config.data.source, {
-    seed: config.seed,
-    testFraction: config.data.testFraction,
-    trainLimit: config.data.trainLimit,
-    testLimit: config.data.testLimit,
-  });
-  checkConfigFitsData(config, dataset, options.configFile);
+  const dataset = await loadRunDataset(config, options.configFile);
   const { dir, name, record } = openRunFolder(options, newName, backend, dataset);
   writeRunRecord(dir, record);
   const validationCount = record.dataset?.validation ? ` / ${record.dataset.validation} validation` : "";
@@ -150,7 +159,17 @@ export async function runTraining(options: RunOptions): Promise<RunOutcome> {
       writer.text("config", configMarkdown(config, options.configFile), 0);
     }
     const configOrigin = options.resumeDir ? join(dir, "config.yaml") : options.configFile;
-    const result = await trainLoop({ config, dataset, writer, progress, shouldStop: options.shouldStop, checkpointDir: dir, resume: Boolean(options.resumeDir), configOrigin });
+    const result = await trainLoop({
+      config,
+      dataset,
+      writer,
+      progress,
+      observers: options.observers,
+      shouldStop: options.shouldStop,
+      checkpointDir: dir,
+      resume: Boolean(options.resumeDir),
+      configOrigin,
+    });
     // A resumed epoch replaces the partial entry the interrupted run wrote for it.
     const resumedEpochs = new Set(result.epochs.map((e) => e.epoch));
     const earlier = options.resumeDir ? ((record.epochs ?? []) as Array<{ epoch: number }>).filter((e) => !resumedEpochs.has(e.epoch)) : [];

@@ -1,16 +1,19 @@
 import * as tf from "@tensorflow/tfjs";
 import { pixelLoss, sumPerExample, type ReconKind } from "../reconstruction.js";
 import { cbMeanFromLogits } from "./continuous-bernoulli.js";
+import { buildRegisteredLikelihood } from "./registered.js";
+import { isBuiltInLikelihood, registeredLikelihood, type RegisteredLikelihoodName } from "./registry.js";
 import { gaussianNll, laplaceNll, optimalLogScale, softClipLogScale, type ScaleSpec } from "./scaled.js";
 
 export { CB_LOGIT_LIMIT, CB_TAYLOR_CUTOFF, cbClipLogits, cbLogNormalizer, cbLogNormalizerExact, cbLogNormalizerTaylor, cbMean, cbMeanFromLogits, cbNll } from "./continuous-bernoulli.js";
+export { BUILT_IN_LIKELIHOODS, BUILT_IN_RECON, reconNames, registerLikelihood, registeredLikelihood, type LikelihoodDefinition, type RegisteredLikelihoodName } from "./registry.js";
 export { MIN_LOG_SCALE, gaussianNll, laplaceNll, optimalLogScale, softClipLogScale, stopGradient, type ScaleSpec } from "./scaled.js";
 
 export type LikelihoodKind = ReconKind | "gaussian" | "laplace";
 
 /** The parts of `model` that choose a likelihood. */
 export interface LikelihoodSpec {
-  recon: LikelihoodKind;
+  recon: LikelihoodKind | RegisteredLikelihoodName;
   scale?: ScaleSpec;
 }
 
@@ -19,7 +22,7 @@ export interface LikelihoodSpec {
  * (summed over pixels), its mean (what images and metrics show) and the scale it used (logged).
  */
 export interface Likelihood {
-  readonly kind: LikelihoodKind;
+  readonly kind: LikelihoodKind | RegisteredLikelihoodName;
   /** Negative log-likelihood per example, summed over pixels. */
   nllPerExample(logits: tf.Tensor, target: tf.Tensor): tf.Tensor1D;
   /** The training loss: nllPerExample averaged over the batch. */
@@ -37,10 +40,11 @@ export function isScaled(recon: string): recon is "gaussian" | "laplace" {
 
 /**
  * Whether a likelihood's NLL is a normalised density of the targets, so its importance-weighted bound is
- * a log p(x): cbernoulli, gaussian and laplace on [0, 1]; bce only when the targets are binary.
+ * a log p(x): cbernoulli, gaussian and laplace on [0, 1]; bce only when the targets are binary; a
+ * registered likelihood where its definition says so.
  */
 export function isProperDensity(recon: string, binarized: boolean): boolean {
-  return recon === "cbernoulli" || isScaled(recon) || (recon === "bce" && binarized);
+  return recon === "cbernoulli" || isScaled(recon) || (recon === "bce" && binarized) || registeredLikelihood(recon)?.properDensity?.(binarized) === true;
 }
 
 /** The name a likelihood's scale is logged under (diagnostics/likelihood/<name>). */
@@ -55,6 +59,7 @@ export function scaleName(recon: "gaussian" | "laplace"): string {
  */
 export function buildLikelihood(spec: LikelihoodSpec, learnedLogScale?: () => tf.Scalar): Likelihood {
   const { recon } = spec;
+  if (!isBuiltInLikelihood(recon)) return buildRegisteredLikelihood(recon);
   const mean = (logits: tf.Tensor) => tf.tidy(() => (recon === "cbernoulli" ? cbMeanFromLogits(logits) : tf.sigmoid(logits)));
   if (!isScaled(recon)) {
     const nllPerExample = (logits: tf.Tensor, target: tf.Tensor) => tf.tidy(() => sumPerExample(pixelLoss(recon, logits, target)));
