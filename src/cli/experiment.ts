@@ -12,6 +12,7 @@ import {
   type Experiment,
   type ResolvedCell,
 } from "../experiment/index.js";
+import { experimentReportWriter } from "./report.js";
 
 interface ExperimentArgs {
   file: string;
@@ -101,7 +102,8 @@ export const experimentCommand = {
 
     let running;
     try {
-      running = startExperiment(experiment, { workers: argv.workers, force: argv.force, report: argv.report, log: say, ...(cells ? { cells } : {}) });
+      const writeReport = experimentReportWriter(say, argv.workers);
+      running = startExperiment(experiment, { workers: argv.workers, force: argv.force, report: argv.report, writeReport, log: say, ...(cells ? { cells } : {}) });
     } catch (error) {
       if (!(error instanceof ExperimentError)) throw error;
       process.stderr.write(`aelab: ${error.message}\n`);

@@ -3,6 +3,7 @@ import { writeReport } from "../report/index.js";
 import { summaryLines } from "../report/summary.js";
 import { MEASURE_ONLY_OPTION, measureOnly } from "../report/measure-only.js";
 import { BACKEND_REQUESTS, selectBackend, type BackendRequest } from "../backend/index.js";
+import type { ReportWriter } from "../experiment/index.js";
 
 interface ReportArgs {
   dir: string;
@@ -15,6 +16,18 @@ interface ReportArgs {
 /** main() prints errors named UsageError as a usage mistake (one line, a pointer to --help, exit 2). */
 class UsageError extends Error {
   override readonly name = "UsageError";
+}
+
+/**
+ * The report an experiment writes once its cells have completed: on the fastest backend here (the runner
+ * itself trains nothing, so it has none yet), measuring the runs with as many worker processes as ran the
+ * cells. The CLI hands it to the experiment, which never imports the report itself.
+ */
+export function experimentReportWriter(log: (line: string) => void, workers: number): ReportWriter {
+  return async (dir) => {
+    await selectBackend("auto", { readsSynchronously: true });
+    return writeReport(dir, { workers, log: (line) => log(`report: ${line}`) });
+  };
 }
 
 export const reportCommand = {

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { parse as parseYaml, YAMLParseError } from "yaml";
+import { firstLine } from "../util/first-line.js";
 import { ConfigError } from "./errors.js";
 import { formatIssue } from "./format-issue.js";
 import { knownKeys } from "./known-keys.js";
@@ -18,9 +19,9 @@ export function parseYamlText(text: string, where: string): unknown {
   } catch (error) {
     if (error instanceof YAMLParseError) {
       const line = error.linePos ? ` line ${error.linePos[0].line}` : "";
-      throw new ConfigError(`${where}${line}: not valid YAML: ${error.message.split("\n")[0]}`);
+      throw new ConfigError(`${where}${line}: not valid YAML: ${firstLine(error)}`);
     }
-    if (error instanceof Error) throw new ConfigError(`${where}: not valid YAML: ${error.message.split("\n")[0]}`);
+    if (error instanceof Error) throw new ConfigError(`${where}: not valid YAML: ${firstLine(error)}`);
     throw error;
   }
 }

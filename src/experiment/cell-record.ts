@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { writeFileAtomic } from "../train/run-folder.js";
+import { writeFileAtomic } from "../util/write-file-atomic.js";
 
 /** `<cell folder>/cell.json`: who ran the cell and when, beside the run.json its `aelab train` writes. */
 export const CELL_JSON = "cell.json";

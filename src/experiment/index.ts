@@ -17,6 +17,7 @@ export {
   writeExperimentRecord,
   type ExperimentRecord,
 } from "./record.js";
-export { startExperiment, summaryLines, type ExperimentOptions, type ExperimentOutcome, type RunningExperiment } from "./run.js";
+export { startExperiment, summaryLines, type ExperimentOptions, type ExperimentOutcome, type ReportWriter, type RunningExperiment } from "./run.js";
 export { AELAB_COMMAND, cellArguments, formatDuration, moveAside, runCells, type CellResult, type CellStatus, type RunnerOptions } from "./runner.js";
 export { parseExperimentText, readExperimentFile, type Axis, type ExperimentSpec, type Level, type Overrides } from "./spec.js";
+export type { ClaimSpec, ComparisonSpec } from "./claims.js";

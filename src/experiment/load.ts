@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { applyOverride, ConfigError, parseConfigText, validateConfig, type RunConfig } from "../config/index.js";
 import { checkInsideLogdir } from "../util/inside-logdir.js";
+import { checkClaimScopes, claimAxes } from "./claims.js";
 import { expandGrid, type Cell } from "./grid.js";
 import { cellLockPath } from "./lock.js";
 import { readExperimentFile, type ExperimentSpec } from "./spec.js";
@@ -26,7 +27,8 @@ export interface Experiment {
 /**
  * Reads an experiment file, expands its grid and resolves every cell's config the way the cell's
  * `aelab train` will (same parser, same overrides in the same order), so every error shows before
- * anything runs. A bad cell is reported in one line naming the file, the cell and the key; a symlink in the
+ * anything runs. A bad cell is reported in one line naming the file, the cell and the key, a bad claim naming
+ * the claim and its comparison (spec.ts checks the rest of them against the grid); a symlink in the
  * logdir that would lead a cell's writes out of it, in one line naming the link.
  */
 export function loadExperiment(file: string, options: { logdir: string; set?: readonly string[] }): Experiment {
@@ -63,6 +65,8 @@ export function loadExperiment(file: string, options: { logdir: string; set?: re
     const more = errors.length > 1 ? ` (${errors.length - 1} more of the ${grid.cells.length} cells have config errors)` : "";
     throw new ConfigError(`${errors[0]}${more}`);
   }
+  // The claims' checks that need each cell's data: a comparison stays within one data set.
+  checkClaimScopes(file, spec.claims, claimAxes(spec.axes), cells);
   // Every path the experiment writes (its folder, each cell's run folder, log and lock), before any is
   // written: a symlink already in the logdir must not lead them out of it.
   for (const path of [dir, ...cells.flatMap((cell) => [cell.dir, cell.log, cellLockPath(dir, cell.name)])]) checkInsideLogdir(options.logdir, path);

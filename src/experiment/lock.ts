@@ -1,8 +1,8 @@
 import { linkSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { dirname, join } from "node:path";
-import { writeFileAtomic } from "../train/run-folder.js";
 import { processAlive } from "../util/lock-file.js";
+import { writeFileAtomic } from "../util/write-file-atomic.js";
 import { ExperimentError } from "./errors.js";
 
 /** `<experiment>/.locks/<cell name>.lock`: outside the cell's folder, which `aelab train` creates itself. */

@@ -4,11 +4,13 @@ import { folderNameError } from "../config/folder-name.js";
 import { writeHparamsExperiment, type HparamSpec, type HparamValue } from "../tensorboard/hparams.js";
 import { HPARAM_METRICS, runHparams } from "../train/hparams.js";
 import type { Convergence } from "../train/early-stopping.js";
-import { readRunRecordIfAny, writeFileAtomic } from "../train/run-folder.js";
+import { readRunRecordIfAny } from "../train/run-folder.js";
 import { checkInsideLogdir } from "../util/inside-logdir.js";
 import { packageInfo } from "../util/package-info.js";
+import { writeFileAtomic } from "../util/write-file-atomic.js";
 import { ExperimentError } from "./errors.js";
 import type { Experiment } from "./load.js";
+import type { ClaimSpec } from "./claims.js";
 import type { Sesoi } from "./sesoi.js";
 import type { Overrides } from "./spec.js";
 
@@ -27,6 +29,10 @@ export interface ExperimentRecord {
   exclude: Record<string, string>[];
   /** Smallest effects of interest the experiment file declares (absent in records written before it existed). */
   sesoi?: Partial<Sesoi>;
+  /** The question, claims and confounds the file declares, what the report tests and quotes (absent in records written before they existed). */
+  question?: string;
+  claims?: ClaimSpec[];
+  confounds?: string[];
   cells: {
     name: string;
     /** The run folder, relative to the experiment folder. */
@@ -62,6 +68,9 @@ export function experimentRecord(experiment: Experiment, now = new Date()): Expe
     })),
     exclude: spec.exclude,
     sesoi: spec.sesoi,
+    question: spec.question,
+    claims: spec.claims,
+    confounds: spec.confounds,
     cells: experiment.cells.map((cell) => ({
       name: cell.name,
       dir: relative(dir, cell.dir),

@@ -1,20 +1,24 @@
 import { mkdirSync } from "node:fs";
-import { selectBackend } from "../backend/index.js";
-import { writeReport as writeExperimentReport } from "../report/index.js";
+import { firstLine } from "../util/first-line.js";
 import type { Experiment, ResolvedCell } from "./load.js";
 import { planCell, refuseConflicts } from "./plan.js";
 import { recordCellOutcomes, writeExperimentHparams, writeExperimentRecord } from "./record.js";
 import { runCells, type CellResult, type RunnerOptions } from "./runner.js";
 
+export type ReportWriter = (experimentDir: string) => Promise<{ reportPath: string }>;
+
 export interface ExperimentOptions extends RunnerOptions {
   /** Re-run cells whose folder holds a run with another config (the old folder is moved aside). */
   force: boolean;
-  /** Write the report once every cell has completed (never for a selection: other shards may still run). */
+  /** Write the report once every cell has completed (never for a selection: other shards may still run), with writeReport. */
   report: boolean;
   /** Run only these cells (`--cell`, `--shard`); default every cell of the grid. */
   cells?: readonly ResolvedCell[];
-  /** Default: src/report's writeReport. */
-  writeReport?: (experimentDir: string) => Promise<{ reportPath: string }>;
+  /**
+   * Writes the report of the experiment folder: given by whoever composes the experiment with a report (the
+   * CLI), so that experiment/ never imports report/. Without one, `report` says how to write it.
+   */
+  writeReport?: ReportWriter;
 }
 
 export interface ExperimentOutcome {
@@ -31,11 +35,6 @@ export interface RunningExperiment {
   interrupt(): void;
 }
 
-function firstLine(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.split("\n")[0].trim() || (error instanceof Error ? error.name : "unknown error");
-}
-
 export function summaryLines(outcome: ExperimentOutcome): string[] {
   const by = (status: string) => outcome.results.filter((r) => r.status === status);
   const completed = by("completed");
@@ -49,17 +48,6 @@ export function summaryLines(outcome: ExperimentOutcome): string[] {
   const lines = [`${outcome.results.length} cells: ${parts.join(", ")}`];
   for (const r of outcome.failed) lines.push(`  failed: ${r.cell.name}: ${r.message ?? "see its log"} (log: ${r.cell.log})`);
   return lines;
-}
-
-/**
- * The real report, on the fastest backend here (the runner itself trains nothing, so it has none yet),
- * measuring the runs with as many worker processes as ran the cells.
- */
-function defaultReport(log: (line: string) => void, workers: number) {
-  return async (dir: string) => {
-    await selectBackend("auto", { readsSynchronously: true });
-    return writeExperimentReport(dir, { workers, log: (line) => log(`report: ${line}`) });
-  };
 }
 
 /**
@@ -98,9 +86,11 @@ export function startExperiment(experiment: Experiment, options: ExperimentOptio
     const busy = results.some((r) => r.status === "elsewhere");
     if (options.report && (selection || busy) && !interrupted) {
       options.log(`report: not written by a part of the experiment; once every part has finished: aelab report ${experiment.dir}`);
-    } else if (options.report && !interrupted && outcome.failed.length === 0) {
+    } else if (options.report && !interrupted && outcome.failed.length === 0 && !options.writeReport) {
+      options.log(`report: no report writer given; write it with: aelab report ${experiment.dir}`);
+    } else if (options.report && !interrupted && outcome.failed.length === 0 && options.writeReport) {
       try {
-        const report = await (options.writeReport ?? defaultReport(options.log, options.workers))(experiment.dir);
+        const report = await options.writeReport(experiment.dir);
         outcome.report = { path: report.reportPath };
         options.log(`report: ${report.reportPath}`);
       } catch (error) {

@@ -1,7 +1,10 @@
+import { comparedMetricNames, comparedMetric } from "../metrics/registry.js";
+
 /**
- * Smallest effects of interest: per compared metric, in the metric's own units, the difference below
- * which the report calls two groups equivalent ("no difference that matters"). An experiment file sets
- * them under `sesoi:`; these defaults apply to any metric it leaves out. Intensities are in [0, 1].
+ * Smallest effects of interest: per unit (the metrics measured alike share one, src/metrics/registry.ts), the
+ * difference below which the report calls two groups equivalent ("no difference that matters"). An experiment
+ * file sets them under `sesoi:` (and a comparison its own with `sesoi:`); these defaults apply to any unit it
+ * leaves out, and a registered metric in a unit of its own brings its default. Intensities are in [0, 1].
  */
 export const SESOI_DEFAULTS = {
   /** Pull toward 0.5 (mean |y - ½| - mean |x - ½|): 0.01 of the intensity range, about 2% of MNIST targets' own mean |x - ½|. */
@@ -31,12 +34,21 @@ export const SESOI_DEFAULTS = {
   mse: 0.5,
 } as const;
 
-export type SesoiMetric = keyof typeof SESOI_DEFAULTS;
-export type Sesoi = Record<SesoiMetric, number>;
+/** Smallest effects of interest by unit. */
+export type Sesoi = Record<string, number>;
 
-export const SESOI_METRICS = Object.keys(SESOI_DEFAULTS) as SesoiMetric[];
+/** Every unit with its default: the table above, then the units registered metrics bring. */
+export function sesoiDefaults(): Sesoi {
+  const out: Sesoi = { ...SESOI_DEFAULTS };
+  for (const name of comparedMetricNames()) {
+    const m = comparedMetric(name);
+    if (!(m.sesoi in out) && m.sesoiDefault !== undefined) out[m.sesoi] = m.sesoiDefault;
+  }
+  return out;
+}
 
 /** The defaults with an experiment file's values over them (an experiment.json written before `sesoi` existed has none). */
 export function resolveSesoi(declared: Partial<Sesoi> | undefined): Sesoi {
-  return { ...SESOI_DEFAULTS, ...(declared ?? {}) };
+  const given = Object.entries(declared ?? {}).filter((e): e is [string, number] => e[1] !== undefined);
+  return { ...sesoiDefaults(), ...Object.fromEntries(given) };
 }

@@ -5,7 +5,9 @@ import { folderNameError, quoteName } from "../config/folder-name.js";
 import { formatIssue } from "../config/format-issue.js";
 import { knownKeys } from "../config/known-keys.js";
 import { parseYamlText } from "../config/load.js";
-import { SESOI_METRICS, type Sesoi, type SesoiMetric } from "./sesoi.js";
+import { checkClaims, claimAxes, claimSchema, type ClaimSpec } from "./claims.js";
+import { expandGrid } from "./grid.js";
+import { sesoiDefaults, type Sesoi } from "./sesoi.js";
 
 /** Dotted config keys to YAML values, applied in order like `--set key=value`. */
 export type Overrides = Record<string, unknown>;
@@ -37,8 +39,14 @@ export interface ExperimentSpec {
   set: Overrides;
   axes: Axis[];
   exclude: Record<string, string>[];
-  /** Smallest effects of interest the file declares, per metric (the report fills in SESOI_DEFAULTS for the rest). */
+  /** Smallest effects of interest the file declares, per unit (the report fills in the defaults for the rest). */
   sesoi: Partial<Sesoi>;
+  /** The question the experiment asks: the report's title. */
+  question: string;
+  /** What it claims and the comparisons that test each claim (claims.ts), checked against the grid. */
+  claims: ClaimSpec[];
+  /** What could explain a difference besides the thing varied, and how the experiment controls it: the report's prose, as written. */
+  confounds: string[];
 }
 
 // A level or experiment name becomes a folder name: no separators, no leading dot.
@@ -54,10 +62,14 @@ const fileSchema = z.strictObject({
   set: z.record(z.string(), z.unknown()).default({}),
   axes: z.record(z.string(), z.unknown()),
   exclude: z.array(z.record(z.string(), scalar)).default([]),
-  /** Per compared metric, the smallest difference that matters, in the metric's units (see sesoi.ts). */
-  sesoi: z
-    .strictObject(Object.fromEntries(SESOI_METRICS.map((m) => [m, z.number().positive().optional()])) as Record<SesoiMetric, z.ZodOptional<z.ZodNumber>>)
-    .default({}),
+  /** Per unit of the compared metrics, the smallest difference that matters, in its units (see sesoi.ts). */
+  sesoi: z.record(z.string(), z.number().positive()).default({}),
+  /** The question the report answers, as its title. */
+  question: z.string().default(""),
+  /** Claims and their comparisons (claims.ts). */
+  claims: z.array(claimSchema).default([]),
+  /** Confounds and how they are controlled, one paragraph each (markdown), quoted by the report. */
+  confounds: z.array(z.string().min(1)).default([]),
 });
 
 const fileKeys = knownKeys(fileSchema);
@@ -148,10 +160,11 @@ function checkExclude(file: string, raw: unknown, axes: Axis[], exclude: Record<
 export function parseExperimentText(text: string, file: string): ExperimentSpec {
   const raw = parseYamlText(text, `config error in ${file}`);
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
-    throw new ConfigError(`config error in ${file}: an experiment file is a mapping with base, axes and optionally name, description, set, exclude`);
+    throw new ConfigError(`config error in ${file}: an experiment file is a mapping with base, axes and optionally name, description, set, exclude, sesoi, question, claims, confounds`);
   }
   const result = fileSchema.safeParse(raw);
-  if (!result.success) fail(file, raw, result.error.issues[0]);
+  // An unknown key first: a misspelt one is usually why a required one is missing.
+  if (!result.success) fail(file, raw, result.error.issues.find((i) => i.code === "unrecognized_keys") ?? result.error.issues[0]);
   const parsed = result.data;
 
   const name = parsed.name ?? basename(file, extname(file));
@@ -162,8 +175,12 @@ export function parseExperimentText(text: string, file: string): ExperimentSpec 
   if (axes.length === 0) fail(file, raw, custom(["axes"], "axes must name at least one axis"));
   const exclude = checkExclude(file, raw, axes, parsed.exclude);
   const basePath = isAbsolute(parsed.base) ? parsed.base : join(dirname(file), parsed.base);
-  const sesoi = Object.fromEntries(Object.entries(parsed.sesoi).filter(([, v]) => v !== undefined)) as Partial<Sesoi>;
-  return { file, name, description: parsed.description, base: parsed.base, basePath, set, axes, exclude, sesoi };
+  const units = Object.keys(sesoiDefaults());
+  const unknownUnit = Object.keys(parsed.sesoi).find((unit) => !units.includes(unit));
+  if (unknownUnit !== undefined) fail(file, raw, { code: "unrecognized_keys", keys: [unknownUnit], path: ["sesoi"], input: undefined, message: "" } as z.core.$ZodIssue);
+  const spec = { file, name, description: parsed.description, base: parsed.base, basePath, set, axes, exclude, sesoi: parsed.sesoi, question: parsed.question.trim(), claims: [], confounds: parsed.confounds };
+  const cells = expandGrid(spec).cells;
+  return { ...spec, claims: checkClaims(file, parsed.claims, claimAxes(axes), cells) };
 }
 
 export function readExperimentFile(file: string): ExperimentSpec {

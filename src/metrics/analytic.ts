@@ -1,5 +1,5 @@
 /**
- * Claims C1 and C2: what per-pixel BCE and squared error charge for a prediction p against a
+ * What per-pixel BCE and squared error charge for a prediction p against a
  * greyscale target t in [0, 1], computed exactly with plain Math (no tensors, no training).
  */
 

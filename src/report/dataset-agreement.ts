@@ -1,4 +1,4 @@
-import type { VerdictRow } from "./claims.js";
+import type { VerdictRow } from "./rows.js";
 
 /** A row's comparison without the "[networks, dataset] " prefix an experiment with several scopes gives it. */
 export function unscopedComparison(r: Pick<VerdictRow, "comparison">): string {

@@ -90,7 +90,7 @@ export async function drawFigures(dir: string, groups: readonly Group[], referen
       file: `${reliabilityFile}.png`,
       title: `${family.toUpperCase()}: reliability diagram`,
       caption:
-        "Pixels binned by their OUTPUT (tenths of [0, 1]): mean target against mean output per bin, mean over seeds. An unbiased (conditional-mean) model lies on the diagonal, as the dashed class-mean oracle does; a model pulled toward 0.5 lies above it at dark outputs and below it at bright ones (a curve flatter than the data), one pushed away from 0.5 the other way. C3 and C4 are decided on the pooled version of this, the reliability pull.",
+        "Pixels binned by their OUTPUT (tenths of [0, 1]): mean target against mean output per bin, mean over seeds. An unbiased (conditional-mean) model lies on the diagonal, as the dashed class-mean oracle does; a model pulled toward 0.5 lies above it at dark outputs and below it at bright ones (a curve flatter than the data), one pushed away from 0.5 the other way. The reliability pull is this diagram pooled into one number.",
       png: await save(
         dir,
         reliabilityFile,
@@ -165,7 +165,7 @@ function sweepPoints(g: Group, read: (row: PushRow) => number): Array<{ k: numbe
   });
 }
 
-/** C5's push sweep: sharpness against the MSE it costs, one line per greyscale group through its k. */
+/** The push sweep: sharpness against the MSE it costs, one line per greyscale group through its k. */
 async function pushSweepFigure(dir: string, grey: readonly Group[]): Promise<Figure | undefined> {
   const panels = [
     // Short axis titles: one longer than the panel's height would push that panel's title above the other's.
@@ -182,7 +182,7 @@ async function pushSweepFigure(dir: string, grey: readonly Group[]): Promise<Fig
   const file = "fig-push-sweep";
   return {
     file: `${file}.png`,
-    title: "C5: pushing the same outputs away from 0.5",
+    title: "Pushing the same outputs away from 0.5",
     caption:
       "Each greyscale-trained group's test outputs y pushed away from 0.5 as sigmoid(k·logit y), k = 1 (as trained) and larger, each measured against the same greyscale targets (mean over seeds; the first group's points are labelled with k): how much sharper the push makes the outputs, and what it costs in squared error. Only the push varies, so the targets' own sharpness does not enter.",
     png: await save(dir, file, await lineChartGrid(charts, { title: "Pushing the same outputs away from 0.5: sharpness against MSE", subtitle: "Each greyscale group's outputs as sigmoid(k·logit y), measured against the same greyscale targets", columns: charts.length })),

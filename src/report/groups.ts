@@ -1,7 +1,7 @@
-import { basename, resolve } from "node:path";
 import type { RunConfig } from "../config/schema.js";
+import { scopeOf } from "../experiment/claims.js";
 import type { CellOutcome } from "../experiment/record.js";
-import type { RunMetrics } from "./run-metrics.js";
+import type { RunMetrics } from "../metrics/measured.js";
 
 /** What a run is, in the terms the claims speak of. */
 export interface RunTraits {
@@ -25,10 +25,7 @@ export interface RunTraits {
   seed: number;
 }
 
-/** A data source in a few words: "mnist" for the embedded digits, else the IDX folder's own name (as the loader names it). */
-export function datasetLabel(source: string): string {
-  return source === "mnist" ? "mnist" : basename(resolve(source)) || source;
-}
+export { datasetLabel } from "../experiment/claims.js";
 
 export function traitsOf(config: RunConfig): RunTraits {
   const { variant } = config.model;
@@ -43,8 +40,7 @@ export function traitsOf(config: RunConfig): RunTraits {
     ...(pixelGan || variant === "vaegan" ? { adversarialBalance: config.adversarial.balance.mode } : {}),
     binarize: config.data.binarize,
     beta: config.model.beta,
-    networks: `${config.model.encoder.type}/${config.model.decoder.type}`,
-    dataset: datasetLabel(config.data.source),
+    ...scopeOf(config),
     seed: config.seed,
   };
 }
@@ -84,20 +80,6 @@ export function groupRuns(runs: readonly MeasuredRun[]): Group[] {
   }
   for (const group of groups.values()) group.runs.sort((a, b) => a.traits.seed - b.traits.seed);
   return [...groups.values()];
-}
-
-/** Every group whose traits match all of `want`. */
-export function findGroups(groups: readonly Group[], want: Partial<Omit<RunTraits, "seed">>): Group[] {
-  return groups.filter((g) => !g.reference && Object.entries(want).every(([k, v]) => g.traits[k as keyof typeof g.traits] === v));
-}
-
-/**
- * The one group whose traits match all of `want`; undefined if none or several (an experiment that
- * also varies, say, the learning rate has several "AE-MSE" groups, and a claim must not pick one).
- */
-export function findGroup(groups: readonly Group[], want: Partial<Omit<RunTraits, "seed">>): Group | undefined {
-  const found = findGroups(groups, want);
-  return found.length === 1 ? found[0] : undefined;
 }
 
 /** Values of a metric in two groups, paired by seed (seeds present in both only). */

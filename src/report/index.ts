@@ -1,15 +1,21 @@
 import { existsSync, rmSync } from "node:fs";
 import { basename, join } from "node:path";
 import { loadConfig } from "../config/index.js";
-import { readCellOutcome, readExperimentRecord } from "../experiment/record.js";
+import { seedAxisOf } from "../experiment/claims.js";
+import { readCellOutcome, readExperimentRecord, type ExperimentRecord } from "../experiment/record.js";
 import { resolveSesoi } from "../experiment/sesoi.js";
+import { readExperimentFile } from "../experiment/spec.js";
+import { comparedMetric } from "../metrics/registry.js";
 import { EventFileWriter } from "../tensorboard/index.js";
-import { readRunRecordIfAny, writeFileAtomic } from "../train/run-folder.js";
+import { readRunRecordIfAny } from "../train/run-folder.js";
 import { RunError } from "../train/run.js";
 import { packageInfo } from "../util/package-info.js";
-import { answerParagraph } from "./answer.js";
-import { caveats, failedRunLine, failedRuns, verdicts, type VerdictRow } from "./claims.js";
-import { matchedRateDrafts, rateDistortion } from "./rate-distortion.js";
+import { writeFileAtomic } from "../util/write-file-atomic.js";
+import { answerLines } from "./answer.js";
+import { claimRows } from "./claims.js";
+import { caveats, failedRunLine, failedRuns } from "./labels.js";
+import { rateDistortion } from "./rate-distortion.js";
+import type { VerdictRow } from "./rows.js";
 import { rateDistortionFigure } from "./rate-distortion-figure.js";
 import { rateDistortionSection } from "./rate-distortion-markdown.js";
 import { convergenceCaveats, convergenceTable, groupConvergence } from "./convergence.js";
@@ -51,33 +57,31 @@ export interface ReportOutcome {
 /** The TensorBoard run inside the experiment folder that holds the report's figures and verdict table. */
 export const REPORT_TB_RUN = "_report";
 
-const LIKELIHOOD_SCALE =
-  "**Likelihood scale in a VAE.** With losses summed over pixels and KL weight β, MSE is a Gaussian likelihood with a fixed variance (½ per pixel here), whose scale differs from BCE's: swapping the loss also changes how much the KL weighs, which alone blurs or sharpens outputs.";
+type Claimed = Pick<ExperimentRecord, "question" | "claims" | "confounds">;
 
-/** The likelihood-scale confound, in words that match what the experiment has to control it. */
-function likelihoodScaleConfound(groups: readonly Group[], matchedRate: boolean): string {
-  const halfBeta = groups.some((g) => !g.reference && g.traits.variant === "vae" && g.traits.recon === "mse" && g.traits.beta === 0.5);
-  const parts = [LIKELIHOOD_SCALE];
-  if (halfBeta) {
-    parts.push(
-      "The VAE cells therefore include MSE with β = ½: by C2, BCE weighs errors near 0.5 about twice as much as squared error, so MSE with half the KL weight matches BCE's balance there (the verdict row marked *KL weight halved*). Only there: over MNIST's intensities BCE's curvature is about 2.6 to 3.2 times squared error's, which would call for β of about 0.3 to 0.4, so that row is a partial control.",
-    );
+/**
+ * What the report reads of the experiment's claims: from its record, or, for a record written before claims
+ * existed, from the experiment file it names (as it reads now); without either, none (the report then
+ * describes the groups and says there is nothing to test).
+ */
+export function claimsOf(record: Pick<ExperimentRecord, "file"> & Claimed, log: (line: string) => void): Required<Claimed> {
+  if (record.claims !== undefined) return { question: record.question ?? "", claims: record.claims, confounds: record.confounds ?? [] };
+  if (existsSync(record.file)) {
+    try {
+      const spec = readExperimentFile(record.file);
+      log(`claims: experiment.json predates them; read from ${record.file}`);
+      return { question: spec.question, claims: spec.claims, confounds: spec.confounds };
+    } catch (error) {
+      log(`claims: experiment.json predates them, and ${record.file} does not parse (${error instanceof Error ? error.message : String(error)})`);
+    }
   }
-  parts.push(
-    matchedRate
-      ? "The rate–distortion section compares the likelihoods where it is fair to: at matched rate (KL), along each likelihood's β sweep."
-      : "This experiment compares the VAE losses at β = 1 each, so its VAE rows mix the loss with the KL's weight; experiments/rate-distortion.yaml compares the likelihoods at matched rate, along a β sweep per likelihood.",
-  );
-  return parts.join(" ");
+  return { question: "", claims: [], confounds: [] };
 }
 
-const CONFOUNDS = [
-  "**Output parameterisation.** Every loss acts on the same decoder output: logits, through one sigmoid. BCE is computed from the logits, MSE and L1 on the sigmoid. No cell differs in architecture or output layer.",
-  "**Bias conditional on the output, not the target.** MNIST is mostly exact zeros, where BCE and MSE agree that 0 is best. Selecting pixels by their target (the signed error on pixels with x > 0, or per target-intensity bin) selects on the outcome: regression to the mean makes those numbers non-zero for an unbiased model too. C3 and C4 are therefore decided on the reliability pull, mean sign(y − ½)·(y − x), which conditions on the output only and is 0 in expectation for any conditional-mean model; the reliability diagram shows the bias per output bin. The class-mean oracle (each test image predicted by its class's mean training image, an unbiased conditional-mean model) is measured with the same metrics and shown beside the models, so a reader sees what an unbiased model scores on each; the target-conditioned numbers are descriptive, outside the tally. Where the experiment has them, cells trained on binarized targets (`binarize: threshold`), where BCE is the exact likelihood, are a control.",
-  "**Capacity and budget.** Every cell has the same networks, data, batch size, optimizer, training budget and seeds; only the loss (and, where named, β, the adversarial term or the binarization) differs. With early stopping the budget is a rule, not a step count: each run trains until its own validation loss stops improving, so runs differ in steps by design (the convergence section shows how many), and none is compared while still improving. Pairs are compared seed by seed, so each seed's split and initial weights are shared by the two sides of a comparison.",
-  "**What C5 can show here.** Thresholded targets are sharper than greyscale ones (about 2.7 times the Laplacian variance and 2.3 times the high-frequency energy on MNIST), so comparing models trained on each against their own targets restates the targets' sharpness. C5 is tested two ways that avoid it: the push sweep takes the same trained greyscale outputs, pushes them away from 0.5 by sigmoid(k·logit y) for several k, and measures each against the same greyscale targets (only the push varies; the MSE column is what it costs); and the thresholded-target models' sharpness is measured against the greyscale targets too. The mid-grey row is a manipulation check (thresholded targets lower it by construction), outside the tally.",
-  "**Same minimiser.** BCE and MSE are both minimised by the conditional mean of the target, so whether BCE-trained outputs end up blurrier (C3) is an empirical question about finite networks and budgets, and both losses regress toward the mean intensity where the code is uncertain.",
-];
+/** The units of the metrics the claims compare, each once, in the order the claims first use them. */
+function sesoiUnits(claims: Claimed["claims"]): string[] {
+  return [...new Set((claims ?? []).flatMap((c) => c.comparisons.filter((k) => k.sesoi === undefined).map((k) => comparedMetric(k.metric).sesoi)))];
+}
 
 function setupLines(groups: readonly Group[], runs: readonly MeasuredRun[], missing: readonly string[]): string[] {
   const first = runs[0];
@@ -90,7 +94,7 @@ function setupLines(groups: readonly Group[], runs: readonly MeasuredRun[], miss
   const describe = (m: typeof enc | typeof dec) => (m.type === "mlp" ? `MLP ${m.hidden.join("-")}` : `conv ${m.filters.join("-")}`);
   return [
     `Data: ${record?.dataset ? `${record.dataset.name} (${record.dataset.train} train / ${record.dataset.test} test images, ${record.dataset.height}x${record.dataset.width}x${record.dataset.channels})` : config.data.source}; test metrics on each run's own test split.`,
-    `Networks: encoder ${describe(enc)}, decoder ${describe(dec)}, latent ${config.model.latent.size}; pixel discriminator (GAN cells) ${config.model.discriminator.type === "mlp" ? `MLP ${config.model.discriminator.hidden.join("-")}` : "conv"}.`,
+    `Networks: encoder ${describe(enc)}, decoder ${describe(dec)}, latent ${config.model.latent.size}${groups.some((g) => g.traits.adversarial) ? `; pixel discriminator (GAN cells) ${config.model.discriminator.type === "mlp" ? `MLP ${config.model.discriminator.hidden.join("-")}` : "conv"}` : ""}.`,
     `Budget: ${config.train.earlyStopping ? `up to ${config.train.epochs} epochs, stopped early once the validation loss (${Math.round(config.data.validation * 100)}% of the training split) has not improved for ${config.train.earlyStopping.patience} epoch${config.train.earlyStopping.patience === 1 ? "" : "s"},` : `${config.train.epochs} epochs`} of batch ${config.train.batchSize}, Adam lr ${config.train.lr} (discriminator: ${JSON.stringify(config.train.optimizers.discriminator ?? {})}), the same for every cell.`,
     `${groups.length} groups × seeds ${seeds.join(", ")} = ${runs.length} runs${missing.length ? `; ${missing.length} cell(s) not completed and left out: ${missing.join(", ")}` : ""}.`,
     `Backend: ${(record?.backend as { name?: string } | undefined)?.name ?? "?"}; training time ${Math.round(seconds)} s in all (training steps only); aelab ${packageInfo.version}; report written ${new Date().toISOString()}.`,
@@ -121,7 +125,8 @@ export async function writeReport(experimentDir: string, options: ReportOptions 
     throw new RunError(`${experimentDir} is not an experiment folder (no experiment.json; aelab experiment <file> writes one)`);
   }
   const record = readExperimentRecord(experimentDir);
-  const seedAxis = record.axes.find((a) => a.key === "seed" || a.levels.every((l) => Object.keys(l.overrides).every((k) => k === "seed")));
+  const claimed = claimsOf(record, log);
+  const seedAxis = seedAxisOf(record.axes);
   const otherAxes = record.axes.filter((a) => a !== seedAxis);
   const runs: MeasuredRun[] = [];
   const configs: Array<{ run: MeasuredRun; config: ReturnType<typeof loadConfig> }> = [];
@@ -182,26 +187,31 @@ export async function writeReport(experimentDir: string, options: ReportOptions 
   const groups = groupRuns(runs);
   const sesoi = resolveSesoi(record.sesoi);
   const rd = rateDistortion(groups);
-  const rows = verdicts(groups, sesoi, references, matchedRateDrafts(rd));
+  const { rows, matchedRates } = claimRows({ axes: record.axes, claims: claimed.claims, sesoi: record.sesoi }, groups, references);
   log("drawing figures");
   const figures = await drawFigures(experimentDir, groups, references);
-  const rdFigure = await rateDistortionFigure(experimentDir, rd);
+  const rdFigure = await rateDistortionFigure(experimentDir, rd, matchedRates);
   if (rdFigure) figures.push(rdFigure);
   const panels = await reconstructionPanels(experimentDir, groups);
   const convergence = groups.map(groupConvergence);
   const curves = await learningCurveFigures(experimentDir, groups);
-  const lossFiles = (await writeLossFigures(experimentDir)).files.filter((f) => f.endsWith(".png")).map((f) => basename(f));
+  // The losses' own curves illustrate the analytic checks: drawn when the experiment opts into one.
+  const analytic = claimed.claims.some((c) => c.analytic !== undefined);
+  const lossFiles = analytic ? (await writeLossFigures(experimentDir)).files.filter((f) => f.endsWith(".png")).map((f) => basename(f)) : [];
   const failed = failedRuns(groups);
   const markdown = reportMarkdown({
     name: record.name,
+    question: claimed.question,
     description: record.description,
+    claims: claimed.claims,
     setup: setupLines(groups, runs, missing),
-    confounds: [likelihoodScaleConfound(groups, rd.comparisons.length > 0), ...CONFOUNDS],
+    confounds: claimed.confounds,
     groups,
     references,
     rows,
     sesoi,
     declaredSesoi: record.sesoi ?? {},
+    sesoiUnits: sesoiUnits(claimed.claims),
     caveats: caveats(groups),
     failedRuns: failed.map(failedRunLine),
     unmeasured: unmeasured.map((u) => `${u.cell}: ${u.reason}`),
@@ -209,7 +219,7 @@ export async function writeReport(experimentDir: string, options: ReportOptions 
     panels,
     lossFigures: lossFiles,
     rateDistortion: rateDistortionSection(rd),
-    answer: answerParagraph(rows, convergence, failed),
+    answer: answerLines(claimed.claims, rows, convergence, failed),
     convergence: { table: convergenceTable(convergence), caveats: convergenceCaveats(convergence), figures: curves },
   });
   const reportPath = join(experimentDir, "report.md");

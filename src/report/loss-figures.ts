@@ -14,7 +14,7 @@ import {
   squaredError,
   type AsymmetryCheck,
   type RatioRow,
-} from "./analytic.js";
+} from "../metrics/analytic.js";
 import { lineChart, lineChartGrid, type Chart, type LineChartOptions, type MarkedPoint } from "./plot/index.js";
 
 /** The targets drawn in losses.png: both of C1's and C2's 0.5. */

@@ -1,11 +1,11 @@
-import { SESOI_METRICS, type Sesoi } from "../experiment/sesoi.js";
+import type { Sesoi } from "../experiment/sesoi.js";
 import { meanStd } from "../metrics/index.js";
-import { ALPHA, CLAIMS, CONFIDENCE, type VerdictRow } from "./claims.js";
+import { ALPHA, CONFIDENCE, type VerdictRow } from "./rows.js";
 import { comparedAcrossDatasets } from "./dataset-agreement.js";
 import type { Figure } from "./figures.js";
 import { formatNumber } from "./format.js";
 import type { Group } from "./groups.js";
-import type { RunMetrics } from "./run-metrics.js";
+import type { RunMetrics } from "../metrics/measured.js";
 
 /** The metrics table's columns: header and how to read the value. */
 const COLUMNS: Array<[string, (m: RunMetrics) => number | undefined]> = [
@@ -53,7 +53,7 @@ export function metricsTable(groups: readonly Group[], references: readonly Grou
   return [header, rule, ...rows].join("\n");
 }
 
-/** C5's push sweep per greyscale group and k, mean over seeds ("" when no group has one). */
+/** The push sweep per greyscale group and k, mean over seeds ("" when no group has one). */
 export function pushSweepTable(groups: readonly Group[]): string {
   const swept = groups.filter((g) => g.runs.some((r) => r.metrics.pushSweep?.length));
   if (swept.length === 0) return "";
@@ -109,18 +109,18 @@ export function rowsOutsideTally(rows: readonly VerdictRow[]): string[] {
   const seen = new Map<string, string[]>();
   for (const r of rows) {
     if (r.role === "evidence") continue;
-    const key = `*${r.role}*: ${r.note ?? ""}`;
+    const key = r.note ? `*${r.role}*: ${r.note}` : `*${r.role}*`;
     seen.set(key, [...(seen.get(key) ?? []), `${r.claim} ${r.comparison}, ${r.metric}`]);
   }
   return [...seen].map(([key, which]) => `${key} (${which.join("; ")})`);
 }
 
-/** One sentence per claim, tallying its evidence rows' verdicts (never a verdict the rows do not give). */
-export function claimSummaries(rows: readonly VerdictRow[]): string {
-  return Object.entries(CLAIMS)
-    .map(([id, text]) => {
+/** One line per declared claim, tallying its evidence rows' verdicts (never a verdict the rows do not give). */
+export function claimSummaries(claims: ReadonlyArray<{ id: string; statement: string }>, rows: readonly VerdictRow[]): string {
+  return claims
+    .map(({ id, statement }) => {
       const all = rows.filter((r) => r.claim === id);
-      if (all.length === 0) return `- **${id}** ${text} — *not measured in this experiment.*`;
+      if (all.length === 0) return `- **${id}** ${statement} — *not measured in this experiment.*`;
       const tallyOf = (list: readonly VerdictRow[]) => {
         const tally = new Map<string, number>();
         for (const r of list) tally.set(r.verdict, (tally.get(r.verdict) ?? 0) + 1);
@@ -130,19 +130,23 @@ export function claimSummaries(rows: readonly VerdictRow[]): string {
       const others = all.filter((r) => r.role !== "evidence");
       const counts = evidence.length ? `rows: ${tallyOf(evidence)}` : "no row that decides it";
       const agreement = agreementCount(all);
-      return `- **${id}** ${text} — ${counts}${others.length ? `; outside the tally: ${tallyOf(others)}` : ""}${agreement ? `; ${agreement}` : ""}.`;
+      return `- **${id}** ${statement} — ${counts}${others.length ? `; outside the tally: ${tallyOf(others)}` : ""}${agreement ? `; ${agreement}` : ""}.`;
     })
     .join("\n");
 }
 
-/** The smallest effects of interest, marking which the experiment file declared. */
-export function sesoiLines(sesoi: Sesoi, declared: Partial<Sesoi>): string[] {
-  return SESOI_METRICS.map((m) => `\`${m}\`: ${formatNumber(sesoi[m])}${m in declared ? "" : " (default)"}`);
+/** The smallest effects of interest of the units the claims compare in, marking which the experiment file declared. */
+export function sesoiLines(sesoi: Sesoi, declared: Partial<Sesoi>, units: readonly string[]): string[] {
+  return units.map((m) => `\`${m}\`: ${formatNumber(sesoi[m])}${m in declared ? "" : " (default)"}`);
 }
 
 export interface ReportText {
   name: string;
+  /** The question the experiment file asks: the title. */
+  question?: string;
   description?: string;
+  /** The claims the experiment file declares, in its order. */
+  claims: ReadonlyArray<{ id: string; statement: string }>;
   setup: string[];
   confounds: string[];
   groups: readonly Group[];
@@ -152,6 +156,8 @@ export interface ReportText {
   /** The smallest effects of interest used, and those the experiment file declared. */
   sesoi: Sesoi;
   declaredSesoi: Partial<Sesoi>;
+  /** The units of the metrics the claims compare (whose smallest effects the list shows). */
+  sesoiUnits: readonly string[];
   caveats: readonly string[];
   /** Runs that failed to reconstruct inside groups that did (failedRunLine), named one by one. */
   failedRuns?: readonly string[];
@@ -162,23 +168,25 @@ export interface ReportText {
   lossFigures: string[];
   /** The rate–distortion section (families, matched-rate comparisons); empty or absent without a β sweep. */
   rateDistortion?: string[];
-  /** The opening paragraph, generated from the rows (answerParagraph). */
-  answer?: string;
+  /** The opening: a line per claim, then what qualifies them (answerLines). */
+  answer?: readonly string[];
   /** Per group whether it converged, the groups that hit the epoch cap, and the learning curves. */
   convergence?: { table: string; caveats: string[]; figures: readonly Figure[] };
 }
 
 export function reportMarkdown(t: ReportText): string {
   const out: string[] = [];
-  out.push(`# ${t.name}: which reconstruction loss, and why?`, "");
-  if (t.answer) out.push(t.answer, "");
+  out.push(`# ${t.name}${t.question ? `: ${t.question}` : ""}`, "");
+  if (t.answer?.length) out.push(...t.answer.map((line) => `- ${line}`), "");
   if (t.description) out.push(t.description.trim(), "");
   out.push("Every number below is computed by `aelab report` from the runs' checkpoints; rebuild it with `aelab report <this folder>`. No verdict is written by hand.", "");
-  out.push("## Claims and verdicts", "", claimSummaries(t.rows), "");
+  if (t.claims.length === 0) {
+    out.push("## Claims and verdicts", "", "The experiment file declares no claims, so there is nothing to test: the metrics, figures and convergence below describe the groups. Declare claims and their comparisons under `claims:` (see experiments/examples/) and rebuild the report.", "");
+  } else out.push("## Claims and verdicts", "", claimSummaries(t.claims, t.rows), "");
   const evidence = t.rows.filter((r) => r.role === "evidence" && r.p?.differenceAdjusted !== undefined).length;
   const outside = rowsOutsideTally(t.rows);
   out.push(
-    `Verdicts: *holds/fails* for analytic checks. Each measured row compares two groups seed by seed (paired t-test of the differences) or a value against 0, and tests for equivalence: two one-sided t-tests of whether the difference lies within ± the smallest effect of interest (SESOI, in the metric's own units, declared in the experiment file). Both tests of every row in the tally form one family, adjusted by Holm's method (${evidence} rows, ${2 * evidence} tests); a verdict reads the adjusted p at ${ALPHA}: *equivalent* when the difference is shown smaller than the SESOI either way (even if it is also significant: real but too small to matter); otherwise *supported* when it is significant in the claimed direction, *contradicted* when significant the other way; *inconclusive* when neither test decides. For C4's claim of no bias, equivalence to 0 is *supported* and a significant bias *contradicted*. Effects are raw differences with their ${CONFIDENCE * 100}% confidence interval (Student's t) and, for paired rows, relative to the baseline group's own value. With few seeds the t-tests and intervals rest on the differences being roughly normal (an exact sign-flip test of 3 pairs cannot go below p = 0.25). A row with the same value in every seed has no spread to test against and is inconclusive. † marks a group whose reconstructions the dataset classifier recognises less than half the time, ‡ a group that hit the epoch cap before converging (see the caveats).`,
+    `Verdicts: *holds/fails* for analytic checks. Each measured row compares two groups seed by seed (paired t-test of the differences) or a value against 0, and tests for equivalence: two one-sided t-tests of whether the difference lies within ± the smallest effect of interest (SESOI, in the metric's own units, declared in the experiment file). Both tests of every row in the tally form one family, adjusted by Holm's method (${evidence} rows, ${2 * evidence} tests); a verdict reads the adjusted p at ${ALPHA}: *equivalent* when the difference is shown smaller than the SESOI either way (even if it is also significant: real but too small to matter); otherwise *supported* when it is significant in the claimed direction, *contradicted* when significant the other way; *inconclusive* when neither test decides. For a claim of no difference (*equivalent*, e.g. no bias against 0), equivalence is *supported* and a significant difference *contradicted*. Effects are raw differences with their ${CONFIDENCE * 100}% confidence interval (Student's t) and, for paired rows, relative to the baseline group's own value. With few seeds the t-tests and intervals rest on the differences being roughly normal (an exact sign-flip test of 3 pairs cannot go below p = 0.25). A row with the same value in every seed has no spread to test against and is inconclusive. † marks a group whose reconstructions the dataset classifier recognises less than half the time, ‡ a group that hit the epoch cap before converging (see the caveats).`,
     "",
     verdictTable(t.rows),
     "",
@@ -195,7 +203,7 @@ export function reportMarkdown(t: ReportText): string {
     );
   }
   if (outside.length) out.push("Rows outside the tally and the Holm family (their last column says only whether the numbers differ, from the raw p-values):", "", ...outside.map((l) => `- ${l}`), "");
-  out.push("Smallest effects of interest:", "", ...sesoiLines(t.sesoi, t.declaredSesoi).map((l) => `- ${l}`), "");
+  if (t.sesoiUnits.length) out.push("Smallest effects of interest (a comparison that declares its own shows it in its row):", "", ...sesoiLines(t.sesoi, t.declaredSesoi, t.sesoiUnits).map((l) => `- ${l}`), "");
   if (t.unmeasured.length) {
     out.push("### Runs that could not be measured", "", "These completed runs are left out of every table and figure:", "", ...t.unmeasured.map((u) => `- ${u}`), "");
   }
@@ -210,12 +218,12 @@ export function reportMarkdown(t: ReportText): string {
     for (const f of t.convergence.figures) out.push(`### ${f.title}`, "", `![${f.title}](${f.file})`, "", f.caption, "");
   }
   out.push("## Setup", "", ...t.setup.map((s) => `- ${s}`), "");
-  out.push("## Confounds and how they are controlled", "", ...t.confounds.map((s) => `- ${s}`), "");
+  if (t.confounds.length) out.push("## Confounds and how they are controlled", "", ...t.confounds.map((s) => `- ${s.trim()}`), "");
   const references = t.references ?? [];
   out.push("## Metrics per group (mean ± std over seeds)", "", metricsTable(t.groups, references), "");
   if (references.length) {
     out.push(
-      `In italics: ${references.map((g) => g.name).join(", ")}, not a trained model: every test image predicted by its class's mean training image (thresholded for threshold runs), measured with the same metrics on each seed's test split. It is a conditional-mean model, unbiased in C4's sense, so its row shows what an unbiased model scores on each metric; it is never part of a verdict's tally.`,
+      `In italics: ${references.map((g) => g.name).join(", ")}, not a trained model: every test image predicted by its class's mean training image (thresholded for threshold runs), measured with the same metrics on each seed's test split. It is a conditional-mean model, hence unbiased, so its row shows what an unbiased model scores on each metric; it is never part of a verdict's tally.`,
       "",
     );
   }
@@ -226,7 +234,7 @@ export function reportMarkdown(t: ReportText): string {
   const sweep = pushSweepTable(t.groups);
   if (sweep) {
     out.push(
-      "### C5: the push sweep (mean ± std over seeds)",
+      "### The push sweep (mean ± std over seeds)",
       "",
       "Each greyscale-trained group's test outputs pushed away from 0.5 by sigmoid(k·logit y) (k = 1: as trained), each measured against the same greyscale targets: ratios are the pushed outputs' sharpness over the targets'.",
       "",
@@ -239,7 +247,7 @@ export function reportMarkdown(t: ReportText): string {
   for (const f of t.figures) out.push(`### ${f.title}`, "", `![${f.title}](${f.file})`, "", f.caption, "");
   for (const p of t.panels) out.push(`![reconstructions](${p.file})`, "", p.caption, "");
   if (t.lossFigures.length) {
-    out.push("### The losses themselves (C1, C2)", "");
+    out.push("### The losses themselves (the analytic checks)", "");
     for (const f of t.lossFigures) out.push(`![${f}](${f})`, "");
   }
   return `${out.join("\n")}\n`;

@@ -1,4 +1,5 @@
 import { relative } from "node:path";
+import { firstLine } from "../util/first-line.js";
 import { classifierCacheOf, releaseMeasureCaches, runMetrics } from "./run-metrics.js";
 
 /**
@@ -26,11 +27,6 @@ export function measuredLine(runDir: string): string {
 export function failureMessage(line: string, runDir: string): string | undefined {
   const prefix = `aelab: measuring ${runDir}${FAILED}`;
   return line.startsWith(prefix) ? line.slice(prefix.length) : undefined;
-}
-
-function firstLine(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.split("\n")[0].trim() || (error instanceof Error ? error.name : "unknown error");
 }
 
 export interface MeasureOnlyOptions {

@@ -18,6 +18,16 @@ function oracleName(config: RunConfig, sources: number): string {
 }
 
 /**
+ * The levels every run an oracle stands beside shares (its binarization, its data set where an axis sets it):
+ * what an experiment file's `where` selects it by, and how a row finds the oracle of its own targets.
+ */
+export function sharedLevels(levels: ReadonlyArray<Record<string, string>>): Record<string, string> {
+  const shared: Record<string, string> = { ...(levels[0] ?? {}) };
+  for (const l of levels) for (const [axis, level] of Object.entries(shared)) if (l[axis] !== level) delete shared[axis];
+  return shared;
+}
+
+/**
  * The class-mean oracle measured with the runs' own metrics, once per dataset split (seed) and binarization the
  * experiment's runs used, not once per run: reference groups, one per binarization, each with a "run" per seed.
  * Its training images are prepared as the runs' targets were: thresholded for threshold runs, greyscale otherwise
@@ -53,6 +63,9 @@ export async function oracleGroups(runs: ReadonlyArray<{ run: MeasuredRun; confi
     }
     group.runs.push({ cell: `${name}/seed-${config.seed}`, group: name, levels: {}, traits: { ...run.traits, variant: "ae", adversarial: false, adversarialWeight: 0 }, metrics });
   }
-  for (const group of groups.values()) group.runs.sort((a, b) => a.traits.seed - b.traits.seed);
+  for (const group of groups.values()) {
+    group.runs.sort((a, b) => a.traits.seed - b.traits.seed);
+    group.levels = sharedLevels(runs.filter((r) => oracleName(r.config, sources) === group.name).map((r) => r.run.levels));
+  }
   return [...groups.values()];
 }

@@ -34,14 +34,13 @@ function seedRows(rd: RateDistortion): Array<Row & { seed: number }> {
 }
 
 /** The Vega-Lite spec: distortion against rate (log axis: a β sweep spans orders of magnitude of KL), one line per likelihood. */
-export function rateDistortionSpec(rd: RateDistortion): TopLevelSpec | undefined {
+export function rateDistortionSpec(rd: RateDistortion, matched: readonly number[] = []): TopLevelSpec | undefined {
   const means = meanRows(rd);
   if (means.length === 0) return undefined;
   const names = rd.families.map((f) => f.name);
   const color = { field: "family", type: "nominal", title: null, scale: { domain: names, range: names.map((_, i) => PALETTE[i % PALETTE.length]) }, sort: names };
   const x = { field: "rate", type: "quantitative", title: "rate: KL(q(z|x) ‖ p(z)), nats per image (log scale)", scale: { type: "log", nice: false } };
   const y = { field: "distortion", type: "quantitative", title: "distortion: test MSE (sum per image)", scale: { zero: false } };
-  const matched = [...new Set(rd.comparisons.filter((c) => c.a.traits.recon === "bce" && c.b.traits.recon === "mse").flatMap((c) => c.rates))];
   const layer: unknown[] = [
     { data: { values: seedRows(rd) }, mark: { type: "point", size: 28, opacity: 0.55, filled: false }, encoding: { x, y, color, tooltip: [{ field: "family" }, { field: "beta" }, { field: "seed" }] } },
     { data: { values: means }, mark: { type: "line", strokeWidth: 2, point: { filled: true, size: 45 } }, encoding: { x, y, color, order: { field: "rate", type: "quantitative" } } },
@@ -64,20 +63,22 @@ export function rateDistortionSpec(rd: RateDistortion): TopLevelSpec | undefined
   } as TopLevelSpec;
 }
 
-/** The rate–distortion figure, written as PNG and SVG into `dir`; undefined when no family has a measured rate. */
-export async function rateDistortionFigure(dir: string, rd: RateDistortion): Promise<Figure | undefined> {
-  const spec = rateDistortionSpec(rd);
+/**
+ * The rate–distortion figure, written as PNG and SVG into `dir`; undefined when no family has a measured rate.
+ * `matched`: the rates at which the verdict table's rows compare curves, drawn as dashed verticals.
+ */
+export async function rateDistortionFigure(dir: string, rd: RateDistortion, matched: readonly number[] = []): Promise<Figure | undefined> {
+  const spec = rateDistortionSpec(rd, matched);
   if (!spec) return undefined;
   const chart: Chart = await renderChart(spec);
   writeFileSync(join(dir, `${RATE_DISTORTION_FILE}.svg`), chart.svg);
   writeFileSync(join(dir, `${RATE_DISTORTION_FILE}.png`), chart.png);
-  const matched = [...new Set(rd.comparisons.filter((c) => c.a.traits.recon === "bce" && c.b.traits.recon === "mse").flatMap((c) => c.rates))];
   return {
     file: `${RATE_DISTORTION_FILE}.png`,
     title: "Rate–distortion: distortion against rate per likelihood",
     caption:
       `Each likelihood's β sweep: test MSE (sum per image) against the test KL in nats per image, on a log rate axis; lines join the means over seeds at each β (labelled with β on the first likelihood's line), open dots are single seeds. Lower and further left is better on both axes; a likelihood whose curve lies below another's reconstructs closer at the same rate.` +
-      (matched.length ? ` Dashed verticals: the matched rates where C3's BCE − MSE rows compare the two curves (${matched.map(formatRate).join(", ")}).` : ""),
+      (matched.length ? ` Dashed verticals: the matched rates where the verdict table's rows compare curves (${matched.map(formatRate).join(", ")}).` : ""),
     png: chart.png,
   };
 }

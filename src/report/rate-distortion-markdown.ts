@@ -1,8 +1,8 @@
 import { confidenceInterval, meanStd, pairedComparison } from "../metrics/stats.js";
-import { CONFIDENCE } from "./claims.js";
+import { CONFIDENCE } from "./rows.js";
 import { formatNumber } from "./format.js";
-import { formatRate, RD_METRICS, type MatchedComparison, type RateDistortion, type RdFamily, type RdMetricName } from "./rate-distortion.js";
-import type { RunMetrics } from "./run-metrics.js";
+import { formatRate, SECTION_METRICS, type MatchedComparison, type RateDistortion, type RdFamily } from "./rate-distortion.js";
+import type { RunMetrics } from "../metrics/measured.js";
 
 function meanAndStd(values: number[]): string {
   const finite = values.filter(Number.isFinite);
@@ -16,9 +16,9 @@ function familyTable(f: RdFamily): string[] {
   const columns: Array<[string, (m: RunMetrics) => number]> = [
     ["rate (nats)", (m) => m.rate ?? NaN],
     ["distortion (MSE)", (m) => m.mse],
-    ["gradient ratio", RD_METRICS.gradient.value],
-    ["high-freq. ratio", RD_METRICS.highFrequency.value],
-    ["reliability pull", RD_METRICS.reliabilityPull.value],
+    ["gradient ratio", (m) => m.sharpnessRatio.gradient],
+    ["high-freq. ratio", (m) => m.highFrequencyRatio.ownTargets],
+    ["reliability pull", (m) => m.reliability.pull],
   ];
   return [
     `| β | seeds | ${columns.map(([c]) => c).join(" | ")} |`,
@@ -26,8 +26,6 @@ function familyTable(f: RdFamily): string[] {
     ...f.groups.map((g) => `| ${g.traits.beta} | ${g.runs.length} | ${columns.map(([, read]) => meanAndStd(g.runs.map((r) => read(r.metrics)))).join(" | ")} |`),
   ];
 }
-
-const SHOWN: RdMetricName[] = ["distortion", "gradient", "highFrequency", "reliabilityPull"];
 
 /** A difference's mean with its confidence interval, or why there is none. */
 function difference(a: number[], b: number[]): string {
@@ -53,11 +51,11 @@ function comparisonLines(c: MatchedComparison): string[] {
   return [
     `${title}: overlap ${formatNumber(c.overlap.lo)}–${formatRate(c.overlap.hi)} (every seed's curves of both cover it; ${spans}); seeds ${c.seeds.join(", ")}. Mean difference over seeds [${CONFIDENCE * 100}% CI]:`,
     "",
-    `| matched rate | ${SHOWN.map((m) => RD_METRICS[m].name).join(" | ")} |`,
-    `| --- | ${SHOWN.map(() => "---").join(" | ")} |`,
+    `| matched rate | ${SECTION_METRICS.map((m) => m.heading).join(" | ")} |`,
+    `| --- | ${SECTION_METRICS.map(() => "---").join(" | ")} |`,
     ...c.rates.map((rate) => {
-      const cells = SHOWN.map((m) => {
-        const cell = c.cells.find((x) => x.rate === rate && x.metric === m)!;
+      const cells = SECTION_METRICS.map(({ metric }) => {
+        const cell = c.cells.find((x) => x.rate === rate && x.metric === metric.name)!;
         return difference(cell.a, cell.b);
       });
       return `| ${formatRate(rate)} | ${cells.join(" | ")} |`;
@@ -72,7 +70,7 @@ export function rateDistortionSection(rd: RateDistortion): string[] {
   const out = [
     "## Rate–distortion",
     "",
-    "A likelihood's scale sets how much its β weighs, so comparing likelihoods at one β each compares points at different places on their trade-off. Here each likelihood's β sweep is a curve of distortion (test MSE) against rate (the test KL of q(z|x) to the prior, nats per image), and likelihoods are compared at matched rate: per seed, each metric is interpolated along each curve, piecewise linear in log rate, at rates inside the range both curves cover in every seed, and the differences are paired across seeds. Outside that overlap nothing is compared (no extrapolation). C3's BCE − MSE rows at matched rate are in the verdict table, tested and adjusted with the others; the other pairs are shown here only.",
+    "A likelihood's scale sets how much its β weighs, so comparing likelihoods at one β each compares points at different places on their trade-off. Here each likelihood's β sweep is a curve of distortion (test MSE) against rate (the test KL of q(z|x) to the prior, nats per image), and likelihoods are compared at matched rate: per seed, each metric is interpolated along each curve, piecewise linear in log rate, at rates inside the range both curves cover in every seed, and the differences are paired across seeds. Outside that overlap nothing is compared (no extrapolation). Comparisons the experiment file declares `along` the β axis are in the verdict table, tested and adjusted with the others; every pair is shown here.",
     "",
   ];
   for (const f of rd.families) out.push(`### ${f.name}`, "", ...familyTable(f), "");

@@ -1,11 +1,9 @@
-import { pairedComparison } from "../metrics/stats.js";
-import type { SesoiMetric } from "../experiment/sesoi.js";
-import type { Draft, Role } from "./claims.js";
-import type { Claimed } from "./verdict.js";
+import { comparedMetric, type ComparedMetric } from "../metrics/registry.js";
 import { formatNumber } from "./format.js";
+import { describeGroup } from "./labels.js";
 import type { Group, RunTraits } from "./groups.js";
 import { commonRange, interpolateAtRate, matchedRates, rateRange, type CurvePoint, type RateRange } from "./rate-distortion-curve.js";
-import type { RunMetrics } from "./run-metrics.js";
+import type { RunMetrics } from "../metrics/measured.js";
 
 /**
  * Rate–distortion families: VAE groups that differ only in β for one likelihood (model.recon and
@@ -21,24 +19,13 @@ export interface RdFamily {
   groups: Group[];
 }
 
-/** A metric compared at matched rate: its row name, the smallest effect that applies, and C3's claimed sign of BCE − MSE. */
-export interface RdMetric {
-  name: string;
-  key: SesoiMetric;
-  value: (m: RunMetrics) => number;
-  /** Evidence for C3 (blur), or shown beside it (distortion: the trade-off itself, not blur). */
-  role: Extract<Role, "evidence" | "descriptive">;
-  claimed: Claimed;
-}
-
-export const RD_METRICS = {
-  distortion: { name: "distortion: MSE (sum per image)", key: "mse", value: (m) => m.mse, role: "descriptive", claimed: "= 0" },
-  gradient: { name: "sharpness ratio (gradient, outputs / targets)", key: "sharpnessGradient", value: (m) => m.sharpnessRatio.gradient, role: "evidence", claimed: "<" },
-  highFrequency: { name: "high-frequency energy ratio (outputs / targets)", key: "highFrequencyRatio", value: (m) => m.highFrequencyRatio.ownTargets, role: "evidence", claimed: "<" },
-  reliabilityPull: { name: "reliability pull (mean sign(y−½)·(y−x); 0 for an unbiased model)", key: "reliabilityPull", value: (m) => m.reliability.pull, role: "evidence", claimed: "<" },
-} satisfies Record<string, RdMetric>;
-
-export type RdMetricName = keyof typeof RD_METRICS;
+/** The metrics the rate–distortion section shows at matched rate: a registered metric each, under the section's heading. */
+export const SECTION_METRICS: ReadonlyArray<{ heading: string; metric: ComparedMetric }> = [
+  { heading: "distortion: MSE (sum per image)", metric: comparedMetric("mse") },
+  { heading: "sharpness ratio (gradient, outputs / targets)", metric: comparedMetric("sharpness") },
+  { heading: "high-frequency energy ratio (outputs / targets)", metric: comparedMetric("highFrequency") },
+  { heading: "reliability pull (mean sign(y−½)·(y−x); 0 for an unbiased model)", metric: comparedMetric("reliabilityPull") },
+];
 
 /** Rates per compared pair, spread evenly in log rate inside the overlap of the two curves. */
 export const MATCHED_RATE_COUNT = 3;
@@ -46,7 +33,8 @@ export const MATCHED_RATE_COUNT = 3;
 /** One metric of two likelihoods at one matched rate, per shared seed (seeds with a non-finite value on either side are left out). */
 export interface MatchedCell {
   rate: number;
-  metric: RdMetricName;
+  /** The registered metric's name. */
+  metric: string;
   seeds: number[];
   a: number[];
   b: number[];
@@ -76,13 +64,9 @@ export interface RateDistortion {
   notes: string[];
 }
 
-const SCALE_SYMBOL: Partial<Record<RunTraits["recon"], string>> = { gaussian: "σ", laplace: "b" };
-
 function familyName(t: RdFamily["traits"], show: { networks: boolean; dataset: boolean }): string {
-  const symbol = SCALE_SYMBOL[t.recon];
-  const scale = symbol && t.scale !== undefined ? ` (${symbol} ${typeof t.scale === "number" ? `= ${t.scale}` : t.scale})` : "";
   const scope = [...(show.networks ? [t.networks] : []), ...(show.dataset ? [t.dataset] : [])];
-  return `${scope.length ? `[${scope.join(", ")}] ` : ""}VAE-${t.recon.toUpperCase()}${scale}${t.binarize !== "none" ? ` [${t.binarize}]` : ""}`;
+  return `${scope.length ? `[${scope.join(", ")}] ` : ""}${describeGroup(t)}`;
 }
 
 /** The families of an experiment's groups: plain VAE groups sharing every trait but β, with two or more β. */
@@ -116,11 +100,11 @@ export function rateDistortionFamilies(groups: readonly Group[]): { families: Rd
 }
 
 /** One seed's curve of a metric: the family's runs with that seed, at their measured rate. */
-export function seedCurve(family: RdFamily, seed: number, value: (m: RunMetrics) => number): CurvePoint[] {
+export function seedCurve(family: Pick<RdFamily, "groups">, seed: number, value: (m: RunMetrics) => number): CurvePoint[] {
   return family.groups.flatMap((g) => g.runs.filter((r) => r.traits.seed === seed).map((r) => ({ rate: r.metrics.rate ?? NaN, value: value(r.metrics) })));
 }
 
-function seedsOf(f: RdFamily): number[] {
+function seedsOf(f: Pick<RdFamily, "groups">): number[] {
   return [...new Set(f.groups.flatMap((g) => g.runs.map((r) => r.traits.seed)))].sort((a, b) => a - b);
 }
 
@@ -130,18 +114,18 @@ function span(ranges: Array<RateRange | undefined>): RateRange | undefined {
 }
 
 /** a and b along their curves: per shared seed, each metric interpolated at rates inside both curves' overlap. */
-export function compareAtMatchedRate(a: RdFamily, b: RdFamily, count = MATCHED_RATE_COUNT): MatchedComparison {
-  const rangeOf = (f: RdFamily, seed: number) => rateRange(seedCurve(f, seed, () => 0));
+export function compareAtMatchedRate(a: Pick<RdFamily, "groups">, b: Pick<RdFamily, "groups">, metrics: ReadonlyArray<Pick<ComparedMetric, "name" | "value">>, count = MATCHED_RATE_COUNT): Omit<MatchedComparison, "a" | "b"> {
+  const rangeOf = (f: Pick<RdFamily, "groups">, seed: number) => rateRange(seedCurve(f, seed, () => 0));
   const seeds = seedsOf(a).filter((s) => rangeOf(a, s) && rangeOf(b, s));
   const perSeed = seeds.map((seed) => ({ seed, a: rangeOf(a, seed)!, b: rangeOf(b, seed)! }));
   const spans = { a: span(perSeed.map((p) => p.a)), b: span(perSeed.map((p) => p.b)) };
   const overlap = commonRange(perSeed.flatMap((p) => [p.a, p.b]));
-  if (!overlap) return { a, b, seeds, spans, perSeed, rates: [], cells: [] };
+  if (!overlap) return { seeds, spans, perSeed, rates: [], cells: [] };
   const rates = matchedRates(overlap, count);
   const cells: MatchedCell[] = [];
   for (const rate of rates) {
-    for (const [metric, m] of Object.entries(RD_METRICS) as Array<[RdMetricName, RdMetric]>) {
-      const cell: MatchedCell = { rate, metric, seeds: [], a: [], b: [], leftOut: [] };
+    for (const m of metrics) {
+      const cell: MatchedCell = { rate, metric: m.name, seeds: [], a: [], b: [], leftOut: [] };
       for (const seed of seeds) {
         // Inside the overlap by construction, so never undefined; NaN where a neighbouring value is not finite.
         const va = interpolateAtRate(seedCurve(a, seed, m.value), rate) ?? NaN;
@@ -155,7 +139,7 @@ export function compareAtMatchedRate(a: RdFamily, b: RdFamily, count = MATCHED_R
       cells.push(cell);
     }
   }
-  return { a, b, seeds, spans, perSeed, overlap, rates, cells };
+  return { seeds, spans, perSeed, overlap, rates, cells };
 }
 
 /** Families that can be compared: the same binarization, networks and data (only the likelihood differs). */
@@ -163,12 +147,7 @@ function comparable(a: RdFamily, b: RdFamily): boolean {
   return a.traits.binarize === b.traits.binarize && a.traits.networks === b.traits.networks && a.traits.dataset === b.traits.dataset;
 }
 
-/** C3's pair, oriented BCE − MSE so the claimed sign reads as in C3's other rows. */
-function isC3Pair(a: RdFamily, b: RdFamily): boolean {
-  return a.traits.recon === "bce" && b.traits.recon === "mse";
-}
-
-/** Families, their matched-rate comparisons (every comparable pair, C3's pair as BCE − MSE) and what was left out. */
+/** Families, their matched-rate comparisons (every comparable pair, in the order the groups come) and what was left out. */
 export function rateDistortion(groups: readonly Group[]): RateDistortion {
   const { families, notes } = rateDistortionFamilies(groups);
   for (const f of families) {
@@ -178,8 +157,8 @@ export function rateDistortion(groups: readonly Group[]): RateDistortion {
   const comparisons: MatchedComparison[] = [];
   for (let i = 0; i < families.length; i++) {
     for (let j = i + 1; j < families.length; j++) {
-      const [a, b] = isC3Pair(families[j], families[i]) ? [families[j], families[i]] : [families[i], families[j]];
-      if (comparable(a, b)) comparisons.push(compareAtMatchedRate(a, b));
+      const [a, b] = [families[i], families[j]];
+      if (comparable(a, b)) comparisons.push({ a, b, ...compareAtMatchedRate(a, b, SECTION_METRICS.map((s) => s.metric)) });
     }
   }
   return { families, comparisons, notes };
@@ -188,30 +167,4 @@ export function rateDistortion(groups: readonly Group[]): RateDistortion {
 /** A rate in words, e.g. "12.3 nats". */
 export function formatRate(rate: number): string {
   return `${formatNumber(rate)} nats`;
-}
-
-/**
- * C3's rows at matched rate: BCE − MSE on greyscale targets are evidence (distortion is shown beside them),
- * on thresholded targets a control, as C3's other binarized rows. Other pairs appear in the report's
- * rate–distortion section only.
- */
-export function matchedRateDrafts(rd: RateDistortion): Draft[] {
-  const drafts: Draft[] = [];
-  for (const c of rd.comparisons) {
-    if (!isC3Pair(c.a, c.b)) continue;
-    const control = c.a.traits.binarize !== "none";
-    for (const cell of c.cells) {
-      const m: RdMetric = RD_METRICS[cell.metric];
-      const role: Role = control ? "control" : m.role;
-      const note = control ? "C3 is about non-binary targets and predicts no difference here" : m.role === "descriptive" ? "the trade-off the β sweep traces, beside C3's blur rows: at equal rate, which likelihood reconstructs closer" : undefined;
-      const base = { claim: "C3", comparison: `${c.a.name} − ${c.b.name} at matched rate ${formatRate(cell.rate)}`, metric: { name: m.name, key: m.key }, role, ...(note ? { note } : {}), claimed: m.claimed, leftOut: cell.leftOut };
-      if (cell.a.length < 2) {
-        drafts.push({ ...base, notMeasured: `${cell.a.length} paired seed(s) with finite values` });
-        continue;
-      }
-      const baseline = { label: c.b.name, mean: cell.b.reduce((s, v) => s + v, 0) / cell.b.length };
-      drafts.push({ ...base, test: pairedComparison(cell.a, cell.b), testName: "paired t", baseline });
-    }
-  }
-  return drafts;
 }

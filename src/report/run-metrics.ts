@@ -24,16 +24,17 @@ import {
   wasserstein1,
   type FeatureClassifier,
   type ImageSet,
-  type PushRow,
-  type ReliabilityBin,
 } from "../metrics/index.js";
+import type { RunMetrics } from "../metrics/measured.js";
 import { gaussianKlPerDimension } from "../losses/kl.js";
 import type { Variant } from "../models/variant.js";
 import { Rng, streamFor } from "../random/rng.js";
 import { loadRun } from "../train/load-run.js";
 import { seededNoise } from "../train/noise.js";
-import { writeFileAtomic } from "../train/run-folder.js";
+import { writeFileAtomic } from "../util/write-file-atomic.js";
 import { withCacheLock } from "./classifier-lock.js";
+
+export type { RunMetrics } from "../metrics/measured.js";
 
 /** Bump when what is measured changes, so cached metrics.json files are recomputed. */
 export const METRICS_VERSION = 3;
@@ -41,61 +42,11 @@ export const METRICS_VERSION = 3;
 /** Bins of the reliability diagram (target intensity conditional on the output). */
 export const RELIABILITY_BINS = 10;
 
-/** Push strengths of C5's sweep: each greyscale run's outputs y become sigmoid(k logit y); k = 1 is the outputs as trained. */
+/** Push strengths of the push sweep: each greyscale run's outputs y become sigmoid(k logit y); k = 1 is the outputs as trained. */
 export const PUSH_STRENGTHS: readonly number[] = [1, 2, 3, 5];
 
 /** A run's measured metrics, beside its checkpoint. */
 export const METRICS_FILE = "metrics.json";
-
-/** Everything the report says of one run, measured on its test split (its own binarized targets). */
-export interface RunMetrics {
-  version: number;
-  run: string;
-  step: number;
-  examples: number;
-  mse: number;
-  bce: number;
-  l1: number;
-  psnr: number;
-  ssim: number;
-  /** Outputs' sharpness over the targets' (1 = as sharp as the data, < 1 blurrier). */
-  sharpnessRatio: { gradient: number; laplacianVariance: number };
-  /** Outputs' own sharpness, not relative: hard edges show as a high Laplacian variance. */
-  outputSharpness: { gradient: number; laplacianVariance: number };
-  /** Mean |y - 0.5| of outputs minus that of targets: negative = pulled toward 0.5. */
-  pullTowardHalf: number;
-  signedError: number;
-  /** Mean signed error on pixels whose target is above 0 (MNIST is mostly exact zeros). */
-  signedErrorNonZero: number;
-  byIntensity: Array<{ lo: number; hi: number; count: number; meanSignedError: number; meanAbsError: number }>;
-  wasserstein: number;
-  midGreyOutput: number;
-  midGreyTarget: number;
-  histogram: { edges: number[]; output: number[]; target: number[] };
-  /** The dataset classifier's accuracy on the reconstructions (how recognisable they stay). */
-  classifierAccuracy: number;
-  /** Frechet distance in the classifier's feature space, reconstructions vs targets. */
-  reconstructionFrechet: number;
-  /** Same for decoded prior samples vs targets; absent for variants without a prior. */
-  sampleFrechet?: number;
-  sampleSharpness?: { gradient: number; laplacianVariance: number };
-  /**
-   * Target intensity conditional on the OUTPUT: `pull` = mean sign(y - ½)(y - x), 0 in expectation for a
-   * conditional-mean (unbiased) model, negative when outputs sit closer to ½ than what they stand for.
-   */
-  reliability: { pull: number; meanAbsBias: number; bins: ReliabilityBin[] };
-  /** High-frequency energy of the outputs over that of the run's own targets, and over that of the greyscale targets. */
-  highFrequencyRatio: { ownTargets: number; greyTargets: number };
-  /** Sharpness ratios against the greyscale test images, whatever the run trained on (thresholded targets are sharper). */
-  sharpnessVsGrey: { gradient: number; laplacianVariance: number };
-  /** C5's sweep (runs trained on greyscale targets only): the outputs pushed away from ½ by each k, against the same targets. */
-  pushSweep?: PushRow[];
-  /**
-   * The rate: KL(q(z | x) || p(z)) in nats per image, mean over the test images, measured on the same images and
-   * checkpoint as the distortion (mse); absent for variants without a Gaussian code.
-   */
-  rate?: number;
-}
 
 /** JSON has no NaN or Infinity (JSON.stringify writes null, which arithmetic reads as 0): they are written as these strings. */
 const NON_FINITE = new Set(["NaN", "Infinity", "-Infinity"]);
@@ -195,7 +146,7 @@ export function measure(parts: {
   targets: Split;
   /** The same test images without binarization (the greyscale data every run's outputs are also compared with). */
   greyTargets: Float32Array;
-  /** Whether the run trained on the greyscale images themselves (then C5's push sweep is measured). */
+  /** Whether the run trained on the greyscale images themselves (then the push sweep is measured). */
   greyscale: boolean;
   outputs: Float32Array;
   samples?: Float32Array;

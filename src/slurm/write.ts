@@ -1,6 +1,6 @@
 import { chmodSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { writeFileAtomic } from "../train/run-folder.js";
+import { writeFileAtomic } from "../util/write-file-atomic.js";
 import { arrayScript, checkSlurmOptions, reportScript, submitScript, type SlurmOptions } from "./script.js";
 
 export interface SlurmScripts {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseExperimentText } from "../../src/experiment/index.js";
-import { resolveSesoi, SESOI_DEFAULTS } from "../../src/experiment/sesoi.js";
+import { resolveSesoi, SESOI_DEFAULTS, sesoiDefaults } from "../../src/experiment/sesoi.js";
 import { errorOf } from "../helpers/config-error.js";
 
 const BASE = "base: base.yaml\naxes: { seed: [1, 2] }\n";
@@ -10,8 +10,10 @@ describe("sesoi in an experiment file", () => {
     expect(parseExperimentText(BASE, "x.yaml").sesoi).toEqual({});
     const spec = parseExperimentText(`${BASE}sesoi:\n  pullTowardHalf: 0.005\n  sharpnessGradient: 0.1\n`, "x.yaml");
     expect(spec.sesoi).toEqual({ pullTowardHalf: 0.005, sharpnessGradient: 0.1 });
-    expect(resolveSesoi(spec.sesoi)).toEqual({ ...SESOI_DEFAULTS, pullTowardHalf: 0.005, sharpnessGradient: 0.1 });
-    expect(resolveSesoi(undefined)).toEqual(SESOI_DEFAULTS);
+    expect(resolveSesoi(spec.sesoi)).toEqual({ ...sesoiDefaults(), pullTowardHalf: 0.005, sharpnessGradient: 0.1 });
+    expect(resolveSesoi(undefined)).toEqual(sesoiDefaults());
+    // The table's units, and those registered metrics of units of their own bring (the rate, in nats).
+    expect(sesoiDefaults()).toMatchObject({ ...SESOI_DEFAULTS, rate: 0.5 });
   });
 
   it("rejects an unknown metric, a value that is not a positive number, and a sesoi that is not a map, each in one line naming the file and field", () => {
@@ -23,6 +25,6 @@ describe("sesoi in an experiment file", () => {
   });
 
   it("every default is positive and finite", () => {
-    for (const value of Object.values(SESOI_DEFAULTS)) expect(value > 0 && Number.isFinite(value)).toBe(true);
+    for (const value of Object.values(sesoiDefaults())) expect(value > 0 && Number.isFinite(value)).toBe(true);
   });
 });

@@ -8,7 +8,7 @@ import {
   ratioClosedForm,
   ratioNearHalf,
   squaredError,
-} from "../../src/report/analytic.js";
+} from "../../src/metrics/analytic.js";
 
 describe("bce and its excess over the minimum", () => {
   it("matches values worked out by hand", () => {

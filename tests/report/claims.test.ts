@@ -1,14 +1,32 @@
 import { describe, expect, it } from "vitest";
-import { SESOI_DEFAULTS } from "../../src/experiment/sesoi.js";
 import { holmAdjust } from "../../src/metrics/holm.js";
-import { caveats, failedRunLine, failedRuns, verdicts } from "../../src/report/claims.js";
+import { claimRows } from "../../src/report/claims.js";
 import { formatP } from "../../src/report/format.js";
 import { groupRuns, type MeasuredRun, type RunTraits } from "../../src/report/groups.js";
+import { caveats, failedRunLine, failedRuns } from "../../src/report/labels.js";
 import { agreementTable, claimSummaries, metricsCell, metricsTable } from "../../src/report/markdown.js";
 import { metricsJson, parseMetricsJson, type RunMetrics } from "../../src/report/run-metrics.js";
-import { measuredRun, zeroMetrics } from "./measured-run.js";
+import { claimRowsOf, rowsOf } from "./claim-rows.js";
+import { levelledRun, measuredRun, zeroMetrics } from "./measured-run.js";
 
 const run = (group: string, traits: Partial<RunTraits>, seed: number, metrics: Partial<RunMetrics>): MeasuredRun => measuredRun(group, traits, seed, metrics);
+
+/** BCE against MSE on blur and bias, as the adversarial-claim presets declare it. */
+const BLUR = `claims:
+  - id: C3
+    statement: BCE pulls outputs toward ½, so its reconstructions are blurrier.
+    comparisons:
+      - { a: { loss: ae-bce }, b: { loss: ae-mse }, metric: [reliabilityPull, sharpness], expect: less }
+`;
+
+/** MSE's outputs unbiased: against 0, with the target-conditioned signed error descriptive. */
+const UNBIASED = `claims:
+  - id: C4
+    statement: MSE is unbiased.
+    comparisons:
+      - { a: { loss: ae-mse }, against: 0, metric: [reliabilityPull, signedError], expect: equivalent }
+      - { a: { loss: ae-mse }, against: 0, metric: signedErrorNonZero, expect: equivalent, role: descriptive, note: selects pixels by their target }
+`;
 
 /** BCE and MSE AE groups whose sharpness ratios are given per seed. */
 function sharpnessVerdict(bce: number[], mse: number[]): string {
@@ -16,20 +34,26 @@ function sharpnessVerdict(bce: number[], mse: number[]): string {
     ...bce.map((g, i) => run("ae-bce", { recon: "bce" }, i + 1, { sharpnessRatio: { gradient: g, laplacianVariance: 0 } })),
     ...mse.map((g, i) => run("ae-mse", { recon: "mse" }, i + 1, { sharpnessRatio: { gradient: g, laplacianVariance: 0 } })),
   ];
-  const row = verdicts(groupRuns(runs)).find((r) => r.claim === "C3" && r.metric.startsWith("sharpness ratio (gradient"));
+  const row = rowsOf(runs, BLUR).find((r) => r.claim === "C3" && r.metric.startsWith("sharpness ratio (gradient"));
   return `${row!.verdict} | ${row!.effect} | ${row!.test}`;
 }
 
 describe("verdicts come from the numbers", () => {
-  it("the analytic claims C1 and C2 hold, with their values", () => {
-    const rows = verdicts([]);
+  it("an analytic claim's rows come from the check it opts into, with their values", () => {
+    const rows = rowsOf(
+      [run("ae-mse", {}, 1, {})],
+      `claims:
+  - { id: C1, statement: BCE is asymmetric., analytic: bce-asymmetry }
+  - { id: C2, statement: BCE is twice squared error near ½., analytic: bce-near-half }
+`,
+    );
     expect(rows.filter((r) => r.claim === "C1").map((r) => r.verdict)).toEqual(["holds", "holds"]);
     const c2 = rows.find((r) => r.claim === "C2")!;
     expect(c2.verdict).toBe("holds");
     expect(c2.effect).toContain("2.0004 at d = 0.01");
   });
 
-  it("a consistent loss of sharpness under BCE supports C3", () => {
+  it("a consistent loss of sharpness under BCE supports the claim", () => {
     // Differences -0.10, -0.11, -0.10: mean -0.1033, sd 0.00577, 95% CI -0.1033 -+ 4.303 x 0.00577 / sqrt(3) = [-0.118, -0.0890].
     expect(sharpnessVerdict([0.80, 0.81, 0.79], [0.90, 0.92, 0.89])).toMatch(/^supported \| -0\.103 \[-0\.118, -0\.0890\]; -11% of AE-MSE's 0\.903 \| paired t\(2\) = -31\.0, p = 0\.0010, Holm 0\.0021$/);
   });
@@ -42,56 +66,78 @@ describe("verdicts come from the numbers", () => {
     expect(sharpnessVerdict([0.80, 0.95, 0.88], [0.90, 0.85, 0.89])).toMatch(/^inconclusive \| .* \| paired t\(2\) = .*, p = /);
   });
 
-  it("claims need both groups and at least two paired seeds", () => {
-    const onlyMse = verdicts(groupRuns([run("ae-mse", {}, 1, {}), run("ae-mse", {}, 2, {})]));
-    expect(onlyMse.some((r) => r.claim === "C3")).toBe(false);
-    const oneSeed = verdicts(groupRuns([run("ae-bce", { recon: "bce" }, 1, {}), run("ae-mse", {}, 1, {})]));
-    expect(oneSeed.some((r) => r.claim === "C3")).toBe(false);
+  it("a row needs both groups measured and at least two paired seeds", () => {
+    const both = [1, 2].flatMap((s) => [run("ae-bce", { recon: "bce" }, s, {}), run("ae-mse", {}, s, {})]);
+    const { spec } = claimRowsOf(both, BLUR);
+    // A group whose cells did not complete: no row, where the file still declares the comparison.
+    expect(claimRows(spec, groupRuns(both.filter((r) => r.group === "ae-mse"))).rows).toEqual([]);
+    expect(claimRows(spec, groupRuns(both.filter((r) => r.traits.seed === 1))).rows).toEqual([]);
   });
 
-  it("C4 is supported when the bias is shown smaller than one grey level, contradicted when it is significantly non-zero", () => {
-    const c4 = (values: number[]) => verdicts(groupRuns([1, 2, 3].map((s) => run("ae-mse", {}, s, { signedError: values[s - 1] })))).find((r) => r.claim === "C4" && r.metric === "signed error, all pixels")!;
+  it("no bias is supported when the bias is shown smaller than one grey level, contradicted when it is significantly non-zero", () => {
+    const c4 = (values: number[]) => rowsOf([1, 2, 3].map((s) => run("ae-mse", {}, s, { signedError: values[s - 1] })), UNBIASED).find((r) => r.metric === "signed error, all pixels")!;
     expect(c4([0.001, -0.0012, 0.0003]).verdict).toBe("supported");
     expect(c4([0.01, -0.012, 0.003]).verdict).toBe("inconclusive");
     expect(c4([-0.1, -0.11, -0.105]).verdict).toBe("contradicted");
+    expect(c4([0.001, -0.0012, 0.0003]).comparison).toBe("AE-MSE vs 0");
+    expect(c4([0.001, -0.0012, 0.0003]).test).toMatch(/^one-sample t\(2\)/);
   });
 
-  it("C4's signed error on non-zero targets is descriptive, outside the tally (it selects pixels on the target)", () => {
-    const rows = verdicts(groupRuns([1, 2, 3].map((s) => run("ae-mse", {}, s, { signedErrorNonZero: [-0.1, -0.11, -0.105][s - 1] }))));
-    const row = rows.find((r) => r.claim === "C4" && r.metric.includes("non-zero"))!;
-    expect(row).toMatchObject({ role: "descriptive", verdict: "descriptive", outcome: "differs (lower)" });
+  it("a descriptive row stays outside the tally and says only whether the numbers differ", () => {
+    const rows = rowsOf([1, 2, 3].map((s) => run("ae-mse", {}, s, { signedErrorNonZero: [-0.1, -0.11, -0.105][s - 1] })), UNBIASED);
+    const row = rows.find((r) => r.metric.includes("non-zero"))!;
+    expect(row).toMatchObject({ role: "descriptive", verdict: "descriptive", outcome: "differs (lower)", note: "selects pixels by their target" });
     expect(row.test).toContain("not in the Holm family");
   });
 
-  it("C6 compares the adversarial group with each fixed loss", () => {
-    const runs = [1, 2, 3].flatMap((s) => [
-      run("ae-mse", {}, s, { sharpnessRatio: { gradient: 0.8 + s * 0.001, laplacianVariance: 0 } }),
-      run("ae-mse+gan", { variant: "ae+gan", adversarial: true, adversarialWeight: 10 }, s, { sharpnessRatio: { gradient: 0.95 + s * 0.002, laplacianVariance: 0 } }),
-    ]);
-    const c6 = verdicts(groupRuns(runs)).filter((r) => r.claim === "C6" && r.metric.startsWith("sharpness"));
-    expect(c6).toHaveLength(1);
-    expect(c6[0].comparison).toBe("AE-MSE+GAN(λ=10) − AE-MSE");
-    expect(c6[0].verdict).toBe("supported");
-  });
-
-  it("C6 names each adversarial weight as configured: adaptive, a fraction of adaptive, fixed", () => {
+  it("an adversarial group is compared with each fixed loss the file names, each weight named as configured", () => {
     const gan = (group: string, adversarialWeight: number, adversarialBalance: "fixed" | "adaptive") => (s: number) =>
       run(group, { variant: "ae+gan", adversarial: true, adversarialWeight, adversarialBalance }, s, { sharpnessRatio: { gradient: 0.95 + s * 0.002, laplacianVariance: 0 } });
-    const runs = [1, 2, 3].flatMap((s) => [run("ae-mse", {}, s, {}), gan("adaptive", 1, "adaptive")(s), gan("tenth", 0.1, "adaptive")(s), gan("fixed", 10, "fixed")(s)]);
-    const c6 = verdicts(groupRuns(runs)).filter((r) => r.claim === "C6" && r.metric.startsWith("sharpness"));
-    expect(c6.map((r) => r.comparison)).toEqual(["AE-MSE+GAN(λ adaptive) − AE-MSE", "AE-MSE+GAN(λ=0.1×adaptive) − AE-MSE", "AE-MSE+GAN(λ=10) − AE-MSE"]);
+    const runs = [1, 2, 3].flatMap((s) => [run("ae-mse", {}, s, { sharpnessRatio: { gradient: 0.8 + s * 0.001, laplacianVariance: 0 } }), gan("adaptive", 1, "adaptive")(s), gan("tenth", 0.1, "adaptive")(s), gan("fixed", 10, "fixed")(s)]);
+    const rows = rowsOf(
+      runs,
+      `claims:
+  - id: C6
+    statement: An adversarial loss sharpens.
+    comparisons:
+      - { a: { loss: adaptive }, b: { loss: ae-mse }, metric: sharpness, expect: greater }
+      - { a: { loss: tenth }, b: { loss: ae-mse }, metric: sharpness, expect: greater }
+      - { a: { loss: fixed }, b: { loss: ae-mse }, metric: sharpness, expect: greater }
+`,
+    );
+    expect(rows.map((r) => r.comparison)).toEqual(["AE-MSE+GAN(λ adaptive) − AE-MSE", "AE-MSE+GAN(λ=0.1×adaptive) − AE-MSE", "AE-MSE+GAN(λ=10) − AE-MSE"]);
+    expect(rows.every((r) => r.verdict === "supported")).toBe(true);
+  });
+
+  it("two groups that read alike are told apart by the levels the comparison names", () => {
+    const runs = [1, 2, 3].flatMap((s) => [
+      levelledRun({ lr: "slow" }, {}, s, { sharpnessRatio: { gradient: 0.8 + s * 0.01, laplacianVariance: 0 } }),
+      levelledRun({ lr: "fast" }, {}, s, { sharpnessRatio: { gradient: 0.9 + s * 0.012, laplacianVariance: 0 } }),
+    ]);
+    const rows = rowsOf(runs, `claims:\n  - { id: H1, statement: Faster is sharper., comparisons: [{ a: { lr: fast }, b: { lr: slow }, metric: sharpness, expect: greater }] }\n`);
+    expect(rows.map((r) => `${r.comparison}: ${r.verdict}`)).toEqual(["AE-MSE (lr: fast) − AE-MSE (lr: slow): supported"]);
   });
 });
 
-it("compares groups only within the same networks, and says which when an experiment has several", () => {
-  const runs = ["mlp/mlp", "conv/conv"].flatMap((networks) =>
+it("makes a comparison within every level it leaves free, and names the networks when an experiment has several", () => {
+  const runs = ["mlp", "conv"].flatMap((kind) =>
     [1, 2, 3].flatMap((s) => [
-      run(`${networks}-ae-mse`, { networks }, s, { sharpnessRatio: { gradient: 0.9 + s * 0.01, laplacianVariance: 0 } }),
-      run(`${networks}-ae-bce`, { networks, recon: "bce" }, s, { sharpnessRatio: { gradient: networks === "mlp/mlp" ? 0.8 + s * 0.011 : 0.95 + s * 0.012, laplacianVariance: 0 } }),
+      levelledRun({ networks: kind, loss: "ae-mse" }, { networks: `${kind}/${kind}` }, s, { sharpnessRatio: { gradient: 0.9 + s * 0.01, laplacianVariance: 0 } }),
+      levelledRun({ networks: kind, loss: "ae-bce" }, { networks: `${kind}/${kind}`, recon: "bce" }, s, { sharpnessRatio: { gradient: kind === "mlp" ? 0.8 + s * 0.011 : 0.95 + s * 0.012, laplacianVariance: 0 } }),
     ]),
   );
-  const rows = verdicts(groupRuns(runs)).filter((r) => r.claim === "C3" && r.metric.startsWith("sharpness ratio (gradient"));
+  const rows = rowsOf(runs, BLUR).filter((r) => r.metric.startsWith("sharpness ratio (gradient"));
   expect(rows.map((r) => `${r.comparison}: ${r.verdict}`)).toEqual(["[mlp/mlp] AE-BCE − AE-MSE: supported", "[conv/conv] AE-BCE − AE-MSE: contradicted"]);
+});
+
+it("a free axis that the scope does not name shows its level in the row", () => {
+  const runs = ["small", "large"].flatMap((size) =>
+    [1, 2, 3].flatMap((s) => [
+      levelledRun({ latent: size, loss: "ae-mse" }, {}, s, { sharpnessRatio: { gradient: 0.9 + s * 0.01, laplacianVariance: 0 } }),
+      levelledRun({ latent: size, loss: "ae-bce" }, { recon: "bce" }, s, { sharpnessRatio: { gradient: 0.8 + s * 0.011, laplacianVariance: 0 } }),
+    ]),
+  );
+  expect(rowsOf(runs, BLUR).filter((r) => r.metric.startsWith("sharpness")).map((r) => r.comparison)).toEqual(["[latent: small] AE-BCE − AE-MSE", "[latent: large] AE-BCE − AE-MSE"]);
 });
 
 describe("an experiment on two datasets", () => {
@@ -99,15 +145,16 @@ describe("an experiment on two datasets", () => {
   function twoDatasetRows(fashionBce: (s: number) => number) {
     const runs = ["mnist", "fashion-mnist"].flatMap((dataset) =>
       [1, 2, 3, 4].flatMap((s) => [
-        run(`${dataset}-ae-mse`, { dataset }, s, { sharpnessRatio: { gradient: 0.9 + s * 0.01, laplacianVariance: 0 } }),
-        run(`${dataset}-ae-bce`, { dataset, recon: "bce" }, s, { sharpnessRatio: { gradient: dataset === "mnist" ? 0.7 + s * 0.011 : fashionBce(s), laplacianVariance: 0 } }),
+        levelledRun({ dataset, loss: "ae-mse" }, { dataset }, s, { sharpnessRatio: { gradient: 0.9 + s * 0.01, laplacianVariance: 0 } }),
+        levelledRun({ dataset, loss: "ae-bce" }, { dataset, recon: "bce" }, s, { sharpnessRatio: { gradient: dataset === "mnist" ? 0.7 + s * 0.011 : fashionBce(s), laplacianVariance: 0 } }),
       ]),
     );
-    return verdicts(groupRuns(runs)).filter((r) => r.claim === "C3" && r.metric.startsWith("sharpness ratio (gradient"));
+    const { rows, spec } = claimRowsOf(runs, BLUR);
+    return { rows: rows.filter((r) => r.metric.startsWith("sharpness ratio (gradient")), claims: spec.claims };
   }
 
   it("compares groups within each dataset, names the dataset, and says when the verdicts agree", () => {
-    const rows = twoDatasetRows((s) => 0.7 + s * 0.012);
+    const { rows } = twoDatasetRows((s) => 0.7 + s * 0.012);
     expect(rows.map((r) => `${r.comparison}: ${r.verdict}; ${r.acrossDatasets}`)).toEqual([
       "[mnist] AE-BCE − AE-MSE: supported; datasets agree",
       "[fashion-mnist] AE-BCE − AE-MSE: supported; datasets agree",
@@ -116,29 +163,26 @@ describe("an experiment on two datasets", () => {
   });
 
   it("says which dataset found what when the verdicts differ, in the rows, the agreement table and the claim's summary", () => {
-    const rows = twoDatasetRows((s) => 1.0 + s * 0.012);
-    expect(rows.map((r) => r.acrossDatasets)).toEqual([
-      "datasets differ (mnist: supported; fashion-mnist: contradicted)",
-      "datasets differ (mnist: supported; fashion-mnist: contradicted)",
-    ]);
+    const { rows, claims } = twoDatasetRows((s) => 1.0 + s * 0.012);
+    expect(rows.map((r) => r.acrossDatasets)).toEqual(["datasets differ (mnist: supported; fashion-mnist: contradicted)", "datasets differ (mnist: supported; fashion-mnist: contradicted)"]);
     const table = agreementTable(rows);
     expect(table.split("\n")[0]).toBe("| claim | networks | comparison | metric | mnist | fashion-mnist | datasets agree? |");
     expect(table).toContain("| C3 | mlp/mlp | AE-BCE − AE-MSE | sharpness ratio (gradient, outputs / targets) | supported | contradicted | **no** |");
-    expect(claimSummaries(rows)).toMatch(/\*\*C3\*\*.*rows: 1 supported, 1 contradicted; the datasets agree on 0 of 1 comparisons\./);
+    expect(claimSummaries(claims, rows)).toMatch(/\*\*C3\*\*.*rows: 1 supported, 1 contradicted; the datasets agree on 0 of 1 comparisons\./);
   });
 
   it("leaves comparisons made on one dataset only out of the agreement table, and says so in their rows", () => {
     const conv = [1, 2, 3, 4].flatMap((s) => [
-      run("conv-ae-mse", { networks: "conv/conv" }, s, { sharpnessRatio: { gradient: 0.9 + s * 0.01, laplacianVariance: 0 } }),
-      run("conv-ae-bce", { networks: "conv/conv", recon: "bce" }, s, { sharpnessRatio: { gradient: 0.7 + s * 0.013, laplacianVariance: 0 } }),
+      levelledRun({ networks: "conv", dataset: "mnist", loss: "ae-mse" }, { networks: "conv/conv" }, s, { sharpnessRatio: { gradient: 0.9 + s * 0.01, laplacianVariance: 0 } }),
+      levelledRun({ networks: "conv", dataset: "mnist", loss: "ae-bce" }, { networks: "conv/conv", recon: "bce" }, s, { sharpnessRatio: { gradient: 0.7 + s * 0.013, laplacianVariance: 0 } }),
     ]);
     const mlp = [1, 2, 3, 4].flatMap((s) =>
       ["mnist", "fashion-mnist"].flatMap((dataset) => [
-        run(`${dataset}-ae-mse`, { dataset }, s, { sharpnessRatio: { gradient: 0.9 + s * 0.01, laplacianVariance: 0 } }),
-        run(`${dataset}-ae-bce`, { dataset, recon: "bce" }, s, { sharpnessRatio: { gradient: 0.7 + s * 0.012, laplacianVariance: 0 } }),
+        levelledRun({ networks: "mlp", dataset, loss: "ae-mse" }, { dataset }, s, { sharpnessRatio: { gradient: 0.9 + s * 0.01, laplacianVariance: 0 } }),
+        levelledRun({ networks: "mlp", dataset, loss: "ae-bce" }, { dataset, recon: "bce" }, s, { sharpnessRatio: { gradient: 0.7 + s * 0.012, laplacianVariance: 0 } }),
       ]),
     );
-    const rows = verdicts(groupRuns([...mlp, ...conv]));
+    const rows = rowsOf([...mlp, ...conv], BLUR);
     const convRow = rows.find((r) => r.comparison === "[conv/conv, mnist] AE-BCE − AE-MSE" && r.metric.startsWith("sharpness ratio (gradient"))!;
     expect(convRow.acrossDatasets).toBe("measured on mnist only");
     const table = agreementTable(rows);
@@ -148,7 +192,7 @@ describe("an experiment on two datasets", () => {
 
   it("has no agreement column or table on one dataset", () => {
     const runs = [1, 2, 3].flatMap((s) => [run("ae-mse", {}, s, {}), run("ae-bce", { recon: "bce" }, s, { sharpnessRatio: { gradient: s * 0.1, laplacianVariance: 0 } })]);
-    const rows = verdicts(groupRuns(runs));
+    const rows = rowsOf(runs, BLUR);
     expect(rows.filter((r) => r.acrossDatasets !== undefined)).toEqual([]);
     expect(agreementTable(rows)).toBe("");
     expect(rows.find((r) => r.claim === "C3")?.comparison).toBe("AE-BCE − AE-MSE");
@@ -169,10 +213,7 @@ it("names a run that failed to reconstruct inside a group that did, which the gr
 });
 
 it("warns about groups whose reconstructions are not recognisable, from the classifier's accuracy", () => {
-  const runs = [1, 2].flatMap((s) => [
-    run("ae-mse", {}, s, { classifierAccuracy: 0.9 }),
-    run("ae-l1", { recon: "l1" }, s, { classifierAccuracy: 0.1, midGreyOutput: 0 }),
-  ]);
+  const runs = [1, 2].flatMap((s) => [run("ae-mse", {}, s, { classifierAccuracy: 0.9 }), run("ae-l1", { recon: "l1" }, s, { classifierAccuracy: 0.1, midGreyOutput: 0 })]);
   const notes = caveats(groupRuns(runs));
   expect(notes).toHaveLength(1);
   expect(notes[0]).toMatch(/^AE-L1: the classifier recognises only 10\.0% of its reconstructions .*no output pixel lies in \(0\.1, 0\.9\)/);
@@ -181,30 +222,49 @@ it("warns about groups whose reconstructions are not recognisable, from the clas
 describe("controls and manipulation checks stay outside the tally and the Holm family", () => {
   /** AE groups with MSE, BCE and L1 on greyscale and thresholded targets, a GAN, and L1 failing to reconstruct. */
   function grid(): MeasuredRun[] {
-    const groups: Array<[string, Partial<RunTraits>, (s: number) => Partial<RunMetrics>]> = [
-      ["ae-mse", {}, (s) => ({ sharpnessRatio: { gradient: 0.9 + s * 0.01, laplacianVariance: 0 }, midGreyOutput: 0.3 + s * 0.01 })],
-      ["ae-bce", { recon: "bce" }, (s) => ({ sharpnessRatio: { gradient: 0.8 + s * 0.011, laplacianVariance: 0 }, midGreyOutput: 0.32 + s * 0.01 })],
-      ["ae-l1", { recon: "l1" }, (s) => ({ sharpnessRatio: { gradient: 0.01 * s, laplacianVariance: 0 }, classifierAccuracy: 0.1 })],
-      ["ae-mse-t", { binarize: "threshold" }, (s) => ({ sharpnessRatio: { gradient: 0.9 + s * 0.012, laplacianVariance: 0 }, midGreyOutput: 0.1 + s * 0.012 })],
-      ["ae-bce-t", { recon: "bce", binarize: "threshold" }, (s) => ({ sharpnessRatio: { gradient: 0.7 + s * 0.01, laplacianVariance: 0 }, midGreyOutput: 0.08 + s * 0.011 })],
-      ["ae-gan", { variant: "ae+gan", adversarial: true, adversarialWeight: 10 }, (s) => ({ sharpnessRatio: { gradient: 1.1 + s * 0.013, laplacianVariance: 0 } })],
+    const groups: Array<[Record<string, string>, Partial<RunTraits>, (s: number) => Partial<RunMetrics>]> = [
+      [{ loss: "ae-mse", binarize: "none" }, {}, (s) => ({ sharpnessRatio: { gradient: 0.9 + s * 0.01, laplacianVariance: 0 }, midGreyOutput: 0.3 + s * 0.01 })],
+      [{ loss: "ae-bce", binarize: "none" }, { recon: "bce" }, (s) => ({ sharpnessRatio: { gradient: 0.8 + s * 0.011, laplacianVariance: 0 }, midGreyOutput: 0.32 + s * 0.01 })],
+      [{ loss: "ae-l1", binarize: "none" }, { recon: "l1" }, (s) => ({ sharpnessRatio: { gradient: 0.01 * s, laplacianVariance: 0 }, classifierAccuracy: 0.1 })],
+      [{ loss: "ae-mse", binarize: "threshold" }, { binarize: "threshold" }, (s) => ({ sharpnessRatio: { gradient: 0.9 + s * 0.012, laplacianVariance: 0 }, midGreyOutput: 0.1 + s * 0.012 })],
+      [{ loss: "ae-bce", binarize: "threshold" }, { recon: "bce", binarize: "threshold" }, (s) => ({ sharpnessRatio: { gradient: 0.7 + s * 0.01, laplacianVariance: 0 }, midGreyOutput: 0.08 + s * 0.011 })],
+      [{ loss: "ae-gan", binarize: "none" }, { variant: "ae+gan", adversarial: true, adversarialWeight: 10 }, (s) => ({ sharpnessRatio: { gradient: 1.1 + s * 0.013, laplacianVariance: 0 } })],
     ];
-    return [1, 2, 3].flatMap((s) => groups.map(([name, traits, metrics]) => run(name, traits, s, metrics(s))));
+    return [1, 2, 3].flatMap((s) => groups.map(([levels, traits, metrics]) => levelledRun(levels, traits, s, metrics(s))));
   }
 
-  it("labels the binarized-target control, the mid-grey manipulation check and C6 against a group that fails to reconstruct", () => {
-    const rows = verdicts(groupRuns(grid()));
+  const CLAIMS = `claims:
+  - id: C3
+    statement: BCE blurs.
+    comparisons:
+      - { a: { loss: ae-bce }, b: { loss: ae-mse }, where: { binarize: none }, metric: [reliabilityPull, sharpness], expect: less }
+      - { a: { loss: ae-bce }, b: { loss: ae-mse }, where: { binarize: threshold }, metric: sharpness, label: "sharpness ratio, binarized targets", expect: less, role: control, note: not about binary targets }
+  - id: C5
+    statement: Pushing from ½ sharpens.
+    comparisons:
+      - { a: { loss: ae-mse, binarize: threshold }, b: { loss: ae-mse, binarize: none }, metric: midGrey, expect: less, role: manipulation-check, note: lower by construction }
+      - { a: { loss: ae-bce, binarize: threshold }, b: { loss: ae-bce, binarize: none }, metric: midGrey, expect: less, role: manipulation-check, note: lower by construction }
+  - id: C6
+    statement: An adversarial loss sharpens.
+    whenUnrecognisable: { a: no evidence, b: no evidence of sharpness }
+    comparisons:
+      - { a: { loss: ae-gan }, b: { loss: ae-mse }, where: { binarize: none }, metric: sharpness, expect: greater }
+      - { a: { loss: ae-gan }, b: { loss: ae-l1 }, where: { binarize: none }, metric: sharpness, expect: greater }
+`;
+
+  it("labels the binarized-target control, the mid-grey manipulation check and a comparison against a group that fails to reconstruct", () => {
+    const rows = rowsOf(grid(), CLAIMS);
     const control = rows.find((r) => r.claim === "C3" && r.metric.includes("binarized"))!;
-    expect(control).toMatchObject({ role: "control", verdict: "control", outcome: "differs (lower)" });
-    const checks = rows.filter((r) => r.claim === "C5" && r.metric.startsWith("share"));
+    expect(control).toMatchObject({ role: "control", verdict: "control", outcome: "differs (lower)", comparison: "AE-BCE [threshold] − AE-MSE [threshold]" });
+    const checks = rows.filter((r) => r.claim === "C5");
     expect(checks.map((r) => r.role)).toEqual(["manipulation check", "manipulation check"]);
     const againstL1 = rows.find((r) => r.claim === "C6" && r.comparison.endsWith("AE-L1†"))!;
-    expect(againstL1).toMatchObject({ role: "baseline fails to reconstruct", verdict: "baseline fails to reconstruct" });
-    expect(rows.find((r) => r.claim === "C6" && r.comparison.endsWith("− AE-MSE") && r.metric.startsWith("sharpness"))!.role).toBe("evidence");
+    expect(againstL1).toMatchObject({ role: "baseline fails to reconstruct", verdict: "baseline fails to reconstruct", note: "AE-L1's reconstructions are not recognisable: no evidence of sharpness" });
+    expect(rows.find((r) => r.claim === "C6" && r.comparison.endsWith("− AE-MSE"))!.role).toBe("evidence");
   });
 
-  it("Holm's family is both tests of every evidence row, and nothing else", () => {
-    const rows = verdicts(groupRuns(grid()));
+  it("Holm's family is both tests of every tallied row, and nothing else", () => {
+    const rows = rowsOf(grid(), CLAIMS);
     const family = rows.filter((r) => r.p?.differenceAdjusted !== undefined);
     expect(family.every((r) => r.role === "evidence")).toBe(true);
     const outside = rows.filter((r) => r.role !== "evidence" && r.p?.difference !== undefined && Number.isFinite(r.p.difference));
@@ -218,71 +278,83 @@ describe("controls and manipulation checks stay outside the tally and the Holm f
     });
   });
 
-  it("the claim summaries tally evidence rows only and name the others separately", () => {
-    const summary = claimSummaries(verdicts(groupRuns(grid())))
+  it("the claim summaries tally tallied rows only and name the others separately", () => {
+    const { rows, spec } = claimRowsOf(grid(), CLAIMS);
+    const summary = claimSummaries(spec.claims, rows)
       .split("\n")
       .find((l) => l.startsWith("- **C3**"))!;
     // The pull row is zero in every run: no spread, inconclusive.
-    expect(summary).toMatch(/rows: 1 inconclusive, 1 supported; outside the tally: 1 control\.$/);
+    expect(summary).toMatch(/^- \*\*C3\*\* BCE blurs\. — rows: 1 inconclusive, 1 supported; outside the tally: 1 control\.$/);
+  });
+
+  it("a group that fails to reconstruct on side a leaves the tally, with the claim's reason", () => {
+    const runs = [1, 2, 3].flatMap((s) => [
+      levelledRun({ loss: "ae-mse" }, {}, s, { highFrequencyRatio: { ownTargets: 0.26 + s * 0.01, greyTargets: 0 } }),
+      levelledRun({ loss: "ae-gan" }, { variant: "ae+gan", adversarial: true, adversarialWeight: 10 }, s, { highFrequencyRatio: { ownTargets: 0.9 + s * 0.013, greyTargets: 0 }, classifierAccuracy: 0.3 }),
+    ]);
+    const rows = rowsOf(runs, `claims:\n  - { id: C6, statement: x, whenUnrecognisable: { a: sharp noise is no evidence, b: y }, comparisons: [{ a: { loss: ae-gan }, b: { loss: ae-mse }, metric: highFrequency, expect: greater }] }\n`);
+    expect(rows[0]).toMatchObject({ comparison: "AE-MSE+GAN(λ=10)† − AE-MSE", role: "fails to reconstruct", verdict: "fails to reconstruct" });
+    expect(rows[0].note).toBe("the classifier recognises fewer than 50% of AE-MSE+GAN(λ=10)'s reconstructions: sharp noise is no evidence");
   });
 });
 
-describe("C5 and C6 on edges", () => {
-  it("compares thresholded- and greyscale-target models against the same greyscale targets, never against their own", () => {
-    const runs = [1, 2, 3].flatMap((s) => [
-      run("ae-mse", {}, s, { sharpnessVsGrey: { gradient: 0.8 + s * 0.01, laplacianVariance: 0 }, highFrequencyRatio: { ownTargets: 0.3, greyTargets: 0.3 + s * 0.01 } }),
-      run("ae-mse-t", { binarize: "threshold" }, s, {
-        sharpnessVsGrey: { gradient: 0.9 + s * 0.012, laplacianVariance: 0 },
-        highFrequencyRatio: { ownTargets: 0.1, greyTargets: 0.4 + s * 0.012 },
-        sharpnessRatio: { gradient: 0.2, laplacianVariance: 0 },
-      }),
-    ]);
-    const c5 = verdicts(groupRuns(runs)).filter((r) => r.claim === "C5" && r.role === "evidence");
-    expect(c5.map((r) => [r.comparison, r.metric, r.verdict])).toEqual([
-      ["AE-MSE [threshold] − AE-MSE", "sharpness ratio (gradient) against the greyscale targets", "supported"],
-      ["AE-MSE [threshold] − AE-MSE", "high-frequency energy ratio against the greyscale targets", "supported"],
-    ]);
+describe("comparisons against a constant", () => {
+  it("a difference measured inside each run (pushed minus as trained) is a paired test, relative to the outputs as trained", () => {
+    const push = (k: number, g: number) => ({ k, gradientRatio: g, laplacianRatio: g, highFrequencyRatio: g, mse: g, midGreyShare: 0 });
+    const runs = [1, 2, 3].map((s) => run("ae-mse", {}, s, { pushSweep: [push(1, 0.8 + s * 0.01), push(3, 0.9 + s * 0.012)] }));
+    const [row] = rowsOf(runs, `claims:\n  - { id: C5, statement: x, comparisons: [{ a: { loss: ae-mse }, against: 0, metric: pushGradient, expect: greater }] }\n`);
+    expect(row.comparison).toBe("AE-MSE: pushed (k = 3) − as trained");
+    expect(row.test).toMatch(/^paired t\(2\)/);
+    expect(row.effect).toMatch(/; 13% of AE-MSE's 0\.820$/);
+    expect(row.verdict).toBe("supported");
   });
 
-  it("C6 compares the GAN with its fixed-loss twin on the high-frequency ratio, and leaves a GAN that fails to reconstruct out of the tally", () => {
-    const rows = (ganAccuracy: number) =>
-      verdicts(
-        groupRuns(
-          [1, 2, 3].flatMap((s) => [
-            run("ae-mse", {}, s, { highFrequencyRatio: { ownTargets: 0.26 + s * 0.01, greyTargets: 0 } }),
-            run("ae-mse+gan", { variant: "ae+gan", adversarial: true, adversarialWeight: 10 }, s, { highFrequencyRatio: { ownTargets: 0.9 + s * 0.013, greyTargets: 0 }, classifierAccuracy: ganAccuracy }),
-          ]),
-        ),
-      ).filter((r) => r.claim === "C6");
-    const hf = rows(0.9).find((r) => r.metric.startsWith("high-frequency"))!;
-    expect(hf).toMatchObject({ comparison: "AE-MSE+GAN(λ=10) − AE-MSE", role: "evidence", verdict: "supported" });
-    const failing = rows(0.3);
-    expect(failing.every((r) => r.role === "fails to reconstruct" && r.verdict === "fails to reconstruct")).toBe(true);
-    expect(failing[0].note).toMatch(/fewer than 50% of AE-MSE\+GAN\(λ=10\)'s reconstructions/);
+  it("a reference is selected by the levels it shares, and a note can quote what it scores", () => {
+    const runs = [1, 2, 3].map((s) => levelledRun({ loss: "ae-mse", binarize: "none" }, {}, s, { signedErrorNonZero: -0.2 - s * 0.01 }));
+    const oracle = { name: "class-mean oracle", levels: { binarize: "none" }, traits: runs[0].traits, reference: "unbiased", runs: [1, 2, 3].map((s) => ({ ...runs[s - 1], metrics: { ...zeroMetrics(), signedErrorNonZero: -0.25 - s * 0.001 } })) };
+    const rows = rowsOf(
+      runs,
+      `claims:
+  - id: C4
+    statement: x
+    comparisons:
+      - { a: { loss: ae-mse }, where: { binarize: none }, against: 0, metric: signedErrorNonZero, expect: equivalent, role: descriptive, note: selects on the target, quoteReference: true }
+      - { reference: class-mean-oracle, where: { binarize: none }, against: 0, metric: signedErrorNonZero, expect: equivalent, role: reference, note: shown for scale }
+`,
+      [oracle],
+    );
+    expect(rows.map((r) => [r.comparison, r.role, r.note])).toEqual([
+      ["AE-MSE vs 0", "descriptive", "selects on the target; the class-mean oracle scores -0.252 here"],
+      ["class-mean oracle vs 0", "reference", "shown for scale"],
+    ]);
   });
 });
 
 describe("verdicts with the smallest effect of interest", () => {
+  const pulled = (v: number) => ({ reliability: { pull: v, meanAbsBias: 0, bins: [] } });
+  const pullRuns = (bce: number[], mse: number[]) => [1, 2, 3].flatMap((s) => [run("ae-bce", { recon: "bce" }, s, pulled(bce[s - 1])), run("ae-mse", {}, s, pulled(mse[s - 1]))]);
+  const pull = (claims: string) => rowsOf(pullRuns([-0.0367, -0.0372, -0.0361], [-0.035, -0.0354, -0.0346]), claims).find((r) => r.metric.startsWith("reliability pull"))!;
+
   it("a significant but negligible difference is equivalent, with the SESOI in the row", () => {
-    const pulled = (v: number) => ({ reliability: { pull: v, meanAbsBias: 0, bins: [] } });
-    const pullRuns = (bce: number[], mse: number[]) => groupRuns([1, 2, 3].flatMap((s) => [run("ae-bce", { recon: "bce" }, s, pulled(bce[s - 1])), run("ae-mse", {}, s, pulled(mse[s - 1]))]));
-    const pull = (bce: number[], mse: number[]) => verdicts(pullRuns(bce, mse)).find((r) => r.metric.startsWith("reliability pull"))!;
     // The stored report's case: an effect of -0.0017 on an MSE pull of -0.035.
-    const row = pull([-0.0367, -0.0372, -0.0361], [-0.035, -0.0354, -0.0346]);
+    const row = pull(BLUR);
     expect(row.verdict).toBe("equivalent");
     expect(row.sesoi).toBe("±0.0100");
     expect(row.effect).toMatch(/^-0\.00167 \[.*\]; 4\.8% of AE-MSE's -0\.0350$/);
-    // A SESOI below the effect makes the same numbers a difference that matters.
-    const strict = verdicts(pullRuns([-0.0367, -0.0372, -0.0361], [-0.035, -0.0354, -0.0346]), { ...SESOI_DEFAULTS, reliabilityPull: 0.0001 }).find((r) => r.metric.startsWith("reliability pull"))!;
-    expect(strict.verdict).toBe("supported");
   });
 
-  it("zero spread is one rule for paired and zero-claim rows: not testable, inconclusive", () => {
+  it("a SESOI below the effect makes the same numbers a difference that matters, from the file or from the comparison", () => {
+    expect(pull(`sesoi: { reliabilityPull: 0.0001 }\n${BLUR}`).verdict).toBe("supported");
+    const own = pull(BLUR.replace("expect: less }", "expect: less, sesoi: 0.0001 }"));
+    expect(own).toMatchObject({ verdict: "supported", sesoi: "±0.000100" });
+  });
+
+  it("zero spread is one rule for paired and constant rows: not testable, inconclusive", () => {
     const runs = [1, 2, 3].flatMap((s) => [
       run("ae-bce", { recon: "bce" }, s, { sharpnessRatio: { gradient: 0.7 + s / 10, laplacianVariance: 0 } }),
       run("ae-mse", {}, s, { sharpnessRatio: { gradient: 0.8 + s / 10, laplacianVariance: 0 }, signedError: 0.1 + 0.2 - (s === 2 ? 0 : 1e-17) }),
     ]);
-    const rows = verdicts(groupRuns(runs));
+    const rows = rowsOf(runs, `${BLUR}${UNBIASED.replace("claims:\n", "")}`);
     const paired = rows.find((r) => r.claim === "C3" && r.metric.startsWith("sharpness ratio (gradient"))!;
     const zero = rows.find((r) => r.claim === "C4" && r.metric === "signed error, all pixels")!;
     for (const row of [paired, zero]) {
@@ -300,7 +372,7 @@ describe("non-finite metrics", () => {
     ]);
 
   it("a seed whose value is not finite is left out, and the row says so", () => {
-    const row = verdicts(groupRuns(runs())).find((r) => r.metric.startsWith("sharpness ratio (gradient"))!;
+    const row = rowsOf(runs(), BLUR).find((r) => r.metric.startsWith("sharpness ratio (gradient"))!;
     expect(row.test).toMatch(/^paired t\(1\) = .*; seed 2 left out \(value not finite\)$/);
   });
 
@@ -309,7 +381,7 @@ describe("non-finite metrics", () => {
     const cached = fresh.map((r) => ({ ...r, metrics: parseMetricsJson(metricsJson(r.metrics)) }));
     expect(cached[2].metrics.sharpnessRatio.gradient).toBe(Infinity);
     expect(cached[0].metrics.byIntensity[0].meanSignedError).toBeNaN();
-    expect(verdicts(groupRuns(cached))).toEqual(verdicts(groupRuns(fresh)));
+    expect(rowsOf(cached, BLUR)).toEqual(rowsOf(fresh, BLUR));
   });
 
   it("a null written by an older metrics.json reads back as NaN, never 0; NaN, Infinity and -Infinity round-trip", () => {

@@ -57,3 +57,9 @@ export function convergence(o: { converged: boolean; bestEpoch: number; epochsRu
     weightsEpoch: o.bestEpoch,
   };
 }
+
+/** A measured run in the group its levels name (axis to level, the seed axis apart), metrics zero except those given. */
+export function levelledRun(levels: Record<string, string>, traits: Partial<RunTraits>, seed: number, metrics: Partial<RunMetrics>, outcome?: CellOutcome): MeasuredRun {
+  const group = Object.values(levels).join("/");
+  return { ...measuredRun(group, traits, seed, metrics, outcome), levels };
+}

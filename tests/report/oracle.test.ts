@@ -6,13 +6,15 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { selectBackend } from "../../src/backend/index.js";
 import type { Split } from "../../src/data/index.js";
 import { classMeanOracle, classMeans, type FeatureClassifier } from "../../src/metrics/index.js";
-import { verdicts, type VerdictRow } from "../../src/report/claims.js";
+import type { VerdictRow } from "../../src/report/rows.js";
 import { drawFigures } from "../../src/report/figures.js";
 import { groupRuns, type Group, type MeasuredRun, type RunTraits } from "../../src/report/groups.js";
 import { metricsTable, pushSweepTable } from "../../src/report/markdown.js";
 import { ORACLE_NAME, ORACLE_NOTE } from "../../src/report/oracle-note.js";
+import { sharedLevels } from "../../src/report/oracle.js";
 import { measure, PUSH_STRENGTHS, type RunMetrics } from "../../src/report/run-metrics.js";
 import { summaryLines } from "../../src/report/summary.js";
+import { rowsOf } from "./claim-rows.js";
 
 /**
  * A synthetic experiment, no training: digit-like 12x12 images (ten class templates, mostly exact zeros, plus pixel
@@ -77,6 +79,27 @@ const traits = (seed: number, more: Partial<RunTraits> = {}): RunTraits => ({
   ...more,
 });
 
+/** The presets' C3, C4 and C5, written for this experiment's one axis. */
+const CLAIMS = `claims:
+  - id: C3
+    statement: BCE pulls outputs toward ½.
+    comparisons:
+      - { a: { loss: ae-bce }, b: { loss: ae-mse }, metric: reliabilityPull, expect: less }
+  - id: C4
+    statement: MSE is unbiased.
+    comparisons:
+      - { a: { loss: ae-mse }, against: 0, metric: [reliabilityPull, signedError], expect: equivalent }
+      - { a: { loss: ae-mse }, against: 0, metric: signedErrorNonZero, expect: equivalent, role: descriptive, note: selects pixels by their target, quoteReference: true }
+      - { reference: class-mean-oracle, against: 0, metric: [reliabilityPull, signedErrorNonZero], expect: equivalent, role: reference, note: what an unbiased model scores }
+  - id: C5
+    statement: Pushing outputs from ½ sharpens them.
+    comparisons:
+      - { a: { loss: ae-mse }, against: 0, metric: [pushGradient, pushLaplacian, pushHighFrequency], expect: greater }
+      - { a: { loss: ae-mse }, against: 0, metric: pushMse, expect: greater, role: descriptive }
+      - { a: { loss: ae-bce }, against: 0, metric: [pushGradient, pushLaplacian, pushHighFrequency], expect: greater }
+      - { a: { loss: ae-bce }, against: 0, metric: pushMse, expect: greater, role: descriptive }
+`;
+
 let groups: Group[];
 let oracle: Group;
 let rows: VerdictRow[];
@@ -95,13 +118,13 @@ beforeAll(async () => {
       measure({ run: `${name}/seed-${seed}`, step: 1, targets: test, greyTargets: test.images, greyscale: true, outputs, shape, classifier });
     const mse = predictions.map((v) => clip01(v + 0.01 * (r() - 0.5)));
     const bce = predictions.map((v) => 0.5 + 0.6 * (v - 0.5));
-    runs.push({ cell: `ae-mse/${seed}`, group: "ae-mse", levels: {}, traits: traits(seed), metrics: measured("ae-mse", mse) });
-    runs.push({ cell: `ae-bce/${seed}`, group: "ae-bce", levels: {}, traits: traits(seed, { recon: "bce" }), metrics: measured("ae-bce", bce) });
+    runs.push({ cell: `ae-mse/${seed}`, group: "ae-mse", levels: { loss: "ae-mse" }, traits: traits(seed), metrics: measured("ae-mse", mse) });
+    runs.push({ cell: `ae-bce/${seed}`, group: "ae-bce", levels: { loss: "ae-bce" }, traits: traits(seed, { recon: "bce" }), metrics: measured("ae-bce", bce) });
     oracleRuns.push({ cell: `oracle/${seed}`, group: ORACLE_NAME, levels: {}, traits: traits(seed), metrics: measured(ORACLE_NAME, predictions) });
   }
   groups = groupRuns(runs);
   oracle = { ...groupRuns(oracleRuns)[0], reference: ORACLE_NOTE };
-  rows = verdicts(groups, undefined, [oracle]);
+  rows = rowsOf(runs, CLAIMS, [oracle]);
 }, 120_000);
 
 describe("the class-mean oracle as a reference", () => {
@@ -113,7 +136,7 @@ describe("the class-mean oracle as a reference", () => {
     }
   });
 
-  it("has reference rows under C4, outside the tally and the Holm family, and never enters a comparison", () => {
+  it("has the reference rows the file declares, outside the tally and the Holm family, and never enters a comparison", () => {
     const reference = rows.filter((r) => r.role === "reference");
     expect(reference.map((r) => `${r.claim} ${r.comparison}`)).toEqual([`C4 ${ORACLE_NAME} vs 0`, `C4 ${ORACLE_NAME} vs 0`]);
     expect(reference.every((r) => r.verdict === "reference" && r.p?.differenceAdjusted === undefined)).toBe(true);
@@ -121,6 +144,15 @@ describe("the class-mean oracle as a reference", () => {
     // The descriptive row names what the unbiased oracle scores on the same metric.
     const descriptive = rows.find((r) => r.claim === "C4" && r.role === "descriptive")!;
     expect(descriptive.note).toMatch(new RegExp(`the ${ORACLE_NAME} scores -0\\.\\d+ here$`));
+  });
+
+  it("carries the levels every run it stands beside shares, which a file's where selects it by", () => {
+    const levels = [
+      { dataset: "mnist", loss: "ae-mse", binarize: "none", seed: "1" },
+      { dataset: "mnist", loss: "ae-bce", binarize: "none", seed: "2" },
+    ];
+    expect(sharedLevels(levels)).toEqual({ dataset: "mnist", binarize: "none" });
+    expect(sharedLevels([])).toEqual({});
   });
 
   it("is a row of the metrics table, in italics after the groups", () => {
@@ -146,7 +178,7 @@ describe("C3 and C4 on the reliability pull", () => {
   });
 });
 
-describe("C5's push sweep", () => {
+describe("the push sweep", () => {
   it("is measured for greyscale runs at every k, k = 1 being the outputs as trained", () => {
     const sweep = groups[0].runs[0].metrics.pushSweep!;
     expect(sweep.map((r) => r.k)).toEqual([...PUSH_STRENGTHS]);

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { loadConfig, type RunConfig } from "../../src/config/index.js";
 import { expandGrid } from "../../src/experiment/grid.js";
 import { readExperimentFile } from "../../src/experiment/spec.js";
-import { verdicts } from "../../src/report/claims.js";
+import { verdictRows } from "../../src/report/claims.js";
 import { groupRuns, traitsOf, type MeasuredRun } from "../../src/report/groups.js";
 import { zeroMetrics } from "./measured-run.js";
 
@@ -23,7 +23,7 @@ function presetRows(file: string) {
     const metrics = { ...zeroMetrics(), sharpnessRatio: { gradient: v, laplacianVariance: 0 }, ...(pushSweep ? { pushSweep } : {}) };
     return { cell: cell.name, group: Object.values(levels).join("/"), levels: cell.levels, traits: traitsOf(cell.config), metrics };
   });
-  return verdicts(groupRuns(runs));
+  return verdictRows(readExperimentFile(file), groupRuns(runs));
 }
 
 describe("the presets", () => {
@@ -49,6 +49,16 @@ describe("the presets", () => {
         expect(config.adversarial.start, name).toBeGreaterThan(0);
         expect(config.train.earlyStopping?.monitor, name).toBe("validation/autoencoder/recon");
       }
+    }
+  });
+
+  it("the study's claims C1 to C6 live in the preset files, each with its statement", () => {
+    for (const file of ["experiments/adversarial-claim.yaml", "experiments/adversarial-claim-full.yaml", "experiments/rate-distortion.yaml"]) {
+      const spec = readExperimentFile(file);
+      expect(spec.claims.map((c) => c.id), file).toEqual(["C1", "C2", "C3", "C4", "C5", "C6"].slice(0, file.includes("rate-distortion") ? 5 : 6));
+      expect(spec.claims.filter((c) => c.analytic).map((c) => c.analytic), file).toEqual(["bce-asymmetry", "bce-near-half"]);
+      expect(spec.question, file).not.toBe("");
+      expect(spec.confounds.length, file).toBeGreaterThan(0);
     }
   });
 

@@ -30,6 +30,12 @@ axes:
     "0.5": { model.beta: 0.5 }
     "2": { model.beta: 2 }
   seed: [1, 2]
+claims:
+  - id: C3
+    statement: BCE-trained reconstructions are blurrier than MSE-trained ones, at matched rate too.
+    comparisons:
+      - { a: { likelihood: bce }, b: { likelihood: mse }, along: beta, metric: mse, label: "distortion: MSE (sum per image)", expect: equivalent, role: descriptive }
+      - { a: { likelihood: bce }, b: { likelihood: mse }, along: beta, metric: [sharpness, highFrequency, reliabilityPull], expect: less }
 `,
 );
 const dir = join(logdir, "tiny-rd");

@@ -7,14 +7,14 @@ import { loadConfig } from "../../src/config/index.js";
 import { expandGrid } from "../../src/experiment/grid.js";
 import { SESOI_DEFAULTS } from "../../src/experiment/sesoi.js";
 import { readExperimentFile } from "../../src/experiment/spec.js";
-import { verdicts } from "../../src/report/claims.js";
 import { groupRuns, traitsOf, type MeasuredRun, type RunTraits } from "../../src/report/groups.js";
 import { reportMarkdown } from "../../src/report/markdown.js";
 import { commonRange, interpolateAtRate, matchedRates, rateRange } from "../../src/report/rate-distortion-curve.js";
 import { RATE_DISTORTION_FILE, rateDistortionFigure, rateDistortionSpec } from "../../src/report/rate-distortion-figure.js";
 import { rateDistortionSection } from "../../src/report/rate-distortion-markdown.js";
-import { matchedRateDrafts, rateDistortion, rateDistortionFamilies } from "../../src/report/rate-distortion.js";
+import { rateDistortion, rateDistortionFamilies } from "../../src/report/rate-distortion.js";
 import type { RunMetrics } from "../../src/report/run-metrics.js";
+import { rowsOf } from "./claim-rows.js";
 import { zeroMetrics } from "./measured-run.js";
 
 function metrics(over: Partial<RunMetrics>): RunMetrics {
@@ -26,6 +26,21 @@ const VAE: Omit<RunTraits, "seed"> = { variant: "vae", family: "vae", recon: "bc
 function run(group: string, traits: Partial<RunTraits>, seed: number, m: Partial<RunMetrics>): MeasuredRun {
   return { cell: `${group}/seed-${seed}`, group, levels: { loss: group }, traits: { ...VAE, seed, ...traits }, metrics: metrics({ run: `${group}/seed-${seed}`, ...m }) };
 }
+
+/** A run of a β sweep: its levels name the likelihood and the β, as an experiment file's axes would. */
+function sweepRun(recon: "bce" | "mse" | "cbernoulli", beta: number, seed: number, m: Partial<RunMetrics>, traits: Partial<RunTraits> = {}): MeasuredRun {
+  const levels = { likelihood: recon, beta: `beta-${beta}` };
+  return { ...run(`${recon}/beta-${beta}`, { recon, beta, ...traits }, seed, m), levels };
+}
+
+/** BCE against MSE along their β sweeps, as experiments/rate-distortion.yaml declares it. */
+const ALONG = (role = "tallied") => `claims:
+  - id: C3
+    statement: BCE blurs, at matched rate too.
+    comparisons:
+      - { a: { likelihood: bce }, b: { likelihood: mse }, along: beta, metric: mse, label: "distortion: MSE (sum per image)", expect: equivalent, role: ${role === "tallied" ? "descriptive" : role}, note: the trade-off }
+      - { a: { likelihood: bce }, b: { likelihood: mse }, along: beta, metric: [sharpness, highFrequency, reliabilityPull], expect: less, role: ${role} }
+`;
 
 describe("interpolation along a curve", () => {
   // Linear in log rate: piecewise-linear interpolation in log rate must reproduce it exactly.
@@ -111,10 +126,10 @@ function plantedRuns(): MeasuredRun[] {
         highFrequencyRatio: { ownTargets: base.g + 0.05 * Math.log(rate), greyTargets: 0 },
         reliability: { pull: base.pull + 0.002 * Math.log(rate), meanAbsBias: 0, bins: [] },
       });
-      runs.push(run(`vae-bce/${beta}`, { recon: "bce", beta }, seed, at(bceRate, { g: 0.5 + w, d: 100 + w, pull: -0.02 + w / 10 })));
-      runs.push(run(`vae-mse/${beta}`, { recon: "mse", beta }, seed, at(mseRate, { g: 0.6, d: 95, pull: -0.02 })));
+      runs.push(sweepRun("bce", beta, seed, at(bceRate, { g: 0.5 + w, d: 100 + w, pull: -0.02 + w / 10 })));
+      runs.push(sweepRun("mse", beta, seed, at(mseRate, { g: 0.6, d: 95, pull: -0.02 })));
       // A likelihood whose rates lie far above both: never compared with them.
-      runs.push(run(`vae-cb/${beta}`, { recon: "cbernoulli", beta }, seed, at(bceRate * 100, { g: 0.5, d: 90, pull: 0 })));
+      runs.push(sweepRun("cbernoulli", beta, seed, at(bceRate * 100, { g: 0.5, d: 90, pull: 0 })));
     }
   }
   return runs;
@@ -123,7 +138,7 @@ function plantedRuns(): MeasuredRun[] {
 describe("the matched-rate comparison on a synthetic experiment", () => {
   const groups = groupRuns(plantedRuns());
   const rd = rateDistortion(groups);
-  const rows = verdicts(groups, SESOI_DEFAULTS, [], matchedRateDrafts(rd));
+  const rows = rowsOf(plantedRuns(), ALONG());
   const matched = rows.filter((r) => r.comparison.includes("at matched rate"));
 
   it("compares BCE with MSE at three rates inside the overlap of every seed's curves", () => {
@@ -132,12 +147,11 @@ describe("the matched-rate comparison on a synthetic experiment", () => {
     expect(c.overlap!.lo).toBeCloseTo(10 * 1.04, 12);
     expect(c.overlap!.hi).toBeCloseTo(60 * 1.01, 12);
     expect(c.rates).toHaveLength(3);
-    expect(matched.map((r) => r.comparison)).toEqual(
-      c.rates.flatMap((rate) => Array(4).fill(`VAE-BCE − VAE-MSE at matched rate ${rate.toPrecision(3)} nats`)),
-    );
+    // Each metric the file names, at each of the three rates.
+    expect(matched.map((r) => r.comparison)).toEqual(Array(4).fill(c.rates.map((rate) => `VAE-BCE − VAE-MSE at matched rate ${rate.toPrecision(3)} nats`)).flat());
   });
 
-  it("gives the planted differences, tested in the Holm family like C3's other rows", () => {
+  it("gives the planted differences, the tallied ones tested in the Holm family", () => {
     const gradient = matched.filter((r) => r.metric.startsWith("sharpness ratio (gradient"));
     expect(gradient).toHaveLength(3);
     for (const row of gradient) {
@@ -174,7 +188,7 @@ describe("the matched-rate comparison on a synthetic experiment", () => {
       .filter((r) => r.traits.recon !== "cbernoulli")
       .map((r) => ({ ...r, traits: { ...r.traits, binarize: "threshold" as const } }))
       .map((r) => (r.traits.seed === 4 && r.traits.recon === "mse" && r.traits.beta === 1 ? { ...r, metrics: { ...r.metrics, sharpnessRatio: { gradient: NaN, laplacianVariance: 0 } } } : r));
-    const control = verdicts(groupRuns(thresholded), SESOI_DEFAULTS, [], matchedRateDrafts(rateDistortion(groupRuns(thresholded))));
+    const control = rowsOf(thresholded, ALONG("control"));
     const rows = control.filter((r) => r.comparison.startsWith("VAE-BCE [threshold] − VAE-MSE [threshold] at matched rate"));
     expect(rows).toHaveLength(12);
     expect(new Set(rows.map((r) => r.role))).toEqual(new Set(["control"]));
@@ -189,7 +203,7 @@ describe("the matched-rate comparison on a synthetic experiment", () => {
     // Seed 1's curves cover 1-3 nats, seed 2's 4-10: each seed's BCE and MSE overlap, but no rate lies in both seeds'.
     const ranges: Record<string, Record<number, [number, number]>> = { bce: { 1: [1, 2], 2: [4, 8] }, mse: { 1: [1.5, 3], 2: [6, 10] } };
     const shifted = (["bce", "mse"] as const).flatMap((recon) =>
-      [1, 2].flatMap((seed) => [0.5, 2].map((beta, i) => run(`${recon}/${beta}`, { recon, beta }, seed, { rate: ranges[recon][seed][1 - i], mse: 50 }))),
+      [1, 2].flatMap((seed) => [0.5, 2].map((beta, i) => sweepRun(recon, beta, seed, { rate: ranges[recon][seed][1 - i], mse: 50 }))),
     );
     const [c] = rateDistortion(groupRuns(shifted)).comparisons;
     expect(c.perSeed).toEqual([
@@ -197,7 +211,7 @@ describe("the matched-rate comparison on a synthetic experiment", () => {
       { seed: 2, a: { lo: 4, hi: 8 }, b: { lo: 6, hi: 10 } },
     ]);
     expect(c.overlap).toBeUndefined();
-    expect(matchedRateDrafts({ families: [], comparisons: [c], notes: [] })).toEqual([]);
+    expect(rowsOf(shifted, ALONG())).toEqual([]);
   });
 
   it("draws distortion against rate on a log axis and writes the figure, which the report lists", async () => {
@@ -211,6 +225,8 @@ describe("the matched-rate comparison on a synthetic experiment", () => {
     expect(JSON.stringify(rateDistortionSpec(rd))).toContain('"type":"log"');
     const md = reportMarkdown({
       name: "rd",
+      claims: [],
+      sesoiUnits: [],
       setup: [],
       confounds: [],
       groups,
@@ -230,10 +246,10 @@ describe("the matched-rate comparison on a synthetic experiment", () => {
   });
 
   it("draws nothing when no run has a measured rate", async () => {
-    const noRate = groupRuns(plantedRuns().map((r) => ({ ...r, metrics: { ...r.metrics, rate: undefined } })));
-    const empty = rateDistortion(noRate);
+    const withoutRate = plantedRuns().map((r) => ({ ...r, metrics: { ...r.metrics, rate: undefined } }));
+    const empty = rateDistortion(groupRuns(withoutRate));
     expect(empty.comparisons.every((c) => c.seeds.length === 0 && c.cells.length === 0)).toBe(true);
     expect(rateDistortionSpec(empty)).toBeUndefined();
-    expect(matchedRateDrafts(empty)).toEqual([]);
+    expect(rowsOf(withoutRate, ALONG())).toEqual([]);
   });
 });

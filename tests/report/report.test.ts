@@ -35,6 +35,30 @@ axes:
   seed: [1, 2]
 exclude:
   - { loss: ae-mse+gan, binarize: threshold }
+question: do the presets' claims read the same on a tiny grid?
+confounds:
+  - "**Tiny.** Two seeds of one epoch each: a test of the report, not of the claims."
+claims:
+  - { id: C1, statement: BCE is asymmetric around a greyscale target., analytic: bce-asymmetry }
+  - id: C3
+    statement: BCE-trained reconstructions are blurrier than MSE-trained ones.
+    comparisons:
+      - { a: { loss: ae-bce }, b: { loss: ae-mse }, where: { binarize: none }, metric: [reliabilityPull, sharpness], expect: less }
+      - { a: { loss: ae-bce }, b: { loss: ae-mse }, where: { binarize: threshold }, metric: sharpness, label: "sharpness ratio, binarized targets", expect: less, role: control, note: about greyscale targets only }
+  - id: C4
+    statement: MSE-trained outputs are unbiased.
+    comparisons:
+      - { a: { loss: ae-mse }, where: { binarize: none }, against: 0, metric: reliabilityPull, expect: equivalent }
+      - { reference: class-mean-oracle, where: { binarize: none }, against: 0, metric: reliabilityPull, expect: equivalent, role: reference, note: what an unbiased model scores }
+  - id: C5
+    statement: Pushing outputs away from ½ sharpens their edges.
+    comparisons:
+      - { a: { loss: ae-mse }, where: { binarize: none }, against: 0, metric: pushGradient, expect: greater }
+      - { a: { loss: ae-mse, binarize: threshold }, b: { loss: ae-mse, binarize: none }, metric: sharpnessVsGrey, expect: greater }
+  - id: C6
+    statement: A learned adversarial loss gives sharper outputs.
+    comparisons:
+      - { a: { loss: ae-mse+gan }, b: { loss: ae-mse }, where: { binarize: none }, metric: sharpness, expect: greater }
 `,
 );
 
@@ -80,7 +104,7 @@ describe("the experiment report", () => {
     expect(md).toMatch(/\| C3 \| AE-BCE†? − AE-MSE†? \| sharpness ratio/);
     expect(md).toMatch(/\| C6 \| AE-MSE\+GAN\(λ=5\)†? − AE-MSE†? \|/);
     expect(md).toMatch(/\| C5 \| AE-MSE \[threshold\]†? − AE-MSE†? \|/);
-    expect(md).toContain("Likelihood scale in a VAE");
+    expect(md).toContain("## Confounds and how they are controlled\n\n- **Tiny.** Two seeds of one epoch each: a test of the report, not of the claims.");
     expect(md).toContain("| smallest effect of interest | effect: mean difference [95% CI]; relative to the baseline | difference test (p, Holm-adjusted p) | equivalence test (p, Holm-adjusted p) | verdict |");
     expect(md).toContain("- `sharpnessGradient`: 0.0500 (default)");
     expect(md).toMatch(/\| C3 \| AE-BCE \[threshold\]†? − AE-MSE \[threshold\]†? \| sharpness ratio, binarized targets \|.*\| \*control\*: /);
@@ -93,12 +117,13 @@ describe("the experiment report", () => {
     expect(md).toMatch(/\| \*class-mean oracle \[threshold\]\* \| 2 \| \d/);
     expect(md).toMatch(/\| C4 \| class-mean oracle vs 0 \| reliability pull .*\| \*reference\*: /);
     expect(md).toMatch(/\| C5 \| AE-MSE†?: pushed \(k = 3\) − as trained \| sharpness ratio \(gradient\) \|/);
-    expect(md).toContain("### C5: the push sweep");
-    // It opens with the answer, generated from the rows, before the verdict table.
-    const opening = md.split("\n")[2];
-    expect(opening).toMatch(/^By their shape alone, BCE charges .* \(C1 holds\).* On greyscale targets \(C3\), in autoencoders, /);
-    expect(opening).toContain("The models trained for a fixed number of epochs without early stopping, so whether they converged is unknown.");
-    expect(md.indexOf(opening)).toBeLessThan(md.indexOf("## Claims and verdicts"));
+    expect(md).toContain("### The push sweep");
+    // Its title is the file's question; it opens with the answer, one line per claim, verdict first, before the verdict table.
+    const lines = md.split("\n");
+    expect(lines[0]).toBe("# tiny-claim: do the presets' claims read the same on a tiny grid?");
+    expect(lines.slice(2, 7).map((l) => l.split("**")[1])).toEqual(["C1 holds", ...["C3", "C4", "C5", "C6"].map((id) => expect.stringMatching(new RegExp(`^${id} (supported|contradicted|equivalent|inconclusive|mixed|not measured)$`)))]);
+    expect(lines[7]).toBe("- **Convergence**: unknown; the models trained for a fixed number of epochs without early stopping.");
+    expect(md.indexOf(lines[7])).toBeLessThan(md.indexOf("## Claims and verdicts"));
     // Convergence per group, and learning curves from run.json's test loss (these runs have no validation split).
     expect(md).toContain("## Convergence");
     expect(md).toMatch(/\| ae-mse\/none \| 2 \| unknown \(no early stopping: fixed budget\) \| – \| 1 \| – \|/);

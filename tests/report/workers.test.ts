@@ -27,6 +27,12 @@ axes:
     ae-mse: { model.variant: ae, model.recon: mse }
     vae-bce: { model.variant: vae, model.recon: bce }
   seed: [1, 2]
+claims:
+  - id: H1
+    statement: The BCE-VAE's reconstructions are blurrier than the MSE autoencoder's.
+    comparisons:
+      - { a: { loss: vae-bce }, b: { loss: ae-mse }, metric: [sharpness, reliabilityPull], expect: less }
+      - { reference: class-mean-oracle, against: 0, metric: reliabilityPull, expect: equivalent, role: reference }
 `,
 );
 const CELLS = ["ae-mse/seed-1", "ae-mse/seed-2", "vae-bce/seed-1", "vae-bce/seed-2"];
@@ -80,6 +86,7 @@ describe("the report's measuring workers", () => {
 
   it("give the same report.md, verdicts and groups", () => {
     expect(withoutDate(readFileSync(parallelOutcome.reportPath, "utf8"))).toBe(withoutDate(readFileSync(sequentialOutcome.reportPath, "utf8")));
+    expect(sequentialOutcome.rows.length).toBeGreaterThan(0);
     expect(parallelOutcome.rows).toEqual(sequentialOutcome.rows);
     const values = (o: typeof sequentialOutcome) => o.groups.map((g) => g.runs.map((r) => ({ ...r.metrics, run: r.cell })));
     expect(values(parallelOutcome)).toEqual(values(sequentialOutcome));

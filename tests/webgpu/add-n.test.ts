@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { afterEach, describe, expect, it } from "vitest";
 import { installPatches, restoreStockKernels, selectBackend } from "../../src/backend/index.js";
-import { WEBGPU_ADD_N_MAX_INPUTS } from "../../src/backend/webgpu-add-n.js";
+import { WEBGPU_ADD_N_MAX_INPUTS } from "../../src/backend/kernels/webgpu/AddN.js";
 
 /** n tensors of `size` seeded values, and their sum on the cpu backend (the reference), left to right. */
 async function inputsAndCpuSum(n: number, size: number): Promise<{ values: Float32Array[]; expected: Float32Array }> {

@@ -1,0 +1,3 @@
+import { pushMetric } from "./push.js";
+
+export const pushGradient = pushMetric("pushGradient", "sharpness ratio (gradient)", "sharpnessGradient", (r) => r.gradientRatio);

@@ -1,0 +1,3 @@
+import { pushMetric } from "./push.js";
+
+export const pushHighFrequency = pushMetric("pushHighFrequency", "high-frequency energy ratio", "highFrequencyRatio", (r) => r.highFrequencyRatio);

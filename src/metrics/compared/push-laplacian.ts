@@ -1,0 +1,3 @@
+import { pushMetric } from "./push.js";
+
+export const pushLaplacian = pushMetric("pushLaplacian", "Laplacian-variance ratio", "laplacianRatio", (r) => r.laplacianRatio);

@@ -1,0 +1,52 @@
+import type { PushRow } from "./push-from-half.js";
+import type { ReliabilityBin } from "./reliability.js";
+
+/** Everything the report says of one run, measured on its test split (its own binarized targets). */
+export interface RunMetrics {
+  version: number;
+  run: string;
+  step: number;
+  examples: number;
+  mse: number;
+  bce: number;
+  l1: number;
+  psnr: number;
+  ssim: number;
+  /** Outputs' sharpness over the targets' (1 = as sharp as the data, < 1 blurrier). */
+  sharpnessRatio: { gradient: number; laplacianVariance: number };
+  /** Outputs' own sharpness, not relative: hard edges show as a high Laplacian variance. */
+  outputSharpness: { gradient: number; laplacianVariance: number };
+  /** Mean |y - 0.5| of outputs minus that of targets: negative = pulled toward 0.5. */
+  pullTowardHalf: number;
+  signedError: number;
+  /** Mean signed error on pixels whose target is above 0 (MNIST is mostly exact zeros). */
+  signedErrorNonZero: number;
+  byIntensity: Array<{ lo: number; hi: number; count: number; meanSignedError: number; meanAbsError: number }>;
+  wasserstein: number;
+  midGreyOutput: number;
+  midGreyTarget: number;
+  histogram: { edges: number[]; output: number[]; target: number[] };
+  /** The dataset classifier's accuracy on the reconstructions (how recognisable they stay). */
+  classifierAccuracy: number;
+  /** Frechet distance in the classifier's feature space, reconstructions vs targets. */
+  reconstructionFrechet: number;
+  /** Same for decoded prior samples vs targets; absent for variants without a prior. */
+  sampleFrechet?: number;
+  sampleSharpness?: { gradient: number; laplacianVariance: number };
+  /**
+   * Target intensity conditional on the OUTPUT: `pull` = mean sign(y - ½)(y - x), 0 in expectation for a
+   * conditional-mean (unbiased) model, negative when outputs sit closer to ½ than what they stand for.
+   */
+  reliability: { pull: number; meanAbsBias: number; bins: ReliabilityBin[] };
+  /** High-frequency energy of the outputs over that of the run's own targets, and over that of the greyscale targets. */
+  highFrequencyRatio: { ownTargets: number; greyTargets: number };
+  /** Sharpness ratios against the greyscale test images, whatever the run trained on (thresholded targets are sharper). */
+  sharpnessVsGrey: { gradient: number; laplacianVariance: number };
+  /** The push sweep (runs trained on greyscale targets only): the outputs pushed away from ½ by each k, against the same targets. */
+  pushSweep?: PushRow[];
+  /**
+   * The rate: KL(q(z | x) || p(z)) in nats per image, mean over the test images, measured on the same images and
+   * checkpoint as the distortion (mse); absent for variants without a Gaussian code.
+   */
+  rate?: number;
+}
