@@ -6,6 +6,7 @@
  *   onTrainEnd; ctx.requestStop() ends training; `state` rides in the checkpoint). examples/custom-observer.ts.
  * - registerLikelihood(name, { nllPerExample }) makes `model.recon: <name>` a valid config for every
  *   variant that trains on a likelihood. examples/custom-likelihood.ts.
+ * - registerMetric({ name, ... }) adds a metric that experiment files' comparisons can name (metric: <name>).
  * - Variants are built by name from the config (buildVariant); metrics are pure functions (`metrics`).
  */
 
@@ -55,8 +56,9 @@ export { sumPerExample } from "./losses/reconstruction.js";
 // Variants
 export { buildVariant, type LossTerm, type Noise, type Phase, type PhaseResult, type Prior, type StepContext, type Variant } from "./models/index.js";
 
-// Metrics (pure functions of images and codes)
+// Metrics: pure functions of images and codes, and the registry experiment files name metrics from
 export * as metrics from "./metrics/index.js";
+export { registerCheck, registerMetric, comparedMetricNames, type AnalyticCheck, type ComparedMetric } from "./metrics/registry.js";
 
 // Data, backend, TensorBoard
 export { loadDataset, type Dataset, type Split } from "./data/index.js";

@@ -28,50 +28,66 @@ export type Expect = (typeof EXPECTS)[number];
 export const REFERENCES = ["class-mean-oracle"] as const;
 
 const comparisonSchema = z.strictObject({
-  /** One side: the groups at these levels (with `where`'s). */
-  a: selectorSchema.optional(),
-  /** Instead of `a`: a reference measured beside the runs (the class-mean oracle: a conditional-mean model). */
-  reference: z.enum(REFERENCES).optional(),
-  /** The other side, naming the same axes as `a`: the rows are a − b, paired by seed. */
-  b: selectorSchema.optional(),
-  /** Instead of `b`: a constant, tested one-sample (a metric measured inside each run as a difference is paired). */
-  against: z.number().optional(),
-  /** Levels both sides share. */
-  where: selectorSchema.default({}),
-  /** A registered metric's name (src/metrics/registry.ts), or a list of them: a row each, in order. */
-  metric: z.union([z.string(), z.array(z.string()).min(1)], { error: "must be a registered metric's name or a list of them" }),
-  expect: z.enum(EXPECTS),
-  /** The smallest effect of interest, in the metric's units; default: the file's `sesoi:` for the metric's unit, else its default. */
-  sesoi: z.number().positive().optional(),
-  /** Default: the claim's role. */
-  role: z.enum(ROLE_NAMES).optional(),
-  /** Why a row outside the tally is shown, or what to keep in mind reading it. */
-  note: z.string().optional(),
-  /** The metric's words in the row, where the registered label would not say what this comparison measures. */
-  label: z.string().optional(),
-  /** Only the groups trained on this data set (as the report names it: mnist, or an IDX folder's name) or with these networks (mlp, conv, or encoder/decoder). */
-  scope: z.strictObject({ dataset: z.string().optional(), networks: z.string().optional() }).optional(),
-  /** An axis both sides sweep (e.g. the KL weight): compare them along their curves of the metric against the rate, at matched rate. */
-  along: z.string().optional(),
-  /** The row's note quotes what the reference group of the same data scores on the metric. */
-  quoteReference: z.boolean().default(false),
+  a: selectorSchema.optional().describe("One side: the groups at these levels (with where's)"),
+  reference: z
+    .enum(REFERENCES)
+    .optional()
+    .describe("Instead of a: a reference measured beside the runs (the class-mean oracle: a conditional-mean model)"),
+  b: selectorSchema.optional().describe("The other side, naming the same axes as a: the rows are a − b, paired by seed"),
+  against: z
+    .number()
+    .optional()
+    .describe("Instead of b: a constant, tested one-sample (a metric measured inside each run as a difference is paired)"),
+  where: selectorSchema.default({}).describe("Levels both sides share"),
+  metric: z
+    .union([z.string(), z.array(z.string()).min(1)], { error: "must be a registered metric's name or a list of them" })
+    .describe("A registered metric's name (src/metrics/registry.ts), or a list of them: a row each, in order"),
+  expect: z.enum(EXPECTS).describe("What a − b (or a − the constant) should be; equivalent: no difference that matters"),
+  sesoi: z
+    .number()
+    .positive()
+    .optional()
+    .describe("The smallest effect of interest, in the metric's units; unset: the file's sesoi for the metric's unit, else its default"),
+  role: z.enum(ROLE_NAMES).optional().describe("How the rows count; unset: the claim's role"),
+  note: z.string().optional().describe("Why a row outside the tally is shown, or what to keep in mind reading it"),
+  label: z.string().optional().describe("The metric's words in the row, where the registered label would not say what this comparison measures"),
+  scope: z
+    .strictObject({
+      dataset: z.string().optional().describe("Only the groups trained on this data set, as the report names it: mnist, or an IDX folder's name"),
+      networks: z.string().optional().describe("Only the groups with these networks: mlp, conv, or encoder/decoder (mlp/conv)"),
+    })
+    .optional()
+    .describe("Only the groups trained on this data set or with these networks"),
+  along: z
+    .string()
+    .optional()
+    .describe("An axis both sides sweep (e.g. the KL weight): compare their curves of the metric against the rate, at matched rate"),
+  quoteReference: z.boolean().default(false).describe("The row's note quotes what the reference group of the same data scores on the metric"),
 });
 
 export const claimSchema = z.strictObject({
-  /** A short name the rows and the answer use (H1, M1, ...). */
-  id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.+-]*$/, "an id is letters, digits, . _ + -"),
-  /** The claim in one sentence: what the report quotes. */
-  statement: z.string().min(1),
-  /** The role of its comparisons unless one says otherwise. */
-  role: z.enum(ROLE_NAMES).default("tallied"),
-  /** A registered analytic check (a property of the losses computed exactly, no runs): instead of comparisons. */
-  analytic: z.string().optional(),
-  comparisons: z.array(comparisonSchema).default([]),
+  id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.+-]*$/, "an id is letters, digits, . _ + -").describe("A short name the rows and the answer use (H1, M1, ...)"),
+  statement: z.string().min(1).describe("The claim in one sentence: what the report quotes"),
+  role: z
+    .enum(ROLE_NAMES)
+    .default("tallied")
+    .describe("How its comparisons count unless one says otherwise: only tallied rows decide the claim and enter Holm's family"),
+  analytic: z
+    .string()
+    .optional()
+    .describe("A registered analytic check (a property of the losses computed exactly, no runs): instead of comparisons"),
+  comparisons: z.array(comparisonSchema).default([]).describe("The comparisons of groups of runs that test the claim"),
   /**
    * Tallied rows whose group a (or b) the dataset classifier recognises less than half the time leave the tally,
    * each with this reason (e.g. sharp outputs that show no digit are no evidence of a sharper loss).
    */
-  whenUnrecognisable: z.strictObject({ a: z.string().min(1), b: z.string().min(1) }).optional(),
+  whenUnrecognisable: z
+    .strictObject({
+      a: z.string().min(1).describe("Why a row whose group a is unrecognisable leaves the tally"),
+      b: z.string().min(1).describe("Why a row whose group b is unrecognisable leaves the tally"),
+    })
+    .optional()
+    .describe("Tallied rows whose group the dataset classifier recognises less than half the time leave the tally, with this reason"),
 });
 
 export type Selector = Record<string, string>;

@@ -54,25 +54,29 @@ const NAME = /^[A-Za-z0-9_+-][A-Za-z0-9._+-]*$/;
 const KEY = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
 
-const fileSchema = z.strictObject({
-  /** Folder name under --logdir; default: the experiment file's name. */
-  name: z.string().optional(),
-  description: z.string().default(""),
-  base: z.string().min(1),
-  set: z.record(z.string(), z.unknown()).default({}),
-  axes: z.record(z.string(), z.unknown()),
-  exclude: z.array(z.record(z.string(), scalar)).default([]),
-  /** Per unit of the compared metrics, the smallest difference that matters, in its units (see sesoi.ts). */
-  sesoi: z.record(z.string(), z.number().positive()).default({}),
-  /** The question the report answers, as its title. */
-  question: z.string().default(""),
-  /** Claims and their comparisons (claims.ts). */
-  claims: z.array(claimSchema).default([]),
-  /** Confounds and how they are controlled, one paragraph each (markdown), quoted by the report. */
-  confounds: z.array(z.string().min(1)).default([]),
+/** An experiment file as written; each key's `.describe()` is its line in docs/config.md (scripts/config-reference.ts). */
+export const experimentFileSchema = z.strictObject({
+  name: z.string().optional().describe("The experiment's folder under --logdir; unset: the file's name"),
+  description: z.string().default("").describe("What the runs are, for the report's reader (markdown, quoted as written)"),
+  base: z.string().min(1).describe("The run config every cell starts from, relative to this file"),
+  set: z.record(z.string(), z.unknown()).default({}).describe("Overrides every cell gets on top of base: dotted config keys to values, like --set"),
+  axes: z
+    .record(z.string(), z.unknown())
+    .describe("The grid: a map axis names its levels, each a map of overrides; a list axis (seed: [1, 2, 3]) sets the key it is named after"),
+  exclude: z.array(z.record(z.string(), scalar)).default([]).describe("Combinations left out, each a map of axis to level: { beta: beta-4, seed: \"3\" }"),
+  sesoi: z
+    .record(z.string(), z.number().positive())
+    .default({})
+    .describe("Smallest effects of interest by unit (src/experiment/sesoi.ts), for the comparisons that set none"),
+  question: z.string().default("").describe("The question the report answers: its title"),
+  claims: z.array(claimSchema).default([]).describe("What the experiment claims, each tested by comparisons between groups of runs"),
+  confounds: z
+    .array(z.string().min(1))
+    .default([])
+    .describe("What could explain a difference besides the thing varied, and how it is controlled: a markdown paragraph each"),
 });
 
-const fileKeys = knownKeys(fileSchema);
+const fileKeys = knownKeys(experimentFileSchema);
 
 /** A problem at `path` of the file, phrased like the config loader's (`config error in <file>: <key> ...`). */
 function fail(file: string, raw: unknown, issue: z.core.$ZodIssue): never {
@@ -162,7 +166,7 @@ export function parseExperimentText(text: string, file: string): ExperimentSpec 
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
     throw new ConfigError(`config error in ${file}: an experiment file is a mapping with base, axes and optionally name, description, set, exclude, sesoi, question, claims, confounds`);
   }
-  const result = fileSchema.safeParse(raw);
+  const result = experimentFileSchema.safeParse(raw);
   // An unknown key first: a misspelt one is usually why a required one is missing.
   if (!result.success) fail(file, raw, result.error.issues.find((i) => i.code === "unrecognized_keys") ?? result.error.issues[0]);
   const parsed = result.data;
