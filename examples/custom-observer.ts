@@ -45,7 +45,11 @@ export function stopBelow(tag: string, target: number): Observer {
 }
 
 /** A small VAE on the embedded digits, stopped once its validation loss is below `target`; `config` replaces whole sections. */
-export function run({ config: sections, target = 150, ...options }: { config?: Record<string, unknown>; target?: number } & TrainOptions = {}): Promise<Trained> {
+export function run({
+  config: sections,
+  target = 150,
+  ...options
+}: { config?: Record<string, unknown>; target?: number } & TrainOptions = {}): Promise<Trained> {
   const config = {
     data: { source: "mnist", trainLimit: 2048, testLimit: 512, validation: 0.1 },
     model: { variant: "vae", recon: "bce", encoder: { type: "mlp", hidden: [256] }, decoder: { type: "mlp", hidden: [256] }, latent: { size: 8 } },

@@ -72,12 +72,24 @@ if (!nodeGyp) skip("node-gyp not found");
 // Node's own headers, where the Node install has them, so node-gyp needs no download.
 const prefix = path.resolve(path.dirname(process.execPath), "..");
 const nodedir = process.env.npm_config_nodedir || (existsSync(path.join(prefix, "include", "node", "node_api.h")) ? prefix : undefined);
-const args = [nodeGyp, "rebuild", "--directory", nativeDir, ...(nodedir ? [`--nodedir=${nodedir}`] : []), "--", `-Dblas_include=${blas.include || "/usr/include"}`, `-Dblas_lib=${blas.lib || "-lopenblas"}`];
+const args = [
+  nodeGyp,
+  "rebuild",
+  "--directory",
+  nativeDir,
+  ...(nodedir ? [`--nodedir=${nodedir}`] : []),
+  "--",
+  `-Dblas_include=${blas.include || "/usr/include"}`,
+  `-Dblas_lib=${blas.lib || "-lopenblas"}`,
+];
 const quiet = process.argv.includes("--quiet");
 const built = spawnSync(process.execPath, args, { cwd: nativeDir, encoding: "utf8", stdio: quiet ? "pipe" : "inherit" });
 if (built.status !== 0) {
   const output = `${built.stdout ?? ""}${built.stderr ?? ""}`;
-  const firstError = output.split("\n").find((l) => /error|not found|No such file/i.test(l))?.trim();
+  const firstError = output
+    .split("\n")
+    .find((l) => /error|not found|No such file/i.test(l))
+    ?.trim();
   skip(`node-gyp failed${firstError ? `: ${firstError}` : built.error ? `: ${built.error.message}` : ""}`);
 }
 

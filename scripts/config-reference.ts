@@ -127,7 +127,9 @@ function typeText(schema: z.ZodType): string {
     case "boolean":
       return "boolean";
     case "enum":
-      return Object.values(def.entries ?? {}).map((v) => code(String(v))).join(" | ");
+      return Object.values(def.entries ?? {})
+        .map((v) => code(String(v)))
+        .join(" | ");
     case "literal":
       return (def.values ?? []).map((v) => code(String(v))).join(" | ");
     case "array":
@@ -194,7 +196,8 @@ function rowsOf(schema: z.ZodType, path: string, inherited?: Inherited, optional
 function childRows(key: Unwrapped, path: string, effective: Inherited): ReferenceRow[] {
   const def = defOf(key.core);
   const prefix = path === "" ? "" : `${path}.`;
-  if (def.type === "object" && def.shape) return Object.entries(def.shape).flatMap(([name, child]) => rowsOf(child, prefix + name, inheritedAt(effective, name)));
+  if (def.type === "object" && def.shape)
+    return Object.entries(def.shape).flatMap(([name, child]) => rowsOf(child, prefix + name, inheritedAt(effective, name)));
   if (isObjectUnion(def)) return unionRows(def, prefix, effective);
   if (def.type === "array" && def.element && defOf(unwrap(def.element).core).type === "object") return childRows(unwrap(def.element), `${path}[]`, undefined);
   if (def.type === "record" && def.keyType && def.valueType) {
@@ -236,9 +239,9 @@ function unionRows(def: Def, prefix: string, effective: Inherited): ReferenceRow
       }
     }
   }
-  const rows = [...groups.values()].flat().map(({ row, values: those }) =>
-    those.length === values.length ? row : { ...row, when: [{ key: discriminator, values: those }, ...row.when] },
-  );
+  const rows = [...groups.values()]
+    .flat()
+    .map(({ row, values: those }) => (those.length === values.length ? row : { ...row, when: [{ key: discriminator, values: those }, ...row.when] }));
   return [discriminatorRow, ...rows];
 }
 

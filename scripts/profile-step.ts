@@ -13,10 +13,14 @@ import { profileLoop, splitStep, type StepProfile } from "./bench/profile.js";
 
 function print(label: string, p: StepProfile): void {
   const { wall, kernels, outside, calls } = splitStep(p);
-  console.log(`\n${label} (${p.steps} steps): ${wall.toFixed(3)} ms/step wall, ${kernels.toFixed(3)} ms in ${calls.toFixed(1)} kernel calls, ${outside.toFixed(3)} ms outside kernels`);
+  console.log(
+    `\n${label} (${p.steps} steps): ${wall.toFixed(3)} ms/step wall, ${kernels.toFixed(3)} ms in ${calls.toFixed(1)} kernel calls, ${outside.toFixed(3)} ms outside kernels`,
+  );
   for (const [name, k] of Object.entries(p.kernels).sort((a, b) => b[1].ms - a[1].ms)) {
     const ms = k.ms / p.steps;
-    console.log(`  ${name.padEnd(28)} ${ms.toFixed(3).padStart(8)} ms  ${(k.calls / p.steps).toFixed(1).padStart(6)} calls  ${((100 * ms) / wall).toFixed(1).padStart(5)} %`);
+    console.log(
+      `  ${name.padEnd(28)} ${ms.toFixed(3).padStart(8)} ms  ${(k.calls / p.steps).toFixed(1).padStart(6)} calls  ${((100 * ms) / wall).toFixed(1).padStart(5)} %`,
+    );
   }
 }
 
@@ -34,7 +38,9 @@ const argv = await yargs(hideBin(process.argv))
 
 const info = await selectBackend("wasm", { kernels: argv.kernels });
 const config = String(argv.config);
-console.log(`backend wasm, kernels ${info.kernels?.native ? `native (${info.kernels.blas}, ${info.kernels.blasThreads} thread(s))` : "wasm"}; ${config}, batch ${argv.batch}`);
+console.log(
+  `backend wasm, kernels ${info.kernels?.native ? `native (${info.kernels.blas}, ${info.kernels.blasThreads} thread(s))` : "wasm"}; ${config}, batch ${argv.batch}`,
+);
 const span = { warmupSteps: 10, warmupSeconds: argv.warmup, steps: 20, seconds: argv.seconds };
 if (argv.loop !== "minimal") print("aelab loop", await profileLoop("aelab", config, argv.batch, span));
 if (argv.loop !== "aelab") print("minimal tfjs loop", await profileLoop("minimal", config, argv.batch, span));

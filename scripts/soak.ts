@@ -34,7 +34,9 @@ if (typeof (globalThis as { gc?: unknown }).gc !== "function") {
 }
 const info = await selectBackend("wasm", { kernels: argv.kernels });
 const mib = (bytes: number) => bytes / 2 ** 20;
-console.log(`${String(argv.config)}, batch ${argv.batch}, kernels ${info.kernels?.native ? "native" : "wasm"}: ${argv.steps} steps, a reading every ${argv.every}`);
+console.log(
+  `${String(argv.config)}, batch ${argv.batch}, kernels ${info.kernels?.native ? "native" : "wasm"}: ${argv.steps} steps, a reading every ${argv.every}`,
+);
 console.log("step      tensors  tensor MiB  RSS MiB  RSS change MiB");
 let first: { rss: number } | undefined;
 const { readings, tensorsAtStart, tensorsAtEnd } = await soakSeries(String(argv.config), argv.batch, argv.warmup, argv.steps, argv.every, (r) => {
@@ -46,6 +48,10 @@ const { readings, tensorsAtStart, tensorsAtEnd } = await soakSeries(String(argv.
 const tensorsFlat = readings.every((r) => r.numTensors === readings[0].numTensors) && tensorsAtEnd === tensorsAtStart;
 const growth = mib(readings[readings.length - 1].rss - readings[0].rss);
 const rssFlat = growth < argv["max-rss-growth"];
-console.log(`tensors: ${tensorsFlat ? "constant" : "NOT constant"} (${readings[0].numTensors} during training; ${tensorsAtStart} before, ${tensorsAtEnd} after)`);
-console.log(`RSS: ${growth >= 0 ? "+" : ""}${growth.toFixed(1)} MiB over ${readings[readings.length - 1].step - readings[0].step} steps (limit ${argv["max-rss-growth"]} MiB): ${rssFlat ? "flat" : "GROWING"}`);
+console.log(
+  `tensors: ${tensorsFlat ? "constant" : "NOT constant"} (${readings[0].numTensors} during training; ${tensorsAtStart} before, ${tensorsAtEnd} after)`,
+);
+console.log(
+  `RSS: ${growth >= 0 ? "+" : ""}${growth.toFixed(1)} MiB over ${readings[readings.length - 1].step - readings[0].step} steps (limit ${argv["max-rss-growth"]} MiB): ${rssFlat ? "flat" : "GROWING"}`,
+);
 process.exit(tensorsFlat && rssFlat ? 0 : 1);

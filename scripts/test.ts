@@ -24,7 +24,11 @@ function otherSuites(): string {
     const state = ready === true ? "ready here" : ready ? `not ready here: ${ready}; needs ${suite.needs}` : `needs ${suite.needs}`;
     return `  ${suite.script.padEnd(width)}  ${suite.title} (${state})`;
   });
-  return ["npm test ran the main suite; these suites need more than Node and npm and were not run:", ...lines, "  bash .ci/run installs what they need and runs every suite, as CI does."].join("\n");
+  return [
+    "npm test ran the main suite; these suites need more than Node and npm and were not run:",
+    ...lines,
+    "  bash .ci/run installs what they need and runs every suite, as CI does.",
+  ].join("\n");
 }
 
 let status = run(bin("tsc"), ["--noEmit"]);

@@ -10,7 +10,9 @@ import { runTraining } from "../src/train/run.js";
 /** A short budget: every shipped config trains one epoch on a slice of the embedded digits. */
 const BUDGET = ["train.epochs=1", "data.trainLimit=256", "data.testLimit=64", "log.every=1", "log.images=8"];
 
-const configs = readdirSync("configs").filter((f) => f.endsWith(".yaml")).sort();
+const configs = readdirSync("configs")
+  .filter((f) => f.endsWith(".yaml"))
+  .sort();
 
 beforeAll(async () => {
   await selectBackend("wasm");
@@ -18,7 +20,21 @@ beforeAll(async () => {
 
 describe("every shipped config trains one epoch and writes events that decode", () => {
   it("ships the configs issue #3 asks for", () => {
-    for (const name of ["ae-mse", "ae-bce", "vae-mse", "vae-bce", "aae-mse", "vaegan", "vaegan-conv", "vae-mse+gan", "ae-mse+gan", "conv-ae-mse", "conv-ae-bce", "conv-vae-mse", "conv-vae-bce"]) {
+    for (const name of [
+      "ae-mse",
+      "ae-bce",
+      "vae-mse",
+      "vae-bce",
+      "aae-mse",
+      "vaegan",
+      "vaegan-conv",
+      "vae-mse+gan",
+      "ae-mse+gan",
+      "conv-ae-mse",
+      "conv-ae-bce",
+      "conv-vae-mse",
+      "conv-vae-bce",
+    ]) {
       expect(configs).toContain(`${name}.yaml`);
     }
   });

@@ -72,21 +72,46 @@ function builder() {
     .command("$0 [configs..]", "training throughput of aelab, a minimal tfjs loop and PyTorch", (y) =>
       y.positional("configs", { type: "string", array: true, describe: "config files to time instead of (or besides) --models" }),
     )
-    .option("models", { type: "string", array: true, requiresArg: true, describe: `comma-separated keys of the default set: ${MODEL_KEYS.join(", ")} (default: all)` })
+    .option("models", {
+      type: "string",
+      array: true,
+      requiresArg: true,
+      describe: `comma-separated keys of the default set: ${MODEL_KEYS.join(", ")} (default: all)`,
+    })
     .option("quick", { type: "boolean", default: false, describe: "tiny windows and a short soak: checks the plumbing, measures nothing" })
     .option("torch", { type: "boolean", default: true, describe: "also time PyTorch (--no-torch to skip)" })
-    .option("backend", { choices: BENCH_BACKENDS, describe: "wasm: the wasm and native kernel sets (default); webgpu: the webgpu backend (a GPU, or a software Vulkan driver), written to BENCHMARKS-webgpu.md" })
-    .option("kernels", { type: "string", array: true, requiresArg: true, describe: "kernel sets for aelab and the minimal loop: wasm,native,webgpu (overrides --backend)" })
+    .option("backend", {
+      choices: BENCH_BACKENDS,
+      describe:
+        "wasm: the wasm and native kernel sets (default); webgpu: the webgpu backend (a GPU, or a software Vulkan driver), written to BENCHMARKS-webgpu.md",
+    })
+    .option("kernels", {
+      type: "string",
+      array: true,
+      requiresArg: true,
+      describe: "kernel sets for aelab and the minimal loop: wasm,native,webgpu (overrides --backend)",
+    })
     .option("torch-threads", { type: "string", requiresArg: true, describe: "PyTorch thread counts, comma-separated (default 1,2)" })
     .option("blas-threads", { type: "number", requiresArg: true, describe: "BLAS threads of the native kernels (default: aelab's, every core)" })
     .option("batch", { type: "number", requiresArg: true, describe: "batch size (default 128)" })
-    .option("warmup-seconds", { type: "number", requiresArg: true, describe: `warm-up lasts at least this long too (default ${FULL.warmupSeconds}; --quick ${QUICK.warmupSeconds})` })
+    .option("warmup-seconds", {
+      type: "number",
+      requiresArg: true,
+      describe: `warm-up lasts at least this long too (default ${FULL.warmupSeconds}; --quick ${QUICK.warmupSeconds})`,
+    })
     .option("warmup", { type: "number", requiresArg: true, describe: `warm-up steps, not timed (default ${FULL.warmupSteps}; --quick ${QUICK.warmupSteps})` })
     .option("windows", { type: "number", requiresArg: true, describe: `timing windows, >= 3; the median is reported (default ${FULL.windows})` })
     .option("window-seconds", { type: "number", requiresArg: true, describe: `minimum length of a window (default ${FULL.windowSeconds})` })
     .option("window-steps", { type: "number", requiresArg: true, describe: `minimum steps in a window (default ${FULL.windowSteps})` })
-    .option("soak-steps", { type: "number", requiresArg: true, describe: `MLP VAE steps between the tensor/RSS readings, 0 for none (default ${FULL.soakSteps}; --quick ${QUICK.soakSteps})` })
-    .option("openblas-env", { choices: OPENBLAS_ENV_CHOICES, describe: "OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE for the timed processes: as set, unset, or both passes (default both)" })
+    .option("soak-steps", {
+      type: "number",
+      requiresArg: true,
+      describe: `MLP VAE steps between the tensor/RSS readings, 0 for none (default ${FULL.soakSteps}; --quick ${QUICK.soakSteps})`,
+    })
+    .option("openblas-env", {
+      choices: OPENBLAS_ENV_CHOICES,
+      describe: "OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE for the timed processes: as set, unset, or both passes (default both)",
+    })
     .option("profile", { type: "boolean", default: true, describe: "also profile each model's step by kernel, both loops (--no-profile to skip)" })
     .option("kernel-bench", { type: "boolean", default: false, describe: "also time single kernels: stock and patched wasm, and native when the addon loads" })
     .option("out", { type: "string", requiresArg: true, describe: "where the report goes (default BENCHMARKS.md; - prints only)" })
@@ -99,7 +124,10 @@ function builder() {
 }
 
 const list = (values: readonly string[] | undefined): string[] =>
-  (values ?? []).flatMap((v) => v.split(",")).map((v) => v.trim()).filter(Boolean);
+  (values ?? [])
+    .flatMap((v) => v.split(","))
+    .map((v) => v.trim())
+    .filter(Boolean);
 
 function count(name: string, value: number | undefined, fallback: number, min: number, integer = true): number {
   if (value === undefined) return fallback;
@@ -132,7 +160,15 @@ export function parseBenchArgs(argv: readonly string[]): ParsedArgs {
   });
   const hint = "(npm run bench -- --help lists the flags)";
   // yargs spreads some messages over lines ("Invalid values:\n  Argument: ..."): one line here.
-  if (err) return { kind: "error", message: `bench: ${err.message.split("\n").map((l) => l.trim()).filter(Boolean).join(" ")} ${hint}` };
+  if (err)
+    return {
+      kind: "error",
+      message: `bench: ${err.message
+        .split("\n")
+        .map((l) => l.trim())
+        .filter(Boolean)
+        .join(" ")} ${hint}`,
+    };
   if (parsed.help) return { kind: "help", text: output };
   if (typeof parsed.worker === "string") return { kind: "worker", spec: parsed.worker };
   try {
@@ -140,7 +176,8 @@ export function parseBenchArgs(argv: readonly string[]): ParsedArgs {
     const base = quick ? QUICK : FULL;
     const num = (key: string) => parsed[key] as number | undefined;
     const kernels = list(parsed.kernels as string[] | undefined);
-    for (const k of kernels) if (!KERNEL_SETS.includes(k as KernelSet)) throw new Error(`--kernels: unknown kernel set '${k}' (expected ${KERNEL_SETS.join(", ")})`);
+    for (const k of kernels)
+      if (!KERNEL_SETS.includes(k as KernelSet)) throw new Error(`--kernels: unknown kernel set '${k}' (expected ${KERNEL_SETS.join(", ")})`);
     const torchThreads = list(typeof parsed["torch-threads"] === "string" ? [parsed["torch-threads"]] : undefined).map((t) => {
       const n = Number(t);
       if (!Number.isInteger(n) || n < 1) throw new Error(`--torch-threads: '${t}' is not a positive integer`);
@@ -169,7 +206,10 @@ export function parseBenchArgs(argv: readonly string[]): ParsedArgs {
       // Per-kernel profiles time each kernel call as it returns: meaningless where kernels run asynchronously.
       profile: parsed.profile !== false && kernelSets.some((k) => k !== "webgpu"),
       // A webgpu-only bench keeps the CPU report (BENCHMARKS.md) as it is.
-      out: parsed.out === "-" ? null : ((parsed.out as string | undefined) ?? (kernelSets.every((k) => k === "webgpu") ? "BENCHMARKS-webgpu.md" : "BENCHMARKS.md")),
+      out:
+        parsed.out === "-"
+          ? null
+          : ((parsed.out as string | undefined) ?? (kernelSets.every((k) => k === "webgpu") ? "BENCHMARKS-webgpu.md" : "BENCHMARKS.md")),
       python: parsed.python as string | undefined,
     };
     return { kind: "run", options };

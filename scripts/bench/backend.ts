@@ -43,6 +43,12 @@ async function startWebgpu(): Promise<Started> {
     // No adapter, or the optional packages missing: the one line selectBackend gives.
     return { ok: false, reason: firstLine(err) };
   }
-  const summary: BackendSummary = { kernels: "webgpu", simd: null, threads: null, versions: info.versions, adapter: info.adapter ? describeAdapter(info.adapter) : undefined };
+  const summary: BackendSummary = {
+    kernels: "webgpu",
+    simd: null,
+    threads: null,
+    versions: info.versions,
+    adapter: info.adapter ? describeAdapter(info.adapter) : undefined,
+  };
   return { ok: true, info, summary };
 }

@@ -71,6 +71,9 @@ export function resultLine(result: unknown): string {
 
 /** The last result line in a child's stdout, parsed; undefined if it printed none. */
 export function findResult(stdout: string): unknown {
-  const line = stdout.split("\n").reverse().find((l) => l.startsWith(RESULT_PREFIX));
+  const line = stdout
+    .split("\n")
+    .reverse()
+    .find((l) => l.startsWith(RESULT_PREFIX));
   return line === undefined ? undefined : JSON.parse(line.slice(RESULT_PREFIX.length));
 }

@@ -13,8 +13,13 @@ export interface Machine {
 
 function commit(): string | null {
   try {
-    const head = execFileSync("git", ["rev-parse", "--short", "HEAD"], { stdio: ["ignore", "pipe", "ignore"] }).toString().trim();
-    const dirty = execFileSync("git", ["status", "--porcelain"], { stdio: ["ignore", "pipe", "ignore"] }).toString().trim() !== "";
+    const head = execFileSync("git", ["rev-parse", "--short", "HEAD"], { stdio: ["ignore", "pipe", "ignore"] })
+      .toString()
+      .trim();
+    const dirty =
+      execFileSync("git", ["status", "--porcelain"], { stdio: ["ignore", "pipe", "ignore"] })
+        .toString()
+        .trim() !== "";
     return dirty ? `${head} + local changes` : head;
   } catch {
     return null;

@@ -82,7 +82,9 @@ function buildStep(config: RunConfig, shape: ImageShape): { step: Step; dispose:
       const [autoencoder, critic] = [phase(["encoder", "decoder"]), phase(["discriminator"])];
       const logitsOf = (x: tf.Tensor4D) => {
         const { embedding: mean, logVariance } = encoder.encode(x);
-        return logVariance ? { logits: decoder.decode(reparameterize(mean, logVariance)), kl: gaussianKl(mean, logVariance) } : { logits: decoder.decode(mean) };
+        return logVariance
+          ? { logits: decoder.decode(reparameterize(mean, logVariance)), kl: gaussianKl(mean, logVariance) }
+          : { logits: decoder.decode(mean) };
       };
       const step: Step = (x, i) =>
         tf.tidy(() => {
@@ -102,7 +104,8 @@ function buildStep(config: RunConfig, shape: ImageShape): { step: Step; dispose:
       return { step, dispose };
     }
     case "vaegan": {
-      if (adversarial.gating.enabled) throw new NotWrittenError("minimal loop: vaegan with gating is not written (it reads the discriminator's losses back every step)");
+      if (adversarial.gating.enabled)
+        throw new NotWrittenError("minimal loop: vaegan with gating is not written (it reads the discriminator's losses back every step)");
       const d = discriminator!;
       const [encoderPhase, decoderPhase, critic] = [phase(["encoder"]), phase(["decoder"]), phase(["discriminator"])];
       const decodeProbabilities = (z: tf.Tensor2D) => tf.sigmoid(decoder.decode(z)) as tf.Tensor4D;

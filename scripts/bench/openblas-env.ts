@@ -30,6 +30,7 @@ export function envPasses(choice: OpenblasEnv, env: NodeJS.ProcessEnv = process.
   const anySet = OPENBLAS_VARIABLES.some((name) => env[name] !== undefined);
   if (choice === "as-is") return { passes: [asIs] };
   if (choice === "unset") return { passes: [cleared] };
-  if (!anySet) return { passes: [asIs], skipped: `neither ${OPENBLAS_VARIABLES.join(" nor ")} is set, so a pass with both unset would repeat this one and was skipped` };
+  if (!anySet)
+    return { passes: [asIs], skipped: `neither ${OPENBLAS_VARIABLES.join(" nor ")} is set, so a pass with both unset would repeat this one and was skipped` };
   return { passes: [asIs, cleared] };
 }

@@ -128,14 +128,27 @@ function machineSection(input: ReportInput, notes: Notes): string {
       : !input.python.ok
         ? `not run: ${input.python.reason}`
         : `${input.python.torch} (${input.python.python})${torchRun?.ok && torchRun.value.blasLibrary ? `, BLAS ${torchRun.value.blasLibrary}` : ""}`;
-  const versions = (wasm ?? webgpu) ? Object.entries((wasm ?? webgpu)!.versions).filter(([k]) => k !== "node").map(([k, v]) => `${k} ${v}`).join(", ") : "no tfjs process completed";
+  const versions =
+    (wasm ?? webgpu)
+      ? Object.entries((wasm ?? webgpu)!.versions)
+          .filter(([k]) => k !== "node")
+          .map(([k, v]) => `${k} ${v}`)
+          .join(", ")
+      : "no tfjs process completed";
   const rows = [
     ["CPU", `${m.cpu}, ${m.cores} cores`],
     ["Memory", `${m.memoryGiB.toFixed(1)} GiB`],
     ["OS", m.os],
     ["Load average (1 / 5 / 15 min)", `before ${loadText(input.load.before)}; after ${loadText(input.load.after)}`],
     ["Node", m.node],
-    ["tfjs", wasm ? `${versions}; wasm backend, SIMD ${wasm.simd ? "on" : "off"}, ${wasm.threads ?? "?"} thread(s)` : webgpu ? `${versions}; webgpu backend` : versions],
+    [
+      "tfjs",
+      wasm
+        ? `${versions}; wasm backend, SIMD ${wasm.simd ? "on" : "off"}, ${wasm.threads ?? "?"} thread(s)`
+        : webgpu
+          ? `${versions}; webgpu backend`
+          : versions,
+    ],
     ...(options.kernels.includes("webgpu") ? [["WebGPU adapter", webgpu?.adapter ?? "none (see the notes)"]] : []),
     ["OpenBLAS (addon blasInfo())", blasConfig ?? "addon not loaded"],
     ["Native kernels", nativeText],
@@ -152,9 +165,11 @@ function methodSection(input: ReportInput): string {
   const lines = [
     `- Batch ${options.batch}; the embedded MNIST digits (${trainImages(options.batch).toLocaleString("en-US")} training images), the same images for every loop and for PyTorch.`,
     `- Each number is the median images/s of ${t.windows} timing windows (each at least ${t.windowSeconds} s and ${t.windowSteps} step(s)), after a warm-up of at least ${t.warmupSteps} steps and ${t.warmupSeconds} s that is not timed (V8 compiles hot code for hundreds of steps); in brackets the slowest and fastest window.`,
-    "- Every (model, kernel set, loop) runs in a child process of its own: kernels are global to a process. The kernel set is chosen with `selectBackend(\"wasm\", { kernels })` and `AELAB_KERNELS`; webgpu with `selectBackend(\"webgpu\")`.",
+    '- Every (model, kernel set, loop) runs in a child process of its own: kernels are global to a process. The kernel set is chosen with `selectBackend("wasm", { kernels })` and `AELAB_KERNELS`; webgpu with `selectBackend("webgpu")`.',
     ...(options.kernels.includes("webgpu")
-      ? ["- **webgpu** runs asynchronously: a step returns before the device has finished it. The loops read their losses back every 10 steps (log.every = 10; the minimal loop waits for the device there), and timing windows start and end only at those steps, so each window holds whole device work."]
+      ? [
+          "- **webgpu** runs asynchronously: a step returns before the device has finished it. The loops read their losses back every 10 steps (log.every = 10; the minimal loop waits for the device there), and timing windows start and end only at those steps, so each window holds whole device work.",
+        ]
       : []),
     "- **aelab loop**: `trainLoop` (src/train/loop.ts) with a `MemoryWriter`, timed per step, so the evaluation between epochs is not counted.",
     "- **minimal tfjs loop**: scripts/bench/minimal-loop.ts: the same networks (src/nn), losses (src/losses) and Adam (src/train/optimizers), one `tf.variableGrads` + `applyGradients` per phase and nothing else. **Loop overhead** = aelab step time / minimal step time − 1 (target ≤ 5 %).",
@@ -176,7 +191,10 @@ function passSection(p: PassResults, index: number, options: BenchOptions, notes
       return [m.model.label, m.model.config, k, throughputCell(a, notes), throughputCell(b, notes), overhead];
     }),
   );
-  parts.push("### aelab loop against a minimal tfjs loop (images/s)", markdownTable(["model", "config", "kernels", "aelab loop", "minimal tfjs loop", "loop overhead"], loopRows));
+  parts.push(
+    "### aelab loop against a minimal tfjs loop (images/s)",
+    markdownTable(["model", "config", "kernels", "aelab loop", "minimal tfjs loop", "loop overhead"], loopRows),
+  );
 
   if (p.models.some((m) => m.torch)) {
     const threads = options.torchThreads;
@@ -186,7 +204,9 @@ function passSection(p: PassResults, index: number, options: BenchOptions, notes
       "model",
       ...options.kernels.map((k) => (k === "native" ? `aelab native (${nThreads ?? "?"} thr)` : k === "webgpu" ? "aelab webgpu" : "aelab wasm (1 thr)")),
       ...threads.map((n) => `PyTorch ${n} thr`),
-      ...options.kernels.map((k) => (k === "native" ? `native / PyTorch ${nThreads ?? "?"} thr` : k === "webgpu" ? `webgpu / PyTorch ${Math.max(...threads)} thr` : "wasm / PyTorch 1 thr")),
+      ...options.kernels.map((k) =>
+        k === "native" ? `native / PyTorch ${nThreads ?? "?"} thr` : k === "webgpu" ? `webgpu / PyTorch ${Math.max(...threads)} thr` : "wasm / PyTorch 1 thr",
+      ),
     ];
     const rows = p.models.map((m) => {
       const torchCells = threads.map((n) => {
@@ -205,9 +225,14 @@ function passSection(p: PassResults, index: number, options: BenchOptions, notes
     });
     parts.push("### aelab against PyTorch (images/s)", markdownTable(headers, rows));
     const gflops = p.models.flatMap((m) =>
-      m.torch?.ok ? [`${m.model.label}: ${m.torch.value.results.map((r) => `${r.threads} thr ${r.matmulGflops.toFixed(0)} (${r.blasThreads ?? "?"})`).join(", ")}`] : [],
+      m.torch?.ok
+        ? [`${m.model.label}: ${m.torch.value.results.map((r) => `${r.threads} thr ${r.matmulGflops.toFixed(0)} (${r.blasThreads ?? "?"})`).join(", ")}`]
+        : [],
     );
-    if (gflops.length) parts.push(`PyTorch's 1024³ matmul right after the warm-up one, GFLOP/s per process (OpenBLAS threads as the process saw them in brackets): ${gflops.join("; ")}.`);
+    if (gflops.length)
+      parts.push(
+        `PyTorch's 1024³ matmul right after the warm-up one, GFLOP/s per process (OpenBLAS threads as the process saw them in brackets): ${gflops.join("; ")}.`,
+      );
   }
 
   if (p.kernelBench) {
@@ -215,7 +240,10 @@ function passSection(p: PassResults, index: number, options: BenchOptions, notes
     parts.push("### Single kernels (stock wasm, aelab's wasm fixes, native BLAS)");
     parts.push(
       kb.ok
-        ? markdownTable(["kernel", "shape", "variant", "ms", "GFLOP/s"], kb.value.map((k) => [k.kernel, k.shape, k.variant, k.ms.toFixed(2), k.gflops.toFixed(1)]))
+        ? markdownTable(
+            ["kernel", "shape", "variant", "ms", "GFLOP/s"],
+            kb.value.map((k) => [k.kernel, k.shape, k.variant, k.ms.toFixed(2), k.gflops.toFixed(1)]),
+          )
         : `No rows: ${notes.cell(kb)}.`,
     );
   }
@@ -263,7 +291,8 @@ function profileSection(input: ReportInput, notes: Notes): string {
     }
     const a = aelab.value;
     const m = minimal?.ok ? minimal.value : undefined;
-    const perStep = (p: StepProfile | undefined, name: string) => (p?.kernels[name] ? { ms: p.kernels[name].ms / p.steps, calls: p.kernels[name].calls / p.steps } : undefined);
+    const perStep = (p: StepProfile | undefined, name: string) =>
+      p?.kernels[name] ? { ms: p.kernels[name].ms / p.steps, calls: p.kernels[name].calls / p.steps } : undefined;
     const names = Object.keys(a.kernels).sort((x, y) => a.kernels[y].ms - a.kernels[x].ms);
     const shown = names.slice(0, PROFILE_TOP);
     const cells = (v: { ms: number; calls: number } | undefined, wall: number | undefined) =>
@@ -276,8 +305,20 @@ function profileSection(input: ReportInput, notes: Notes): string {
       return { ms: others.reduce((s, [, k]) => s + k.ms, 0) / p.steps, calls: others.reduce((s, [, k]) => s + k.calls, 0) / p.steps };
     };
     rows.push(["other kernels", ...cells(rest(a), sa.wall), ...cells(rest(m), sm?.wall)]);
-    rows.push(["outside kernels", ms(sa.outside), "", `${((100 * sa.outside) / sa.wall).toFixed(1)} %`, ...(sm ? [ms(sm.outside), "", `${((100 * sm.outside) / sm.wall).toFixed(1)} %`] : ["", "", ""])]);
-    rows.push(["**step (wall)**", `**${ms(sa.wall)}**`, sa.calls.toFixed(1), "100 %", ...(sm ? [`**${ms(sm.wall)}**`, sm.calls.toFixed(1), "100 %"] : [minimal ? notes.cell(minimal) : "", "", ""])]);
+    rows.push([
+      "outside kernels",
+      ms(sa.outside),
+      "",
+      `${((100 * sa.outside) / sa.wall).toFixed(1)} %`,
+      ...(sm ? [ms(sm.outside), "", `${((100 * sm.outside) / sm.wall).toFixed(1)} %`] : ["", "", ""]),
+    ]);
+    rows.push([
+      "**step (wall)**",
+      `**${ms(sa.wall)}**`,
+      sa.calls.toFixed(1),
+      "100 %",
+      ...(sm ? [`**${ms(sm.wall)}**`, sm.calls.toFixed(1), "100 %"] : [minimal ? notes.cell(minimal) : "", "", ""]),
+    ]);
     parts.push(markdownTable(["kernel", "aelab ms", "calls", "share", "minimal ms", "calls", "share"], rows));
   }
   return parts.join("\n\n");
@@ -287,7 +328,11 @@ export function renderReport(input: ReportInput): string {
   const notes = new Notes();
   const header = [
     "# Benchmarks",
-    ...(input.options.quick ? ["> **Quick smoke run (`--quick`)**: it checks that the bench works; its numbers are not measurements. Run `npm run bench` on a quiet machine for real ones."] : []),
+    ...(input.options.quick
+      ? [
+          "> **Quick smoke run (`--quick`)**: it checks that the bench works; its numbers are not measurements. Run `npm run bench` on a quiet machine for real ones.",
+        ]
+      : []),
     `Written by \`${commandLine(input.argv)}\` on ${input.date.toISOString()}. Timings live here, never in tests.`,
   ].join("\n\n");
   const sections = [header, machineSection(input, notes), methodSection(input), ...input.passes.map((p, i) => passSection(p, i, input.options, notes))];

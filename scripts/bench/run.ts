@@ -33,7 +33,10 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 async function runJob(job: Job, env: NodeJS.ProcessEnv): Promise<Outcome<JobResult>> {
   // AELAB_KERNELS too, so nothing in the child can pick the other kernel set.
   const kernels = job.kind === "kernel-bench" ? "wasm" : job.kernels === "webgpu" ? "auto" : job.kernels;
-  const out = await runChild(process.execPath, [...process.execArgv, "--expose-gc", BENCH_SCRIPT, "--worker", JSON.stringify(job)], { ...env, AELAB_KERNELS: kernels });
+  const out = await runChild(process.execPath, [...process.execArgv, "--expose-gc", BENCH_SCRIPT, "--worker", JSON.stringify(job)], {
+    ...env,
+    AELAB_KERNELS: kernels,
+  });
   const result = out.code === 0 ? (findResult(out.stdout) as JobResult | undefined) : undefined;
   if (!result) return failed(failureOf(out));
   if (result.kind === "unavailable") return unavailable(result.reason);
@@ -42,11 +45,15 @@ async function runJob(job: Job, env: NodeJS.ProcessEnv): Promise<Outcome<JobResu
 
 function throughputOf(outcome: Outcome<JobResult>): Outcome<Throughput> {
   if (!outcome.ok) return outcome;
-  return outcome.value.kind === "throughput" ? { ok: true, value: outcome.value.throughput, backend: outcome.backend } : failed(`unexpected ${outcome.value.kind} result`);
+  return outcome.value.kind === "throughput"
+    ? { ok: true, value: outcome.value.throughput, backend: outcome.backend }
+    : failed(`unexpected ${outcome.value.kind} result`);
 }
 
 function describe(outcome: Outcome<Throughput>): string {
-  return outcome.ok ? `${rate(outcome.value.imagesPerSecond)} img/s (windows ${outcome.value.windows.map(rate).join(", ")})` : `${outcome.status}: ${outcome.reason}`;
+  return outcome.ok
+    ? `${rate(outcome.value.imagesPerSecond)} img/s (windows ${outcome.value.windows.map(rate).join(", ")})`
+    : `${outcome.status}: ${outcome.reason}`;
 }
 
 interface Prepared {
@@ -55,7 +62,12 @@ interface Prepared {
   dataset: Dataset;
 }
 
-async function measureModel(p: Prepared, options: BenchOptions, pass: EnvPass, torch: { python: string; data: { path: string; count: number } } | null): Promise<ModelResults> {
+async function measureModel(
+  p: Prepared,
+  options: BenchOptions,
+  pass: EnvPass,
+  torch: { python: string; data: { path: string; count: number } } | null,
+): Promise<ModelResults> {
   const results: ModelResults = { model: p.model, aelab: {}, minimal: {} };
   const tag = `[${pass.short}] ${p.model.label}`;
   for (const kernels of options.kernels) {
@@ -78,30 +90,53 @@ async function kernelBench(options: BenchOptions, pass: EnvPass): Promise<Outcom
   const outcome = await runJob({ kind: "kernel-bench", budgetMs: options.quick ? 50 : 1000, blasThreads: options.blasThreads }, pass.env);
   log(`[${pass.short}] kernel micro-bench: ${outcome.ok ? "done" : outcome.reason}`);
   if (!outcome.ok) return outcome;
-  return outcome.value.kind === "kernel-bench" ? { ok: true, value: outcome.value.rows, backend: outcome.backend } : failed(`unexpected ${outcome.value.kind} result`);
+  return outcome.value.kind === "kernel-bench"
+    ? { ok: true, value: outcome.value.rows, backend: outcome.backend }
+    : failed(`unexpected ${outcome.value.kind} result`);
 }
 
 /** The kernel set profiles run on: native when the bench measures it, else the first CPU set (profiles time synchronous kernels). */
-export const profileKernels = (options: BenchOptions): KernelSet => (options.kernels.includes("native") ? "native" : (options.kernels.find((k) => k !== "webgpu") ?? options.kernels[0]));
+export const profileKernels = (options: BenchOptions): KernelSet =>
+  options.kernels.includes("native") ? "native" : (options.kernels.find((k) => k !== "webgpu") ?? options.kernels[0]);
 
 async function profiles(options: BenchOptions, pass: EnvPass, model: BenchModel): Promise<ProfileResults> {
   const kernels = profileKernels(options);
-  const span = options.quick ? { warmupSteps: 2, warmupSeconds: 0, steps: 2, seconds: 0 } : { warmupSteps: 10, warmupSeconds: options.timing.warmupSeconds, steps: 20, seconds: 5 };
+  const span = options.quick
+    ? { warmupSteps: 2, warmupSeconds: 0, steps: 2, seconds: 0 }
+    : { warmupSteps: 10, warmupSeconds: options.timing.warmupSeconds, steps: 20, seconds: 5 };
   const results: ProfileResults = { model, kernels, loops: {} };
   for (const loop of ["aelab", "minimal"] as const) {
     const job: Job = { kind: "profile", loop, config: model.config, batch: options.batch, kernels, blasThreads: options.blasThreads, span };
     const outcome = await runJob(job, pass.env);
-    results.loops[loop] = !outcome.ok ? outcome : outcome.value.kind === "profile" ? { ok: true, value: outcome.value.profile, backend: outcome.backend } : failed(`unexpected ${outcome.value.kind} result`);
+    results.loops[loop] = !outcome.ok
+      ? outcome
+      : outcome.value.kind === "profile"
+        ? { ok: true, value: outcome.value.profile, backend: outcome.backend }
+        : failed(`unexpected ${outcome.value.kind} result`);
     log(`[${pass.short}] profile, ${model.label}, ${loop} loop, ${kernels} kernels: ${outcome.ok ? "done" : outcome.reason}`);
   }
   return results;
 }
 
 async function soak(options: BenchOptions, pass: EnvPass, kernels: KernelSet): Promise<Outcome<Soak>> {
-  const job: Job = { kind: "soak", config: SOAK_MODEL.config, batch: options.batch, kernels, blasThreads: options.blasThreads, warmupSteps: options.timing.warmupSteps, steps: options.soakSteps };
+  const job: Job = {
+    kind: "soak",
+    config: SOAK_MODEL.config,
+    batch: options.batch,
+    kernels,
+    blasThreads: options.blasThreads,
+    warmupSteps: options.timing.warmupSteps,
+    steps: options.soakSteps,
+  };
   const outcome = await runJob(job, pass.env);
-  const result: Outcome<Soak> = !outcome.ok ? outcome : outcome.value.kind === "soak" ? { ok: true, value: outcome.value.soak, backend: outcome.backend } : failed(`unexpected ${outcome.value.kind} result`);
-  log(`[${pass.short}] soak, ${SOAK_MODEL.label}, ${kernels} kernels: ${result.ok ? `tensors ${result.value.before.numTensors} -> ${result.value.after.numTensors}` : result.reason}`);
+  const result: Outcome<Soak> = !outcome.ok
+    ? outcome
+    : outcome.value.kind === "soak"
+      ? { ok: true, value: outcome.value.soak, backend: outcome.backend }
+      : failed(`unexpected ${outcome.value.kind} result`);
+  log(
+    `[${pass.short}] soak, ${SOAK_MODEL.label}, ${kernels} kernels: ${result.ok ? `tensors ${result.value.before.numTensors} -> ${result.value.after.numTensors}` : result.reason}`,
+  );
   return result;
 }
 
@@ -167,9 +202,11 @@ export async function runBench(options: BenchOptions, argv: readonly string[]): 
       writeFileSync(options.out, `${report}\n`);
       log(`wrote ${options.out}`);
     }
-    const anyFailed = [...passResults.flatMap((p) => p.models.flatMap((m) => [...Object.values(m.aelab), ...Object.values(m.minimal), m.torch])), ...soaks.map((s) => s.outcome), ...profileResults.flatMap((p) => Object.values(p.loops))].some(
-      (o) => o !== undefined && !o.ok && o.status === "failed",
-    );
+    const anyFailed = [
+      ...passResults.flatMap((p) => p.models.flatMap((m) => [...Object.values(m.aelab), ...Object.values(m.minimal), m.torch])),
+      ...soaks.map((s) => s.outcome),
+      ...profileResults.flatMap((p) => Object.values(p.loops)),
+    ].some((o) => o !== undefined && !o.ok && o.status === "failed");
     return anyFailed ? 1 : 0;
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -27,7 +27,10 @@ export function runChild(command: string, args: readonly string[], env: NodeJS.P
 
 /** One line saying why a child failed: its last meaningful stderr line, or how it ended. */
 export function failureOf(output: ChildOutput): string {
-  const lines = output.stderr.split("\n").map((l) => l.trim()).filter(Boolean);
+  const lines = output.stderr
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean);
   const message = lines.find((l) => /^(\w*Error|error:|Traceback)/.test(l) && !l.startsWith("Traceback")) ?? lines.at(-1);
   const how = output.signal ? `killed by ${output.signal}` : `exit code ${output.code}`;
   return message ? `${how}: ${message.slice(0, 300)}` : how;

@@ -42,9 +42,7 @@ export interface BackendInfo {
   skipped: string[];
 }
 
-export type NativeKernelsInfo =
-  | { native: true; blas: string; blasThreads: number; addon: string }
-  | { native: false; reason: string };
+export type NativeKernelsInfo = { native: true; blas: string; blasThreads: number; addon: string } | { native: false; reason: string };
 
 export interface SelectOptions {
   /** Default: AELAB_KERNELS, else "auto". */
@@ -107,7 +105,10 @@ export async function selectBackend(request: BackendRequest = "auto", options: S
       reasons.push(`${name}: ${started.reason}`);
       continue;
     }
-    const { info: native, addon } = name === "wasm" ? nativeKernelsFor(kernels, options.threads) : { info: { native: false as const, reason: `the ${name} backend runs its own kernels` }, addon: null };
+    const { info: native, addon } =
+      name === "wasm"
+        ? nativeKernelsFor(kernels, options.threads)
+        : { info: { native: false as const, reason: `the ${name} backend runs its own kernels` }, addon: null };
     if (kernels === "native" && !native.native) throw new BackendUnavailableError(`native kernels requested (--kernels native) but ${native.reason}`);
     // The fused optimizer reads this; on other backends it must see no addon.
     setActiveNativeKernels(addon);
@@ -134,7 +135,12 @@ function nativeKernelsFor(kernels: KernelsRequest, threads: number | undefined):
   if (!loaded.ok) return { info: { native: false, reason: loaded.reason }, addon: null };
   loaded.addon.setThreads(threads ?? blasThreads());
   const blas = loaded.addon.blasInfo();
-  const info: NativeKernelsInfo = { native: true, blas: [blas.name, blas.core, blas.parallel].filter(Boolean).join(" "), blasThreads: loaded.addon.getThreads(), addon: loaded.path };
+  const info: NativeKernelsInfo = {
+    native: true,
+    blas: [blas.name, blas.core, blas.parallel].filter(Boolean).join(" "),
+    blasThreads: loaded.addon.getThreads(),
+    addon: loaded.path,
+  };
   return { info, addon: loaded.addon };
 }
 

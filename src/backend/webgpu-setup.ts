@@ -47,7 +47,10 @@ async function dawn(): Promise<{ ok: true; gpu: GpuLike } | { ok: false; reason:
   if (gpu) return { ok: true, gpu };
   const absent = WEBGPU_PACKAGES.filter((p) => !isInstalled(p));
   if (absent.length > 0) {
-    return { ok: false, reason: `${absent.join(" and ")} ${absent.length > 1 ? "are" : "is"} not installed (optional dependencies: npm install webgpu @tensorflow/tfjs-backend-webgpu)` };
+    return {
+      ok: false,
+      reason: `${absent.join(" and ")} ${absent.length > 1 ? "are" : "is"} not installed (optional dependencies: npm install webgpu @tensorflow/tfjs-backend-webgpu)`,
+    };
   }
   let mod: { create(options: string[]): GpuLike; globals: Record<string, unknown> };
   try {
@@ -97,7 +100,9 @@ export function vulkanDriverManifests(env: NodeJS.ProcessEnv = process.env): str
   const dirs = [...configDirs, "/etc", path.join(os.homedir(), ".local/share"), ...dataDirs].map((d) => path.join(d, "vulkan", "icd.d"));
   const found = dirs.flatMap((dir) => {
     try {
-      return readdirSync(dir).filter((f) => f.endsWith(".json")).map((f) => path.join(dir, f));
+      return readdirSync(dir)
+        .filter((f) => f.endsWith(".json"))
+        .map((f) => path.join(dir, f));
     } catch {
       return [];
     }
@@ -112,7 +117,11 @@ const NO_ADAPTER =
 /** Asks Dawn for the adapter tfjs would get (high-performance preference), without starting tfjs on it. */
 export async function probeAdapter(): Promise<AdapterProbe> {
   if (process.platform === "linux" && !gpu && vulkanDriverManifests().length === 0) {
-    return { ok: false, reason: "no Vulkan driver is installed (no ICD manifest in /usr/share/vulkan/icd.d, /etc/vulkan/icd.d or VK_ICD_FILENAMES); install the GPU vendor's driver, or Mesa >= 24 lavapipe (scripts/lavapipe.sh)" };
+    return {
+      ok: false,
+      reason:
+        "no Vulkan driver is installed (no ICD manifest in /usr/share/vulkan/icd.d, /etc/vulkan/icd.d or VK_ICD_FILENAMES); install the GPU vendor's driver, or Mesa >= 24 lavapipe (scripts/lavapipe.sh)",
+    };
   }
   const started = await dawn();
   if (!started.ok) return started;

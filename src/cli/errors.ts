@@ -5,7 +5,18 @@ import { asMachineFault } from "../util/file-system-error.js";
  * unavailable backend, a NaN loss, a read-only or full disk, a symlink leading out of the logdir. Anything
  * else is a bug in aelab and keeps its stack.
  */
-const USER_ERRORS = new Set(["FileSystemError", "ConfigError", "DataError", "BackendUnavailableError", "NonFiniteLossError", "RunError", "CheckpointError", "LogdirError", "ExperimentError", "OutsideLogdirError"]);
+const USER_ERRORS = new Set([
+  "FileSystemError",
+  "ConfigError",
+  "DataError",
+  "BackendUnavailableError",
+  "NonFiniteLossError",
+  "RunError",
+  "CheckpointError",
+  "LogdirError",
+  "ExperimentError",
+  "OutsideLogdirError",
+]);
 
 export function reportError(thrown: unknown): number {
   // A read-only, full or vanished folder is the machine's state, wherever in aelab it surfaced.

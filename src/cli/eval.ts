@@ -43,7 +43,10 @@ export const evalCommand = {
       const { config } = run;
       const dataset = await loadDataset(config.data.source, { seed: config.seed, testFraction: config.data.testFraction, testLimit: config.data.testLimit });
       // The same test targets and evaluation noise as the run's own test/* scalars, so the numbers agree.
-      const test = { ...dataset.test, images: binarize(dataset.test.images, config.data.binarize, streamFor(config.seed, "test-binarize"), config.data.threshold) };
+      const test = {
+        ...dataset.test,
+        images: binarize(dataset.test.images, config.data.binarize, streamFor(config.seed, "test-binarize"), config.data.threshold),
+      };
       if (!Number.isInteger(argv.iwae) || argv.iwae < 0) throw new UsageError(`--iwae must be a whole number >= 0 (got ${argv.iwae})`);
       const nll = nllAvailability(config.model.variant, config.model.recon, config.data.binarize !== "none");
       const iwaeSamples = nll.available ? argv.iwae : 0;
@@ -67,7 +70,10 @@ export const evalCommand = {
         process.stdout.write(`${JSON.stringify(result)}\n`);
         return;
       }
-      const rows: Array<[string, string]> = [...Object.entries(evaluation.scalars).map(([k, v]) => [k, formatNumber(v)] as [string, string]), ["latent/active_units", String(evaluation.activeUnits)]];
+      const rows: Array<[string, string]> = [
+        ...Object.entries(evaluation.scalars).map(([k, v]) => [k, formatNumber(v)] as [string, string]),
+        ["latent/active_units", String(evaluation.activeUnits)],
+      ];
       const width = Math.max(...rows.map(([k]) => k.length));
       process.stdout.write(`${argv.run}: ${config.model.variant} (${config.model.recon}), step ${run.checkpoint.step}, ${test.count} test examples\n`);
       process.stdout.write(`${rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`).join("\n")}\n`);

@@ -67,11 +67,20 @@ export const experimentCommand = {
     y
       .positional("file", { type: "string", demandOption: true, describe: "Experiment YAML: base config, overrides, axes, exclude" })
       .option("logdir", { type: "string", default: "runs", describe: "The experiment's runs go to <logdir>/<experiment name>/<cell>" })
-      .option("workers", { type: "number", default: 1, describe: "Cells run at once, each in its own process (one core each on wasm); the report measures as many runs at once" })
+      .option("workers", {
+        type: "number",
+        default: 1,
+        describe: "Cells run at once, each in its own process (one core each on wasm); the report measures as many runs at once",
+      })
       .option("force", { type: "boolean", default: false, describe: "Re-run cells run with another config (their old folders are moved aside)" })
       .option("report", { type: "boolean", default: true, describe: "Write the report once every cell has completed (--no-report: don't)" })
       .option("data", { type: "string", describe: "Train every cell on this data instead (data.source: a folder of IDX files, e.g. full MNIST)" })
-      .option("set", { type: "string", array: true, default: [] as string[], describe: "Override a config key in every cell: --set train.epochs=20 (repeatable)" })
+      .option("set", {
+        type: "string",
+        array: true,
+        default: [] as string[],
+        describe: "Override a config key in every cell: --set train.epochs=20 (repeatable)",
+      })
       .option("dry-run", { type: "boolean", default: false, describe: "Print the cells, their overrides and what would happen to each; run nothing" })
       .option("list", {
         type: "boolean",
@@ -79,7 +88,10 @@ export const experimentCommand = {
         describe: "Print every cell: its index, its config's hash and its state (done, running, failed, stopped, missing, stale, changed); run nothing",
       })
       .option("cell", { type: "string", describe: "Run one cell: its index (as --list prints it) or its name" })
-      .option("shard", { type: "string", describe: "Run shard i of n (--shard 2/4): the cells whose index k has k mod n = i-1, the same whatever has finished" })
+      .option("shard", {
+        type: "string",
+        describe: "Run shard i of n (--shard 2/4): the cells whose index k has k mod n = i-1, the same whatever has finished",
+      })
       .conflicts("cell", "shard")
       .example("$0 experiment experiments/adversarial-claim.yaml --workers 2", "run the grid two cells at a time")
       .example("$0 experiment experiments/adversarial-claim.yaml --list", "each cell's index, config hash and state")
@@ -100,10 +112,17 @@ export const experimentCommand = {
       return;
     }
 
-    let running;
+    let running: ReturnType<typeof startExperiment>;
     try {
       const writeReport = experimentReportWriter(say, argv.workers);
-      running = startExperiment(experiment, { workers: argv.workers, force: argv.force, report: argv.report, writeReport, log: say, ...(cells ? { cells } : {}) });
+      running = startExperiment(experiment, {
+        workers: argv.workers,
+        force: argv.force,
+        report: argv.report,
+        writeReport,
+        log: say,
+        ...(cells ? { cells } : {}),
+      });
     } catch (error) {
       if (!(error instanceof ExperimentError)) throw error;
       process.stderr.write(`aelab: ${error.message}\n`);
@@ -120,7 +139,7 @@ export const experimentCommand = {
     };
     process.on("SIGINT", onSignal);
     process.on("SIGTERM", onSignal);
-    let outcome;
+    let outcome: Awaited<ReturnType<typeof startExperiment>["done"]>;
     try {
       outcome = await running.done;
     } finally {

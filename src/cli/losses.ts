@@ -17,4 +17,3 @@ export const lossesCommand = {
     process.stdout.write(`wrote ${files.join(", ")}\n`);
   },
 };
-

@@ -33,7 +33,8 @@ export const sampleCommand = {
     const run = await loadRun(argv.run);
     try {
       const { prior } = run.variant;
-      if (!prior) throw new RunError(`run ${argv.run} is a ${run.config.model.variant} run: it has no prior to sample from (use a vae, aae, vaegan or vae+gan run)`);
+      if (!prior)
+        throw new RunError(`run ${argv.run} is a ${run.config.model.variant} run: it has no prior to sample from (use a vae, aae, vaegan or vae+gan run)`);
       const codes = prior.sample(argv.n, seededNoise(new Rng(`sample/${argv.seed}`)));
       const images = run.variant.generate(codes);
       const batch = await imageBatch(images, run.shape);

@@ -23,7 +23,11 @@ export const slurmCommand = {
   builder: (y: Argv) =>
     y
       .positional("file", { type: "string", demandOption: true, describe: "Experiment YAML, as aelab experiment takes it" })
-      .option("logdir", { type: "string", default: "runs", describe: "The shared folder the cells run in: <logdir>/<experiment name>/<cell>; the scripts go to its slurm/" })
+      .option("logdir", {
+        type: "string",
+        default: "runs",
+        describe: "The shared folder the cells run in: <logdir>/<experiment name>/<cell>; the scripts go to its slurm/",
+      })
       .option("shards", { type: "number", describe: "Array tasks, each running a shard of the cells (default: one per cell)" })
       .option("partition", { type: "string", describe: "#SBATCH --partition" })
       .option("time", { type: "string", describe: "#SBATCH --time, per array task (e.g. 2:00:00)" })
@@ -33,7 +37,10 @@ export const slurmCommand = {
       .option("submit", { type: "boolean", default: false, describe: "Submit the array job and the report job (sbatch) and print their ids" })
       .option("data", { type: "string", describe: "Train every cell on this data instead (as aelab experiment --data)" })
       .option("set", { type: "string", array: true, default: [] as string[], describe: "Override a config key in every cell (as aelab experiment --set)" })
-      .example("$0 slurm experiments/adversarial-claim.yaml --logdir /shared/runs --partition cpu --time 1:00:00 --max-parallel 8 --submit", "run the grid on a cluster"),
+      .example(
+        "$0 slurm experiments/adversarial-claim.yaml --logdir /shared/runs --partition cpu --time 1:00:00 --max-parallel 8 --submit",
+        "run the grid on a cluster",
+      ),
   handler: (argv: SlurmArgs) => {
     const set = [...(argv.data ? [`data.source=${argv.data}`] : []), ...argv.set];
     const logdir = resolve(argv.logdir);

@@ -20,8 +20,7 @@ export function tbReport(logdir: string): TbReport {
 export const tbCommand = {
   command: "tb <logdir>",
   describe: "List the runs and tags of the TensorBoard event files under a logdir, and print the command to open them",
-  builder: (y: Argv) =>
-    y.positional("logdir", { type: "string", demandOption: true, describe: "Folder holding run folders (e.g. runs)" }),
+  builder: (y: Argv) => y.positional("logdir", { type: "string", demandOption: true, describe: "Folder holding run folders (e.g. runs)" }),
   handler: (argv: { logdir: string }) => {
     const report = tbReport(argv.logdir);
     process.stdout.write(report.stdout);

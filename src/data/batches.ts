@@ -20,13 +20,7 @@ export interface BatchOptions {
  * batchSize at a time. Each tensor is made only when its batch is reached, so stopping early leaks
  * nothing; disposing each `x` is the caller's job.
  */
-export function* batches(
-  split: Split,
-  batchSize: number,
-  order: Uint32Array,
-  shape: ImageShape,
-  options: BatchOptions = {},
-): Generator<Batch> {
+export function* batches(split: Split, batchSize: number, order: Uint32Array, shape: ImageShape, options: BatchOptions = {}): Generator<Batch> {
   if (!(Number.isInteger(batchSize) && batchSize > 0)) {
     throw new DataError(`batchSize must be a positive integer (got ${batchSize})`);
   }

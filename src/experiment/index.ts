@@ -1,7 +1,18 @@
 export { ExperimentError } from "./errors.js";
 export { assignment, expandGrid, formatValue, type Cell, type Grid } from "./grid.js";
 export { loadExperiment, type Experiment, type ResolvedCell } from "./load.js";
-export { cellLockPath, cellLockState, HEARTBEAT_MS, holderAlive, lockCell, LOCKS_DIR, STALE_AFTER_MS, type CellLock, type CellLockHolder, type LockTiming } from "./lock.js";
+export {
+  cellLockPath,
+  cellLockState,
+  HEARTBEAT_MS,
+  holderAlive,
+  lockCell,
+  LOCKS_DIR,
+  STALE_AFTER_MS,
+  type CellLock,
+  type CellLockHolder,
+  type LockTiming,
+} from "./lock.js";
 export { CELL_JSON, readCellRecord, writeCellRecord, type CellRecord } from "./cell-record.js";
 export { configHash } from "./config-hash.js";
 export { cellIndex, findCell, parseShard, shardCells, type Shard } from "./select.js";

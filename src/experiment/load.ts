@@ -38,7 +38,9 @@ export function loadExperiment(file: string, options: { logdir: string; set?: re
     baseText = readFileSync(spec.basePath, "utf8");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new ConfigError(`config error in ${file}: base ${spec.base}: ${code === "ENOENT" ? `file not found (looked for ${spec.basePath})` : `cannot read (${code})`}`);
+    throw new ConfigError(
+      `config error in ${file}: base ${spec.base}: ${code === "ENOENT" ? `file not found (looked for ${spec.basePath})` : `cannot read (${code})`}`,
+    );
   }
   const baseRaw = parseConfigText(baseText, spec.basePath);
   const grid = expandGrid(spec);

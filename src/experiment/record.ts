@@ -117,15 +117,25 @@ export function readCellOutcome(runDir: string): CellOutcome | undefined {
   if (!record) return undefined;
   const epochs = (record.epochs ?? []) as EpochEntry[];
   // Evaluation scalars list each phase's terms and then its total: the first "/loss" is the first phase's.
-  const curveTag = record.convergence?.monitor.replace(/^validation\//, "") ?? Object.keys(epochs[0]?.validation ?? epochs[0]?.test ?? {}).find((tag) => tag.endsWith("/loss"));
-  const curve = epochs.map(({ epoch, step, train, validation, test }): CurvePoint => ({
-    epoch,
-    step,
-    ...(curveTag && train?.[curveTag] !== undefined ? { train: train[curveTag] } : {}),
-    ...(curveTag && validation?.[curveTag] !== undefined ? { validation: validation[curveTag] } : {}),
-    ...(curveTag && test?.[curveTag] !== undefined ? { test: test[curveTag] } : {}),
-  }));
-  return { status: record.status, ...(record.error ? { error: record.error } : {}), ...(record.convergence ? { convergence: record.convergence } : {}), ...(curveTag ? { curveTag } : {}), curve };
+  const curveTag =
+    record.convergence?.monitor.replace(/^validation\//, "") ??
+    Object.keys(epochs[0]?.validation ?? epochs[0]?.test ?? {}).find((tag) => tag.endsWith("/loss"));
+  const curve = epochs.map(
+    ({ epoch, step, train, validation, test }): CurvePoint => ({
+      epoch,
+      step,
+      ...(curveTag && train?.[curveTag] !== undefined ? { train: train[curveTag] } : {}),
+      ...(curveTag && validation?.[curveTag] !== undefined ? { validation: validation[curveTag] } : {}),
+      ...(curveTag && test?.[curveTag] !== undefined ? { test: test[curveTag] } : {}),
+    }),
+  );
+  return {
+    status: record.status,
+    ...(record.error ? { error: record.error } : {}),
+    ...(record.convergence ? { convergence: record.convergence } : {}),
+    ...(curveTag ? { curveTag } : {}),
+    curve,
+  };
 }
 
 /** What the runner saw of a cell this time (a CellResult): a failed cell may have no run.json, or one saying "running". */

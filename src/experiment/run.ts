@@ -69,7 +69,13 @@ export function startExperiment(experiment: Experiment, options: ExperimentOptio
   for (const p of plans) counts.set(p.action.kind, (counts.get(p.action.kind) ?? 0) + 1);
   const grid = experiment.spec.axes.map((a) => `${a.name} (${a.levels.length})`).join(" x ");
   const excluded = experiment.excluded.length ? `, ${experiment.excluded.length} excluded` : "";
-  const todo = [["run", "new"], ["resume", "to resume"], ["rerun", "to re-run"], ["replace", "to replace"], ["skip", "completed"]]
+  const todo = [
+    ["run", "new"],
+    ["resume", "to resume"],
+    ["rerun", "to re-run"],
+    ["replace", "to replace"],
+    ["skip", "completed"],
+  ]
     .filter(([kind]) => counts.has(kind))
     .map(([kind, label]) => `${counts.get(kind)} ${label}`)
     .join(", ");

@@ -88,7 +88,10 @@ function statusOf(dir: string): RunRecord["status"] | undefined {
 
 function lastLine(file: string): string | undefined {
   try {
-    const lines = readFileSync(file, "utf8").split("\n").map((l) => l.trim()).filter(Boolean);
+    const lines = readFileSync(file, "utf8")
+      .split("\n")
+      .map((l) => l.trim())
+      .filter(Boolean);
     return lines.at(-1);
   } catch {
     return undefined;
@@ -185,7 +188,13 @@ export function runCells(experiment: Experiment, plans: readonly CellPlan[], opt
       results.set(cell.name, result);
       options.log(`stopped ${cell.name} after ${took}: interrupted (${counts()})`);
     } else {
-      const how = spawnError ? `could not start: ${spawnError.message}` : code === 0 ? `exited 0 but run.json says ${status ?? "nothing"}` : signal ? `killed by ${signal}` : `exit code ${code}`;
+      const how = spawnError
+        ? `could not start: ${spawnError.message}`
+        : code === 0
+          ? `exited 0 but run.json says ${status ?? "nothing"}`
+          : signal
+            ? `killed by ${signal}`
+            : `exit code ${code}`;
       // aelab ends with its own one-line error; anything else last in the log (a progress line before a
       // kill, the end of a stack trace) says less than how the process ended.
       const said = spawnError ? undefined : lastLine(cell.log);
@@ -216,7 +225,11 @@ export function runCells(experiment: Experiment, plans: readonly CellPlan[], opt
       writeSync(fd, `\n# ${new Date(now()).toISOString()}: aelab ${args.join(" ")}\n`);
       // Its own process group: a Ctrl-C in the terminal reaches only the runner, which forwards exactly one
       // SIGINT per Ctrl-C (two would make the cell exit without its checkpoint).
-      child = spawn(command[0], [...command.slice(1), ...args], { stdio: ["ignore", fd, fd], env: { ...process.env, ...threadEnv, CI: "true" }, detached: true });
+      child = spawn(command[0], [...command.slice(1), ...args], {
+        stdio: ["ignore", fd, fd],
+        env: { ...process.env, ...threadEnv, CI: "true" },
+        detached: true,
+      });
     } finally {
       closeSync(fd);
     }

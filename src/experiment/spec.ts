@@ -63,7 +63,7 @@ export const experimentFileSchema = z.strictObject({
   axes: z
     .record(z.string(), z.unknown())
     .describe("The grid: a map axis names its levels, each a map of overrides; a list axis (seed: [1, 2, 3]) sets the key it is named after"),
-  exclude: z.array(z.record(z.string(), scalar)).default([]).describe("Combinations left out, each a map of axis to level: { beta: beta-4, seed: \"3\" }"),
+  exclude: z.array(z.record(z.string(), scalar)).default([]).describe('Combinations left out, each a map of axis to level: { beta: beta-4, seed: "3" }'),
   sesoi: z
     .record(z.string(), z.number().positive())
     .default({})
@@ -100,7 +100,11 @@ function checkOverrides(file: string, raw: unknown, path: string[], value: unkno
   const where = path.join(".");
   if (value === null || value === undefined) return {};
   if (typeof value !== "object" || Array.isArray(value)) {
-    fail(file, raw, custom(path, `${where} must be a map of overrides, dotted config keys to values, e.g. { model.recon: mse } (got ${JSON.stringify(value)})`));
+    fail(
+      file,
+      raw,
+      custom(path, `${where} must be a map of overrides, dotted config keys to values, e.g. { model.recon: mse } (got ${JSON.stringify(value)})`),
+    );
   }
   for (const key of Object.keys(value)) {
     if (!KEY.test(key)) fail(file, raw, custom(path, `${where}: ${JSON.stringify(key)} is not a config key (dotted names, e.g. model.recon)`));
@@ -116,14 +120,21 @@ function checkAxis(file: string, raw: unknown, name: string, value: unknown): Ax
   }
   if (Array.isArray(value)) {
     // The shorthand `seed: [1, 2, 3]`: the axis names the config key it sets.
-    if (!KEY.test(name)) fail(file, raw, custom(path, `axes.${name}: a list axis sets the config key named like it, and ${JSON.stringify(name)} is not a config key`));
+    if (!KEY.test(name))
+      fail(file, raw, custom(path, `axes.${name}: a list axis sets the config key named like it, and ${JSON.stringify(name)} is not a config key`));
     if (value.length === 0) fail(file, raw, custom(path, `axes.${name} must list at least one value`));
     const levels = value.map((v, i): Level => {
       const parsed = scalar.safeParse(v);
-      if (!parsed.success) fail(file, raw, custom([...path, i], `axes.${name}.${i} must be a number, string or boolean (got ${JSON.stringify(v)}); for maps of overrides use named levels`));
+      if (!parsed.success)
+        fail(
+          file,
+          raw,
+          custom([...path, i], `axes.${name}.${i} must be a number, string or boolean (got ${JSON.stringify(v)}); for maps of overrides use named levels`),
+        );
       const levelName = String(parsed.data);
       refuseEscape(file, raw, [...path, i], `axes.${name}.${i}: value`, "a level name", levelName);
-      if (!NAME.test(levelName)) fail(file, raw, custom([...path, i], `axes.${name}.${i}: ${quoteName(levelName)} cannot name a folder (letters, digits, . _ + -)`));
+      if (!NAME.test(levelName))
+        fail(file, raw, custom([...path, i], `axes.${name}.${i}: ${quoteName(levelName)} cannot name a folder (letters, digits, . _ + -)`));
       return { name: levelName, segment: `${name}-${levelName}`, overrides: { [name]: parsed.data } };
     });
     const duplicate = levels.find((level, i) => levels.findIndex((l) => l.name === level.name) !== i);
@@ -131,13 +142,21 @@ function checkAxis(file: string, raw: unknown, name: string, value: unknown): Ax
     return { name, key: name, levels };
   }
   if (value === null || typeof value !== "object") {
-    fail(file, raw, custom(path, `axes.${name} must be a list of values (seed: [1, 2, 3]) or a map of named levels, each a map of overrides (got ${JSON.stringify(value ?? null)})`));
+    fail(
+      file,
+      raw,
+      custom(
+        path,
+        `axes.${name} must be a list of values (seed: [1, 2, 3]) or a map of named levels, each a map of overrides (got ${JSON.stringify(value ?? null)})`,
+      ),
+    );
   }
   const entries = Object.entries(value);
   if (entries.length === 0) fail(file, raw, custom(path, `axes.${name} must have at least one level`));
   const levels = entries.map(([levelName, overrides]): Level => {
     refuseEscape(file, raw, [...path, levelName], `axes.${name}: level`, "a level name", levelName);
-    if (!NAME.test(levelName)) fail(file, raw, custom([...path, levelName], `axes.${name}: ${quoteName(levelName)} cannot name a folder (letters, digits, . _ + -)`));
+    if (!NAME.test(levelName))
+      fail(file, raw, custom([...path, levelName], `axes.${name}: ${quoteName(levelName)} cannot name a folder (letters, digits, . _ + -)`));
     return { name: levelName, segment: levelName, overrides: checkOverrides(file, raw, [...path, levelName], overrides) };
   });
   return { name, levels };
@@ -153,7 +172,14 @@ function checkExclude(file: string, raw: unknown, axes: Axis[], exclude: Record<
       if (!axis) fail(file, raw, custom(["exclude", i, axisName], `${where}: unknown axis ${axisName} (axes: ${axes.map((a) => a.name).join(", ")})`));
       const name = String(level);
       if (!axis.levels.some((l) => l.name === name)) {
-        fail(file, raw, custom(["exclude", i, axisName], `${where}.${axisName}: ${name} is not a level of axis ${axisName} (levels: ${axis.levels.map((l) => l.name).join(", ")})`));
+        fail(
+          file,
+          raw,
+          custom(
+            ["exclude", i, axisName],
+            `${where}.${axisName}: ${name} is not a level of axis ${axisName} (levels: ${axis.levels.map((l) => l.name).join(", ")})`,
+          ),
+        );
       }
       levels[axisName] = name;
     }
@@ -164,7 +190,9 @@ function checkExclude(file: string, raw: unknown, axes: Axis[], exclude: Record<
 export function parseExperimentText(text: string, file: string): ExperimentSpec {
   const raw = parseYamlText(text, `config error in ${file}`);
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
-    throw new ConfigError(`config error in ${file}: an experiment file is a mapping with base, axes and optionally name, description, set, exclude, sesoi, question, claims, confounds`);
+    throw new ConfigError(
+      `config error in ${file}: an experiment file is a mapping with base, axes and optionally name, description, set, exclude, sesoi, question, claims, confounds`,
+    );
   }
   const result = experimentFileSchema.safeParse(raw);
   // An unknown key first: a misspelt one is usually why a required one is missing.
@@ -181,8 +209,22 @@ export function parseExperimentText(text: string, file: string): ExperimentSpec 
   const basePath = isAbsolute(parsed.base) ? parsed.base : join(dirname(file), parsed.base);
   const units = Object.keys(sesoiDefaults());
   const unknownUnit = Object.keys(parsed.sesoi).find((unit) => !units.includes(unit));
-  if (unknownUnit !== undefined) fail(file, raw, { code: "unrecognized_keys", keys: [unknownUnit], path: ["sesoi"], input: undefined, message: "" } as z.core.$ZodIssue);
-  const spec = { file, name, description: parsed.description, base: parsed.base, basePath, set, axes, exclude, sesoi: parsed.sesoi, question: parsed.question.trim(), claims: [], confounds: parsed.confounds };
+  if (unknownUnit !== undefined)
+    fail(file, raw, { code: "unrecognized_keys", keys: [unknownUnit], path: ["sesoi"], input: undefined, message: "" } as z.core.$ZodIssue);
+  const spec = {
+    file,
+    name,
+    description: parsed.description,
+    base: parsed.base,
+    basePath,
+    set,
+    axes,
+    exclude,
+    sesoi: parsed.sesoi,
+    question: parsed.question.trim(),
+    claims: [],
+    confounds: parsed.confounds,
+  };
   const cells = expandGrid(spec).cells;
   return { ...spec, claims: checkClaims(file, parsed.claims, claimAxes(axes), cells) };
 }

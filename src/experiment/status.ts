@@ -26,7 +26,11 @@ export function cellStatus(experiment: Experiment, cell: ResolvedCell, timing: L
     if (lock) return { state: "stale", detail: `lock of ${describeHolder(lock.holder, timing)}` };
     const record = readCellRecord(cell.dir);
     // Its run was killed mid-step, but its runner lived to see it end and said how (cell.json).
-    if (record?.endedAt && record.status === "interrupted") return { state: "stopped", detail: `interrupted on ${record.host} at ${record.endedAt}, ${action.kind === "resume" ? "resumes from its checkpoint" : "runs anew"}` };
+    if (record?.endedAt && record.status === "interrupted")
+      return {
+        state: "stopped",
+        detail: `interrupted on ${record.host} at ${record.endedAt}, ${action.kind === "resume" ? "resumes from its checkpoint" : "runs anew"}`,
+      };
     if (record?.endedAt && record.status === "failed") return { state: "failed", detail: `on ${record.host} at ${record.endedAt}` };
     const last = record ? `; last heartbeat ${record.heartbeatAt} on ${record.host}` : "";
     return { state: "stale", detail: `${why}${last}` };
@@ -40,7 +44,9 @@ export function cellStatus(experiment: Experiment, cell: ResolvedCell, timing: L
     case "replace":
       return { state: "changed", detail: action.difference };
     case "resume":
-      return action.status === "running" ? stale("run.json says running, nobody holds its lock") : { state: "stopped", detail: `${action.status}, resumes from its checkpoint` };
+      return action.status === "running"
+        ? stale("run.json says running, nobody holds its lock")
+        : { state: "stopped", detail: `${action.status}, resumes from its checkpoint` };
     case "rerun":
       if (action.reason === "failed") return { state: "failed", detail: readRunError(cell) };
       if (action.reason.startsWith("left running") || action.reason === "no readable run.json") return stale(`${action.reason}, nobody holds its lock`);
@@ -58,7 +64,9 @@ export function listLines(experiment: Experiment, timing: LockTiming = {}): stri
   const statuses = experiment.cells.map((cell) => cellStatus(experiment, cell, timing));
   const counts = new Map<string, number>();
   for (const s of statuses) counts.set(s.state, (counts.get(s.state) ?? 0) + 1);
-  const lines = [`experiment ${experiment.spec.name}: ${experiment.cells.length} cells in ${experiment.dir}: ${[...counts].map(([state, n]) => `${n} ${state}`).join(", ")}`];
+  const lines = [
+    `experiment ${experiment.spec.name}: ${experiment.cells.length} cells in ${experiment.dir}: ${[...counts].map(([state, n]) => `${n} ${state}`).join(", ")}`,
+  ];
   experiment.cells.forEach((cell, k) => {
     const { state, detail } = statuses[k];
     lines.push(`${String(k).padStart(width)}  ${configHash(cell.config)}  ${state.padEnd(7)}  ${cell.name}${detail ? `  (${detail})` : ""}`);

@@ -34,9 +34,7 @@ export function pixelLoss(kind: ReconKind, logits: tf.Tensor, target: tf.Tensor)
  * max(z, 0) - z*x + log(1 + exp(-|z|)), which never takes the log of 0 or exp of a large number.
  */
 export function bceWithLogits(logits: tf.Tensor, target: tf.Tensor): tf.Tensor {
-  return tf.tidy(() =>
-    tf.add(tf.sub(tf.relu(logits), tf.mul(logits, target)), tf.log1p(tf.exp(tf.neg(tf.abs(logits))))),
-  );
+  return tf.tidy(() => tf.add(tf.sub(tf.relu(logits), tf.mul(logits, target)), tf.log1p(tf.exp(tf.neg(tf.abs(logits))))));
 }
 
 /** Sum over every axis but the first: one value per example. */

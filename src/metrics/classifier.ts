@@ -130,7 +130,12 @@ export function classifierAccuracy(classifier: FeatureClassifier, images: tf.Ten
   let correct = 0;
   for (let start = 0; start < n; start += batchSize) {
     const b = Math.min(batchSize, n - start);
-    const predicted = tf.tidy(() => classifier.logits(sliceRows(images, start, b)).argMax(-1).dataSync());
+    const predicted = tf.tidy(() =>
+      classifier
+        .logits(sliceRows(images, start, b))
+        .argMax(-1)
+        .dataSync(),
+    );
     for (let i = 0; i < b; i++) if (predicted[i] === labels[start + i]) correct++;
   }
   return correct / n;
@@ -179,7 +184,9 @@ function wrap(nets: ClassifierNets, inputShape: ImageShape, rest: Pick<FeatureCl
   const check = (x: tf.Tensor4D, what: string): void => {
     const [, h, w, c] = x.shape;
     if (x.rank !== 4 || h !== inputShape.height || w !== inputShape.width || c !== inputShape.channels) {
-      throw new ClassifierError(`classifier ${what}: images are [${x.shape.join(", ")}] but the classifier takes [n, ${inputShape.height}, ${inputShape.width}, ${inputShape.channels}]`);
+      throw new ClassifierError(
+        `classifier ${what}: images are [${x.shape.join(", ")}] but the classifier takes [n, ${inputShape.height}, ${inputShape.width}, ${inputShape.channels}]`,
+      );
     }
   };
   return {
@@ -237,10 +244,15 @@ async function save(dir: string, model: tf.LayersModel, info: ClassifierInfo): P
 }
 
 function checkLabels(dataset: Dataset): void {
-  for (const [name, split] of [["train", dataset.train], ["test", dataset.test]] as const) {
+  for (const [name, split] of [
+    ["train", dataset.train],
+    ["test", dataset.test],
+  ] as const) {
     for (let i = 0; i < split.labels.length; i++) {
       if (split.labels[i] >= CLASSIFIER_SPEC.classes) {
-        throw new ClassifierError(`${dataset.name}: ${name} label ${i} is ${split.labels[i]}, but the feature classifier has ${CLASSIFIER_SPEC.classes} classes (0-${CLASSIFIER_SPEC.classes - 1})`);
+        throw new ClassifierError(
+          `${dataset.name}: ${name} label ${i} is ${split.labels[i]}, but the feature classifier has ${CLASSIFIER_SPEC.classes} classes (0-${CLASSIFIER_SPEC.classes - 1})`,
+        );
       }
     }
   }

@@ -96,11 +96,7 @@ export function signedError(outputs: ImageSet, targets: ImageSet, options: { min
  * last is [lo, hi]; values outside the range and NaN are not counted; edges compared at float32 precision as in
  * signedErrorByIntensity). edges has bins + 1 entries.
  */
-export function intensityHistogram(
-  values: Float32Array,
-  bins = 20,
-  range: [number, number] = [0, 1],
-): { edges: number[]; counts: number[] } {
+export function intensityHistogram(values: Float32Array, bins = 20, range: [number, number] = [0, 1]): { edges: number[]; counts: number[] } {
   const [lo, hi] = range;
   if (!Number.isInteger(bins) || bins < 1) throw new Error(`intensityHistogram: bins must be a positive integer (got ${bins})`);
   if (!(hi > lo)) throw new Error(`intensityHistogram: range must be [lo, hi] with hi > lo (got [${lo}, ${hi}])`);

@@ -26,7 +26,7 @@ export function pushFromHalf(images: ImageSet, k: number): ImageSet {
       continue;
     }
     // Divide by the larger power so neither underflows to 0/0 for large k (0.3^1000 and 0.7^1000 both underflow).
-    const r = Math.pow(Math.min(v, 1 - v) / Math.max(v, 1 - v), k);
+    const r = (Math.min(v, 1 - v) / Math.max(v, 1 - v)) ** k;
     out[i] = v > 0.5 ? 1 / (1 + r) : v < 0.5 ? r / (1 + r) : 0.5;
   }
   return { ...images, pixels: out };

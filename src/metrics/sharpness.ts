@@ -33,9 +33,15 @@ export function sharpness(images: ImageSet): Sharpness {
         const mid = r * w;
         const down = (r + 1) * w;
         for (let c = 1; c < w - 1; c++) {
-          const nw = p[up + c - 1], n = p[up + c], ne = p[up + c + 1];
-          const west = p[mid + c - 1], centre = p[mid + c], east = p[mid + c + 1];
-          const sw = p[down + c - 1], s = p[down + c], se = p[down + c + 1];
+          const nw = p[up + c - 1],
+            n = p[up + c],
+            ne = p[up + c + 1];
+          const west = p[mid + c - 1],
+            centre = p[mid + c],
+            east = p[mid + c + 1];
+          const sw = p[down + c - 1],
+            s = p[down + c],
+            se = p[down + c + 1];
           const gx = (ne + 2 * east + se - nw - 2 * west - sw) / 8;
           const gy = (sw + 2 * s + se - nw - 2 * n - ne) / 8;
           gradSum += Math.sqrt(gx * gx + gy * gy);

@@ -61,7 +61,9 @@ export function checkAdversarial(spec: AdversarialSpec, recon: ModelSpec["recon"
   checkBalance(spec);
   if (spec.balance.mode === "ratio" && isDensity(recon)) {
     // A density on [0, 1] exceeds 1 where it fits well, so its NLL goes below 0 and lambda would clamp to 0.
-    throw new ConfigError(`adversarial.weight { ratio } needs a reconstruction term that stays positive (feature, bce, mse or l1), not recon ${recon}, whose negative log-density goes below 0; use adaptive`);
+    throw new ConfigError(
+      `adversarial.weight { ratio } needs a reconstruction term that stays positive (feature, bce, mse or l1), not recon ${recon}, whose negative log-density goes below 0; use adaptive`,
+    );
   }
   if (spec.loss === "hinge" && spec.labelSmoothing !== 0) {
     throw new ConfigError(`adversarial.labelSmoothing does not apply to the hinge loss (got ${spec.labelSmoothing})`);
@@ -98,7 +100,12 @@ export function buildWithLatentAdversary(
 /** Whether recon is a density on [0, 1] whatever the targets (bce on binary targets has a positive NLL all the same). */
 const isDensity = (recon: ModelSpec["recon"]) => isProperDensity(recon, false);
 
-function adversarialTerm<D extends Discriminator | LatentDiscriminator>(spec: AdversarialSpec, discriminator: D, network: NetworkName, decoder: Decoder): AdversarialTerm<D> {
+function adversarialTerm<D extends Discriminator | LatentDiscriminator>(
+  spec: AdversarialSpec,
+  discriminator: D,
+  network: NetworkName,
+  decoder: Decoder,
+): AdversarialTerm<D> {
   const gan = spec.loss;
   const spectral = hasSpectralNorm(discriminator.model);
   const lambda = adversarialWeight(spec, lastLayerKernel(decoder.model));

@@ -79,7 +79,8 @@ export function adversarialWeight(spec: AdversarialSpec, decoderLastLayer: tf.Va
   // cancels in their ratio, so no bias correction is needed.
   const meanRecon = scalarVariable();
   const meanAdversarial = scalarVariable();
-  const update = (mean: tf.Variable, value: tf.Scalar) => mean.assign(tf.tidy(() => tf.add(tf.mul(mean, balance.decay), tf.mul(detach(value), 1 - balance.decay))));
+  const update = (mean: tf.Variable, value: tf.Scalar) =>
+    mean.assign(tf.tidy(() => tf.add(tf.mul(mean, balance.decay), tf.mul(detach(value), 1 - balance.decay))));
   return {
     varies: true,
     lambda(ctx, recon, adversarial) {

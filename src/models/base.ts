@@ -63,7 +63,7 @@ export function assembleVariant(parts: {
   const mean = (logits: tf.Tensor) => (likelihood ? likelihood.mean(logits) : tf.sigmoid(logits));
   // Only cbernoulli's mean is not the sigmoid of the logits; the others pass theirs through unchanged.
   const meanLogits = (logits: tf.Tensor4D): tf.Tensor4D => {
-    if (!likelihood || likelihood.kind !== "cbernoulli") return logits;
+    if (likelihood?.kind !== "cbernoulli") return logits;
     const m = likelihood.mean(logits);
     return tf.sub(tf.log(m), tf.log1p(tf.neg(m))) as tf.Tensor4D;
   };

@@ -46,7 +46,9 @@ export function buildPixelGanVariant(model: ModelSpec, adversarial: AdversarialS
       adversary.phase({
         name: "discriminator",
         logits: ({ x, noise, shared }) => {
-          const fake = (shared.get("reconstruction") as tf.Tensor4D | undefined) ?? (likelihood.mean(autoencode(encoder, decoder, x, noise, model.beta).logits) as tf.Tensor4D);
+          const fake =
+            (shared.get("reconstruction") as tf.Tensor4D | undefined) ??
+            (likelihood.mean(autoencode(encoder, decoder, x, noise, model.beta).logits) as tf.Tensor4D);
           const real = discriminator.discriminate(x).logit;
           const onFake = discriminator.discriminate(fake).logit;
           return { real, fakes: [onFake], verdicts: { "D(x)": real, "D(reconstruction)": onFake } };

@@ -86,7 +86,10 @@ export function buildVaeganVariant(model: ModelSpec, adversarial: AdversarialSpe
           if (likelihood) return { terms: [kl, { name: "recon", weight: 1, value: likelihood.loss(decoder.decode(z), x) }], share: { z } };
           const { features: realFeatures, logit: realLogit } = discriminator.discriminate(x);
           const reconFeatures = discriminator.discriminate(tf.sigmoid(decoder.decode(z)) as tf.Tensor4D).features;
-          return { terms: [kl, { name: "feature_recon", weight: 1, value: featureReconstruction(realFeatures, reconFeatures) }], share: { z, realFeatures, realLogit } };
+          return {
+            terms: [kl, { name: "feature_recon", weight: 1, value: featureReconstruction(realFeatures, reconFeatures) }],
+            share: { z, realFeatures, realLogit },
+          };
         },
       },
       {

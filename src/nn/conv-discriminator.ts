@@ -13,7 +13,14 @@ function spectralConvStack(input: tf.SymbolicTensor, spec: ConvDiscriminatorSpec
   const outputs: tf.SymbolicTensor[] = [];
   let h = input;
   spec.filters.forEach((filters, i) => {
-    const conv = new SpectralConv2D({ name: `${prefix}_conv_${i}`, units: filters, kernelSize: spec.kernel, strides: spec.strides, kernelSeed: rng.seed(), uSeed: rng.seed() });
+    const conv = new SpectralConv2D({
+      name: `${prefix}_conv_${i}`,
+      units: filters,
+      kernelSize: spec.kernel,
+      strides: spec.strides,
+      kernelSeed: rng.seed(),
+      uSeed: rng.seed(),
+    });
     h = conv.apply(h) as tf.SymbolicTensor;
     h = activationLayer(spec.activation, `${prefix}_conv_${spec.activation}_${i}`).apply(h) as tf.SymbolicTensor;
     outputs.push(h);
@@ -47,7 +54,8 @@ export function buildConvDiscriminator(spec: ConvDiscriminatorSpec, shape: Image
     const patches = head.apply(maps[last]) as tf.SymbolicTensor;
     logit = tf.layers.flatten({ name: "discriminator_patch_logits" }).apply(patches) as tf.SymbolicTensor;
   } else {
-    const dense = (units: number, name: string) => (sn ? new SpectralDense({ name, units, kernelSeed: rng.seed(), uSeed: rng.seed() }) : seededDense(units, name, rng));
+    const dense = (units: number, name: string) =>
+      sn ? new SpectralDense({ name, units, kernelSeed: rng.seed(), uSeed: rng.seed() }) : seededDense(units, name, rng);
     let h = flat;
     if (sn) {
       spec.hidden.forEach((units, i) => {

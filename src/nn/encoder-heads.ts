@@ -1,4 +1,4 @@
-import * as tf from "@tensorflow/tfjs";
+import type * as tf from "@tensorflow/tfjs";
 import type { Rng } from "../random/rng.js";
 import { seededDense } from "./mlp.js";
 import type { Encoder, EncoderOutput } from "./modules.js";

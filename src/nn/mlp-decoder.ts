@@ -11,9 +11,7 @@ export function buildMlpDecoder(spec: MlpSpec, shape: ImageShape, latentSize: nu
   const h = mlpTrunk(input, spec, "decoder", rng);
   const pixels = shape.height * shape.width * shape.channels;
   const logits = seededDense(pixels, "decoder_logits", rng).apply(h) as tf.SymbolicTensor;
-  const image = tf.layers
-    .reshape({ targetShape: [shape.height, shape.width, shape.channels], name: "decoder_image" })
-    .apply(logits) as tf.SymbolicTensor;
+  const image = tf.layers.reshape({ targetShape: [shape.height, shape.width, shape.channels], name: "decoder_image" }).apply(logits) as tf.SymbolicTensor;
   const model = tf.model({ inputs: input, outputs: learnedScale ? withLearnedLogScale(image) : image, name: "decoder" });
   return {
     model,

@@ -64,7 +64,9 @@ export function claimLine(claim: { id: string; statement: string }, rows: readon
   const statement = sentence(claim.statement);
   if (rows.length === 0) return `**${claim.id} not measured**: ${statement} No row could be computed from these runs.`;
   const counted = tallied(rows);
-  const counts = counted.length ? ` (${counted.length > 1 || verdict === "mixed" ? `${tally(counted.map((r) => String(r.verdict)))} of ${counted.length} rows` : "1 row"}${rows.length > counted.length ? `; ${rows.length - counted.length} outside the tally` : ""})` : "";
+  const counts = counted.length
+    ? ` (${counted.length > 1 || verdict === "mixed" ? `${tally(counted.map((r) => String(r.verdict)))} of ${counted.length} rows` : "1 row"}${rows.length > counted.length ? `; ${rows.length - counted.length} outside the tally` : ""})`
+    : "";
   const shown = (counted.length ? counted : rows).slice(0, QUOTED);
   const rest = (counted.length ? counted : rows).length - shown.length;
   const numbers = `${shown.map(rowNumbers).join("; ")}${rest > 0 ? `; ${rest} more in the table` : ""}`;
@@ -77,7 +79,9 @@ function datasetLine(rows: readonly VerdictRow[]): string | undefined {
   if (agreements.length === 0) return undefined;
   const datasets = [...new Set(agreements.flatMap((a) => a.findings.map((f) => f.dataset)))];
   const differ = agreements.filter((a) => !a.agree);
-  const shown = differ.slice(0, 3).map((a) => `${a.claim} ${a.comparison}, ${a.metric.split(" (")[0]} (${a.findings.map((f) => `${f.dataset} ${f.finding}`).join(", ")})`);
+  const shown = differ
+    .slice(0, 3)
+    .map((a) => `${a.claim} ${a.comparison}, ${a.metric.split(" (")[0]} (${a.findings.map((f) => `${f.dataset} ${f.finding}`).join(", ")})`);
   const rest = differ.length > shown.length ? ` and ${differ.length - shown.length} more` : "";
   return `**Datasets**: on ${list(datasets)} the same comparison reaches the same verdict in ${agreements.length - differ.length} of ${agreements.length} tallied rows${differ.length ? `; they differ on ${shown.join("; ")}${rest}` : ""}.`;
 }
@@ -90,7 +94,8 @@ function convergenceLine(convergence: readonly GroupConvergence[]): string | und
     return `**Convergence**: ${capped.length} of ${convergence.length} groups hit the epoch cap before their validation loss stopped improving (${list(capped.map((c) => c.group))}), so the rows that use them (‡) describe models still improving.`;
   }
   if (unknown.length === convergence.length) return `**Convergence**: unknown; the models trained for a fixed number of epochs without early stopping.`;
-  if (unknown.length > 0) return `**Convergence**: every group trained with early stopping converged except ${list(unknown.map((c) => c.group))}, whose convergence is unknown (no early stopping).`;
+  if (unknown.length > 0)
+    return `**Convergence**: every group trained with early stopping converged except ${list(unknown.map((c) => c.group))}, whose convergence is unknown (no early stopping).`;
   return `**Convergence**: every group converged; all ${convergence.reduce((s, c) => s + c.seeds, 0)} runs stopped when their validation loss stopped improving.`;
 }
 
@@ -102,7 +107,12 @@ function failedRunsLine(failed: readonly FailedRun[]): string | undefined {
 }
 
 /** The opening's lines: a claim each, in the file's order, then the datasets, convergence and failed runs where they have something to say. */
-export function answerLines(claims: ReadonlyArray<{ id: string; statement: string }>, rows: readonly VerdictRow[], convergence: readonly GroupConvergence[], failed: readonly FailedRun[] = []): string[] {
+export function answerLines(
+  claims: ReadonlyArray<{ id: string; statement: string }>,
+  rows: readonly VerdictRow[],
+  convergence: readonly GroupConvergence[],
+  failed: readonly FailedRun[] = [],
+): string[] {
   return [
     ...claims.map((c) =>
       claimLine(

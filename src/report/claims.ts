@@ -36,7 +36,13 @@ export interface ClaimedExperiment {
   sesoi?: Partial<Sesoi>;
 }
 
-const ROLES: Record<RoleName, Role> = { tallied: "evidence", control: "control", "manipulation-check": "manipulation check", descriptive: "descriptive", reference: "reference" };
+const ROLES: Record<RoleName, Role> = {
+  tallied: "evidence",
+  control: "control",
+  "manipulation-check": "manipulation check",
+  descriptive: "descriptive",
+  reference: "reference",
+};
 const CLAIMED: Record<Expect, Claimed> = { greater: ">", less: "<", equivalent: "= 0" };
 
 export interface ClaimRows {
@@ -107,7 +113,10 @@ class Layout {
 function sideWords(c: ComparisonSpec, a: Group, b: Group): [string, string] {
   const [wa, wb] = [describeGroup(a.traits), describeGroup(b.traits)];
   if (wa !== wb) return [wa, wb];
-  const levels = (g: Group) => Object.keys(c.a ?? {}).map((axis) => `${axis}: ${g.levels[axis]}`).join(", ");
+  const levels = (g: Group) =>
+    Object.keys(c.a ?? {})
+      .map((axis) => `${axis}: ${g.levels[axis]}`)
+      .join(", ");
   return [`${wa} (${levels(a)})`, `${wb} (${levels(b)})`];
 }
 
@@ -146,7 +155,16 @@ function pairedDrafts(k: Common, layout: Layout, pairs: ReadonlyArray<{ a: Group
       role = "baseline fails to reconstruct";
       note = `${wb}'s reconstructions are not recognisable: ${guard.b}`;
     }
-    const base = { claim: k.claim.id, comparison, metric: k.label, sesoi: k.sesoi, role, ...(note ? { note } : {}), claimed: k.claimed, scope: scopeOfGroup(a) };
+    const base = {
+      claim: k.claim.id,
+      comparison,
+      metric: k.label,
+      sesoi: k.sesoi,
+      role,
+      ...(note ? { note } : {}),
+      claimed: k.claimed,
+      scope: scopeOfGroup(a),
+    };
     const paired = pairBySeed(a, b, k.metric.value);
     const keep = paired.seeds.map((_, i) => Number.isFinite(paired.a[i]) && Number.isFinite(paired.b[i]));
     const leftOut = paired.seeds.filter((_, i) => !keep[i]);
@@ -179,8 +197,14 @@ function constantDrafts(k: Common, layout: Layout, groups: readonly Group[], aga
     const finite = values.filter(Number.isFinite);
     if (finite.length < 2) return { draft: { ...base, notMeasured: `${finite.length} seed(s) with finite values`, leftOut }, order: layout.order(g) };
     const base0 = within && g.runs.map((r) => within.baseline(r.metrics)).filter(Number.isFinite);
-    const baseline = base0 && base0.length ? { label: marked(g, words), mean: mean(base0) } : undefined;
-    const draft: Draft = { ...base, test: oneSampleComparison(finite, against), testName: within ? "paired t" : "one-sample t", leftOut, ...(baseline ? { baseline } : {}) };
+    const baseline = base0?.length ? { label: marked(g, words), mean: mean(base0) } : undefined;
+    const draft: Draft = {
+      ...base,
+      test: oneSampleComparison(finite, against),
+      testName: within ? "paired t" : "one-sample t",
+      leftOut,
+      ...(baseline ? { baseline } : {}),
+    };
     return { draft, order: layout.order(g) };
   });
 }
@@ -222,7 +246,15 @@ function curveDrafts(k: Common, layout: Layout, curves: ReadonlyArray<{ a: Group
 /** One comparison's drafts over the groups it picks. */
 function comparisonDrafts(claim: ClaimSpec, c: ComparisonSpec, layout: Layout, sesoi: Sesoi, rates: number[]): Placed[] {
   const metric = comparedMetric(c.metric);
-  const k: Common = { claim, c, metric, label: c.label ?? metric.label, sesoi: c.sesoi ?? sesoi[metric.sesoi], role: ROLES[c.role], claimed: CLAIMED[c.expect] };
+  const k: Common = {
+    claim,
+    c,
+    metric,
+    label: c.label ?? metric.label,
+    sesoi: c.sesoi ?? sesoi[metric.sesoi],
+    role: ROLES[c.role],
+    claimed: CLAIMED[c.expect],
+  };
   if (c.reference) {
     const refs = sideGroups({ ...c, a: {} }, "a", layout.references).filter((g) => inScope(c.scope, scopeOfGroup(g)));
     return constantDrafts(k, layout, refs, c.against ?? 0);
@@ -237,7 +269,17 @@ function comparisonDrafts(claim: ClaimSpec, c: ComparisonSpec, layout: Layout, s
 function analyticRows(claim: ClaimSpec & { analytic: string }): VerdictRow[] {
   return analyticCheck(claim.analytic)
     .rows(formatNumber)
-    .map((r) => ({ claim: claim.id, comparison: r.comparison, metric: r.metric, role: "evidence", sesoi: "-", effect: r.effect, test: r.test, equivalence: "-", verdict: r.holds ? "holds" : "fails" }));
+    .map((r) => ({
+      claim: claim.id,
+      comparison: r.comparison,
+      metric: r.metric,
+      role: "evidence",
+      sesoi: "-",
+      effect: r.effect,
+      test: r.test,
+      equivalence: "-",
+      verdict: r.holds ? "holds" : "fails",
+    }));
 }
 
 /**
@@ -261,7 +303,9 @@ export function claimRows(experiment: ClaimedExperiment, groups: readonly Group[
     return placed.sort((x, y) => x.order - y.order).map((p) => p.draft);
   });
   const measured = withDatasetAgreement(renderDrafts(drafts));
-  const rows = claims.flatMap((claim) => (claim.analytic ? analyticRows({ ...claim, analytic: claim.analytic }) : measured.filter((r) => r.claim === claim.id)));
+  const rows = claims.flatMap((claim) =>
+    claim.analytic ? analyticRows({ ...claim, analytic: claim.analytic }) : measured.filter((r) => r.claim === claim.id),
+  );
   return { rows, matchedRates: [...new Set(matchedRates)] };
 }
 

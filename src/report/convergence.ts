@@ -50,7 +50,9 @@ const span = (r: [number, number] | undefined) => (r === undefined ? "–" : r[0
 function statusText(c: GroupConvergence): string {
   if (c.status === "converged") return `converged (all ${c.seeds} seeds stopped by patience)`;
   if (c.status === "hit the cap") return `**hit the epoch cap** (${c.capped} of ${c.seeds} seeds)`;
-  return c.stopped + c.capped === 0 ? "unknown (no early stopping: fixed budget)" : `unknown (${c.seeds - c.stopped - c.capped} of ${c.seeds} seeds without early stopping)`;
+  return c.stopped + c.capped === 0
+    ? "unknown (no early stopping: fixed budget)"
+    : `unknown (${c.seeds - c.stopped - c.capped} of ${c.seeds} seeds without early stopping)`;
 }
 
 /** The convergence table: one row per group, best epoch and epochs run as min–max over seeds. */

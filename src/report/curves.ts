@@ -29,20 +29,34 @@ export function meanCurve(g: Group): { split: CurveSplit; points: Point[] } | un
 export async function learningCurveFigures(dir: string, groups: readonly Group[]): Promise<Figure[]> {
   const figures: Figure[] = [];
   for (const family of ["ae", "vae"] as const) {
-    const curves = groups.filter((x) => !x.reference && x.traits.family === family).flatMap((g) => {
-      const curve = meanCurve(g);
-      return curve ? [{ name: g.name, ...curve }] : [];
-    });
+    const curves = groups
+      .filter((x) => !x.reference && x.traits.family === family)
+      .flatMap((g) => {
+        const curve = meanCurve(g);
+        return curve ? [{ name: g.name, ...curve }] : [];
+      });
     const splits = new Set(curves.map((c) => c.split));
     // Only a mix of splits needs saying per line; the subtitle names a single one.
     const series: Series[] = curves.map((c) => ({ name: splits.size > 1 && c.split === "test" ? `${c.name} (test)` : c.name, points: c.points }));
     if (series.length === 0) continue;
-    const what = splits.has("validation") ? (splits.has("test") ? "validation loss (test loss where a group has no validation split)" : "validation loss") : "test loss";
+    const what = splits.has("validation")
+      ? splits.has("test")
+        ? "validation loss (test loss where a group has no validation split)"
+        : "validation loss"
+      : "test loss";
     const file = `fig-learning-curves-${family}`;
     // Losses differ in level by an order of magnitude (a BCE near 75, an MSE near 8 per image): a log axis shows
     // where each flattens; a likelihood with a learned scale can go negative, and then the axis stays linear.
     const logY = series.every((s) => s.points.every((p) => !Number.isFinite(p.y) || p.y > 0));
-    const chart = await lineChart({ title: `${family.toUpperCase()}: learning curves`, subtitle: `${what}, mean over seeds${logY ? ", log scale" : ""}`, xLabel: "epoch", yLabel: "loss (each group's own training loss)", series, integerX: true, logY });
+    const chart = await lineChart({
+      title: `${family.toUpperCase()}: learning curves`,
+      subtitle: `${what}, mean over seeds${logY ? ", log scale" : ""}`,
+      xLabel: "epoch",
+      yLabel: "loss (each group's own training loss)",
+      series,
+      integerX: true,
+      logY,
+    });
     writeFileSync(join(dir, `${file}.svg`), chart.svg);
     writeFileSync(join(dir, `${file}.png`), chart.png);
     figures.push({

@@ -46,7 +46,15 @@ function finitePoints(points: Array<{ x: number; y: number }>): Array<{ x: numbe
 }
 
 /** The diagonal of a reliability diagram: mean target = mean output, where an unbiased model's bins lie. */
-const DIAGONAL: Series = { name: "unbiased (target = output)", points: [{ x: 0, y: 0 }, { x: 1, y: 1 }], dashed: true, color: "#999999" };
+const DIAGONAL: Series = {
+  name: "unbiased (target = output)",
+  points: [
+    { x: 0, y: 0 },
+    { x: 1, y: 1 },
+  ],
+  dashed: true,
+  color: "#999999",
+};
 
 /** The figures the report shows, written as PNG and SVG into `dir`; `references` (the class-mean oracle) are drawn beside the groups. */
 export async function drawFigures(dir: string, groups: readonly Group[], references: readonly Group[] = []): Promise<Figure[]> {
@@ -76,7 +84,17 @@ export async function drawFigures(dir: string, groups: readonly Group[], referen
       title: `${family.toUpperCase()}: signed error by target intensity (descriptive)`,
       caption:
         "Mean output minus target for pixels whose target falls in each tenth of [0, 1] (mean over seeds). Descriptive only: binning by the target selects on the outcome, so even an unbiased model regresses toward the mean intensity here; the dashed class-mean oracle (unbiased by construction) shows the shape such a model draws. Read the losses against it and against each other, not against zero; the reliability diagram tests the bias.",
-      png: await save(dir, file, await lineChart({ title: `${family.toUpperCase()}: mean signed error by target intensity`, xLabel: "target intensity (bin centre)", yLabel: "mean (output − target)", series, zeroLine: true })),
+      png: await save(
+        dir,
+        file,
+        await lineChart({
+          title: `${family.toUpperCase()}: mean signed error by target intensity`,
+          xLabel: "target intensity (bin centre)",
+          yLabel: "mean (output − target)",
+          series,
+          zeroLine: true,
+        }),
+      ),
     });
     const reliabilitySeries: Series[] = shown
       .map((g) => {
@@ -117,7 +135,10 @@ export async function drawFigures(dir: string, groups: readonly Group[], referen
           title: `${family.toUpperCase()}: intensities of targets and outputs`,
           xLabel: "intensity",
           logY: true,
-          series: [{ name: "targets", edges: first.edges, counts: first.target }, ...members.map((g) => ({ name: g.name, edges: first.edges, counts: g.runs[0].metrics.histogram.output }))],
+          series: [
+            { name: "targets", edges: first.edges, counts: first.target },
+            ...members.map((g) => ({ name: g.name, edges: first.edges, counts: g.runs[0].metrics.histogram.output })),
+          ],
         }),
       ),
     });
@@ -127,10 +148,20 @@ export async function drawFigures(dir: string, groups: readonly Group[], referen
       file: `${file}.png`,
       title,
       caption,
-      png: await save(dir, file, await errorBarChart({ title, yLabel, groups: groups.map((g) => ({ label: g.name, ...mean(g, value) })).filter((g) => Number.isFinite(g.mean)) })),
+      png: await save(
+        dir,
+        file,
+        await errorBarChart({ title, yLabel, groups: groups.map((g) => ({ label: g.name, ...mean(g, value) })).filter((g) => Number.isFinite(g.mean)) }),
+      ),
     });
   };
-  await bars("fig-sharpness", "Sharpness of reconstructions relative to their targets", "gradient magnitude ratio", "Mean gradient magnitude of outputs over that of targets (1 = as sharp as the data); mean ± std over seeds.", (m) => m.sharpnessRatio.gradient);
+  await bars(
+    "fig-sharpness",
+    "Sharpness of reconstructions relative to their targets",
+    "gradient magnitude ratio",
+    "Mean gradient magnitude of outputs over that of targets (1 = as sharp as the data); mean ± std over seeds.",
+    (m) => m.sharpnessRatio.gradient,
+  );
   const withReferences = [...groups, ...references];
   figures.push({
     file: "fig-pull.png",
@@ -150,7 +181,13 @@ export async function drawFigures(dir: string, groups: readonly Group[], referen
   });
   const sweep = await pushSweepFigure(dir, grey);
   if (sweep) figures.push(sweep);
-  await bars("fig-midgrey", "Share of output pixels in (0.1, 0.9)", "share", "How much of each output is neither near black nor near white; targets' share is in the metrics table.", (m) => m.midGreyOutput);
+  await bars(
+    "fig-midgrey",
+    "Share of output pixels in (0.1, 0.9)",
+    "share",
+    "How much of each output is neither near black nor near white; targets' share is in the metrics table.",
+    (m) => m.midGreyOutput,
+  );
   return figures;
 }
 
@@ -176,7 +213,14 @@ async function pushSweepFigure(dir: string, grey: readonly Group[]): Promise<Fig
     const lines = grey.map((g) => ({ name: g.name, points: finitePoints(sweepPoints(g, panel.read)) })).filter((s) => s.points.length > 0);
     const labelled = grey.map((g) => sweepPoints(g, panel.read)).find((p) => p.length > 0) ?? [];
     const marks: MarkedPoint[] = labelled.filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y)).map((p) => ({ x: p.x, y: p.y, label: `k=${p.k}` }));
-    return { title: panel.title, xLabel: "MSE to the greyscale targets (sum per image)", yLabel: panel.yLabel, series: lines, marks, rules: [{ y: 1, label: "as sharp as the targets" }] };
+    return {
+      title: panel.title,
+      xLabel: "MSE to the greyscale targets (sum per image)",
+      yLabel: panel.yLabel,
+      series: lines,
+      marks,
+      rules: [{ y: 1, label: "as sharp as the targets" }],
+    };
   });
   if (charts[0].series.length === 0) return undefined;
   const file = "fig-push-sweep";
@@ -185,6 +229,14 @@ async function pushSweepFigure(dir: string, grey: readonly Group[]): Promise<Fig
     title: "Pushing the same outputs away from 0.5",
     caption:
       "Each greyscale-trained group's test outputs y pushed away from 0.5 as sigmoid(k·logit y), k = 1 (as trained) and larger, each measured against the same greyscale targets (mean over seeds; the first group's points are labelled with k): how much sharper the push makes the outputs, and what it costs in squared error. Only the push varies, so the targets' own sharpness does not enter.",
-    png: await save(dir, file, await lineChartGrid(charts, { title: "Pushing the same outputs away from 0.5: sharpness against MSE", subtitle: "Each greyscale group's outputs as sigmoid(k·logit y), measured against the same greyscale targets", columns: charts.length })),
+    png: await save(
+      dir,
+      file,
+      await lineChartGrid(charts, {
+        title: "Pushing the same outputs away from 0.5: sharpness against MSE",
+        subtitle: "Each greyscale group's outputs as sigmoid(k·logit y), measured against the same greyscale targets",
+        columns: charts.length,
+      }),
+    ),
   };
 }

@@ -87,7 +87,11 @@ function setupLines(groups: readonly Group[], runs: readonly MeasuredRun[], miss
   const first = runs[0];
   const config = loadConfig(join(first.metrics.run, "config.yaml"));
   const record = readRunRecordIfAny(first.metrics.run);
-  const seconds = runs.reduce((s, r) => s + ((readRunRecordIfAny(r.metrics.run)?.epochs as Array<{ trainSeconds?: number }> | undefined) ?? []).reduce((a, e) => a + (e.trainSeconds ?? 0), 0), 0);
+  const seconds = runs.reduce(
+    (s, r) =>
+      s + ((readRunRecordIfAny(r.metrics.run)?.epochs as Array<{ trainSeconds?: number }> | undefined) ?? []).reduce((a, e) => a + (e.trainSeconds ?? 0), 0),
+    0,
+  );
   const seeds = [...new Set(runs.map((r) => r.traits.seed))].sort((a, b) => a - b);
   const enc = config.model.encoder;
   const dec = config.model.decoder;
@@ -139,7 +143,11 @@ export async function writeReport(experimentDir: string, options: ReportOptions 
     let byWorkers: Map<string, RunMetrics> | undefined;
     if (workers > 1) {
       try {
-        byWorkers = await measureInWorkers(experimentDir, completed.map((c) => ({ name: c.name, dir: join(experimentDir, c.dir) })), { workers, recompute: options.recompute, log });
+        byWorkers = await measureInWorkers(
+          experimentDir,
+          completed.map((c) => ({ name: c.name, dir: join(experimentDir, c.dir) })),
+          { workers, recompute: options.recompute, log },
+        );
       } catch (error) {
         // A run a worker could not measure: measuring each run here (reading back the metrics.json the
         // workers wrote, unless recomputing) sets the failing run aside with its own error.
@@ -226,7 +234,10 @@ export async function writeReport(experimentDir: string, options: ReportOptions 
   writeFileAtomic(reportPath, markdown);
   await writeToTensorBoard(
     experimentDir,
-    [...[...figures, ...curves].map((f) => ({ tag: `report/${f.file.replace(/\.png$/, "")}`, png: f.png })), ...panels.map((p) => ({ tag: `report/${p.file.replace(/\.png$/, "")}`, png: p.png }))],
+    [
+      ...[...figures, ...curves].map((f) => ({ tag: `report/${f.file.replace(/\.png$/, "")}`, png: f.png })),
+      ...panels.map((p) => ({ tag: `report/${p.file.replace(/\.png$/, "")}`, png: p.png })),
+    ],
     rows,
   );
   return { reportPath, groups, references, rows, missing, unmeasured };

@@ -20,7 +20,8 @@ const SCALE_SYMBOL: Partial<Record<RunTraits["recon"], string>> = { gaussian: "Ï
 export function describeGroup(t: Omit<RunTraits, "seed" | "beta"> & { beta?: number }): string {
   const symbol = SCALE_SYMBOL[t.recon];
   const scale = symbol && t.scale !== undefined ? ` (${symbol} ${typeof t.scale === "number" ? `= ${t.scale}` : t.scale})` : "";
-  const loss = t.variant === "vaegan" ? "VAE-GAN" : `${t.family.toUpperCase()}-${t.recon.toUpperCase()}${scale}${t.adversarial ? `+GAN(${lambdaWords(t)})` : ""}`;
+  const loss =
+    t.variant === "vaegan" ? "VAE-GAN" : `${t.family.toUpperCase()}-${t.recon.toUpperCase()}${scale}${t.adversarial ? `+GAN(${lambdaWords(t)})` : ""}`;
   return `${loss}${t.family === "vae" && t.beta !== undefined && t.beta !== 1 ? ` Î²=${t.beta}` : ""}${t.binarize !== "none" ? ` [${t.binarize}]` : ""}`;
 }
 
@@ -56,7 +57,12 @@ export function failedRuns(groups: readonly Group[]): FailedRun[] {
     .flatMap((g) =>
       g.runs
         .filter((r) => r.metrics.classifierAccuracy < RECOGNISABLE_ACCURACY)
-        .map((r) => ({ group: `${g.name} (${describeGroup(g.traits)})`, seed: r.traits.seed, accuracy: r.metrics.classifierAccuracy, others: g.runs.filter((o) => o !== r).map((o) => o.metrics.classifierAccuracy) })),
+        .map((r) => ({
+          group: `${g.name} (${describeGroup(g.traits)})`,
+          seed: r.traits.seed,
+          accuracy: r.metrics.classifierAccuracy,
+          others: g.runs.filter((o) => o !== r).map((o) => o.metrics.classifierAccuracy),
+        })),
     );
 }
 

@@ -29,7 +29,13 @@ function c1Section(checks: AsymmetryCheck[]): string {
   const rows = checks.flatMap((c) =>
     (["lower", "upper"] as const).map((side) => {
       const p = c[side];
-      return [String(c.target), String(p), f4(side === "lower" ? c.bceLower : c.bceUpper), f4(bceExcess(c.target, p)), f4(side === "lower" ? c.mseLower : c.mseUpper)];
+      return [
+        String(c.target),
+        String(p),
+        f4(side === "lower" ? c.bceLower : c.bceUpper),
+        f4(bceExcess(c.target, p)),
+        f4(side === "lower" ? c.mseLower : c.mseUpper),
+      ];
     }),
   );
   const words = checks.map((c) => {
@@ -85,7 +91,10 @@ export async function writeLossFigures(outDir: string): Promise<{ files: string[
   mkdirSync(outDir, { recursive: true });
   const files: string[] = [];
   const save = (name: string, chart: Chart) => {
-    for (const [ext, data] of [["svg", chart.svg], ["png", chart.png]] as const) {
+    for (const [ext, data] of [
+      ["svg", chart.svg],
+      ["png", chart.png],
+    ] as const) {
       const path = join(outDir, `${name}.${ext}`);
       writeFileSync(path, data);
       files.push(path);
@@ -158,7 +167,11 @@ export function ratioFigure(): Promise<Chart> {
 
 function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("   ").trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i])))
+      .join("   ")
+      .trimEnd();
   return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].map((l) => `  ${l}`).join("\n");
 }
 

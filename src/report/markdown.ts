@@ -49,7 +49,9 @@ export function metricsTable(groups: readonly Group[], references: readonly Grou
   const header = `| group | seeds | ${COLUMNS.map(([h]) => h).join(" | ")} |`;
   const rule = `| --- | --- | ${COLUMNS.map(() => "---").join(" | ")} |`;
   const name = (g: Group) => (g.reference ? `*${g.name}*` : g.name);
-  const rows = [...groups, ...references].map((g) => `| ${name(g)} | ${g.runs.length} | ${COLUMNS.map(([, read]) => metricsCell(g.runs.map((r) => read(r.metrics)))).join(" | ")} |`);
+  const rows = [...groups, ...references].map(
+    (g) => `| ${name(g)} | ${g.runs.length} | ${COLUMNS.map(([, read]) => metricsCell(g.runs.map((r) => read(r.metrics)))).join(" | ")} |`,
+  );
   return [header, rule, ...rows].join("\n");
 }
 
@@ -57,13 +59,18 @@ export function metricsTable(groups: readonly Group[], references: readonly Grou
 export function pushSweepTable(groups: readonly Group[]): string {
   const swept = groups.filter((g) => g.runs.some((r) => r.metrics.pushSweep?.length));
   if (swept.length === 0) return "";
-  const lines = ["| group | k | gradient ratio | Laplacian-variance ratio | high-freq. ratio | MSE (sum per image) | in (0.1,0.9) |", "| --- | --- | --- | --- | --- | --- | --- |"];
+  const lines = [
+    "| group | k | gradient ratio | Laplacian-variance ratio | high-freq. ratio | MSE (sum per image) | in (0.1,0.9) |",
+    "| --- | --- | --- | --- | --- | --- | --- |",
+  ];
   for (const g of swept) {
     const ks = [...new Set(g.runs.flatMap((r) => (r.metrics.pushSweep ?? []).map((row) => row.k)))].sort((a, b) => a - b);
     for (const k of ks) {
       const rows = g.runs.map((r) => r.metrics.pushSweep?.find((row) => row.k === k));
       const cell = (read: (row: NonNullable<(typeof rows)[number]>) => number) => metricsCell(rows.map((row) => (row ? read(row) : undefined)));
-      lines.push(`| ${g.name} | ${k} | ${cell((r) => r.gradientRatio)} | ${cell((r) => r.laplacianRatio)} | ${cell((r) => r.highFrequencyRatio)} | ${cell((r) => r.mse)} | ${cell((r) => r.midGreyShare)} |`);
+      lines.push(
+        `| ${g.name} | ${k} | ${cell((r) => r.gradientRatio)} | ${cell((r) => r.laplacianRatio)} | ${cell((r) => r.highFrequencyRatio)} | ${cell((r) => r.mse)} | ${cell((r) => r.midGreyShare)} |`,
+      );
     }
   }
   return lines.join("\n");
@@ -72,7 +79,8 @@ export function pushSweepTable(groups: readonly Group[]): string {
 /** A table cell's text: a `|` inside it would end the cell. */
 const escapeCell = (text: string) => text.replace(/\|/g, "\\|");
 
-const verdictCell = (r: VerdictRow) => `${r.role === "evidence" ? `**${r.verdict}**` : `*${r.role}*: ${r.outcome ?? "-"}`}${r.acrossDatasets ? `; ${r.acrossDatasets}` : ""}`;
+const verdictCell = (r: VerdictRow) =>
+  `${r.role === "evidence" ? `**${r.verdict}**` : `*${r.role}*: ${r.outcome ?? "-"}`}${r.acrossDatasets ? `; ${r.acrossDatasets}` : ""}`;
 
 /** Each comparison made on several datasets with what it found on each: empty for a one-dataset experiment. */
 export function agreementTable(rows: readonly VerdictRow[]): string {
@@ -80,7 +88,10 @@ export function agreementTable(rows: readonly VerdictRow[]): string {
   const agreements = comparedAcrossDatasets(rows);
   if (agreements.length === 0) return "";
   const datasets = [...new Set(agreements.flatMap((a) => a.findings.map((f) => f.dataset)))];
-  const lines = [`| claim | networks | comparison | metric | ${datasets.join(" | ")} | datasets agree? |`, `| --- | --- | --- | --- | ${datasets.map(() => "---").join(" | ")} | --- |`];
+  const lines = [
+    `| claim | networks | comparison | metric | ${datasets.join(" | ")} | datasets agree? |`,
+    `| --- | --- | --- | --- | ${datasets.map(() => "---").join(" | ")} | --- |`,
+  ];
   for (const a of agreements) {
     const on = (d: string) => a.findings.find((f) => f.dataset === d)?.finding ?? "not measured";
     lines.push(`| ${[a.claim, a.networks, a.comparison, a.metric, ...datasets.map(on)].map(escapeCell).join(" | ")} | ${a.agree ? "yes" : "**no**"} |`);
@@ -100,7 +111,8 @@ export function verdictTable(rows: readonly VerdictRow[]): string {
     `| claim | comparison | metric | smallest effect of interest | effect: mean difference [${CONFIDENCE * 100}% CI]; relative to the baseline | difference test (p, Holm-adjusted p) | equivalence test (p, Holm-adjusted p) | verdict |`,
     "| --- | --- | --- | --- | --- | --- | --- | --- |",
   ];
-  for (const r of rows) lines.push(`| ${[r.claim, r.comparison, r.metric, r.sesoi, r.effect, r.test, r.equivalence].map(escapeCell).join(" | ")} | ${verdictCell(r)} |`);
+  for (const r of rows)
+    lines.push(`| ${[r.claim, r.comparison, r.metric, r.sesoi, r.effect, r.test, r.equivalence].map(escapeCell).join(" | ")} | ${verdictCell(r)} |`);
   return lines.join("\n");
 }
 
@@ -179,9 +191,17 @@ export function reportMarkdown(t: ReportText): string {
   out.push(`# ${t.name}${t.question ? `: ${t.question}` : ""}`, "");
   if (t.answer?.length) out.push(...t.answer.map((line) => `- ${line}`), "");
   if (t.description) out.push(t.description.trim(), "");
-  out.push("Every number below is computed by `aelab report` from the runs' checkpoints; rebuild it with `aelab report <this folder>`. No verdict is written by hand.", "");
+  out.push(
+    "Every number below is computed by `aelab report` from the runs' checkpoints; rebuild it with `aelab report <this folder>`. No verdict is written by hand.",
+    "",
+  );
   if (t.claims.length === 0) {
-    out.push("## Claims and verdicts", "", "The experiment file declares no claims, so there is nothing to test: the metrics, figures and convergence below describe the groups. Declare claims and their comparisons under `claims:` (see experiments/examples/) and rebuild the report.", "");
+    out.push(
+      "## Claims and verdicts",
+      "",
+      "The experiment file declares no claims, so there is nothing to test: the metrics, figures and convergence below describe the groups. Declare claims and their comparisons under `claims:` (see experiments/examples/) and rebuild the report.",
+      "",
+    );
   } else out.push("## Claims and verdicts", "", claimSummaries(t.claims, t.rows), "");
   const evidence = t.rows.filter((r) => r.role === "evidence" && r.p?.differenceAdjusted !== undefined).length;
   const outside = rowsOutsideTally(t.rows);
@@ -202,19 +222,52 @@ export function reportMarkdown(t: ReportText): string {
       "",
     );
   }
-  if (outside.length) out.push("Rows outside the tally and the Holm family (their last column says only whether the numbers differ, from the raw p-values):", "", ...outside.map((l) => `- ${l}`), "");
-  if (t.sesoiUnits.length) out.push("Smallest effects of interest (a comparison that declares its own shows it in its row):", "", ...sesoiLines(t.sesoi, t.declaredSesoi, t.sesoiUnits).map((l) => `- ${l}`), "");
+  if (outside.length)
+    out.push(
+      "Rows outside the tally and the Holm family (their last column says only whether the numbers differ, from the raw p-values):",
+      "",
+      ...outside.map((l) => `- ${l}`),
+      "",
+    );
+  if (t.sesoiUnits.length)
+    out.push(
+      "Smallest effects of interest (a comparison that declares its own shows it in its row):",
+      "",
+      ...sesoiLines(t.sesoi, t.declaredSesoi, t.sesoiUnits).map((l) => `- ${l}`),
+      "",
+    );
   if (t.unmeasured.length) {
-    out.push("### Runs that could not be measured", "", "These completed runs are left out of every table and figure:", "", ...t.unmeasured.map((u) => `- ${u}`), "");
+    out.push(
+      "### Runs that could not be measured",
+      "",
+      "These completed runs are left out of every table and figure:",
+      "",
+      ...t.unmeasured.map((u) => `- ${u}`),
+      "",
+    );
   }
   const capped = t.convergence?.caveats ?? [];
   const failed = t.failedRuns ?? [];
   if (t.caveats.length || capped.length || failed.length) out.push(`### Caveats the numbers raise`, "");
-  if (t.caveats.length) out.push(`Groups whose reconstructions a classifier recognises less than half the time (†):`, "", ...t.caveats.map((c) => `- ${c}`), "");
-  if (failed.length) out.push(`Runs whose reconstructions the classifier recognises less than half the time, in groups that otherwise reconstruct:`, "", ...failed.map((c) => `- ${c}`), "");
+  if (t.caveats.length)
+    out.push(`Groups whose reconstructions a classifier recognises less than half the time (†):`, "", ...t.caveats.map((c) => `- ${c}`), "");
+  if (failed.length)
+    out.push(
+      `Runs whose reconstructions the classifier recognises less than half the time, in groups that otherwise reconstruct:`,
+      "",
+      ...failed.map((c) => `- ${c}`),
+      "",
+    );
   if (capped.length) out.push(`Groups that hit the epoch cap before their validation loss stopped improving (‡):`, "", ...capped.map((c) => `- ${c}`), "");
   if (t.convergence) {
-    out.push("## Convergence", "", "Early stopping ends a run once its validation loss (a split carved from the training split) has stopped improving for the configured patience; a run that reaches the cap on epochs first has not converged. Best epoch and epochs run are min–max over seeds.", "", t.convergence.table, "");
+    out.push(
+      "## Convergence",
+      "",
+      "Early stopping ends a run once its validation loss (a split carved from the training split) has stopped improving for the configured patience; a run that reaches the cap on epochs first has not converged. Best epoch and epochs run are min–max over seeds.",
+      "",
+      t.convergence.table,
+      "",
+    );
     for (const f of t.convergence.figures) out.push(`### ${f.title}`, "", `![${f.title}](${f.file})`, "", f.caption, "");
   }
   out.push("## Setup", "", ...t.setup.map((s) => `- ${s}`), "");

@@ -9,7 +9,10 @@ export interface Unmeasured<T> {
  * checkpoint) is set aside with its error's message, and the others go on, so one run cannot take the
  * whole report down with it.
  */
-export async function measureEach<T, M>(items: readonly T[], measure: (item: T) => Promise<M>): Promise<{ measured: Array<{ item: T; metrics: M }>; unmeasured: Array<Unmeasured<T>> }> {
+export async function measureEach<T, M>(
+  items: readonly T[],
+  measure: (item: T) => Promise<M>,
+): Promise<{ measured: Array<{ item: T; metrics: M }>; unmeasured: Array<Unmeasured<T>> }> {
   const measured: Array<{ item: T; metrics: M }> = [];
   const unmeasured: Array<Unmeasured<T>> = [];
   for (const item of items) {

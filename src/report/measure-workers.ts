@@ -73,7 +73,14 @@ function failureOf(dir: string, end: WorkerEnd): string {
   return end.code === 0 ? "its worker wrote no metrics.json for it" : `its worker exited with code ${end.code} before measuring it`;
 }
 
-function runWorker(command: readonly string[], args: string[], env: NodeJS.ProcessEnv, runs: RunToMeasure[], log: (line: string) => void, children: Set<ReturnType<typeof spawn>>): Promise<WorkerEnd> {
+function runWorker(
+  command: readonly string[],
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  runs: RunToMeasure[],
+  log: (line: string) => void,
+  children: Set<ReturnType<typeof spawn>>,
+): Promise<WorkerEnd> {
   return new Promise((resolve) => {
     const end: WorkerEnd = { runs, measured: new Set(), stderr: [], code: null, signal: null };
     const doneLines = new Map(runs.map((r) => [measuredLine(r.dir), r.dir]));
@@ -163,7 +170,15 @@ export async function measureInWorkers(experimentDir: string, runs: readonly Run
   try {
     await Promise.all(
       slices.map(async (slice) => {
-        const args = ["report", experimentDir, "--backend", activeBackend(), ...(options.recompute ? ["--recompute"] : []), `--${MEASURE_ONLY_OPTION}`, ...slice.map((r) => r.dir)];
+        const args = [
+          "report",
+          experimentDir,
+          "--backend",
+          activeBackend(),
+          ...(options.recompute ? ["--recompute"] : []),
+          `--${MEASURE_ONLY_OPTION}`,
+          ...slice.map((r) => r.dir),
+        ];
         await collect(await runWorker(command, args, env, slice, options.log, children));
       }),
     );

@@ -40,7 +40,10 @@ export async function oracleGroups(runs: ReadonlyArray<{ run: MeasuredRun; confi
   const groups = new Map<string, Group>();
   for (const { run, config } of byKey.values()) {
     const { dataset, classifier } = await measuringKit(config, context);
-    const trainImages = config.data.binarize === "threshold" ? binarize(dataset.train.images, "threshold", streamFor(config.seed, "oracle-binarize"), config.data.threshold) : dataset.train.images;
+    const trainImages =
+      config.data.binarize === "threshold"
+        ? binarize(dataset.train.images, "threshold", streamFor(config.seed, "oracle-binarize"), config.data.threshold)
+        : dataset.train.images;
     const shape = { height: dataset.height, width: dataset.width, channels: dataset.channels };
     const targets = runTestTargets(config, dataset);
     const predictions = classMeanOracle({ ...dataset.train, images: trainImages }, targets, shape);
@@ -61,7 +64,13 @@ export async function oracleGroups(runs: ReadonlyArray<{ run: MeasuredRun; confi
       group = { name, levels: {}, traits: { ...traits, variant: "ae", adversarial: false, adversarialWeight: 0 }, runs: [], reference: ORACLE_NOTE };
       groups.set(name, group);
     }
-    group.runs.push({ cell: `${name}/seed-${config.seed}`, group: name, levels: {}, traits: { ...run.traits, variant: "ae", adversarial: false, adversarialWeight: 0 }, metrics });
+    group.runs.push({
+      cell: `${name}/seed-${config.seed}`,
+      group: name,
+      levels: {},
+      traits: { ...run.traits, variant: "ae", adversarial: false, adversarialWeight: 0 },
+      metrics,
+    });
   }
   for (const group of groups.values()) {
     group.runs.sort((a, b) => a.traits.seed - b.traits.seed);

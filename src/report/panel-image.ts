@@ -65,7 +65,8 @@ export async function labelledPanel(o: LabelledPanelOptions): Promise<LabelledPa
   const perImage = o.height * o.width * o.channels;
   if (o.rows.length === 0) throw new RangeError("labelledPanel: no rows to draw");
   o.rows.forEach((r, i) => {
-    if (r.images.length < o.columns * perImage) throw new RangeError(`labelledPanel: row ${i} ("${r.label}") has ${Math.floor(r.images.length / perImage)} images, the panel needs ${o.columns}`);
+    if (r.images.length < o.columns * perImage)
+      throw new RangeError(`labelledPanel: row ${i} ("${r.label}") has ${Math.floor(r.images.length / perImage)} images, the panel needs ${o.columns}`);
   });
   const count = o.rows.length * o.columns;
   const pixels = new Float32Array(count * perImage);
@@ -81,7 +82,12 @@ export async function labelledPanel(o: LabelledPanelOptions): Promise<LabelledPa
   });
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${labelWidth}" height="${height}"><g font-family="DejaVu Sans, sans-serif" font-size="${FONT_SIZE}" fill="#000000">${texts.join("")}</g></svg>`;
   const image = sharp({ create: { width, height, channels: 3, background: "#ffffff" } }).composite([
-    { input: Buffer.from(grid.pixels.buffer, grid.pixels.byteOffset, grid.pixels.byteLength), raw: { width: grid.width, height: grid.height, channels: o.channels }, left: labelWidth, top: 0 },
+    {
+      input: Buffer.from(grid.pixels.buffer, grid.pixels.byteOffset, grid.pixels.byteLength),
+      raw: { width: grid.width, height: grid.height, channels: o.channels },
+      left: labelWidth,
+      top: 0,
+    },
     { input: Buffer.from(svg), left: 0, top: 0 },
   ]);
   // sharp applies compositing last in a pipeline, so dropping the SVG's alpha and the colour channels of a

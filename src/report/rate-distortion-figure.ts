@@ -22,14 +22,20 @@ function meanRows(rd: RateDistortion): Row[] {
     f.groups.flatMap((g) => {
       const runs = g.runs.filter((r) => (r.metrics.rate ?? NaN) > 0 && Number.isFinite(r.metrics.mse));
       if (runs.length === 0) return [];
-      return [{ family: f.name, beta: g.traits.beta, rate: meanStd(runs.map((r) => r.metrics.rate!)).mean, distortion: meanStd(runs.map((r) => r.metrics.mse)).mean }];
+      return [
+        { family: f.name, beta: g.traits.beta, rate: meanStd(runs.map((r) => r.metrics.rate!)).mean, distortion: meanStd(runs.map((r) => r.metrics.mse)).mean },
+      ];
     }),
   );
 }
 
 function seedRows(rd: RateDistortion): Array<Row & { seed: number }> {
   return rd.families.flatMap((f) =>
-    f.groups.flatMap((g) => g.runs.filter((r) => (r.metrics.rate ?? NaN) > 0 && Number.isFinite(r.metrics.mse)).map((r) => ({ family: f.name, beta: g.traits.beta, seed: r.traits.seed, rate: r.metrics.rate!, distortion: r.metrics.mse }))),
+    f.groups.flatMap((g) =>
+      g.runs
+        .filter((r) => (r.metrics.rate ?? NaN) > 0 && Number.isFinite(r.metrics.mse))
+        .map((r) => ({ family: f.name, beta: g.traits.beta, seed: r.traits.seed, rate: r.metrics.rate!, distortion: r.metrics.mse })),
+    ),
   );
 }
 
@@ -38,12 +44,26 @@ export function rateDistortionSpec(rd: RateDistortion, matched: readonly number[
   const means = meanRows(rd);
   if (means.length === 0) return undefined;
   const names = rd.families.map((f) => f.name);
-  const color = { field: "family", type: "nominal", title: null, scale: { domain: names, range: names.map((_, i) => PALETTE[i % PALETTE.length]) }, sort: names };
+  const color = {
+    field: "family",
+    type: "nominal",
+    title: null,
+    scale: { domain: names, range: names.map((_, i) => PALETTE[i % PALETTE.length]) },
+    sort: names,
+  };
   const x = { field: "rate", type: "quantitative", title: "rate: KL(q(z|x) ‖ p(z)), nats per image (log scale)", scale: { type: "log", nice: false } };
   const y = { field: "distortion", type: "quantitative", title: "distortion: test MSE (sum per image)", scale: { zero: false } };
   const layer: unknown[] = [
-    { data: { values: seedRows(rd) }, mark: { type: "point", size: 28, opacity: 0.55, filled: false }, encoding: { x, y, color, tooltip: [{ field: "family" }, { field: "beta" }, { field: "seed" }] } },
-    { data: { values: means }, mark: { type: "line", strokeWidth: 2, point: { filled: true, size: 45 } }, encoding: { x, y, color, order: { field: "rate", type: "quantitative" } } },
+    {
+      data: { values: seedRows(rd) },
+      mark: { type: "point", size: 28, opacity: 0.55, filled: false },
+      encoding: { x, y, color, tooltip: [{ field: "family" }, { field: "beta" }, { field: "seed" }] },
+    },
+    {
+      data: { values: means },
+      mark: { type: "line", strokeWidth: 2, point: { filled: true, size: 45 } },
+      encoding: { x, y, color, order: { field: "rate", type: "quantitative" } },
+    },
     {
       data: { values: means.filter((m) => m.family === names[0]).map((m) => ({ ...m, label: `β=${m.beta}` })) },
       mark: { type: "text", align: "left", dx: 6, dy: -6, fontSize: 10, color: "#444444" },
@@ -51,7 +71,11 @@ export function rateDistortionSpec(rd: RateDistortion, matched: readonly number[
     },
   ];
   if (matched.length) {
-    layer.push({ data: { values: matched.map((rate) => ({ rate })) }, mark: { type: "rule", color: "#999999", strokeDash: [4, 3] }, encoding: { x: { field: "rate", type: "quantitative" } } });
+    layer.push({
+      data: { values: matched.map((rate) => ({ rate })) },
+      mark: { type: "rule", color: "#999999", strokeDash: [4, 3] },
+      encoding: { x: { field: "rate", type: "quantitative" } },
+    });
   }
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v5.json",

@@ -23,7 +23,9 @@ function familyTable(f: RdFamily): string[] {
   return [
     `| β | seeds | ${columns.map(([c]) => c).join(" | ")} |`,
     `| --- | --- | ${columns.map(() => "---").join(" | ")} |`,
-    ...f.groups.map((g) => `| ${g.traits.beta} | ${g.runs.length} | ${columns.map(([, read]) => meanAndStd(g.runs.map((r) => read(r.metrics)))).join(" | ")} |`),
+    ...f.groups.map(
+      (g) => `| ${g.traits.beta} | ${g.runs.length} | ${columns.map(([, read]) => meanAndStd(g.runs.map((r) => read(r.metrics)))).join(" | ")} |`,
+    ),
   ];
 }
 

@@ -90,7 +90,12 @@ export function rateDistortionFamilies(groups: readonly Group[]): { families: Rd
     const betas = members.map((g) => g.traits.beta);
     const repeated = betas.find((b, i) => betas.indexOf(b) !== i);
     if (repeated !== undefined) {
-      notes.push(`${name}: several groups share β = ${repeated} (${members.filter((g) => g.traits.beta === repeated).map((g) => g.name).join(", ")}), so the experiment varies something besides β there: not a β sweep, left out of the rate–distortion analysis.`);
+      notes.push(
+        `${name}: several groups share β = ${repeated} (${members
+          .filter((g) => g.traits.beta === repeated)
+          .map((g) => g.name)
+          .join(", ")}), so the experiment varies something besides β there: not a β sweep, left out of the rate–distortion analysis.`,
+      );
       continue;
     }
     if (members.length < 2) continue;
@@ -114,7 +119,12 @@ function span(ranges: Array<RateRange | undefined>): RateRange | undefined {
 }
 
 /** a and b along their curves: per shared seed, each metric interpolated at rates inside both curves' overlap. */
-export function compareAtMatchedRate(a: Pick<RdFamily, "groups">, b: Pick<RdFamily, "groups">, metrics: ReadonlyArray<Pick<ComparedMetric, "name" | "value">>, count = MATCHED_RATE_COUNT): Omit<MatchedComparison, "a" | "b"> {
+export function compareAtMatchedRate(
+  a: Pick<RdFamily, "groups">,
+  b: Pick<RdFamily, "groups">,
+  metrics: ReadonlyArray<Pick<ComparedMetric, "name" | "value">>,
+  count = MATCHED_RATE_COUNT,
+): Omit<MatchedComparison, "a" | "b"> {
   const rangeOf = (f: Pick<RdFamily, "groups">, seed: number) => rateRange(seedCurve(f, seed, () => 0));
   const seeds = seedsOf(a).filter((s) => rangeOf(a, s) && rangeOf(b, s));
   const perSeed = seeds.map((seed) => ({ seed, a: rangeOf(a, seed)!, b: rangeOf(b, seed)! }));
@@ -152,13 +162,23 @@ export function rateDistortion(groups: readonly Group[]): RateDistortion {
   const { families, notes } = rateDistortionFamilies(groups);
   for (const f of families) {
     const without = f.groups.flatMap((g) => g.runs).filter((r) => !(Number.isFinite(r.metrics.rate) && r.metrics.rate! > 0));
-    if (without.length) notes.push(`${f.name}: ${without.length} run(s) without a measured rate (${without.map((r) => r.cell).join(", ")}) are left off its curve.`);
+    if (without.length)
+      notes.push(`${f.name}: ${without.length} run(s) without a measured rate (${without.map((r) => r.cell).join(", ")}) are left off its curve.`);
   }
   const comparisons: MatchedComparison[] = [];
   for (let i = 0; i < families.length; i++) {
     for (let j = i + 1; j < families.length; j++) {
       const [a, b] = [families[i], families[j]];
-      if (comparable(a, b)) comparisons.push({ a, b, ...compareAtMatchedRate(a, b, SECTION_METRICS.map((s) => s.metric)) });
+      if (comparable(a, b))
+        comparisons.push({
+          a,
+          b,
+          ...compareAtMatchedRate(
+            a,
+            b,
+            SECTION_METRICS.map((s) => s.metric),
+          ),
+        });
     }
   }
   return { families, comparisons, notes };

@@ -80,7 +80,9 @@ export function renderDrafts(drafts: readonly Draft[]): VerdictRow[] {
   const family = drafts.filter(inFamily);
   const raw = family.flatMap((d) => [d.test.p, equivalenceTest(d.test, d.sesoi).p]);
   const adjusted = holmAdjust(raw);
-  const adjustedOf = new Map<Draft, { difference: number; equivalence: number }>(family.map((d, i) => [d, { difference: adjusted[2 * i], equivalence: adjusted[2 * i + 1] }]));
+  const adjustedOf = new Map<Draft, { difference: number; equivalence: number }>(
+    family.map((d, i) => [d, { difference: adjusted[2 * i], equivalence: adjusted[2 * i + 1] }]),
+  );
   return drafts.filter((d) => !d.notMeasured).map((d) => render(d, adjustedOf.get(d)));
 }
 
@@ -88,29 +90,59 @@ export function renderDrafts(drafts: readonly Draft[]): VerdictRow[] {
 function render(d: Draft, adjusted: { difference: number; equivalence: number } | undefined): VerdictRow {
   const test = d.test!;
   const bound = d.sesoi;
-  const row = { claim: d.claim, comparison: d.comparison, metric: d.metric, role: d.role, ...(d.note ? { note: d.note } : {}), sesoi: `±${formatNumber(bound)}`, ...(d.scope ? { scope: d.scope } : {}) };
+  const row = {
+    claim: d.claim,
+    comparison: d.comparison,
+    metric: d.metric,
+    role: d.role,
+    ...(d.note ? { note: d.note } : {}),
+    sesoi: `±${formatNumber(bound)}`,
+    ...(d.scope ? { scope: d.scope } : {}),
+  };
   const leftOut = d.leftOut.length ? `; seed${d.leftOut.length > 1 ? "s" : ""} ${d.leftOut.join(", ")} left out (value not finite)` : "";
   if (test.zeroSpread) {
     // The same difference in every seed: no spread to test against, so no test and no verdict.
     const effect = test.meanDiff === 0 ? "0 in every seed" : `${formatNumber(test.meanDiff)} in every seed`;
     const verdict: Verdict = d.role === "evidence" ? "inconclusive" : d.role;
-    return { ...row, effect, test: `no spread across seeds: not testable${leftOut}`, equivalence: "-", verdict, outcome: "inconclusive", p: { difference: NaN, equivalence: NaN } };
+    return {
+      ...row,
+      effect,
+      test: `no spread across seeds: not testable${leftOut}`,
+      equivalence: "-",
+      verdict,
+      outcome: "inconclusive",
+      p: { difference: NaN, equivalence: NaN },
+    };
   }
   const ci = confidenceInterval(test, CONFIDENCE);
   const equivalence = equivalenceTest(test, bound);
   // Relative to a baseline within the smallest effect of interest of 0 (an unbiased model's pull), a percentage says nothing.
-  const relative = d.baseline && Math.abs(d.baseline.mean) > bound ? `; ${formatPercent(test.meanDiff / d.baseline.mean)} of ${d.baseline.label}'s ${formatNumber(d.baseline.mean)}` : "";
+  const relative =
+    d.baseline && Math.abs(d.baseline.mean) > bound
+      ? `; ${formatPercent(test.meanDiff / d.baseline.mean)} of ${d.baseline.label}'s ${formatNumber(d.baseline.mean)}`
+      : "";
   const effect = `${formatNumber(test.meanDiff)} [${formatNumber(ci.lo)}, ${formatNumber(ci.hi)}]${relative}`;
   const holm = (p: number | undefined) => (adjusted ? `, Holm ${formatP(p!, ALPHA)}` : d.role === "evidence" ? "" : ", not in the Holm family");
   const testText = `${d.testName}(${test.df}) = ${formatNumber(test.t)}, p = ${formatP(test.p, ALPHA)}${holm(adjusted?.difference)}${leftOut}`;
   const equivalenceText = `p = ${formatP(equivalence.p, ALPHA)}${holm(adjusted?.equivalence)}`;
-  const p = { difference: test.p, equivalence: equivalence.p, ...(adjusted ? { differenceAdjusted: adjusted.difference, equivalenceAdjusted: adjusted.equivalence } : {}) };
+  const p = {
+    difference: test.p,
+    equivalence: equivalence.p,
+    ...(adjusted ? { differenceAdjusted: adjusted.difference, equivalenceAdjusted: adjusted.equivalence } : {}),
+  };
   if (d.role !== "evidence") {
     // Not evidence for or against the claim: say only whether the numbers differ, from the raw p-values.
     const o = decide({ claimed: "= 0", meanDiff: test.meanDiff, pDifference: test.p, pEquivalence: equivalence.p, alpha: ALPHA });
-    const outcome = o === "supported" ? "no difference that matters" : o === "contradicted" ? `differs (${test.meanDiff > 0 ? "higher" : "lower"})` : "inconclusive";
+    const outcome =
+      o === "supported" ? "no difference that matters" : o === "contradicted" ? `differs (${test.meanDiff > 0 ? "higher" : "lower"})` : "inconclusive";
     return { ...row, effect, test: testText, equivalence: equivalenceText, verdict: d.role, outcome, p };
   }
-  const outcome = decide({ claimed: d.claimed, meanDiff: test.meanDiff, pDifference: adjusted?.difference ?? NaN, pEquivalence: adjusted?.equivalence ?? NaN, alpha: ALPHA });
+  const outcome = decide({
+    claimed: d.claimed,
+    meanDiff: test.meanDiff,
+    pDifference: adjusted?.difference ?? NaN,
+    pEquivalence: adjusted?.equivalence ?? NaN,
+    alpha: ALPHA,
+  });
   return { ...row, effect, test: testText, equivalence: equivalenceText, verdict: outcome, outcome, p };
 }

@@ -183,7 +183,9 @@ export function measure(parts: {
     midGreyOutput: midGreyShare(y.pixels),
     midGreyTarget: midGreyShare(x.pixels),
     histogram: { edges: hist.output.edges, output: hist.output.counts, target: hist.target.counts },
-    classifierAccuracy: tf.tidy(() => classifierAccuracy(classifier, tf.tensor4d(y.pixels, [y.count, shape.height, shape.width, shape.channels]), targets.labels)),
+    classifierAccuracy: tf.tidy(() =>
+      classifierAccuracy(classifier, tf.tensor4d(y.pixels, [y.count, shape.height, shape.width, shape.channels]), targets.labels),
+    ),
     reconstructionFrechet: frechetDistance(featuresOf(classifier, y.pixels, shape), targetFeatures),
     reliability: { pull: calibration.pull, meanAbsBias: calibration.meanAbsBias, bins: calibration.bins },
     highFrequencyRatio: { ownTargets: highFrequencyRatio(y, x).ratio, greyTargets: highFrequencyRatio(y, grey).ratio },
@@ -221,7 +223,12 @@ export async function measuringKit(config: RunConfig, context: MeasureContext): 
   if (!datasets.has(dataKey)) {
     datasets.set(
       dataKey,
-      loadDataset(config.data.source, { seed: config.seed, testFraction: config.data.testFraction, trainLimit: config.data.trainLimit, testLimit: config.data.testLimit }),
+      loadDataset(config.data.source, {
+        seed: config.seed,
+        testFraction: config.data.testFraction,
+        trainLimit: config.data.trainLimit,
+        testLimit: config.data.testLimit,
+      }),
     );
   }
   const dataset = await datasets.get(dataKey)!;

@@ -48,22 +48,30 @@ const patternLiteral = (folder: string): string => folder.replace(/%/g, "%%");
 
 export function checkSlurmOptions(options: SlurmOptions): void {
   const whole = (flag: string, value: number | undefined, min: number) => {
-    if (value !== undefined && (!Number.isInteger(value) || value < min)) throw new ExperimentError(`--${flag} must be a whole number >= ${min} (got ${value})`);
+    if (value !== undefined && (!Number.isInteger(value) || value < min))
+      throw new ExperimentError(`--${flag} must be a whole number >= ${min} (got ${value})`);
   };
   whole("cpus-per-task", options.cpusPerTask, 1);
   whole("gpus-per-task", options.gpusPerTask, 0);
   whole("max-parallel", options.maxParallel, 1);
   whole("shards", options.shards, 1);
-  if (options.shards > options.cells) throw new ExperimentError(`--shards ${options.shards} is more than the experiment's ${options.cells} cells (some array tasks would have nothing to run)`);
-  for (const [flag, value] of [["partition", options.partition], ["time", options.time]] as const) {
+  if (options.shards > options.cells)
+    throw new ExperimentError(`--shards ${options.shards} is more than the experiment's ${options.cells} cells (some array tasks would have nothing to run)`);
+  for (const [flag, value] of [
+    ["partition", options.partition],
+    ["time", options.time],
+  ] as const) {
     if (value !== undefined && !SBATCH_VALUE.test(value)) throw new ExperimentError(`--${flag} ${JSON.stringify(value)}: letters, digits and . _ : , + - only`);
   }
   // The experiment folder goes into #SBATCH --output; these two it cannot carry.
   const folder = JSON.stringify(options.experimentDir);
-  if (options.experimentDir.includes("\n")) throw new ExperimentError(`the experiment folder ${folder} holds a line break, which an #SBATCH line cannot: choose a --logdir without one`);
+  if (options.experimentDir.includes("\n"))
+    throw new ExperimentError(`the experiment folder ${folder} holds a line break, which an #SBATCH line cannot: choose a --logdir without one`);
   if (options.experimentDir.includes("\\")) {
     // Measured with slurm 22.05: --output=".../back\\slash-%j.out" writes backslash-%j.out, as man sbatch says.
-    throw new ExperimentError(`the experiment folder ${folder} holds a backslash, which in #SBATCH --output turns off Slurm's %A/%a file names: choose a --logdir without one`);
+    throw new ExperimentError(
+      `the experiment folder ${folder} holds a backslash, which in #SBATCH --output turns off Slurm's %A/%a file names: choose a --logdir without one`,
+    );
   }
 }
 

@@ -7,7 +7,11 @@ function sbatch(args: readonly string[], sbatchCommand: string): string {
   const run = spawnSync(sbatchCommand, ["--parsable", ...args], { encoding: "utf8" });
   if (run.error) {
     const missing = (run.error as NodeJS.ErrnoException).code === "ENOENT";
-    throw new ExperimentError(missing ? `${sbatchCommand} not found: submit from a Slurm login node (the scripts are written; see submit.sh)` : `${sbatchCommand}: ${run.error.message}`);
+    throw new ExperimentError(
+      missing
+        ? `${sbatchCommand} not found: submit from a Slurm login node (the scripts are written; see submit.sh)`
+        : `${sbatchCommand}: ${run.error.message}`,
+    );
   }
   const id = run.stdout.trim().split(";")[0];
   if (run.status !== 0 || !/^\d+$/.test(id)) {

@@ -172,7 +172,8 @@ export class EventFileWriter implements SummaryWriter, SyncFlushable {
     checkTag(tag);
     checkStep(tag, step);
     const { width, height, channels } = await sharp(png).metadata();
-    if (!width || !height || (channels !== 1 && channels !== 3 && channels !== 4)) throw new Error(`encodedImage ${tag}: not a PNG sharp can read (${width}x${height}x${channels})`);
+    if (!width || !height || (channels !== 1 && channels !== 3 && channels !== 4))
+      throw new Error(`encodedImage ${tag}: not a PNG sharp can read (${width}x${height}x${channels})`);
     this.steps.advance(tag, step);
     this.enqueue(imageValue(tag, png, { width, height, channels }), step);
   }

@@ -54,8 +54,7 @@ export function tileGrid(batch: ImageBatch, columns?: number, pad = 2): ImageGri
   const expected = count * height * width * channels;
   if (pixels.length !== expected) {
     throw new RangeError(
-      `tileGrid: pixels has ${pixels.length} values, expected count*height*width*channels = ` +
-        `${count}*${height}*${width}*${channels} = ${expected}`,
+      `tileGrid: pixels has ${pixels.length} values, expected count*height*width*channels = ` + `${count}*${height}*${width}*${channels} = ${expected}`,
     );
   }
   const cols = Math.min(columns ?? Math.ceil(Math.sqrt(count)), count);
@@ -80,9 +79,7 @@ export function tileGrid(batch: ImageBatch, columns?: number, pad = 2): ImageGri
 export async function encodePng(grid: ImageGrid): Promise<Buffer> {
   const { pixels, height, width, channels } = grid;
   if (pixels.length !== height * width * channels) {
-    throw new RangeError(
-      `encodePng: pixels has ${pixels.length} bytes, expected ${height}*${width}*${channels}`,
-    );
+    throw new RangeError(`encodePng: pixels has ${pixels.length} bytes, expected ${height}*${width}*${channels}`);
   }
   const image = sharp(Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength), {
     raw: { width, height, channels },

@@ -35,7 +35,7 @@ export interface LoggedText {
 export interface LoggedHparams {
   /** The SessionStartInfo the file writer would write. */
   start?: SessionStartInfo & { step: number };
-  end?: { status: SessionStatus; /** api.proto Status, as written */ statusCode: number; endTimeSecs: number; step: number };
+  end?: { status: SessionStatus /** api.proto Status, as written */; statusCode: number; endTimeSecs: number; step: number };
 }
 
 /**

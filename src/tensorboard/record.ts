@@ -57,11 +57,7 @@ export function readRecords(buffer: Uint8Array): RecordsRead {
     const lengthBytes = bytes.subarray(offset, offset + 8);
     const storedHeaderCrc = bytes.readUInt32LE(offset + 8);
     if (maskedCrc32c(lengthBytes) !== storedHeaderCrc) {
-      throw new CorruptRecordError(
-        `record ${records.length} at byte ${offset}: length CRC mismatch`,
-        offset,
-        records.length,
-      );
+      throw new CorruptRecordError(`record ${records.length} at byte ${offset}: length CRC mismatch`, offset, records.length);
     }
     const length = bytes.readBigUInt64LE(offset);
     // A length beyond the buffer is a record still being written (its header CRC is valid).
@@ -72,11 +68,7 @@ export function readRecords(buffer: Uint8Array): RecordsRead {
     const end = start + Number(length);
     const data = bytes.subarray(start, end);
     if (maskedCrc32c(data) !== bytes.readUInt32LE(end)) {
-      throw new CorruptRecordError(
-        `record ${records.length} at byte ${offset}: data CRC mismatch`,
-        offset,
-        records.length,
-      );
+      throw new CorruptRecordError(`record ${records.length} at byte ${offset}: data CRC mismatch`, offset, records.length);
     }
     records.push(data);
     offset = end + FOOTER_BYTES;

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { type Dirent, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { decodeEvent, decodeHparamsPluginData, SessionStatusCode, type Event, type ProtoValue, type SummaryValue } from "./proto.js";
 import { CorruptRecordError, FOOTER_BYTES, HEADER_BYTES, readRecords } from "./record.js";
@@ -59,7 +59,7 @@ export interface EventsFile {
  * ends TensorBoard's reading of the file).
  */
 export function readEventsFile(buffer: Uint8Array): EventsFile {
-  let read;
+  let read: ReturnType<typeof readRecords> | undefined;
   let problem: EventsFile["problem"];
   try {
     read = readRecords(buffer);
@@ -96,9 +96,7 @@ function formatProtoValue(value: ProtoValue | undefined): string {
   return "?";
 }
 
-const STATUS_NAMES: Record<number, string> = Object.fromEntries(
-  Object.entries(SessionStatusCode).map(([name, code]) => [code, name.toLowerCase()]),
-);
+const STATUS_NAMES: Record<number, string> = Object.fromEntries(Object.entries(SessionStatusCode).map(([name, code]) => [code, name.toLowerCase()]));
 
 function hparamsDetail(value: SummaryValue): string | undefined {
   const content = value.metadata?.pluginData?.content;
@@ -218,7 +216,7 @@ function summarizeRun(logdir: string, dir: string, files: string[]): RunSummary 
  * records before the bad one counted; only an unreadable logdir throws (LogdirError).
  */
 export function summarizeLogdir(logdir: string): RunSummary[] {
-  let stat;
+  let stat: ReturnType<typeof statSync>;
   try {
     stat = statSync(logdir);
   } catch (error) {
@@ -228,7 +226,7 @@ export function summarizeLogdir(logdir: string): RunSummary[] {
 
   const runs: RunSummary[] = [];
   const visit = (dir: string) => {
-    let entries;
+    let entries: Dirent[];
     try {
       entries = readdirSync(dir, { withFileTypes: true });
     } catch (error) {
@@ -237,9 +235,16 @@ export function summarizeLogdir(logdir: string): RunSummary[] {
       runs.push({ run, files: [], tags: [], problems: [{ file: run, kind: "unreadable", message: (error as Error).message }] });
       return;
     }
-    const files = entries.filter((e) => e.isFile() && isEventsFile(e.name)).map((e) => e.name).sort();
+    const files = entries
+      .filter((e) => e.isFile() && isEventsFile(e.name))
+      .map((e) => e.name)
+      .sort();
     if (files.length > 0) runs.push(summarizeRun(logdir, dir, files));
-    for (const sub of entries.filter((e) => e.isDirectory()).map((e) => e.name).sort()) visit(join(dir, sub));
+    for (const sub of entries
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name)
+      .sort())
+      visit(join(dir, sub));
   };
   visit(logdir);
   return runs.sort((a, b) => (a.run === "." ? -1 : b.run === "." ? 1 : a.run < b.run ? -1 : a.run > b.run ? 1 : 0));

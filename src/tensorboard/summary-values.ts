@@ -1,5 +1,4 @@
 import { Colorspace, DataType, encodeHparamsPluginData, type HistogramProto, type HParamsPluginData, type SummaryValue, type TensorProto } from "./proto.js";
-import type { ImageGrid } from "./image-grid.js";
 
 export const FILE_VERSION = "brain.Event:2";
 

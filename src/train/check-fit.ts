@@ -18,7 +18,9 @@ export function checkConfigFitsData(config: RunConfig, data: Dataset, origin: st
   const train = config.data.validation > 0 ? validationIndices(data.train.labels, config.data.validation, config.seed).train.length : data.train.count;
   if (config.train.batchSize > train) {
     const held = config.data.validation > 0 ? " after the validation split" : "";
-    throw inFile(`train.batchSize ${config.train.batchSize} is larger than the training split (${train} examples${held}); lower train.batchSize or raise data.trainLimit`);
+    throw inFile(
+      `train.batchSize ${config.train.batchSize} is larger than the training split (${train} examples${held}); lower train.batchSize or raise data.trainLimit`,
+    );
   }
   const shape = { height: data.height, width: data.width, channels: data.channels };
   const { decoder, discriminator } = config.model;

@@ -46,7 +46,14 @@ export interface Evaluation {
  * training, with the given noise for sampled codes and prior draws), the pixel metrics of the
  * deterministic reconstruction, and per-dimension code statistics. Reduction as in training.
  */
-export async function evaluate(variant: Variant, split: Split, batchSize: number, shape: ImageShape, noise: Noise, options: EvaluateOptions = {}): Promise<Evaluation> {
+export async function evaluate(
+  variant: Variant,
+  split: Split,
+  batchSize: number,
+  shape: ImageShape,
+  noise: Noise,
+  options: EvaluateOptions = {},
+): Promise<Evaluation> {
   const iwaeSamples = options.iwaeSamples ?? 0;
   const iwaeNoise = options.iwaeNoise ?? noise;
   const likelihood = variant.likelihood;
@@ -79,8 +86,12 @@ export async function evaluate(variant: Variant, split: Split, batchSize: number
       const { embedding, logVariance } = variant.encode(batch.x);
       if (iwaeSamples > 0 && likelihood) {
         if (!logVariance) throw new Error(`variant ${variant.name} has no Gaussian q(z | x): log p(x) needs a VAE`);
-        const logPx = iwaeLogLikelihood(embedding, logVariance, iwaeSamples, (s) => iwaeNoise.normal(s), (z) =>
-          tf.neg(likelihood.nllPerExample(variant.decodeLogits(z), batch.x)) as tf.Tensor1D,
+        const logPx = iwaeLogLikelihood(
+          embedding,
+          logVariance,
+          iwaeSamples,
+          (s) => iwaeNoise.normal(s),
+          (z) => tf.neg(likelihood.nllPerExample(variant.decodeLogits(z), batch.x)) as tf.Tensor1D,
         );
         const nll = tf.neg(tf.mean(logPx)) as tf.Scalar;
         values.set("nll", nll);

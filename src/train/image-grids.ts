@@ -54,7 +54,12 @@ export function imageBatch(images: tf.Tensor4D, shape: ImageShape): Promise<Imag
  * a continuous Bernoulli's mean is much less extreme than its λ (λ = 0.9 has mean ≈ 0.67). Empty for the
  * other likelihoods, whose mean is their sigmoid.
  */
-export async function likelihoodGrids(variant: Variant, inputs: tf.Tensor4D, columns: number, shape: ImageShape): Promise<Array<{ tag: string; batch: ImageBatch }>> {
+export async function likelihoodGrids(
+  variant: Variant,
+  inputs: tf.Tensor4D,
+  columns: number,
+  shape: ImageShape,
+): Promise<Array<{ tag: string; batch: ImageBatch }>> {
   if (variant.likelihood?.kind !== "cbernoulli") return [];
   const lambda = tf.tidy(() => tf.sigmoid(cbClipLogits(variant.decodeLogits(variant.encode(inputs).embedding))) as tf.Tensor4D);
   try {

@@ -80,7 +80,14 @@ async function evaluateEpoch(run: Run, epoch: number, trained: EpochOutcome): Pr
   const { interrupted } = trained;
   const validation = run.validationSplit && !interrupted ? await run.evaluator.validateAndLog(run.validationSplit, run.step, epoch) : undefined;
   const notes: string[] = [];
-  if (!interrupted) await run.observers.emit("onValidationEnd", { epoch, step: run.step, train: trained.train, ...(validation ? { validation } : {}), note: (text) => notes.push(text) });
+  if (!interrupted)
+    await run.observers.emit("onValidationEnd", {
+      epoch,
+      step: run.step,
+      train: trained.train,
+      ...(validation ? { validation } : {}),
+      note: (text) => notes.push(text),
+    });
   const final = !interrupted && (run.ctx.stopRequested || epoch === run.config.train.epochs);
 
   const test = await run.evaluator.testAndLog(run.testSplit, run.step, epoch, final);
@@ -191,7 +198,8 @@ export async function trainLoop(options: LoopOptions): Promise<TrainResult> {
       const saved = await run.checkpoints.afterEpoch(epoch, run.step, [...run.stepState.signals], trained, ending);
       if (ending) {
         // The weights the run ends with, on the test split; a second evaluation only if they are not this epoch's.
-        finalTest = saved.restoredEpoch === null || saved.restoredEpoch === epoch ? test.scalars : (await run.evaluator.test(testSplit, run.step, epoch, true)).scalars;
+        finalTest =
+          saved.restoredEpoch === null || saved.restoredEpoch === epoch ? test.scalars : (await run.evaluator.test(testSplit, run.step, epoch, true)).scalars;
       }
       if (saved.stopAtEpochEnd) result.stopped = true;
     }
@@ -204,6 +212,7 @@ export async function trainLoop(options: LoopOptions): Promise<TrainResult> {
     for (const optimizer of Object.values(optimizers)) optimizer?.dispose();
     variant.dispose();
     // An observer that fails to close is reported only where training itself did not fail.
+    // biome-ignore lint/correctness/noUnsafeFinally: thrown only when the try block finished, so it masks no error
     if (finished && closing !== undefined) throw closing;
   }
   return result;

@@ -7,7 +7,10 @@ const GAUSSIAN_LATENT = ["vae", "vae+gan", "vaegan"];
 export function nllAvailability(variant: string, recon: string, binarized: boolean): { available: boolean; reason?: string } {
   if (!GAUSSIAN_LATENT.includes(variant)) return { available: false, reason: `log p(x) needs a VAE's q(z | x) (variant ${variant})` };
   if (!isProperDensity(recon, binarized)) {
-    return { available: false, reason: `recon ${recon}${recon === "bce" ? " on greyscale targets" : ""} is not a normalised density (use cbernoulli, gaussian, laplace, or bce on binarized data)` };
+    return {
+      available: false,
+      reason: `recon ${recon}${recon === "bce" ? " on greyscale targets" : ""} is not a normalised density (use cbernoulli, gaussian, laplace, or bce on binarized data)`,
+    };
   }
   return { available: true };
 }

@@ -40,7 +40,8 @@ export function buildOptimizers(variant: Variant, train: RunConfig["train"]): Op
   for (const phase of variant.phases) {
     if (!phase.ownOptimizer) continue;
     // One Adam per applyGradients call and step: an Adam shared by two networks would count two steps.
-    if (phase.trains.length !== 1) throw new Error(`phase ${phase.name} asks for an optimizer of its own, so it must train one network (it trains ${phase.trains.join("+")})`);
+    if (phase.trains.length !== 1)
+      throw new Error(`phase ${phase.name} asks for an optimizer of its own, so it must train one network (it trains ${phase.trains.join("+")})`);
     optimizers[optimizerKey(phase, phase.trains[0])] = adamLike(phase.ownOptimizer.settingsOf, train);
   }
   return optimizers;

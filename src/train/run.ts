@@ -65,9 +65,7 @@ function checkResumable(dir: string, config: RunConfig): void {
   const file = join(dir, "config.yaml");
   const changed = differingKeys(loadConfig(file), config).filter((key) => !RESUMABLE_KEYS.test(key));
   if (changed.length > 0) {
-    throw new ConfigError(
-      `config error in ${file}: a resumed run can change only train.epochs, train.checkpointEvery and log.*, not ${changed.join(", ")}`,
-    );
+    throw new ConfigError(`config error in ${file}: a resumed run can change only train.epochs, train.checkpointEvery and log.*, not ${changed.join(", ")}`);
   }
 }
 
@@ -94,7 +92,11 @@ function openRunFolder(options: RunOptions, newName: string, backend: BackendInf
     checkResumable(dir, config);
     const record = readRecord(dir);
     writeResolvedConfig(dir, config, `resolved config of run ${record.name}, resumed; aelab ${packageInfo.version}`);
-    return { dir, name: record.name, record: { ...record, status: "running", backend, dataset, resumedAt: [...(record.resumedAt ?? []), new Date().toISOString()] } };
+    return {
+      dir,
+      name: record.name,
+      record: { ...record, status: "running", backend, dataset, resumedAt: [...(record.resumedAt ?? []), new Date().toISOString()] },
+    };
   }
   const { dir, name } = createRunFolder(options.logdir, newName);
   writeResolvedConfig(dir, config, `resolved config of run ${name} (from ${options.configFile}); aelab ${packageInfo.version}`);
@@ -176,7 +178,8 @@ export async function runTraining(options: RunOptions): Promise<RunOutcome> {
     const epochs = [...earlier, ...result.epochs];
     Object.assign(record, { status: result.stopped ? "interrupted" : "completed", steps: result.steps, epochs });
     // A resume with nothing left to train measures nothing: the test scalars of the run's weights stay as recorded.
-    if (result.convergence) record.convergence = { ...(result.epochs.length === 0 && record.convergence?.test ? { test: record.convergence.test } : {}), ...result.convergence };
+    if (result.convergence)
+      record.convergence = { ...(result.epochs.length === 0 && record.convergence?.test ? { test: record.convergence.test } : {}), ...result.convergence };
     writer.text("summary", summaryMarkdown(result, backend.name), result.steps);
     // An interrupted run writes no end status: it is final in TensorBoard, and the run may yet be resumed.
     if (!result.stopped) writer.hparamsEnd("success", result.steps);

@@ -63,6 +63,14 @@ export async function train(config: unknown, options: TrainOptions = {}): Promis
   const backend = await selectBackend(options.backend ?? "auto");
   const dataset = await loadRunDataset(resolved, configFile);
   const writer = options.writer ?? new MemoryWriter();
-  const result = await trainLoop({ config: resolved, dataset, writer, progress: options.progress, observers: options.observers, shouldStop: options.shouldStop, configOrigin: configFile });
+  const result = await trainLoop({
+    config: resolved,
+    dataset,
+    writer,
+    progress: options.progress,
+    observers: options.observers,
+    shouldStop: options.shouldStop,
+    configOrigin: configFile,
+  });
   return { result, backend, writer };
 }

@@ -5,6 +5,9 @@
  */
 export function firstLine(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  const line = message.split("\n").find((l) => l.trim() !== "")?.trim();
+  const line = message
+    .split("\n")
+    .find((l) => l.trim() !== "")
+    ?.trim();
   return line || (error instanceof Error && error.name ? error.name : "unknown error");
 }

@@ -14,10 +14,7 @@ beforeAll(async () => {
 
 describe("'same' convolutions on wasm with the padding spelt out", () => {
   it("conv2d with stride wider than the filter (stock XNNPACK gets every value wrong) matches cpu", async () => {
-    await expectWasmMatchesCpu(() => [
-      tf.conv2d(x([3, 7, 9, 5]), w([4, 2, 5, 6]), 3, "same"),
-      tf.conv2d(x([2, 8, 8, 4]), w([1, 1, 4, 3]), 2, "same"),
-    ]);
+    await expectWasmMatchesCpu(() => [tf.conv2d(x([3, 7, 9, 5]), w([4, 2, 5, 6]), 3, "same"), tf.conv2d(x([2, 8, 8, 4]), w([1, 1, 4, 3]), 2, "same")]);
   });
 
   it("common 'same' convolutions, dilated ones and the fused conv with bias match cpu", async () => {

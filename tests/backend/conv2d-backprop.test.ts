@@ -24,9 +24,29 @@ const CASES: Case[] = [
   { x: [3, 7, 9, 5], filter: [4, 2, 5, 6], strides: 3, pad: "same" },
   { x: [2, 8, 8, 4], filter: [1, 1, 4, 3], strides: 2, pad: "same" },
   { x: [2, 12, 11, 3], filter: [5, 3, 3, 2], strides: [2, 1], pad: "same" },
-  { x: [1, 6, 7, 2], filter: [3, 3, 2, 2], strides: 1, pad: [[0, 0], [1, 2], [2, 0], [0, 0]] },
+  {
+    x: [1, 6, 7, 2],
+    filter: [3, 3, 2, 2],
+    strides: 1,
+    pad: [
+      [0, 0],
+      [1, 2],
+      [2, 0],
+      [0, 0],
+    ],
+  },
   // Padding wider than the filter: the fast input-gradient leaves this to the stock kernel.
-  { x: [1, 5, 5, 2], filter: [3, 3, 2, 2], strides: 2, pad: [[0, 0], [3, 3], [3, 3], [0, 0]] },
+  {
+    x: [1, 5, 5, 2],
+    filter: [3, 3, 2, 2],
+    strides: 2,
+    pad: [
+      [0, 0],
+      [3, 3],
+      [3, 3],
+      [0, 0],
+    ],
+  },
 ];
 
 const label = (c: Case) => `x[${c.x}] filter[${c.filter}] strides ${c.strides} pad ${JSON.stringify(c.pad)}`;
@@ -38,7 +58,12 @@ function convAndGrads(c: Case): () => tf.Tensor[] {
     const w = tf.tensor4d(values(c.filter, 2), c.filter);
     const y = tf.conv2d(x, w, c.strides, c.pad);
     const r = tf.tensor(values(y.shape, 3), y.shape);
-    const [dx, dw] = tf.grads((a, b) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.strides, c.pad).mul(r).sum())([x, w]);
+    const [dx, dw] = tf.grads((a, b) =>
+      tf
+        .conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.strides, c.pad)
+        .mul(r)
+        .sum(),
+    )([x, w]);
     return [y, dx, dw];
   };
 }

@@ -19,13 +19,10 @@ function decoder(withGrads: boolean): () => tf.Tensor[] {
     const z = tf.tensor4d(values([BATCH, 7, 7, 32], 1), [BATCH, 7, 7, 32]);
     const filters = LAYERS.map((l, i) => tf.tensor4d(values([...l.filter], 10 + i), [...l.filter]));
     const forward = (x: tf.Tensor4D, ws: tf.Tensor4D[]): tf.Tensor4D =>
-      LAYERS.reduce(
-        (h, l, i) => {
-          const y = tf.conv2dTranspose(h, ws[i], [...l.out], l.strides, "same");
-          return i < LAYERS.length - 1 ? tf.relu(y) : y;
-        },
-        x,
-      );
+      LAYERS.reduce((h, l, i) => {
+        const y = tf.conv2dTranspose(h, ws[i], [...l.out], l.strides, "same");
+        return i < LAYERS.length - 1 ? tf.relu(y) : y;
+      }, x);
     const out = forward(z, filters);
     if (!withGrads) return [out];
     const r = tf.tensor(values(out.shape, 2), out.shape);

@@ -31,14 +31,28 @@ describe("describeBackend", () => {
 
   it("marks a GPU build and what the backend does not report", () => {
     const text = describeBackend(
-      { ...wasm, name: "tensorflow", package: "@tensorflow/tfjs-node-gpu", gpu: true, simd: null, threads: null, patches: [], kernels: { native: false, reason: "n/a" } },
+      {
+        ...wasm,
+        name: "tensorflow",
+        package: "@tensorflow/tfjs-node-gpu",
+        gpu: true,
+        simd: null,
+        threads: null,
+        patches: [],
+        kernels: { native: false, reason: "n/a" },
+      },
       {},
     );
-    expect(text).toContain("backend   tensorflow (@tensorflow/tfjs-node-gpu), GPU\nsimd      n/a\nthreads   n/a\nkernels   the backend's own\npatches   none\n");
+    expect(text).toContain(
+      "backend   tensorflow (@tensorflow/tfjs-node-gpu), GPU\nsimd      n/a\nthreads   n/a\nkernels   the backend's own\npatches   none\n",
+    );
   });
 
   it("names the BLAS and its threads when the native kernels run", () => {
-    const text = describeBackend({ ...wasm, kernels: { native: true, blas: "OpenBLAS SkylakeX pthreads", blasThreads: 2, addon: "native/build/Release/aelab_kernels.node" } }, {});
+    const text = describeBackend(
+      { ...wasm, kernels: { native: true, blas: "OpenBLAS SkylakeX pthreads", blasThreads: 2, addon: "native/build/Release/aelab_kernels.node" } },
+      {},
+    );
     expect(text).toContain("kernels   native BLAS: OpenBLAS SkylakeX pthreads, 2 thread(s)\n");
   });
 

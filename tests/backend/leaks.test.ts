@@ -14,11 +14,29 @@ const KERNELS: Record<string, () => tf.Tensor> = {
   "_FusedMatMul batched + bias + prelu": () =>
     tf.fused.matMul({ a: t([2, 5, 7], 1), b: t([2, 7, 4], 2), bias: t([4], 3), activation: "prelu", preluActivationWeights: t([4], 4) }),
   Conv2DBackpropFilter: () =>
-    tf.engine().runKernel("Conv2DBackpropFilter", { x: t([2, 9, 9, 3], 1), dy: t([2, 5, 5, 4], 2) }, { strides: 2, pad: "same", dataFormat: "NHWC", filterShape: [3, 3, 3, 4] }) as tf.Tensor,
+    tf
+      .engine()
+      .runKernel(
+        "Conv2DBackpropFilter",
+        { x: t([2, 9, 9, 3], 1), dy: t([2, 5, 5, 4], 2) },
+        { strides: 2, pad: "same", dataFormat: "NHWC", filterShape: [3, 3, 3, 4] },
+      ) as tf.Tensor,
   "Conv2DBackpropFilter (cropped)": () =>
-    tf.engine().runKernel("Conv2DBackpropFilter", { x: t([2, 7, 9, 5], 1), dy: t([2, 3, 3, 6], 2) }, { strides: 3, pad: "same", dataFormat: "NHWC", filterShape: [4, 2, 5, 6] }) as tf.Tensor,
+    tf
+      .engine()
+      .runKernel(
+        "Conv2DBackpropFilter",
+        { x: t([2, 7, 9, 5], 1), dy: t([2, 3, 3, 6], 2) },
+        { strides: 3, pad: "same", dataFormat: "NHWC", filterShape: [4, 2, 5, 6] },
+      ) as tf.Tensor,
   "Conv2DBackpropInput (zero insertion, cropped)": () =>
-    tf.engine().runKernel("Conv2DBackpropInput", { dy: t([2, 3, 3, 6], 1), filter: t([4, 2, 5, 6], 2) }, { strides: 3, pad: "same", dataFormat: "NHWC", inputShape: [2, 7, 9, 5] }) as tf.Tensor,
+    tf
+      .engine()
+      .runKernel(
+        "Conv2DBackpropInput",
+        { dy: t([2, 3, 3, 6], 1), filter: t([4, 2, 5, 6], 2) },
+        { strides: 3, pad: "same", dataFormat: "NHWC", inputShape: [2, 7, 9, 5] },
+      ) as tf.Tensor,
   "conv2dTranspose stride 2": () => tf.conv2dTranspose(t4([2, 7, 7, 8], 1), t4([3, 3, 4, 8], 2), [2, 14, 14, 4], 2, "same"),
   "Conv2D same": () => tf.conv2d(t4([2, 7, 9, 5], 1), t4([4, 2, 5, 6], 2), 3, "same"),
   "conv2d gradients": () => {
@@ -47,5 +65,5 @@ describe("patched kernels free their intermediates", () => {
     expect(() => tf.engine().runKernel("_FusedMatMul", inputs, attrs)).toThrow("activation 'tanh' is not supported");
     expect(tf.backend().numDataIds()).toBe(dataIds);
     tf.dispose(Object.values(inputs));
-});
+  });
 });

@@ -65,7 +65,10 @@ describe("selectBackend", () => {
       expect(stock).toBeDefined();
       expect(tf.getKernel(kernel, "wasm").kernelFunc).not.toBe(stock?.kernelFunc);
     }
-    expect(tf.matMul(tf.ones([2, 3]), tf.ones([2, 3]), false, true).arraySync()).toEqual([[3, 3], [3, 3]]);
+    expect(tf.matMul(tf.ones([2, 3]), tf.ones([2, 3]), false, true).arraySync()).toEqual([
+      [3, 3],
+      [3, 3],
+    ]);
   });
 
   it("auto picks TensorFlow (tfjs-node) where installed, else WebGPU on a GPU, else wasm, and says why it passed over the others", async () => {
@@ -93,7 +96,8 @@ describe("selectBackend", () => {
     );
     expect(err).toBeInstanceOf(BackendUnavailableError);
     expect(err?.name).toBe("BackendUnavailableError"); // what the CLI keys its one-line report on
-    if (tensorflowPresent) expect(err?.message).toMatch(/^backend 'tensorflow' is not available: .*is installed but does not load \(.*\); use --backend wasm or cpu$/);
+    if (tensorflowPresent)
+      expect(err?.message).toMatch(/^backend 'tensorflow' is not available: .*is installed but does not load \(.*\); use --backend wasm or cpu$/);
     else {
       expect(err?.message).toBe(
         "backend 'tensorflow' is not available: @tensorflow/tfjs-node-gpu and @tensorflow/tfjs-node are not installed " +

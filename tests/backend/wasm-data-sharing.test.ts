@@ -37,7 +37,10 @@ describe("Cast to another dtype", () => {
   it("still converts, as the cpu backend does", async () => {
     const convert = () => {
       const x = tf.tensor([-1.7, 0, 2.5, 3], [4], "float32");
-      return [tf.cast(x, "int32"), tf.cast(x, "bool"), tf.cast(tf.cast(x, "int32"), "float32")].map((t) => ({ dtype: t.dtype, values: Array.from(t.dataSync()) }));
+      return [tf.cast(x, "int32"), tf.cast(x, "bool"), tf.cast(tf.cast(x, "int32"), "float32")].map((t) => ({
+        dtype: t.dtype,
+        values: Array.from(t.dataSync()),
+      }));
     };
     const onWasm = tf.tidy(convert);
     await tf.setBackend("cpu");

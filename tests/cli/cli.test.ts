@@ -164,7 +164,9 @@ describe("sample and eval", () => {
 
   it("sample refuses a run without a prior, and both name a missing run in one line", () => {
     const logdir = join(dir, "ae-run");
-    expect(aelab("train", "configs/ae-mse.yaml", "--logdir", logdir, "--set", "train.epochs=1", "--set", "data.trainLimit=128", "--set", "data.testLimit=32").status).toBe(0);
+    expect(
+      aelab("train", "configs/ae-mse.yaml", "--logdir", logdir, "--set", "train.epochs=1", "--set", "data.trainLimit=128", "--set", "data.testLimit=32").status,
+    ).toBe(0);
     const refused = aelab("sample", join(logdir, "ae-mse"));
     expect(refused.status).toBe(2);
     expect(refused.stderr).toBe(`aelab: run ${join(logdir, "ae-mse")} is a ae run: it has no prior to sample from (use a vae, aae, vaegan or vae+gan run)`);
@@ -177,7 +179,9 @@ describe("sample and eval", () => {
 describe("resume guards", () => {
   it("refuses --set of a key that would change what the checkpoint means, in one line", () => {
     const logdir = join(dir, "guard");
-    expect(aelab("train", "configs/ae-mse.yaml", "--logdir", logdir, "--set", "train.epochs=1", "--set", "data.trainLimit=128", "--set", "data.testLimit=32").status).toBe(0);
+    expect(
+      aelab("train", "configs/ae-mse.yaml", "--logdir", logdir, "--set", "train.epochs=1", "--set", "data.trainLimit=128", "--set", "data.testLimit=32").status,
+    ).toBe(0);
     const runDir = join(logdir, "ae-mse");
     const refused = aelab("train", "--resume", runDir, "--set", "train.batchSize=64");
     expect(refused.status).toBe(2);

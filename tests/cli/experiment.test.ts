@@ -119,7 +119,13 @@ describe("aelab experiment", () => {
       },
     });
     expect((await failing.done).report).toEqual({ error: "cannot plot: no metrics" });
-    const working = startExperiment(experiment, { workers: 1, force: false, report: true, log: (line) => lines.push(line), writeReport: async (d) => ({ reportPath: join(d, "report.md") }) });
+    const working = startExperiment(experiment, {
+      workers: 1,
+      force: false,
+      report: true,
+      log: (line) => lines.push(line),
+      writeReport: async (d) => ({ reportPath: join(d, "report.md") }),
+    });
     expect((await working.done).report).toEqual({ path: join(tinyDir, "report.md") });
     expect(lines).toContain(`report: ${join(tinyDir, "report.md")}`);
   });

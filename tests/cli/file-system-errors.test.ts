@@ -21,7 +21,10 @@ afterEach(() => vi.restoreAllMocks());
 
 describe("file-system faults as one line", () => {
   it("a read-only or full file system anywhere is one line naming the path, not a bug report", () => {
-    expect(reported(errno("EROFS", "/mnt/ro/runs"))).toEqual({ code: 2, text: "aelab: cannot write /mnt/ro/runs: the file system is read-only (EROFS); choose a writable folder (--logdir)\n" });
+    expect(reported(errno("EROFS", "/mnt/ro/runs"))).toEqual({
+      code: 2,
+      text: "aelab: cannot write /mnt/ro/runs: the file system is read-only (EROFS); choose a writable folder (--logdir)\n",
+    });
     const full = reported(errno("ENOSPC", "/data/runs/x/run.json"));
     expect(full.code).toBe(2);
     expect(full.text).toMatch(/^aelab: cannot write \/data\/runs\/x\/run\.json: no space left on the device \(ENOSPC\); free some space/);

@@ -24,5 +24,4 @@ describe("native kernels are optional", () => {
     expect(run.stderr.split("\n")).toHaveLength(1);
     expect(run.stderr).toMatch(/^aelab: native kernels requested \(--kernels native\) but the native addon was not built .*libopenblas-dev/);
   });
-
 });

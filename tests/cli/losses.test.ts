@@ -18,8 +18,12 @@ describe("lossesReport", () => {
     expect(text).toMatch(/target\s+prediction\s+BCE\s+BCE - min\s+squared error/);
     expect(text).toMatch(/0\.8\s+0\.9\s+0\.5448\s+0\.0444\s+0\.0100/);
     expect(text).toMatch(/0\.8\s+0\.7\s+0\.5261\s+0\.0257\s+0\.0100/);
-    expect(text).toContain("For target 0.8, BCE charges 0.9 more than 0.7 (0.545 vs 0.526): asymmetric, the dearer prediction being the one toward 1; squared error charges both 0.01.");
-    expect(text).toContain("For target 0.3, BCE charges 0.2 more than 0.4 (0.639 vs 0.632): asymmetric, the dearer prediction being the one toward 0; squared error charges both 0.01.");
+    expect(text).toContain(
+      "For target 0.8, BCE charges 0.9 more than 0.7 (0.545 vs 0.526): asymmetric, the dearer prediction being the one toward 1; squared error charges both 0.01.",
+    );
+    expect(text).toContain(
+      "For target 0.3, BCE charges 0.2 more than 0.4 (0.639 vs 0.632): asymmetric, the dearer prediction being the one toward 0; squared error charges both 0.01.",
+    );
     expect(text).toContain("C1 holds");
   });
 

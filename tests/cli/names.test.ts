@@ -45,7 +45,9 @@ describe("aelab train --name", () => {
     writeFileSync(config, readFileSync("configs/ae-mse.yaml"));
     const run = aelab("train", config, "--logdir", join(root, "x"), ...TINY);
     expect(run.status).toBe(2);
-    expect(run.stderr).toBe(`aelab: run name (the config file's name; pass --name) "ae\\u007fmse": a run name must stay inside the logdir (it holds control character U+007F)`);
+    expect(run.stderr).toBe(
+      `aelab: run name (the config file's name; pass --name) "ae\\u007fmse": a run name must stay inside the logdir (it holds control character U+007F)`,
+    );
     expect(tree(root)).toEqual(["ae\u007fmse.yaml"]);
   });
 

@@ -222,7 +222,10 @@ describe("aelab tb", () => {
 
   it("is a yargs command module: `tb <logdir>` reaches the handler", async () => {
     const out = vi.spyOn(process.stdout, "write").mockImplementation(() => true);
-    await yargs(["tb", join(logdir, "vae")]).command(tbCommand).strict().parseAsync();
+    await yargs(["tb", join(logdir, "vae")])
+      .command(tbCommand)
+      .strict()
+      .parseAsync();
     const printed = out.mock.calls.map((c) => String(c[0])).join("");
     out.mockRestore();
     expect(printed).toContain("run . (1 event file)");

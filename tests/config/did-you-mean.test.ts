@@ -23,7 +23,16 @@ describe("an unknown key names the closest known one", () => {
 
   it("the known keys come from the schema, through defaults, unions and lists", () => {
     const keys = knownKeys(runConfigSchema);
-    for (const key of ["seed", "train.lr", "model.encoder.hidden", "model.encoder.filters", "model.discriminator.featureLayer", "data.source", "log.every", "train.optimizers.decoder.lr"]) {
+    for (const key of [
+      "seed",
+      "train.lr",
+      "model.encoder.hidden",
+      "model.encoder.filters",
+      "model.discriminator.featureLayer",
+      "data.source",
+      "log.every",
+      "train.optimizers.decoder.lr",
+    ]) {
       expect(keys.has(key), key).toBe(true);
     }
   });
@@ -32,7 +41,9 @@ describe("an unknown key names the closest known one", () => {
     expect(message({ train: { lrr: 0.1 } })).toBe("config error in x.yaml: unknown key train.lrr; did you mean train.lr?");
     expect(message({ lr: 0.1 })).toBe("config error in x.yaml: unknown key lr; did you mean train.lr?");
     expect(message({ trian: { lr: 0.1 } })).toBe("config error in x.yaml: unknown key trian; did you mean train?");
-    expect(message({ model: { encoder: { type: "mlp", hiden: [8] } } })).toBe("config error in x.yaml: unknown key model.encoder.hiden; did you mean model.encoder.hidden?");
+    expect(message({ model: { encoder: { type: "mlp", hiden: [8] } } })).toBe(
+      "config error in x.yaml: unknown key model.encoder.hiden; did you mean model.encoder.hidden?",
+    );
   });
 
   it("suggests nothing when nothing is close", () => {

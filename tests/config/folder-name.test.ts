@@ -27,9 +27,15 @@ describe("names inside the logdir", () => {
 
   it("says it in one line naming the field and the value, control characters visible", () => {
     expect(folderNameError("--name", "a run name", "../../tmp/x")).toBe('--name "../../tmp/x": a run name must stay inside the logdir (".." leads out of it)');
-    expect(errorOf(() => checkFolderName("--name", "a run name", "/tmp/x"))).toBe('--name "/tmp/x": a run name must stay inside the logdir (an absolute path leads out of it)');
-    expect(errorOf(() => checkFolderName("--name", "a run name", "a\u0000\n"))).toBe('--name "a\\u0000\\n": a run name must stay inside the logdir (it holds control character U+0000)');
-    expect(errorOf(() => checkFolderName("--name", "a run name", "a\u007f"))).toBe('--name "a\\u007f": a run name must stay inside the logdir (it holds control character U+007F)');
+    expect(errorOf(() => checkFolderName("--name", "a run name", "/tmp/x"))).toBe(
+      '--name "/tmp/x": a run name must stay inside the logdir (an absolute path leads out of it)',
+    );
+    expect(errorOf(() => checkFolderName("--name", "a run name", "a\u0000\n"))).toBe(
+      '--name "a\\u0000\\n": a run name must stay inside the logdir (it holds control character U+0000)',
+    );
+    expect(errorOf(() => checkFolderName("--name", "a run name", "a\u007f"))).toBe(
+      '--name "a\\u007f": a run name must stay inside the logdir (it holds control character U+007F)',
+    );
     expect(folderNameError("--name", "a run name", "fine/nested")).toBeUndefined();
     expect(quoteName("x\u2028\u0085")).toBe('"x\\u2028\\u0085"');
   });

@@ -80,17 +80,27 @@ describe("an unknown key that another framework's name is", () => {
 
   it("names it for --set too", () => {
     const origin = (a: string) => `config error in configs/ae-mse.yaml (with --set ${a})`;
-    expect(setError("learning_rate=1e-3")).toBe(`${origin("learning_rate=1e-3")}: unknown key learning_rate; did you mean train.lr? (learning_rate is called train.lr in aelab)`);
-    expect(setError("batch_size=64")).toBe(`${origin("batch_size=64")}: unknown key batch_size; did you mean train.batchSize? (batch_size is called train.batchSize in aelab)`);
-    expect(setError("latent_dim=16")).toBe(`${origin("latent_dim=16")}: unknown key latent_dim; did you mean model.latent.size? (latent_dim is called model.latent.size in aelab)`);
-    expect(setError("train.num_epochs=5")).toBe(`${origin("train.num_epochs=5")}: unknown key train.num_epochs; did you mean train.epochs? (num_epochs is called train.epochs in aelab)`);
+    expect(setError("learning_rate=1e-3")).toBe(
+      `${origin("learning_rate=1e-3")}: unknown key learning_rate; did you mean train.lr? (learning_rate is called train.lr in aelab)`,
+    );
+    expect(setError("batch_size=64")).toBe(
+      `${origin("batch_size=64")}: unknown key batch_size; did you mean train.batchSize? (batch_size is called train.batchSize in aelab)`,
+    );
+    expect(setError("latent_dim=16")).toBe(
+      `${origin("latent_dim=16")}: unknown key latent_dim; did you mean model.latent.size? (latent_dim is called model.latent.size in aelab)`,
+    );
+    expect(setError("train.num_epochs=5")).toBe(
+      `${origin("train.num_epochs=5")}: unknown key train.num_epochs; did you mean train.epochs? (num_epochs is called train.epochs in aelab)`,
+    );
   });
 
   it("ignores case, underscores and hyphens", () => {
     for (const name of ["learningRate", "learning-rate", "LEARNING_RATE", "LearningRate"]) {
       expect(suggestKey(name, known), name).toEqual({ key: "train.lr", alias: "learning_rate" });
     }
-    expect(setError("train.maxEpochs=2")).toMatch(/unknown key train\.maxEpochs; did you mean train\.epochs\? \(max_epochs is called train\.epochs in aelab\)$/);
+    expect(setError("train.maxEpochs=2")).toMatch(
+      /unknown key train\.maxEpochs; did you mean train\.epochs\? \(max_epochs is called train\.epochs in aelab\)$/,
+    );
   });
 
   it("forgives a slip in an alias", () => {
@@ -101,7 +111,9 @@ describe("an unknown key that another framework's name is", () => {
   });
 
   it("points at the per-network key inside train.optimizers", () => {
-    expect(setError("train.optimizers.discriminator.learning_rate=2e-4")).toMatch(/did you mean train\.optimizers\.discriminator\.lr\? \(learning_rate is called train\.optimizers\.discriminator\.lr in aelab\)$/);
+    expect(setError("train.optimizers.discriminator.learning_rate=2e-4")).toMatch(
+      /did you mean train\.optimizers\.discriminator\.lr\? \(learning_rate is called train\.optimizers\.discriminator\.lr in aelab\)$/,
+    );
     expect(suggestKey("discriminator_learning_rate", known)).toEqual({ key: "train.optimizers.discriminator.lr", alias: "discriminator_learning_rate" });
   });
 
@@ -119,7 +131,18 @@ describe("an unknown key that another framework's name is", () => {
 
 describe("no far-fetched guess", () => {
   it("suggests nothing for names aelab has no setting for, or that only look like an alias", () => {
-    for (const name of ["weight_decay", "dropout", "warmup_steps", "num_workers", "embed_dim", "x_dim", "patch_size", "min_epochs", "per_device_eval_batch_size", "banana"]) {
+    for (const name of [
+      "weight_decay",
+      "dropout",
+      "warmup_steps",
+      "num_workers",
+      "embed_dim",
+      "x_dim",
+      "patch_size",
+      "min_epochs",
+      "per_device_eval_batch_size",
+      "banana",
+    ]) {
       expect(suggestKey(name, known), name).toBeUndefined();
     }
     expect(fileError("decay", "weight_decay: 0.01\n")).toBe("config error in x.yaml: unknown key weight_decay");

@@ -30,7 +30,27 @@ const shipped = readdirSync("configs")
   .filter((f) => f.endsWith(".yaml"))
   .map((f) => readFileSync(join("configs", f), "utf8"));
 
-const keys = ["seed", "data", "model", "train", "log", "adversarial", "lr", "epochs", "batchSize", "variant", "encoder", "hidden", "type", "__proto__", "constructor", "prototype", "toString", "0", ""];
+const keys = [
+  "seed",
+  "data",
+  "model",
+  "train",
+  "log",
+  "adversarial",
+  "lr",
+  "epochs",
+  "batchSize",
+  "variant",
+  "encoder",
+  "hidden",
+  "type",
+  "__proto__",
+  "constructor",
+  "prototype",
+  "toString",
+  "0",
+  "",
+];
 const yamlValue = fc.letrec((tie) => ({
   value: fc.oneof(
     { depthSize: "small", withCrossShrink: true },
@@ -45,7 +65,47 @@ const yamlValue = fc.letrec((tie) => ({
 
 // Text that YAML treats specially: anchors and aliases (also self-referencing ones), tags, directives,
 // several documents, flow collections, merge keys, very deep nesting.
-const yamlPieces = ["&a ", "*a", "<<: ", "!!binary ", "!!str ", "!!int ", "!!set ", "!!omap ", "%YAML 1.2\n", "---\n", "...\n", "? ", ": ", "- ", "[", "]", "{", "}", ",", "\n", "  ", "#", "'", '"', "|", ">", "\t", "\\", "train", "lr", "model", "seed", "1", "-1", "1e999", ".nan", "~", "null", "__proto__"];
+const yamlPieces = [
+  "&a ",
+  "*a",
+  "<<: ",
+  "!!binary ",
+  "!!str ",
+  "!!int ",
+  "!!set ",
+  "!!omap ",
+  "%YAML 1.2\n",
+  "---\n",
+  "...\n",
+  "? ",
+  ": ",
+  "- ",
+  "[",
+  "]",
+  "{",
+  "}",
+  ",",
+  "\n",
+  "  ",
+  "#",
+  "'",
+  '"',
+  "|",
+  ">",
+  "\t",
+  "\\",
+  "train",
+  "lr",
+  "model",
+  "seed",
+  "1",
+  "-1",
+  "1e999",
+  ".nan",
+  "~",
+  "null",
+  "__proto__",
+];
 const yamlText = fc.array(fc.constantFrom(...yamlPieces), { maxLength: 40 }).map((pieces) => pieces.join(""));
 
 /** A shipped config with a few characters replaced, inserted or deleted. */
@@ -63,21 +123,34 @@ const mutatedConfig = fc
 const setString = fc.oneof(
   fc.string(),
   fc
-    .tuple(fc.array(fc.constantFrom(...keys, "train", "model.encoder", "a"), { minLength: 0, maxLength: 4 }), fc.constantFrom("=", "", "=="), fc.oneof(fc.string(), fc.constantFrom("[1", "{a: 1}", "&x [*x]", "!!binary AAAA", "1e999", "~")))
+    .tuple(
+      fc.array(fc.constantFrom(...keys, "train", "model.encoder", "a"), { minLength: 0, maxLength: 4 }),
+      fc.constantFrom("=", "", "=="),
+      fc.oneof(fc.string(), fc.constantFrom("[1", "{a: 1}", "&x [*x]", "!!binary AAAA", "1e999", "~")),
+    )
     .map(([path, eq, value]) => `${path.join(".")}${eq}${value}`),
 );
 
 describe("config loader under random input: loads or fails with one config error line", () => {
   it("random YAML documents", () => {
-    fc.assert(fc.property(yamlValue, (doc) => void load(stringify(doc))), RUNS);
+    fc.assert(
+      fc.property(yamlValue, (doc) => void load(stringify(doc))),
+      RUNS,
+    );
   });
 
   it("random YAML-ish text: anchors, aliases, tags, several documents", () => {
-    fc.assert(fc.property(yamlText, (text) => void load(text)), RUNS);
+    fc.assert(
+      fc.property(yamlText, (text) => void load(text)),
+      RUNS,
+    );
   });
 
   it("shipped configs with random edits", () => {
-    fc.assert(fc.property(mutatedConfig, (text) => void load(text)), RUNS);
+    fc.assert(
+      fc.property(mutatedConfig, (text) => void load(text)),
+      RUNS,
+    );
   });
 
   it("an unreadable --set value names the key", () => {
@@ -85,11 +158,18 @@ describe("config loader under random input: loads or fails with one config error
   });
 
   it("random --set strings", () => {
-    fc.assert(fc.property(fc.array(setString, { minLength: 1, maxLength: 3 }), (overrides) => void load(shipped[0]!, overrides)), RUNS);
+    fc.assert(
+      fc.property(fc.array(setString, { minLength: 1, maxLength: 3 }), (overrides) => void load(shipped[0]!, overrides)),
+      RUNS,
+    );
   });
 
   it("random experiment files", () => {
-    const experimentText = fc.oneof(yamlText, yamlValue.map((doc) => stringify(doc)), fc.constantFrom("base: b.yaml\naxes: { seed: [1, 2] }\n", "base: b.yaml\naxes: *a\n"));
+    const experimentText = fc.oneof(
+      yamlText,
+      yamlValue.map((doc) => stringify(doc)),
+      fc.constantFrom("base: b.yaml\naxes: { seed: [1, 2] }\n", "base: b.yaml\naxes: *a\n"),
+    );
     fc.assert(
       fc.property(experimentText, (text) => {
         try {
@@ -115,7 +195,16 @@ describe("config loader under random input: loads or fails with one config error
     expect(load("a: &x [*x]\n")).toMatch(/^config error in fuzz\.yaml/);
     expect(load("train: &x { lr: *x }\n")).toBe("config error in fuzz.yaml: train.lr must be a number (got a value that contains itself)");
     expect(load("*a\n")).toMatch(/^config error in fuzz\.yaml: not valid YAML: Unresolved alias/);
-    const bomb = ["a: &a [x, x, x, x, x, x, x, x, x]", ...Array.from({ length: 8 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(9).fill(`*${String.fromCharCode(97 + i)}`).join(", ")}]`)].join("\n");
+    const bomb = [
+      "a: &a [x, x, x, x, x, x, x, x, x]",
+      ...Array.from(
+        { length: 8 },
+        (_, i) =>
+          `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(9)
+            .fill(`*${String.fromCharCode(97 + i)}`)
+            .join(", ")}]`,
+      ),
+    ].join("\n");
     expect(load(bomb)).toMatch(/^config error in fuzz\.yaml/);
   });
 });

@@ -30,7 +30,9 @@ describe("loadConfig", () => {
     const path = file("lr.yaml", "train:\n  lr: -1\n");
     expect(errorOf(() => loadConfig(path))).toBe(`config error in ${path}: train.lr must be > 0 (got -1)`);
     const enumPath = file("enum.yaml", "model: { recon: huber }\n");
-    expect(errorOf(() => loadConfig(enumPath))).toBe(`config error in ${enumPath}: model.recon must be one of "mse", "bce", "l1", "cbernoulli", "gaussian", "laplace", "feature" (got "huber")`);
+    expect(errorOf(() => loadConfig(enumPath))).toBe(
+      `config error in ${enumPath}: model.recon must be one of "mse", "bce", "l1", "cbernoulli", "gaussian", "laplace", "feature" (got "huber")`,
+    );
   });
 
   it("names the key of a wrong type", () => {
@@ -50,7 +52,9 @@ describe("loadConfig", () => {
     expect(config.train.epochs).toBe(2);
     expect(config.model.encoder.hidden).toEqual([64, 32]);
     expect(config.data.binarize).toBe("threshold");
-    expect(errorOf(() => loadConfig(path, ["train.epochz=2"]))).toBe(`config error in ${path} (with --set train.epochz=2): unknown key train.epochz; did you mean train.epochs?`);
+    expect(errorOf(() => loadConfig(path, ["train.epochz=2"]))).toBe(
+      `config error in ${path} (with --set train.epochz=2): unknown key train.epochz; did you mean train.epochs?`,
+    );
     expect(errorOf(() => loadConfig(path, ["train.epochs"]))).toMatch(/--set expects key.path=value/);
   });
 

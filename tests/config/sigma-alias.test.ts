@@ -17,7 +17,11 @@ function withScaleLine(line: string, name: string): string {
 
 describe("model.sigma, the σ-VAE paper's name for recon gaussian's scale", () => {
   it("sets model.scale, for a number, learned and optimal", () => {
-    for (const [value, expected] of [["0.5", 0.5], ["learned", "learned"], ["optimal", "optimal"]] as const) {
+    for (const [value, expected] of [
+      ["0.5", 0.5],
+      ["learned", "learned"],
+      ["optimal", "optimal"],
+    ] as const) {
       const model = loadConfig(withScaleLine(`  sigma: ${value}`, `sigma-${value}`)).model as Record<string, unknown>;
       expect(model.scale).toBe(expected);
       expect("sigma" in model).toBe(false);
@@ -25,8 +29,12 @@ describe("model.sigma, the σ-VAE paper's name for recon gaussian's scale", () =
   });
 
   it("refuses both names at once, and sigma for another likelihood, in one line naming the key", () => {
-    expect(() => loadConfig(withScaleLine("  scale: learned\n  sigma: learned", "both"))).toThrow(/model\.sigma and model\.scale name the same setting: give one of them/);
-    expect(() => loadConfig(withScaleLine("  sigma: 0.3", "laplace"), ["model.recon=laplace"])).toThrow(/model\.sigma is recon gaussian's σ \(got recon laplace/);
+    expect(() => loadConfig(withScaleLine("  scale: learned\n  sigma: learned", "both"))).toThrow(
+      /model\.sigma and model\.scale name the same setting: give one of them/,
+    );
+    expect(() => loadConfig(withScaleLine("  sigma: 0.3", "laplace"), ["model.recon=laplace"])).toThrow(
+      /model\.sigma is recon gaussian's σ \(got recon laplace/,
+    );
     expect(() => loadConfig(withScaleLine("", "neither"))).toThrow(/model\.scale is required for recon gaussian/);
   });
 

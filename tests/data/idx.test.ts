@@ -75,7 +75,14 @@ describe("readIdx on damaged files", () => {
 
   it("rejects a gzip stream cut short as corrupt gzip", () => {
     const path = join(tempDir(), "train-images-idx3-ubyte.gz");
-    const gz = gzipSync(idxImagesBytes(50, 28, 28, new Array(50 * 784).fill(9).map((v, i) => (v * i) % 256)));
+    const gz = gzipSync(
+      idxImagesBytes(
+        50,
+        28,
+        28,
+        new Array(50 * 784).fill(9).map((v, i) => (v * i) % 256),
+      ),
+    );
     writeFileSync(path, gz.subarray(0, gz.length / 2));
     expectDataError(() => readIdxImages(path), path, "corrupt gzip");
   });

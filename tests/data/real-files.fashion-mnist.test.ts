@@ -68,5 +68,4 @@ describe("loadDataset on the real Fashion-MNIST folder", () => {
     expect(Array.from(data.train.labels.subarray(0, 10))).toEqual([9, 0, 0, 3, 0, 2, 7, 2, 5, 5]);
     expect(Array.from(data.test.labels.subarray(0, 4))).toEqual([9, 2, 1, 1]);
   });
-
 });

@@ -16,7 +16,10 @@ describe("validationIndices", () => {
     const trained = new Set(train);
     expect(validation.some((i) => trained.has(i))).toBe(false);
     // Per class, round(n_c * 0.2) held out: the same class mix as the training split.
-    const all = counts(data.train.labels, Uint32Array.from({ length: 600 }, (_, i) => i));
+    const all = counts(
+      data.train.labels,
+      Uint32Array.from({ length: 600 }, (_, i) => i),
+    );
     expect(counts(data.train.labels, validation)).toEqual(all.map((n) => Math.round(n * 0.2)));
 
     // No validation image is a test image: compared pixel for pixel.

@@ -12,7 +12,14 @@ beforeAll(async () => {
 const tiny = (variant: string, epochs: number) => ({
   seed: 3,
   data: { source: "mnist", trainLimit: 512, testLimit: 128 },
-  model: { variant, recon: "huber", encoder: { type: "mlp", hidden: [64] }, decoder: { type: "mlp", hidden: [64] }, latent: { size: 4 }, discriminator: { type: "mlp", hidden: [64, 32] } },
+  model: {
+    variant,
+    recon: "huber",
+    encoder: { type: "mlp", hidden: [64] },
+    decoder: { type: "mlp", hidden: [64] },
+    latent: { size: 4 },
+    discriminator: { type: "mlp", hidden: [64, 32] },
+  },
   train: { epochs, batchSize: 64, lr: 3e-3 },
   log: { every: 2, images: 8 },
 });
@@ -28,7 +35,9 @@ describe("examples/custom-likelihood.ts", () => {
   });
 
   it("makes model.recon: huber a valid config once registered, and refuses names that are taken", () => {
-    expect(() => validateConfig(tiny("vae", 1), "tiny")).toThrow(/^config error in tiny: model\.recon must be one of "mse", "bce", "l1", "cbernoulli", "gaussian", "laplace", "feature" \(got "huber"\)$/);
+    expect(() => validateConfig(tiny("vae", 1), "tiny")).toThrow(
+      /^config error in tiny: model\.recon must be one of "mse", "bce", "l1", "cbernoulli", "gaussian", "laplace", "feature" \(got "huber"\)$/,
+    );
     registerHuber();
     registerHuber();
     expect(validateConfig(tiny("vae", 1), "tiny").model.recon).toBe("huber");

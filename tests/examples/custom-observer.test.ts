@@ -2,7 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { decoderWeightNorm, run } from "../../examples/custom-observer.js";
 import { selectBackend } from "../../src/backend/index.js";
-import { MemoryWriter, train } from "../../src/index.js";
+import { type MemoryWriter, train } from "../../src/index.js";
 
 beforeAll(async () => {
   await selectBackend("wasm");

@@ -105,7 +105,17 @@ describe("--list", () => {
   it("believes a runner that saw its run killed mid-step (cell.json) over the run.json left saying running", () => {
     const experiment = load("list-killed");
     const [interrupted, failed] = experiment.cells;
-    const record = { index: 0, configHash: "x", host: "node-4", pid: 5, seed: 1, aelabVersion: "0.1.0", startedAt: "2026-12-07T01:00:00.000Z", heartbeatAt: "2026-12-07T01:00:09.000Z", endedAt: "2026-12-07T01:00:09.000Z" };
+    const record = {
+      index: 0,
+      configHash: "x",
+      host: "node-4",
+      pid: 5,
+      seed: 1,
+      aelabVersion: "0.1.0",
+      startedAt: "2026-12-07T01:00:00.000Z",
+      heartbeatAt: "2026-12-07T01:00:09.000Z",
+      endedAt: "2026-12-07T01:00:09.000Z",
+    };
     fakeRun(interrupted, "running");
     writeCellRecord(interrupted.dir, { ...record, name: interrupted.name, status: "interrupted" });
     fakeRun(failed, "running", { checkpoint: true });
@@ -161,7 +171,14 @@ describe("--shard", () => {
     const experiment = load("shard-run");
     const run = async (shard: string) => {
       const lines: string[] = [];
-      const running = startExperiment(experiment, { workers: 2, force: false, report: true, log: (l) => lines.push(l), aelab: fakeAelab, cells: shardCells(experiment.cells, parseShard(shard)) });
+      const running = startExperiment(experiment, {
+        workers: 2,
+        force: false,
+        report: true,
+        log: (l) => lines.push(l),
+        aelab: fakeAelab,
+        cells: shardCells(experiment.cells, parseShard(shard)),
+      });
       return { outcome: await running.done, lines };
     };
     const first = await run("1/3");
@@ -175,7 +192,11 @@ describe("--shard", () => {
     expect(experiment.cells.filter((c) => existsSync(c.dir)).map((c) => c.name)).toEqual(["ok/seed-1", "two/seed-1", "three/seed-1"]);
     await run("2/3");
     await run("3/3");
-    expect(listLines(experiment).slice(1).every((l) => l.includes("  done  "))).toBe(true);
+    expect(
+      listLines(experiment)
+        .slice(1)
+        .every((l) => l.includes("  done  ")),
+    ).toBe(true);
     const again = await run("3/3");
     expect(again.outcome.results.map((r) => r.status)).toEqual(["skipped", "skipped"]);
   }, 60_000);
@@ -270,7 +291,8 @@ describe("--cell", () => {
     const now = new Date().toISOString();
     writeLock(experiment.dir, cell.name, { host: "node-9.cluster", pid: 12, startedAt: now, heartbeatAt: now });
     const lines: string[] = [];
-    const outcome = await startExperiment(experiment, { workers: 1, force: false, report: false, log: (l) => lines.push(l), aelab: fakeAelab, cells: [cell] }).done;
+    const outcome = await startExperiment(experiment, { workers: 1, force: false, report: false, log: (l) => lines.push(l), aelab: fakeAelab, cells: [cell] })
+      .done;
     expect(outcome.results[0]).toMatchObject({ status: "elsewhere" });
     expect(outcome.failed).toEqual([]);
     expect(lines).toContain("busy    ok/seed-1: running elsewhere (node-9.cluster pid 12, heartbeat 0 s ago) (0/1 done)");

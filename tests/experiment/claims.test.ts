@@ -47,11 +47,21 @@ claims:
       ["H1", ["sharpness:tallied:less", "highFrequency:tallied:less"]],
       ["M1", ["rate:manipulation-check:less"]],
     ]);
-    expect(spec.claims[1].comparisons[0]).toMatchObject({ entry: "claims.1 (M1), comparisons.0", a: { beta: "beta-4" }, b: { beta: "beta-1" }, where: { recon: "bce" }, sesoi: 1, quoteReference: false });
+    expect(spec.claims[1].comparisons[0]).toMatchObject({
+      entry: "claims.1 (M1), comparisons.0",
+      a: { beta: "beta-4" },
+      b: { beta: "beta-1" },
+      where: { recon: "bce" },
+      sesoi: 1,
+      quoteReference: false,
+    });
   });
 
   it("read a list axis's values as level names, numbers included", () => {
-    const spec = parseExperimentText(`base: base.yaml\naxes: { latent: [2, 8], seed: [1, 2] }\n${claim("{ a: { latent: 8 }, b: { latent: 2 }, metric: mse, expect: less }")}`, "x.yaml");
+    const spec = parseExperimentText(
+      `base: base.yaml\naxes: { latent: [2, 8], seed: [1, 2] }\n${claim("{ a: { latent: 8 }, b: { latent: 2 }, metric: mse, expect: less }")}`,
+      "x.yaml",
+    );
     expect(spec.claims[0].comparisons[0]).toMatchObject({ a: { latent: "8" }, b: { latent: "2" } });
   });
 });
@@ -66,9 +76,13 @@ describe("a bad declaration is one line naming the entry", () => {
   });
 
   it("an unknown analytic check, a claim with neither comparisons nor a check, and two claims with one id", () => {
-    expect(fails("claims:\n  - { id: C1, statement: x, analytic: bce-asymetry }\n")).toMatch(/^config error in x\.yaml: claims\.0 \(C1\): unknown analytic check "bce-asymetry"; did you mean bce-asymmetry\?/);
+    expect(fails("claims:\n  - { id: C1, statement: x, analytic: bce-asymetry }\n")).toMatch(
+      /^config error in x\.yaml: claims\.0 \(C1\): unknown analytic check "bce-asymetry"; did you mean bce-asymmetry\?/,
+    );
     expect(fails("claims:\n  - { id: C1, statement: x }\n")).toBe("config error in x.yaml: claims.0 (C1): a claim needs comparisons (or an analytic check)");
-    expect(fails("claims:\n  - { id: C1, statement: x, analytic: bce-asymmetry }\n  - { id: C1, statement: y, analytic: bce-near-half }\n")).toBe("config error in x.yaml: claims.1 (C1): another claim has the id C1");
+    expect(fails("claims:\n  - { id: C1, statement: x, analytic: bce-asymmetry }\n  - { id: C1, statement: y, analytic: bce-near-half }\n")).toBe(
+      "config error in x.yaml: claims.1 (C1): another claim has the id C1",
+    );
   });
 
   it("a group that matches no cell: an unknown axis, an unknown level, or levels every cell with which is excluded", () => {
@@ -106,7 +120,9 @@ describe("a bad declaration is one line naming the entry", () => {
   });
 
   it("a misspelt field or an unknown value, in the config loader's words", () => {
-    expect(fails(claim("{ a: { beta: beta-4 }, b: { beta: beta-1 }, metrc: sharpness, expect: less }"))).toMatch(/^config error in x\.yaml: unknown key claims\.0\.comparisons\.0\.metrc; did you mean claims\.\*\.comparisons\.\*\.metric\?/);
+    expect(fails(claim("{ a: { beta: beta-4 }, b: { beta: beta-1 }, metrc: sharpness, expect: less }"))).toMatch(
+      /^config error in x\.yaml: unknown key claims\.0\.comparisons\.0\.metrc; did you mean claims\.\*\.comparisons\.\*\.metric\?/,
+    );
     expect(fails(claim("{ a: { beta: beta-4 }, b: { beta: beta-1 }, metric: sharpness, expect: smaller }"))).toBe(
       'config error in x.yaml: claims.0.comparisons.0.expect must be one of "greater", "less", "equivalent" (got "smaller")',
     );
@@ -153,7 +169,12 @@ ${claim("{ a: { loss: bce }, b: { loss: mse }, metric: sharpness, expect: less, 
   });
 
   it("a scope that keeps none of a comparison's groups", () => {
-    writeFileSync(file, `base: ${resolve("configs/ae-mse.yaml")}\naxes:\n  loss:\n    mse: { model.recon: mse }\n    bce: { model.recon: bce }\n  seed: [1, 2]\n${claim("{ a: { loss: bce }, b: { loss: mse }, metric: sharpness, expect: less, scope: { dataset: fashion } }")}`);
-    expect(errorOf(() => loadExperiment(file, { logdir }))).toBe(`config error in ${file}: claims.0 (H1), comparisons.0: scope {"dataset":"fashion"} keeps none of a's cells (their data: mnist)`);
+    writeFileSync(
+      file,
+      `base: ${resolve("configs/ae-mse.yaml")}\naxes:\n  loss:\n    mse: { model.recon: mse }\n    bce: { model.recon: bce }\n  seed: [1, 2]\n${claim("{ a: { loss: bce }, b: { loss: mse }, metric: sharpness, expect: less, scope: { dataset: fashion } }")}`,
+    );
+    expect(errorOf(() => loadExperiment(file, { logdir }))).toBe(
+      `config error in ${file}: claims.0 (H1), comparisons.0: scope {"dataset":"fashion"} keeps none of a's cells (their data: mnist)`,
+    );
   });
 });

@@ -7,7 +7,10 @@ import { loadExperiment, planExperiment, readExperimentRecord, startExperiment }
 const dir = mkdtempSync(join(tmpdir(), "aelab-failed-cells-"));
 writeFileSync(join(dir, "base.yaml"), "model: { variant: ae, recon: mse }\n");
 const file = join(dir, "faults.yaml");
-writeFileSync(file, "name: faults\nbase: base.yaml\naxes:\n  case:\n    ok: { train.lr: 0.001 }\n    nan: { train.lr: 0.002 }\n    killed: { train.lr: 0.003 }\n    baddata: { train.lr: 0.004 }\n  seed: [1, 2]\n");
+writeFileSync(
+  file,
+  "name: faults\nbase: base.yaml\naxes:\n  case:\n    ok: { train.lr: 0.001 }\n    nan: { train.lr: 0.002 }\n    killed: { train.lr: 0.003 }\n    baddata: { train.lr: 0.004 }\n  seed: [1, 2]\n",
+);
 const fakeAelab = [process.execPath, "--import", "tsx", join(import.meta.dirname, "../helpers/fake-cell.ts")];
 
 async function runExperiment(lines: string[]) {
@@ -55,9 +58,12 @@ describe("an experiment with failing cells", () => {
     const again: string[] = [];
     const second = await runExperiment(again);
     expect(second.outcome.failed).toEqual([]);
-    expect(again.filter((l) => l.startsWith("start")).map((l) => l.split(":")[0]).sort()).toEqual(
-      ["baddata/seed-1", "baddata/seed-2", "killed/seed-1", "killed/seed-2", "nan/seed-1", "nan/seed-2"].map((n) => `start   ${n}`).sort(),
-    );
+    expect(
+      again
+        .filter((l) => l.startsWith("start"))
+        .map((l) => l.split(":")[0])
+        .sort(),
+    ).toEqual(["baddata/seed-1", "baddata/seed-2", "killed/seed-1", "killed/seed-2", "nan/seed-1", "nan/seed-2"].map((n) => `start   ${n}`).sort());
     expect(second.outcome.results.filter((r) => r.status === "skipped").map((r) => r.cell.name)).toEqual(["ok/seed-1", "ok/seed-2"]);
     const after = readExperimentRecord(second.experiment.dir).cells;
     expect(after.every((c) => c.outcome?.status === "completed" && c.outcome.error === undefined)).toBe(true);

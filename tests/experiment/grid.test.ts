@@ -85,7 +85,9 @@ describe("experiment file errors", () => {
     const axis = file("exclude-axis.yaml", "base: base.yaml\naxes: { seed: [1, 2] }\nexclude:\n  - { sed: 1 }\n");
     expect(errorOf(() => loadExperiment(axis, { logdir: dir }))).toBe(`config error in ${axis}: exclude.0: unknown axis sed (axes: seed)`);
     const level = file("exclude-level.yaml", "base: base.yaml\naxes: { seed: [1, 2] }\nexclude:\n  - { seed: 3 }\n");
-    expect(errorOf(() => loadExperiment(level, { logdir: dir }))).toBe(`config error in ${level}: exclude.0.seed: 3 is not a level of axis seed (levels: 1, 2)`);
+    expect(errorOf(() => loadExperiment(level, { logdir: dir }))).toBe(
+      `config error in ${level}: exclude.0.seed: 3 is not a level of axis seed (levels: 1, 2)`,
+    );
   });
 
   it("names the file, the cell and the key of a cell whose overrides make an invalid config, before anything runs", () => {
@@ -97,7 +99,9 @@ describe("experiment file errors", () => {
       `config error in ${path}, cell none/seed-1: model.latent.size must be > 0 (got 0) (1 more of the 4 cells have config errors)`,
     );
     const unknown = file("bad-key.yaml", "base: base.yaml\naxes:\n  loss:\n    mse: { model.recn: mse }\n");
-    expect(errorOf(() => loadExperiment(unknown, { logdir: dir }))).toBe(`config error in ${unknown}, cell mse: unknown key model.recn; did you mean model.recon?`);
+    expect(errorOf(() => loadExperiment(unknown, { logdir: dir }))).toBe(
+      `config error in ${unknown}, cell mse: unknown key model.recn; did you mean model.recon?`,
+    );
   });
 
   it("rejects axes that cannot name folders, a missing base and a grid that exclude empties", () => {
@@ -108,7 +112,9 @@ describe("experiment file errors", () => {
     const twice = file("twice.yaml", "base: base.yaml\naxes:\n  seed: [1, 1]\n");
     expect(errorOf(() => loadExperiment(twice, { logdir: dir }))).toBe(`config error in ${twice}: axes.seed lists 1 twice`);
     const missing = file("missing.yaml", "base: nope.yaml\naxes: { seed: [1] }\n");
-    expect(errorOf(() => loadExperiment(missing, { logdir: dir }))).toBe(`config error in ${missing}: base nope.yaml: file not found (looked for ${join(dir, "nope.yaml")})`);
+    expect(errorOf(() => loadExperiment(missing, { logdir: dir }))).toBe(
+      `config error in ${missing}: base nope.yaml: file not found (looked for ${join(dir, "nope.yaml")})`,
+    );
     const empty = file("empty.yaml", "base: base.yaml\naxes: { seed: [1] }\nexclude: [{ seed: 1 }]\n");
     expect(errorOf(() => loadExperiment(empty, { logdir: dir }))).toBe(`config error in ${empty}: exclude removes every cell of the grid`);
     const noBase = file("no-base.yaml", "axes: { seed: [1] }\n");

@@ -35,7 +35,9 @@ describe("the import graph has no arrow up", () => {
 describe("the report engine names no claim", () => {
   // The claims live in the experiment files; `aelab losses` (loss-figures.ts) prints the loss study's analytic checks by their ids.
   it("no claim id of the loss study appears in src/report or src/experiment", () => {
-    const named = [...sources("src/report"), ...sources("src/experiment")].filter(({ file, text }) => !file.endsWith("loss-figures.ts") && /\bC[1-6]\b/.test(text));
+    const named = [...sources("src/report"), ...sources("src/experiment")].filter(
+      ({ file, text }) => !file.endsWith("loss-figures.ts") && /\bC[1-6]\b/.test(text),
+    );
     expect(named.map((s) => s.file)).toEqual([]);
   });
 });

@@ -25,15 +25,47 @@ function expectNothingWritten(): void {
 
 describe("names in an experiment file", () => {
   const cases: Array<[string, string, string]> = [
-    ["dots.yaml", "name: ../../escaped\nbase: base.yaml\naxes: { seed: [1] }\n", 'name "../../escaped": an experiment name must stay inside the logdir (".." leads out of it)'],
-    ["absolute.yaml", `name: ${join(root, "escaped")}\nbase: base.yaml\naxes: { seed: [1] }\n`, `name ${JSON.stringify(join(root, "escaped"))}: an experiment name must stay inside the logdir (an absolute path leads out of it)`],
-    ["nul.yaml", 'name: "x\\0y"\nbase: base.yaml\naxes: { seed: [1] }\n', 'name "x\\u0000y": an experiment name must stay inside the logdir (it holds control character U+0000)'],
-    ["control.yaml", 'name: "x\\ty"\nbase: base.yaml\naxes: { seed: [1] }\n', 'name "x\\ty": an experiment name must stay inside the logdir (it holds control character U+0009)'],
+    [
+      "dots.yaml",
+      "name: ../../escaped\nbase: base.yaml\naxes: { seed: [1] }\n",
+      'name "../../escaped": an experiment name must stay inside the logdir (".." leads out of it)',
+    ],
+    [
+      "absolute.yaml",
+      `name: ${join(root, "escaped")}\nbase: base.yaml\naxes: { seed: [1] }\n`,
+      `name ${JSON.stringify(join(root, "escaped"))}: an experiment name must stay inside the logdir (an absolute path leads out of it)`,
+    ],
+    [
+      "nul.yaml",
+      'name: "x\\0y"\nbase: base.yaml\naxes: { seed: [1] }\n',
+      'name "x\\u0000y": an experiment name must stay inside the logdir (it holds control character U+0000)',
+    ],
+    [
+      "control.yaml",
+      'name: "x\\ty"\nbase: base.yaml\naxes: { seed: [1] }\n',
+      'name "x\\ty": an experiment name must stay inside the logdir (it holds control character U+0009)',
+    ],
     ["axis.yaml", 'base: base.yaml\naxes:\n  "..": { a: { seed: 1 } }\n', 'axes: axis "..": an axis name must stay inside the logdir (".." leads out of it)'],
-    ["level.yaml", 'base: base.yaml\naxes:\n  loss:\n    "../../escaped": { model.recon: mse }\n', 'axes.loss: level "../../escaped": a level name must stay inside the logdir (".." leads out of it)'],
-    ["value.yaml", 'base: base.yaml\naxes:\n  data.source: ["/tmp/escaped"]\n', 'axes.data.source.0: value "/tmp/escaped": a level name must stay inside the logdir (an absolute path leads out of it)'],
-    ["del.yaml", 'base: base.yaml\naxes:\n  loss:\n    "a\\x7fb": { model.recon: mse }\n', 'axes.loss: level "a\\u007fb": a level name must stay inside the logdir (it holds control character U+007F)'],
-    ["file\u0001name.yaml", "base: base.yaml\naxes: { seed: [1] }\n", `name (the file's name) "file\\u0001name": an experiment name must stay inside the logdir (it holds control character U+0001)`],
+    [
+      "level.yaml",
+      'base: base.yaml\naxes:\n  loss:\n    "../../escaped": { model.recon: mse }\n',
+      'axes.loss: level "../../escaped": a level name must stay inside the logdir (".." leads out of it)',
+    ],
+    [
+      "value.yaml",
+      'base: base.yaml\naxes:\n  data.source: ["/tmp/escaped"]\n',
+      'axes.data.source.0: value "/tmp/escaped": a level name must stay inside the logdir (an absolute path leads out of it)',
+    ],
+    [
+      "del.yaml",
+      'base: base.yaml\naxes:\n  loss:\n    "a\\x7fb": { model.recon: mse }\n',
+      'axes.loss: level "a\\u007fb": a level name must stay inside the logdir (it holds control character U+007F)',
+    ],
+    [
+      "file\u0001name.yaml",
+      "base: base.yaml\naxes: { seed: [1] }\n",
+      `name (the file's name) "file\\u0001name": an experiment name must stay inside the logdir (it holds control character U+0001)`,
+    ],
   ];
   for (const [name, text, message] of cases) {
     it(`refuses ${JSON.stringify(name)} in one line naming the key and the value, before anything is written`, () => {
@@ -85,7 +117,9 @@ describe("symlinks in the logdir", () => {
     expect(readExperimentRecord(experiment.dir).cells).toHaveLength(2);
     writeExperimentRecord({ ...experiment, cells: [{ ...experiment.cells[0], dir: join(runs, "..", "escaped") }] });
     expect(() => readExperimentRecord(experiment.dir)).toThrow(ExperimentError);
-    expect(() => readExperimentRecord(experiment.dir)).toThrow(`${path}: cells.0.dir "../../escaped": a cell's path must stay inside the logdir (".." leads out of it)`);
+    expect(() => readExperimentRecord(experiment.dir)).toThrow(
+      `${path}: cells.0.dir "../../escaped": a cell's path must stay inside the logdir (".." leads out of it)`,
+    );
     expect(existsSync(join(runs, "..", "escaped"))).toBe(false);
   });
 });

@@ -18,9 +18,15 @@ describe("sesoi in an experiment file", () => {
 
   it("rejects an unknown metric, a value that is not a positive number, and a sesoi that is not a map, each in one line naming the file and field", () => {
     expect(errorOf(() => parseExperimentText(`${BASE}sesoi: { pull: 0.01 }\n`, "x.yaml"))).toBe("config error in x.yaml: unknown key sesoi.pull");
-    expect(errorOf(() => parseExperimentText(`${BASE}sesoi: { wasserstein: -0.01 }\n`, "x.yaml"))).toBe("config error in x.yaml: sesoi.wasserstein must be > 0 (got -0.01)");
-    expect(errorOf(() => parseExperimentText(`${BASE}sesoi: { wasserstein: 0 }\n`, "x.yaml"))).toBe("config error in x.yaml: sesoi.wasserstein must be > 0 (got 0)");
-    expect(errorOf(() => parseExperimentText(`${BASE}sesoi: { signedError: one grey level }\n`, "x.yaml"))).toBe('config error in x.yaml: sesoi.signedError must be a number (got "one grey level")');
+    expect(errorOf(() => parseExperimentText(`${BASE}sesoi: { wasserstein: -0.01 }\n`, "x.yaml"))).toBe(
+      "config error in x.yaml: sesoi.wasserstein must be > 0 (got -0.01)",
+    );
+    expect(errorOf(() => parseExperimentText(`${BASE}sesoi: { wasserstein: 0 }\n`, "x.yaml"))).toBe(
+      "config error in x.yaml: sesoi.wasserstein must be > 0 (got 0)",
+    );
+    expect(errorOf(() => parseExperimentText(`${BASE}sesoi: { signedError: one grey level }\n`, "x.yaml"))).toBe(
+      'config error in x.yaml: sesoi.signedError must be a number (got "one grey level")',
+    );
     expect(errorOf(() => parseExperimentText(`${BASE}sesoi: 0.01\n`, "x.yaml"))).toMatch(/^config error in x\.yaml: sesoi must be a/);
   });
 

@@ -21,7 +21,16 @@ if (mode === "baddata") {
 const config = loadConfig(args[1]!, sets);
 mkdirSync(dir, { recursive: true });
 writeResolvedConfig(dir, config, "resolved config (fake cell)");
-const record: RunRecord = { name, command: "", configFile: args[1]!, status: "running", aelabVersion: "test", node: process.version, backend: null, startedAt: new Date().toISOString() };
+const record: RunRecord = {
+  name,
+  command: "",
+  configFile: args[1]!,
+  status: "running",
+  aelabVersion: "test",
+  node: process.version,
+  backend: null,
+  startedAt: new Date().toISOString(),
+};
 writeRunRecord(dir, record);
 console.log("step 1: loss 0.5");
 if (mode === "killed") process.kill(process.pid, "SIGKILL");

@@ -20,7 +20,22 @@ const logdir = join(mkdtempSync(join(tmpdir(), "aelab-kernels-")), "runs");
 
 /** One small conv VAE epoch through `aelab train`; the kernels its run.json records. */
 export function trainSmall(name: string, env: Record<string, string>, ...extra: string[]): KernelsRecord {
-  const run = aelab(env, "train", "configs/conv-vae-bce.yaml", "--logdir", logdir, "--name", name, "--set", "train.epochs=1", "--set", "data.trainLimit=256", "--set", "data.testLimit=64", ...extra);
+  const run = aelab(
+    env,
+    "train",
+    "configs/conv-vae-bce.yaml",
+    "--logdir",
+    logdir,
+    "--name",
+    name,
+    "--set",
+    "train.epochs=1",
+    "--set",
+    "data.trainLimit=256",
+    "--set",
+    "data.testLimit=64",
+    ...extra,
+  );
   expect(run.stderr).not.toMatch(/error/i);
   expect(run.status).toBe(0);
   const record = JSON.parse(readFileSync(join(logdir, name, "run.json"), "utf8")) as { status: string; backend: { name: string; kernels: KernelsRecord } };

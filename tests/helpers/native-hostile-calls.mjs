@@ -20,16 +20,22 @@ const say = (line) => writeSync(1, `${JSON.stringify(line)}\n`);
 
 const HEAP_BYTES = 4096;
 const heap = () => new Uint8Array(new ArrayBuffer(HEAP_BYTES));
-const detach = (buffer) => (structuredClone(buffer, { transfer: [buffer] }), buffer);
+const detach = (buffer) => {
+  structuredClone(buffer, { transfer: [buffer] });
+  return buffer;
+};
 /** Heaps every function must refuse, with the argument name its error gives. */
 const BAD_HEAPS = [
   ["an empty ArrayBuffer", () => new ArrayBuffer(0)],
   ["a detached ArrayBuffer", () => detach(new ArrayBuffer(HEAP_BYTES))],
-  ["a Uint8Array of a detached ArrayBuffer", () => {
-    const view = heap();
-    detach(view.buffer);
-    return view;
-  }],
+  [
+    "a Uint8Array of a detached ArrayBuffer",
+    () => {
+      const view = heap();
+      detach(view.buffer);
+      return view;
+    },
+  ],
   ["a Float32Array", () => new Float32Array(16)],
   ["a string", () => "heap"],
 ];
@@ -74,8 +80,26 @@ const FUNCTIONS = {
     // a 4x4 at 0, b 4x4 at 64, c 4x4 at 128; no bias.
     args: () => [heap(), 1, 4, 4, 4, false, false, 0, 64, 128, 0, 0, 0, -1, 0, 0, 0],
     bad: [
-      ["m = n = 2^31 - 1, k = 0, cOffset 2^34 - 4 (wraps)", [[2, INT_MAX], [3, INT_MAX], [4, 0], [9, WRAPS]], "c (cOffset)"],
-      ["m = k = 2^31 - 1, aOffset 2^34 - 4 (wraps)", [[2, INT_MAX], [3, 1], [4, INT_MAX], [7, WRAPS]], "a (aOffset)"],
+      [
+        "m = n = 2^31 - 1, k = 0, cOffset 2^34 - 4 (wraps)",
+        [
+          [2, INT_MAX],
+          [3, INT_MAX],
+          [4, 0],
+          [9, WRAPS],
+        ],
+        "c (cOffset)",
+      ],
+      [
+        "m = k = 2^31 - 1, aOffset 2^34 - 4 (wraps)",
+        [
+          [2, INT_MAX],
+          [3, 1],
+          [4, INT_MAX],
+          [7, WRAPS],
+        ],
+        "a (aOffset)",
+      ],
       ["batch NaN", 1, Number.NaN, "batch"],
       ["batch -1", 1, -1, "batch"],
       ["batch 1.5", 1, 1.5, "batch"],
@@ -94,27 +118,117 @@ const FUNCTIONS = {
       ["bOffset past the end", 8, HEAP_BYTES - 32, "b (bOffset)"],
       ["cOffset past the end", 9, HEAP_BYTES - 4, "c (cOffset)"],
       ["cOffset Infinity", 9, Number.POSITIVE_INFINITY, "cOffset"],
-      ["strideA negative", [[1, 2], [10, -4]], "strideA"],
-      ["strideA misaligned", [[1, 2], [10, 2]], "strideA"],
-      ["batch 3, strideA 2^52 (the last batch)", [[1, 3], [10, 2 ** 52], [12, 64]], "a (aOffset)"],
-      ["batch 2, strideC 0 (batches overwrite each other)", [[1, 2], [12, 0]], "strideC"],
-      ["batch 2^31 - 1, strideB 4", [[1, INT_MAX], [11, 4], [12, 64]], "b (bOffset)"],
-      ["biasOffset -2", [[13, -2], [14, 4]], "the bias (biasOffset)"],
-      ["biasOffset past the end", [[13, HEAP_BYTES - 8], [14, 4]], "the bias (biasOffset)"],
-      ["biasLength 3 for n 4", [[13, 256], [14, 3]], "biasLength"],
+      [
+        "strideA negative",
+        [
+          [1, 2],
+          [10, -4],
+        ],
+        "strideA",
+      ],
+      [
+        "strideA misaligned",
+        [
+          [1, 2],
+          [10, 2],
+        ],
+        "strideA",
+      ],
+      [
+        "batch 3, strideA 2^52 (the last batch)",
+        [
+          [1, 3],
+          [10, 2 ** 52],
+          [12, 64],
+        ],
+        "a (aOffset)",
+      ],
+      [
+        "batch 2, strideC 0 (batches overwrite each other)",
+        [
+          [1, 2],
+          [12, 0],
+        ],
+        "strideC",
+      ],
+      [
+        "batch 2^31 - 1, strideB 4",
+        [
+          [1, INT_MAX],
+          [11, 4],
+          [12, 64],
+        ],
+        "b (bOffset)",
+      ],
+      [
+        "biasOffset -2",
+        [
+          [13, -2],
+          [14, 4],
+        ],
+        "the bias (biasOffset)",
+      ],
+      [
+        "biasOffset past the end",
+        [
+          [13, HEAP_BYTES - 8],
+          [14, 4],
+        ],
+        "the bias (biasOffset)",
+      ],
+      [
+        "biasLength 3 for n 4",
+        [
+          [13, 256],
+          [14, 3],
+        ],
+        "biasLength",
+      ],
       ["activation 6", 15, 6, "activation"],
       ["activation -1", 15, -1, "activation"],
       ["alpha a string", 16, "0.2", "alpha"],
       ["c overlapping a", 9, 0, "c overlaps a"],
       ["c overlapping b shifted", 9, 64 + 8, "c overlaps b"],
-      ["c overlapping the bias", [[13, 160], [14, 4]], "c overlaps the bias"],
-      ["batched c overlapping a's last batch", [[1, 3], [7, 256], [10, 64], [12, 64]], "c overlaps a"],
+      [
+        "c overlapping the bias",
+        [
+          [13, 160],
+          [14, 4],
+        ],
+        "c overlaps the bias",
+      ],
+      [
+        "batched c overlapping a's last batch",
+        [
+          [1, 3],
+          [7, 256],
+          [10, 64],
+          [12, 64],
+        ],
+        "c overlaps a",
+      ],
       ["too few arguments", "drop", 16, "17 arguments"],
     ],
     allowed: [
-      ["k 0 (an empty sum) with every operand at the end", [[4, 0], [7, HEAP_BYTES], [8, HEAP_BYTES]]],
+      [
+        "k 0 (an empty sum) with every operand at the end",
+        [
+          [4, 0],
+          [7, HEAP_BYTES],
+          [8, HEAP_BYTES],
+        ],
+      ],
       ["batch 0", [[1, 0]]],
-      ["b broadcast over 3 batches (stride 0)", [[1, 3], [10, 64], [12, 64], [7, 256], [9, 512]]],
+      [
+        "b broadcast over 3 batches (stride 0)",
+        [
+          [1, 3],
+          [10, 64],
+          [12, 64],
+          [7, 256],
+          [9, 512],
+        ],
+      ],
     ],
   },
   conv2d: {
@@ -134,7 +248,13 @@ const FUNCTIONS = {
       ["too few arguments", "drop", 4, "5 arguments"],
     ],
     allowed: [
-      ["an empty batch", [[1, () => geometry([0, 0], [6, 3])], [2, HEAP_BYTES]]],
+      [
+        "an empty batch",
+        [
+          [1, () => geometry([0, 0], [6, 3])],
+          [2, HEAP_BYTES],
+        ],
+      ],
       ["no input channels (taps 0), bias and relu", [[1, () => geometry([3, 0], [13, 1024], [14, 3], [15, 1])]]],
     ],
   },
@@ -211,8 +331,22 @@ const FUNCTIONS = {
     bad: [
       ["rows -1", 1, -1, "rows"],
       ["cols 1.5", 2, 1.5, "cols"],
-      ["rows 2^40 x cols 2^20", [[1, 2 ** 40], [2, 2 ** 20]], "rows x cols"],
-      ["rows 2^33 x cols 2^20 (fits 2^53, not the heap)", [[1, 2 ** 33], [2, 2 ** 20]], "the input (xOffset)"],
+      [
+        "rows 2^40 x cols 2^20",
+        [
+          [1, 2 ** 40],
+          [2, 2 ** 20],
+        ],
+        "rows x cols",
+      ],
+      [
+        "rows 2^33 x cols 2^20 (fits 2^53, not the heap)",
+        [
+          [1, 2 ** 33],
+          [2, 2 ** 20],
+        ],
+        "the input (xOffset)",
+      ],
       ["xOffset past the end", 3, HEAP_BYTES - 32, "the input (xOffset)"],
       ["outOffset misaligned", 4, 2, "the output (outOffset)"],
       ["outOffset NaN", 4, Number.NaN, "outOffset"],
@@ -232,7 +366,10 @@ const FUNCTIONS = {
       ["the output shifted over the input", 3, 4, "the output overlaps the input"],
       ["alpha a string", 4, "0.2", "alpha"],
     ],
-    allowed: [["in place", [[3, 0]]], ["alpha NaN", [[4, Number.NaN]]]],
+    allowed: [
+      ["in place", [[3, 0]]],
+      ["alpha NaN", [[4, Number.NaN]]],
+    ],
   },
   leakyReluGrad: {
     args: () => [heap(), 8, 0, 64, 128, 0.2],
@@ -262,7 +399,14 @@ const FUNCTIONS = {
     args: () => [heap(), 4, 4, 0, 64, 128],
     bad: [
       ["rows -1", 1, -1, "rows"],
-      ["rows 2^40 x cols 2^20", [[1, 2 ** 40], [2, 2 ** 20]], "rows x cols"],
+      [
+        "rows 2^40 x cols 2^20",
+        [
+          [1, 2 ** 40],
+          [2, 2 ** 20],
+        ],
+        "rows x cols",
+      ],
       ["xOffset misaligned", 3, 1, "the input (xOffset)"],
       ["biasOffset past the end", 4, HEAP_BYTES - 8, "the bias (biasOffset)"],
       ["outOffset NaN", 5, Number.NaN, "outOffset"],

@@ -43,7 +43,9 @@ function heapOf(sizes, inputs, seed) {
 
 function convJob(addon, seed, { name, geometry }) {
   const [b, h, w, ci, oh, ow, co, fh, fw] = geometry;
-  const x = b * h * w * ci, y = b * oh * ow * co, filter = fh * fw * ci * co;
+  const x = b * h * w * ci,
+    y = b * oh * ow * co,
+    filter = fh * fw * ci * co;
   const heap = heapOf({ x, w: filter, dy: y, y, dx: x, dw: filter }, ["x", "w", "dy"], seed);
   const g = Int32Array.from(geometry);
   const at = heap.offset;
@@ -64,8 +66,25 @@ function gemmJob(addon, seed, { name, m, n, k, transposeA = false, transposeB = 
   return {
     name,
     run() {
-      addon.gemm(heap.bytes, batch, m, n, k, transposeA, transposeB, at("a"), at("b"), at("c"), m * k * 4, broadcastB ? 0 : k * n * 4,
-        m * n * 4, bias ? at("bias") : -1, bias ? n : 0, activation, 0.2);
+      addon.gemm(
+        heap.bytes,
+        batch,
+        m,
+        n,
+        k,
+        transposeA,
+        transposeB,
+        at("a"),
+        at("b"),
+        at("c"),
+        m * k * 4,
+        broadcastB ? 0 : k * n * 4,
+        m * n * 4,
+        bias ? at("bias") : -1,
+        bias ? n : 0,
+        activation,
+        0.2,
+      );
       return [heap.bits("c")];
     },
   };

@@ -23,7 +23,10 @@ export function seededDense(name: string, units: number, seed: number, extra: Pa
 
 /** The fixed [5, 6] input batch. */
 export function reconBatch(): tf.Tensor2D {
-  return tf.tensor2d(Array.from({ length: 5 * 6 }, (_, i) => Math.sin(i * 1.7)), [5, 6]);
+  return tf.tensor2d(
+    Array.from({ length: 5 * 6 }, (_, i) => Math.sin(i * 1.7)),
+    [5, 6],
+  );
 }
 
 /** One step as the loop takes it: each network's optimizer applies the reconstruction gradient for its own variables. */

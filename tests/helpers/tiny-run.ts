@@ -3,7 +3,13 @@ import { loadDataset, type Dataset } from "../../src/data/index.js";
 
 /** A config small enough to train in seconds on two cores, with the shipped configs' structure. */
 export function tinyConfig(
-  overrides: { model?: Partial<RunConfig["model"]>; train?: Partial<RunConfig["train"]>; adversarial?: Partial<RunConfig["adversarial"]>; log?: Partial<RunConfig["log"]>; seed?: number } = {},
+  overrides: {
+    model?: Partial<RunConfig["model"]>;
+    train?: Partial<RunConfig["train"]>;
+    adversarial?: Partial<RunConfig["adversarial"]>;
+    log?: Partial<RunConfig["log"]>;
+    seed?: number;
+  } = {},
 ): RunConfig {
   return runConfigSchema.parse({
     seed: overrides.seed ?? 3,

@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
-import { expect } from "vitest";
+import { afterEach, beforeAll, expect } from "vitest";
+import { selectBackend } from "../../src/backend/index.js";
 import { runConfigSchema, type NetworkName, type RunConfig } from "../../src/config/schema.js";
 import { buildVariant, type Variant } from "../../src/models/index.js";
 import { streamFor, Rng } from "../../src/random/rng.js";
@@ -11,7 +12,10 @@ import { phaseRunners, trainStep } from "../../src/train/step.js";
 export const SHAPE = { height: 28, width: 28, channels: 1 };
 
 /** A small config of any variant, MLP networks, sized for fast tests. */
-export function smallConfig(variant: RunConfig["model"]["variant"], extra: { adversarial?: Record<string, unknown>; model?: Record<string, unknown>; train?: Record<string, unknown> } = {}): RunConfig {
+export function smallConfig(
+  variant: RunConfig["model"]["variant"],
+  extra: { adversarial?: Record<string, unknown>; model?: Record<string, unknown>; train?: Record<string, unknown> } = {},
+): RunConfig {
   return runConfigSchema.parse({
     seed: 11,
     model: {
@@ -107,5 +111,24 @@ export function fixedNoise() {
   return {
     normal: (shape: number[]) => tf.randomNormal(shape, 0, 1, "float32", 100 + i++),
     uniform: (shape: number[]) => tf.randomUniform(shape, 0, 1, "float32", 100 + i++),
+  };
+}
+
+/**
+ * For a test file of harnesses: selects the wasm backend before its tests and disposes, after each test,
+ * every harness passed through the returned function.
+ */
+export function disposeAfterEach(): (h: Harness) => Harness {
+  let open: Harness[] = [];
+  beforeAll(async () => {
+    await selectBackend("wasm");
+  });
+  afterEach(() => {
+    for (const h of open) h.dispose();
+    open = [];
+  });
+  return (h) => {
+    open.push(h);
+    return h;
   };
 }

@@ -52,6 +52,19 @@ describe("GAN losses", () => {
 });
 
 it("feature reconstruction sums squared feature errors and averages over the batch", () => {
-  const value = tf.tidy(() => read(featureReconstruction(tf.tensor2d([[1, 2], [0, 0]]), tf.tensor2d([[0, 2], [3, 1]]))));
+  const value = tf.tidy(() =>
+    read(
+      featureReconstruction(
+        tf.tensor2d([
+          [1, 2],
+          [0, 0],
+        ]),
+        tf.tensor2d([
+          [0, 2],
+          [3, 1],
+        ]),
+      ),
+    ),
+  );
   expect(value).toBeCloseTo((1 + 0 + 9 + 1) / 2, 6);
 });

@@ -59,7 +59,12 @@ describe("continuous Bernoulli", () => {
   });
 
   it("its gradient is finite everywhere, λ = ½ included", () => {
-    const g = tf.tidy(() => tf.grad((t: tf.Tensor) => tf.sum(cbNll(t, tf.fill(t.shape, 0.3))))(tf.tensor1d([0, 1e-6, -0.1, CB_TAYLOR_CUTOFF, 3, -30, 30])).arraySync() as number[]);
+    const g = tf.tidy(
+      () =>
+        tf
+          .grad((t: tf.Tensor) => tf.sum(cbNll(t, tf.fill(t.shape, 0.3))))(tf.tensor1d([0, 1e-6, -0.1, CB_TAYLOR_CUTOFF, 3, -30, 30]))
+          .arraySync() as number[],
+    );
     for (const v of g) expect(Number.isFinite(v)).toBe(true);
     // Beyond the clip the logits get no gradient, as with PyTorch's clamped probabilities.
     expect(g[5]).toBe(0);
@@ -67,7 +72,14 @@ describe("continuous Bernoulli", () => {
   });
 
   it("NLL = BCE − log C(λ) at hand-picked points, and through pixelLoss", () => {
-    for (const [x, l] of [[0.3, 0.9], [0.8, 0.7], [0, 0.1], [1, 0.6], [0.5, 0.5], [0.2, 0.49]]) {
+    for (const [x, l] of [
+      [0.3, 0.9],
+      [0.8, 0.7],
+      [0, 0.1],
+      [1, 0.6],
+      [0.5, 0.5],
+      [0.2, 0.49],
+    ]) {
       const nll = tf.tidy(() => cbNll(tf.tensor1d([logit(l)]), tf.tensor1d([x])).dataSync()[0]);
       expect(nll).toBeCloseTo(cbNllByHand(x, l), 5);
       const viaPixelLoss = tf.tidy(() => pixelLoss("cbernoulli", tf.tensor1d([logit(l)]), tf.tensor1d([x])).dataSync()[0]);
@@ -111,10 +123,16 @@ describe("continuous Bernoulli", () => {
 describe("Gaussian and Laplace", () => {
   const gaussByHand = (x: number, mu: number, s: number) => 0.5 * ((x - mu) / s) ** 2 + Math.log(s) + 0.5 * Math.log(2 * Math.PI);
   const laplaceByHand = (x: number, mu: number, b: number) => Math.abs(x - mu) / b + Math.log(2 * b);
-  const nll = (f: typeof gaussianNll, x: number, mu: number, s: number) => tf.tidy(() => f(tf.tensor1d([logit(mu)]), tf.tensor1d([x]), tf.scalar(Math.log(s))).dataSync()[0]);
+  const nll = (f: typeof gaussianNll, x: number, mu: number, s: number) =>
+    tf.tidy(() => f(tf.tensor1d([logit(mu)]), tf.tensor1d([x]), tf.scalar(Math.log(s))).dataSync()[0]);
 
   it("match their closed forms at hand-picked points", () => {
-    for (const [x, mu, s] of [[0.8, 0.7, 0.1], [0, 0.3, 1], [1, 0.95, 0.05], [0.5, 0.5, 2]]) {
+    for (const [x, mu, s] of [
+      [0.8, 0.7, 0.1],
+      [0, 0.3, 1],
+      [1, 0.95, 0.05],
+      [0.5, 0.5, 2],
+    ]) {
       expect(nll(gaussianNll, x, mu, s)).toBeCloseTo(gaussByHand(x, mu, s), 4);
       expect(nll(laplaceNll, x, mu, s)).toBeCloseTo(laplaceByHand(x, mu, s), 4);
     }
@@ -137,7 +155,9 @@ describe("Gaussian and Laplace", () => {
     const mae = mus.reduce((s, m, i) => s + Math.abs(xs[i] - m), 0) / mus.length;
     expect(Math.exp(optimalLogScale("gaussian", logits, target).dataSync()[0])).toBeCloseTo(rmse, 4);
     expect(Math.exp(optimalLogScale("laplace", logits, target).dataSync()[0])).toBeCloseTo(mae, 4);
-    const g = tf.grad((t: tf.Tensor) => optimalLogScale("gaussian", t, target))(logits).dataSync();
+    const g = tf
+      .grad((t: tf.Tensor) => optimalLogScale("gaussian", t, target))(logits)
+      .dataSync();
     expect([...g].map(Math.abs)).toEqual([0, 0, 0, 0]);
     // The NLL of an optimal-σ likelihood is the Gaussian NLL at that σ.
     const likelihood = buildLikelihood({ recon: "gaussian", scale: "optimal" });
@@ -172,7 +192,8 @@ describe("importance-weighted log p(x)", () => {
     const logVariance = tf.fill([4, 1], Math.log(0.5)) as tf.Tensor2D;
     let seed = 1;
     const normal = (shape: number[]) => tf.randomNormal(shape, 0, 1, "float32", seed++);
-    const logLik = (z: tf.Tensor2D) => tf.tidy(() => tf.sub(tf.mul(-0.5, tf.square(tf.sub(x, tf.reshape(z, [4])))), 0.5 * Math.log(2 * Math.PI)) as tf.Tensor1D);
+    const logLik = (z: tf.Tensor2D) =>
+      tf.tidy(() => tf.sub(tf.mul(-0.5, tf.square(tf.sub(x, tf.reshape(z, [4])))), 0.5 * Math.log(2 * Math.PI)) as tf.Tensor1D);
     for (const k of [1, 5]) {
       const got = iwaeLogLikelihood(mean, logVariance, k, normal, logLik).arraySync();
       xs.forEach((v, i) => expect(got[i]).toBeCloseTo(-0.25 * v * v - 0.5 * Math.log(4 * Math.PI), 4));
@@ -185,8 +206,10 @@ describe("importance-weighted log p(x)", () => {
     const logVariance = tf.tensor2d([[0]]);
     let seed = 7;
     const normal = (shape: number[]) => tf.randomNormal(shape, 0, 1, "float32", seed++);
-    const logLik = (z: tf.Tensor2D) => tf.tidy(() => tf.sub(tf.mul(-0.5, tf.square(tf.sub(x, tf.reshape(z, [1])))), 0.5 * Math.log(2 * Math.PI)) as tf.Tensor1D);
-    const average = (k: number) => Array.from({ length: 200 }, () => iwaeLogLikelihood(mean, logVariance, k, normal, logLik).dataSync()[0]).reduce((a, b) => a + b) / 200;
+    const logLik = (z: tf.Tensor2D) =>
+      tf.tidy(() => tf.sub(tf.mul(-0.5, tf.square(tf.sub(x, tf.reshape(z, [1])))), 0.5 * Math.log(2 * Math.PI)) as tf.Tensor1D);
+    const average = (k: number) =>
+      Array.from({ length: 200 }, () => iwaeLogLikelihood(mean, logVariance, k, normal, logLik).dataSync()[0]).reduce((a, b) => a + b) / 200;
     const truth = -0.25 - 0.5 * Math.log(4 * Math.PI);
     const [k1, k50] = [average(1), average(50)];
     expect(k1).toBeLessThan(k50);
@@ -203,7 +226,14 @@ describe("the likelihood every variant trains on", () => {
     for (const recon of ["bce", "mse", "l1", "cbernoulli"] as const) {
       const likelihood = buildLikelihood({ recon });
       const [shared, direct] = [(l: tf.Tensor) => likelihood.loss(l, target), (l: tf.Tensor) => reconstructionLoss(recon, l, target)].map((f) =>
-        tf.tidy(() => [Array.from(f(logits).dataSync()), Array.from(tf.grad((l) => f(l))(logits).dataSync())]),
+        tf.tidy(() => [
+          Array.from(f(logits).dataSync()),
+          Array.from(
+            tf
+              .grad((l) => f(l))(logits)
+              .dataSync(),
+          ),
+        ]),
       );
       expect(shared, recon).toEqual(direct);
     }

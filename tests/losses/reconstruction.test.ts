@@ -17,7 +17,15 @@ beforeAll(async () => {
 
 describe("per-pixel losses", () => {
   it("bce from logits matches the definition", () => {
-    for (const [x, p] of [[0.8, 0.9], [0.8, 0.7], [0.3, 0.4], [0.3, 0.2], [0, 0.01], [1, 0.6], [0.5, 0.5]]) {
+    for (const [x, p] of [
+      [0.8, 0.9],
+      [0.8, 0.7],
+      [0.3, 0.4],
+      [0.3, 0.2],
+      [0, 0.01],
+      [1, 0.6],
+      [0.5, 0.5],
+    ]) {
       expect(loss("bce", x, p)).toBeCloseTo(bceByHand(x, p), 5);
     }
   });

@@ -32,7 +32,12 @@ function worstGap(d: Discriminator): number {
   const x = tf.randomUniform([3, 6, 6, 1], 0, 1, "float32", 7) as tf.Tensor4D;
   const vars = d.model.trainableWeights.map((w) => w.read() as tf.Variable);
   const kernel = vars[0];
-  const g = tf.tidy(() => tf.variableGrads(() => r1(d, x), vars).grads[kernel.name].dataSync().slice());
+  const g = tf.tidy(() =>
+    tf
+      .variableGrads(() => r1(d, x), vars)
+      .grads[kernel.name].dataSync()
+      .slice(),
+  );
   const base = kernel.dataSync().slice();
   const h = 3e-3;
   let worst = 0;
@@ -52,9 +57,14 @@ function worstGap(d: Discriminator): number {
   return worst;
 }
 
-const mlp = (activation: "leakyRelu" | "tanh") => buildMlpDiscriminator({ type: "mlp", hidden: [8, 4], activation, featureLayer: -1, spectralNorm: false }, SHAPE, new Rng(1));
+const mlp = (activation: "leakyRelu" | "tanh") =>
+  buildMlpDiscriminator({ type: "mlp", hidden: [8, 4], activation, featureLayer: -1, spectralNorm: false }, SHAPE, new Rng(1));
 const conv = () =>
-  buildConvDiscriminator({ type: "conv", filters: [3, 4], kernel: 3, strides: 1, activation: "leakyRelu", hidden: [], featureLayer: -1, spectralNorm: false, head: "dense" }, SHAPE, new Rng(2));
+  buildConvDiscriminator(
+    { type: "conv", filters: [3, 4], kernel: 3, strides: 1, activation: "leakyRelu", hidden: [], featureLayer: -1, spectralNorm: false, head: "dense" },
+    SHAPE,
+    new Rng(2),
+  );
 
 describe("second-order gradients (an R1 penalty) on wasm", () => {
   it("MLP discriminator, leaky ReLU: correct", () => expect(worstGap(mlp("leakyRelu"))).toBeLessThan(2e-2));

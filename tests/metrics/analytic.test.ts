@@ -1,14 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  asymmetryChecks,
-  bce,
-  bceExcess,
-  localRatio,
-  penaltyCurves,
-  ratioClosedForm,
-  ratioNearHalf,
-  squaredError,
-} from "../../src/metrics/analytic.js";
+import { asymmetryChecks, bce, bceExcess, localRatio, penaltyCurves, ratioClosedForm, ratioNearHalf, squaredError } from "../../src/metrics/analytic.js";
 
 describe("bce and its excess over the minimum", () => {
   it("matches values worked out by hand", () => {
@@ -25,7 +16,14 @@ describe("bce and its excess over the minimum", () => {
   });
 
   it("bceExcess is BCE(t, p) - BCE(t, t)", () => {
-    for (const [t, p] of [[0.8, 0.9], [0.8, 0.7], [0.3, 0.01], [0.5, 0.99], [0, 0.3], [1, 0.3]]) {
+    for (const [t, p] of [
+      [0.8, 0.9],
+      [0.8, 0.7],
+      [0.3, 0.01],
+      [0.5, 0.99],
+      [0, 0.3],
+      [1, 0.3],
+    ]) {
       expect(bceExcess(t, p)).toBeCloseTo(bce(t, p) - bce(t, t), 12);
     }
     expect(bceExcess(0.8, 0.9)).toBeCloseTo(0.0444, 4);
@@ -83,7 +81,7 @@ describe("C2: the ratio near 0.5", () => {
       expect(r.ratio).toBeCloseTo(r.bceExcess / r.squaredError, 12);
       expect(r.squaredError).toBeCloseTo(r.delta ** 2, 12);
     }
-    expect(at(0.4).ratio).toBeCloseTo(-0.5 * Math.log(1 - 0.64) / 0.16, 10);
+    expect(at(0.4).ratio).toBeCloseTo((-0.5 * Math.log(1 - 0.64)) / 0.16, 10);
   });
 
   it("grows with d", () => {

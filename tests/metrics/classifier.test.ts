@@ -6,14 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { selectBackend } from "../../src/backend/index.js";
 import { loadDataset, type Dataset } from "../../src/data/index.js";
 import { shiftImages } from "../../src/metrics/classifier-train.js";
-import {
-  ClassifierError,
-  classifierAccuracy,
-  datasetKey,
-  featuresOf,
-  loadOrTrainClassifier,
-  type FeatureClassifier,
-} from "../../src/metrics/classifier.js";
+import { ClassifierError, classifierAccuracy, datasetKey, featuresOf, loadOrTrainClassifier, type FeatureClassifier } from "../../src/metrics/classifier.js";
 import { frechetDistance } from "../../src/metrics/frechet.js";
 import { Rng } from "../../src/random/rng.js";
 
@@ -21,7 +14,7 @@ let mnist: Dataset;
 let cacheDir: string;
 let classifier: FeatureClassifier;
 let trainLog: string[];
-let baseline: number;
+let _baseline: number;
 
 /** The first `n` test images as a tensor, and their labels. */
 function testImages(n: number): { x: tf.Tensor4D; labels: Uint8Array } {
@@ -38,7 +31,7 @@ beforeAll(async () => {
   await selectBackend("wasm");
   mnist = await loadDataset("mnist", { seed: 1 });
   cacheDir = mkdtempSync(join(tmpdir(), "aelab-classifier-"));
-  baseline = tf.memory().numTensors;
+  _baseline = tf.memory().numTensors;
   trainLog = [];
   // The one real training of the file (about 8-15 s on 2 cores); later tests load it from the cache.
   classifier = await loadOrTrainClassifier(cacheDir, mnist, { log: (line) => trainLog.push(line) });
@@ -88,7 +81,8 @@ describe("loadOrTrainClassifier on the embedded MNIST", () => {
     // kernels do, its AVX-512 ones did not here): the same features to float32 rounding, not bit for bit.
     const whole = features.arraySync();
     let worst = 0;
-    for (let i = 0; i < 70; i++) for (let j = 0; j < 64; j++) worst = Math.max(worst, Math.abs(fromTensor[i][j] - whole[i][j]) / Math.max(1, Math.abs(whole[i][j])));
+    for (let i = 0; i < 70; i++)
+      for (let j = 0; j < 64; j++) worst = Math.max(worst, Math.abs(fromTensor[i][j] - whole[i][j]) / Math.max(1, Math.abs(whole[i][j])));
     expect(worst).toBeLessThan(1e-5);
     const fromPixels = featuresOf(classifier, mnist.test.images.subarray(0, 70 * 784), { height: 28, width: 28, channels: 1 });
     expect(fromPixels).toEqual(whole.map((row) => Float64Array.from(row))); // one batch of 70, as `features` ran
@@ -218,7 +212,7 @@ describe("shiftImages", () => {
     const rng = new Rng("rgb");
     for (let k = 0; k < 20; k++) {
       const out = shiftImages({ images, labels: new Uint8Array(1), count: 1 }, { height: 2, width: 2, channels: 3 }, 1, rng).images;
-      const at = out.findIndex((v) => v === 1);
+      const at = out.indexOf(1);
       if (at >= 0) expect(Array.from(out.subarray(at, at + 3))).toEqual([1, 2, 3]);
       expect(out.reduce((s, v) => s + v, 0)).toBe(at >= 0 ? 6 : 0);
     }

@@ -18,7 +18,10 @@ function gaussianRows(n: number, dims: number, rng: Rng, scale: (j: number) => n
 
 describe("featureStats", () => {
   it("uses the n-1 denominator", () => {
-    const s = featureStats([[0, 1], [2, 5]]);
+    const s = featureStats([
+      [0, 1],
+      [2, 5],
+    ]);
     expect(Array.from(s.mean)).toEqual([1, 3]);
     // x: (1 + 1) / 1 = 2; y: (4 + 4) / 1 = 8; cov: ((-1)(-2) + (1)(2)) / 1 = 4
     expect(Array.from(s.covariance)).toEqual([2, 4, 4, 8]);
@@ -27,7 +30,12 @@ describe("featureStats", () => {
   it("rejects sets a covariance cannot be fitted to, with a message naming the problem", () => {
     expect(() => featureStats([[1, 2]])).toThrow(/at least 2 rows/);
     expect(() => featureStats([[1, 2], [1]])).toThrow(/row 1 has 1 features, row 0 has 2/);
-    expect(() => featureStats([[1, NaN], [1, 2]])).toThrow(/row 0, feature 1 is NaN/);
+    expect(() =>
+      featureStats([
+        [1, NaN],
+        [1, 2],
+      ]),
+    ).toThrow(/row 0, feature 1 is NaN/);
   });
 });
 
@@ -53,7 +61,12 @@ describe("frechetDistance", () => {
   it("matches the hand computation for diagonal covariances in 2-D", () => {
     // The four corners (+-sx, +-sy) have mean 0, no correlation and variances 4/3 sx^2, 4/3 sy^2.
     const corners = (mx: number, my: number, sx: number, sy: number) =>
-      [[-1, -1], [-1, 1], [1, -1], [1, 1]].map(([u, v]) => [mx + u * sx, my + v * sy]);
+      [
+        [-1, -1],
+        [-1, 1],
+        [1, -1],
+        [1, 1],
+      ].map(([u, v]) => [mx + u * sx, my + v * sy]);
     const a = corners(0, 0, 1, 3);
     const b = corners(1, 2, 2, 0.5);
     // |dmu|^2 + sum over axes (sqrt(va) - sqrt(vb))^2, sqrt(v) = sqrt(4/3) s
@@ -93,6 +106,14 @@ describe("frechetDistance", () => {
   });
 
   it("rejects feature sets of different widths", () => {
-    expect(() => frechetDistance([[1, 2], [3, 4]], [[1], [2]])).toThrow(/differ in width: 2 and 1/);
+    expect(() =>
+      frechetDistance(
+        [
+          [1, 2],
+          [3, 4],
+        ],
+        [[1], [2]],
+      ),
+    ).toThrow(/differ in width: 2 and 1/);
   });
 });

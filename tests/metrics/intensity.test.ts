@@ -1,12 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  intensityHistogram,
-  midGreyShare,
-  pullTowardHalf,
-  signedError,
-  signedErrorByIntensity,
-  wasserstein1,
-} from "../../src/metrics/index.js";
+import { intensityHistogram, midGreyShare, pullTowardHalf, signedError, signedErrorByIntensity, wasserstein1 } from "../../src/metrics/index.js";
 import { binary, constant, makeSet, uniform } from "./images.js";
 
 const f32 = (...v: number[]) => Float32Array.from(v);
@@ -51,7 +44,7 @@ describe("signedErrorByIntensity", () => {
     // Targets cycle through 0.05 (bin 0), 0.35 (bin 3), 0.95 and 1 (bin 9); outputs are 0.1 too bright on the
     // 0.35 pixels and 0.2 too dark on the 0.95 ones.
     const values = [0.05, 0.35, 0.95, 1];
-    const targets = makeSet(3, 4, 4, (n, r, c) => values[(r * 4 + c) % 4]);
+    const targets = makeSet(3, 4, 4, (_n, r, c) => values[(r * 4 + c) % 4]);
     const outputs = { ...targets, pixels: targets.pixels.map((v) => (v === Math.fround(0.35) ? v + 0.1 : v === Math.fround(0.95) ? v - 0.2 : v)) };
     const bins = signedErrorByIntensity(outputs, targets);
     expect(bins).toHaveLength(10);
@@ -119,7 +112,12 @@ describe("wasserstein1", () => {
     const u = uniform(5);
     const a = Float32Array.from({ length: 500 }, () => 0.7 * u());
     expect(wasserstein1(a, a)).toBe(0);
-    expect(wasserstein1(a, a.map((v) => v + 0.25))).toBeCloseTo(0.25, 6);
+    expect(
+      wasserstein1(
+        a,
+        a.map((v) => v + 0.25),
+      ),
+    ).toBeCloseTo(0.25, 6);
     expect(wasserstein1(f32(0), f32(0.5))).toBe(0.5);
   });
 
@@ -133,10 +131,7 @@ describe("wasserstein1", () => {
     const u = uniform(9);
     const a = Array.from({ length: 37 }, () => Math.round(10 * u()) / 10);
     const b = Array.from({ length: 23 }, () => u());
-    expect(wasserstein1(Float32Array.from(a), Float32Array.from(b))).toBeCloseTo(
-      quantileW1([...Float32Array.from(a)], [...Float32Array.from(b)]),
-      12,
-    );
+    expect(wasserstein1(Float32Array.from(a), Float32Array.from(b))).toBeCloseTo(quantileW1([...Float32Array.from(a)], [...Float32Array.from(b)]), 12);
   });
 
   it("refuses an empty sample", () => {

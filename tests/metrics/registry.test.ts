@@ -13,8 +13,20 @@ describe("the metric registry", () => {
   });
 
   it("each reads its field of a run's record, a difference inside the run where it says so", () => {
-    const m = { ...zeroMetrics(), reliability: { pull: -0.04, meanAbsBias: 0, bins: [] }, sharpnessRatio: { gradient: 0.9, laplacianVariance: 0.7 }, mse: 8.4, rate: 21 };
-    expect([comparedMetric("reliabilityPull").value(m), comparedMetric("sharpness").value(m), comparedMetric("laplacianRatio").value(m), comparedMetric("mse").value(m), comparedMetric("rate").value(m)]).toEqual([-0.04, 0.9, 0.7, 8.4, 21]);
+    const m = {
+      ...zeroMetrics(),
+      reliability: { pull: -0.04, meanAbsBias: 0, bins: [] },
+      sharpnessRatio: { gradient: 0.9, laplacianVariance: 0.7 },
+      mse: 8.4,
+      rate: 21,
+    };
+    expect([
+      comparedMetric("reliabilityPull").value(m),
+      comparedMetric("sharpness").value(m),
+      comparedMetric("laplacianRatio").value(m),
+      comparedMetric("mse").value(m),
+      comparedMetric("rate").value(m),
+    ]).toEqual([-0.04, 0.9, 0.7, 8.4, 21]);
     // A record without the field (an AE has no rate; a thresholded run no push sweep) reads NaN: left out, never 0.
     expect(comparedMetric("rate").value(zeroMetrics())).toBeNaN();
     expect(comparedMetric("pushGradient").value(zeroMetrics())).toBeNaN();
@@ -38,12 +50,21 @@ describe("the metric registry", () => {
 
 describe("a metric of one's own", () => {
   it("is one registration away from an experiment file's comparisons, with a unit and default of its own", () => {
-    registerMetric({ name: "testBrightness", label: "mean output brightness gap (test metric)", sesoi: "testBrightness", sesoiDefault: 0.02, value: (m) => m.midGreyTarget - m.midGreyOutput });
+    registerMetric({
+      name: "testBrightness",
+      label: "mean output brightness gap (test metric)",
+      sesoi: "testBrightness",
+      sesoiDefault: 0.02,
+      value: (m) => m.midGreyTarget - m.midGreyOutput,
+    });
     const runs = [1, 2, 3].flatMap((s) => [
       measuredRun("dim", {}, s, { midGreyTarget: 0.5, midGreyOutput: 0.3 + s * 0.001 }),
       measuredRun("bright", {}, s, { midGreyTarget: 0.5, midGreyOutput: 0.45 + s * 0.0012 }),
     ]);
-    const [row] = rowsOf(runs, "claims:\n  - { id: B1, statement: Dim outputs lose more brightness., comparisons: [{ a: { loss: dim }, b: { loss: bright }, metric: testBrightness, expect: greater }] }\n");
+    const [row] = rowsOf(
+      runs,
+      "claims:\n  - { id: B1, statement: Dim outputs lose more brightness., comparisons: [{ a: { loss: dim }, b: { loss: bright }, metric: testBrightness, expect: greater }] }\n",
+    );
     expect(row).toMatchObject({ claim: "B1", metric: "mean output brightness gap (test metric)", sesoi: "±0.0200", verdict: "supported" });
   });
 });

@@ -124,8 +124,18 @@ describe("reliability", () => {
     const bad = makeSet(1, 2, 2, () => 1.5);
     expect(() => reliability(bad, ok)).toThrow(/reliability: outputs must lie in \[0, 1\] \(got 1\.5 at index 0\)/);
     expect(() => reliability(ok, bad)).toThrow(/reliability: targets must lie in \[0, 1\]/);
-    expect(() => reliability(makeSet(1, 2, 2, () => NaN), ok)).toThrow(/outputs must lie in \[0, 1\] \(got NaN/);
+    expect(() =>
+      reliability(
+        makeSet(1, 2, 2, () => NaN),
+        ok,
+      ),
+    ).toThrow(/outputs must lie in \[0, 1\] \(got NaN/);
     expect(() => reliability(ok, ok, 0)).toThrow(/reliability: bins must be a positive integer \(got 0\)/);
-    expect(() => reliability(ok, makeSet(1, 2, 3, () => 0.5))).toThrow(/reliability: outputs \(1x2x2x1\) and targets \(1x2x3x1\)/);
+    expect(() =>
+      reliability(
+        ok,
+        makeSet(1, 2, 3, () => 0.5),
+      ),
+    ).toThrow(/reliability: outputs \(1x2x2x1\) and targets \(1x2x3x1\)/);
   });
 });

@@ -62,7 +62,10 @@ describe("radialPowerSpectrum", () => {
   it("a pure sinusoid puts its energy at its radius: 5 cycles across (3 down, 4 across) or 7 across a 28x28 image", () => {
     const diagonal = makeSet(1, 28, 28, (_, r, c) => Math.cos((2 * Math.PI * (3 * r + 4 * c)) / 28));
     const horizontal = makeSet(2, 28, 28, (_, __, c) => Math.sin((2 * Math.PI * 7 * c) / 28));
-    for (const [s, bin] of [[diagonal, 5], [horizontal, 7]] as const) {
+    for (const [s, bin] of [
+      [diagonal, 5],
+      [horizontal, 7],
+    ] as const) {
       const spectrum = radialPowerSpectrum(s);
       expect(spectrum.radius[bin]).toBeCloseTo(bin / 28, 12);
       // All of sum(x^2) = 28 * 28 / 2 sits in that bin (float32 pixels leave ~1e-7 elsewhere).

@@ -21,7 +21,11 @@ function referenceSsim(y: ImageSet, x: ImageSet): number {
     for (let ch = 0; ch < x.channels; ch++)
       for (let r = 0; r + 11 <= x.height; r++)
         for (let c = 0; c + 11 <= x.width; c++) {
-          let mx = 0, my = 0, xx = 0, yy = 0, xy = 0;
+          let mx = 0,
+            my = 0,
+            xx = 0,
+            yy = 0,
+            xy = 0;
           for (let i = 0; i < 11; i++)
             for (let j = 0; j < 11; j++) {
               const a = at(x, n, r + i, c + j, ch);

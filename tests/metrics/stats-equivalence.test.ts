@@ -63,7 +63,7 @@ describe("equivalenceTest (two one-sided tests)", () => {
   });
 
   it("a tiny, tightly measured difference is equivalent; a large one is not; no spread gives NaN", () => {
-    expect(equivalenceTest(pairedComparison([0.5017, 0.5020, 0.5014], [0.5, 0.5, 0.5]), 0.01).p).toBeLessThan(0.01);
+    expect(equivalenceTest(pairedComparison([0.5017, 0.502, 0.5014], [0.5, 0.5, 0.5]), 0.01).p).toBeLessThan(0.01);
     expect(equivalenceTest(pairedComparison([0.8, 0.81, 0.79], [0.9, 0.92, 0.89]), 0.05).p).toBeGreaterThan(0.99);
     expect(equivalenceTest(pairedComparison([1, 2, 3], [0, 1, 2]), 0.5).p).toBeNaN();
     expect(() => equivalenceTest(oneSampleComparison([1, 2]), 0)).toThrow(/bound must be > 0/);

@@ -38,7 +38,10 @@ describe("pairedComparison", () => {
       const z = Array.from({ length: n }, (_, i) => i - (n - 1) / 2);
       const sd = Math.sqrt(z.reduce((s, v) => s + v * v, 0) / (n - 1));
       const m = t / Math.sqrt(n);
-      return pairedComparison(z.map((v) => m + v / sd), new Array(n).fill(0));
+      return pairedComparison(
+        z.map((v) => m + v / sd),
+        new Array(n).fill(0),
+      );
     };
     expect(withT(4.303, 3).t).toBeCloseTo(4.303, 9);
     expect(withT(4.303, 3).p).toBeCloseTo(0.05, 4);

@@ -44,7 +44,9 @@ describe("AAE, separate updates", () => {
   });
 
   it("the regularisation update has an encoder Adam of its own, set like the latent discriminator's; each Adam counts only its phase's steps", async () => {
-    const h = (open = harness(smallConfig("aae", { adversarial: { aaeUpdates: "separate" }, train: { optimizers: { latentDiscriminator: { lr: 2e-4, betas: [0.5, 0.99] } } } })));
+    const h = (open = harness(
+      smallConfig("aae", { adversarial: { aaeUpdates: "separate" }, train: { optimizers: { latentDiscriminator: { lr: 2e-4, betas: [0.5, 0.99] } } } }),
+    ));
     expect(Object.keys(h.optimizers).sort()).toEqual(["decoder", "encoder", "encoder.regularization", "latentDiscriminator"]);
     const own = h.optimizers["encoder.regularization"]!.getConfig();
     expect([own.learningRate, own.beta1, own.beta2]).toEqual([2e-4, 0.5, 0.99]);
@@ -106,7 +108,10 @@ describe("AAE, separate updates", () => {
     });
     expect(result.steps).toBe(8);
     // The regularisation's Adam is checkpointed beside the networks' (tests/train/resume.test.ts resumes it exactly).
-    const saved = JSON.parse(readFileSync(join(dir, "checkpoint", "optimizers", "encoder.regularization.json"), "utf8")) as { iterations: number; slots: Array<{ network: string }> };
+    const saved = JSON.parse(readFileSync(join(dir, "checkpoint", "optimizers", "encoder.regularization.json"), "utf8")) as {
+      iterations: number;
+      slots: Array<{ network: string }>;
+    };
     expect(saved.iterations).toBe(8);
     expect(new Set(saved.slots.map((s) => s.network))).toEqual(new Set(["encoder"]));
     const tags = new Set(writer.scalars.map((s) => s.tag));

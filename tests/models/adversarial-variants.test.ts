@@ -1,7 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { Matrix, SingularValueDecomposition } from "ml-matrix";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { selectBackend } from "../../src/backend/index.js";
+import { describe, expect, it } from "vitest";
 import { validateConfig } from "../../src/config/index.js";
 import { ADAPTIVE_EPSILON } from "../../src/losses/adaptive-weight.js";
 import { lastLayerKernel } from "../../src/models/adversarial-weight.js";
@@ -10,19 +9,21 @@ import { ScalarAccumulator } from "../../src/train/accumulator.js";
 import { runHparams } from "../../src/train/hparams.js";
 import { phaseRunners, trainStep } from "../../src/train/step.js";
 import { errorOf } from "../helpers/config-error.js";
-import { batch, countForwardPasses, expectEachPhaseMovesOnlyItsNetworks, harness, fixedNoise, sameWeights, smallConfig, type Harness } from "../helpers/variant-harness.js";
+import {
+  batch,
+  countForwardPasses,
+  disposeAfterEach,
+  expectEachPhaseMovesOnlyItsNetworks,
+  fixedNoise,
+  type Harness,
+  harness,
+  sameWeights,
+  smallConfig,
+} from "../helpers/variant-harness.js";
 
 // The adversarial options (warm-up, spectral norm, adaptive and ratio weights) in aae and vaegan.
 
-let open: Harness[] = [];
-beforeAll(async () => {
-  await selectBackend("wasm");
-});
-afterEach(() => {
-  for (const h of open) h.dispose();
-  open = [];
-});
-const track = (h: Harness) => (open.push(h), h);
+const track = disposeAfterEach();
 
 /** One step of the named phases (all if none), each step with fresh fixed noise; returns the logged means. */
 async function fixedStep(h: Harness, x: tf.Tensor4D, step: number, phases?: string[]): Promise<Map<string, number>> {
@@ -93,7 +94,9 @@ describe("adversarial.start in vaegan: no GAN term and a frozen discriminator du
 function largestSingularValue(values: Float32Array, rows: number, cols: number): number {
   const m = new Matrix(rows, cols);
   for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) m.set(i, j, values[i * cols + j]);
-  return Math.max(...new SingularValueDecomposition(m, { computeLeftSingularVectors: false, computeRightSingularVectors: false, autoTranspose: true }).diagonal);
+  return Math.max(
+    ...new SingularValueDecomposition(m, { computeLeftSingularVectors: false, computeRightSingularVectors: false, autoTranspose: true }).diagonal,
+  );
 }
 
 describe("spectral norm in aae's latent discriminator and vaegan's discriminator", () => {
@@ -127,10 +130,25 @@ describe("spectral norm in aae's latent discriminator and vaegan's discriminator
   const snMlp = { hidden: [32, 16], spectralNorm: true };
   const snConv = { type: "conv", filters: [4, 8], spectralNorm: true };
   const cases: Array<[string, Parameters<typeof smallConfig>[0], Parameters<typeof smallConfig>[1], Record<string, number>]> = [
-    ["aae, spectral-norm latent D", "aae", { model: { latentDiscriminator: { hidden: [16], spectralNorm: true } } }, { encoder: 1, decoder: 1, latentDiscriminator: 3 }],
-    ["aae separate, spectral-norm latent D, warm-up over", "aae", { adversarial: { aaeUpdates: "separate", start: 1 }, model: { latentDiscriminator: { hidden: [16], spectralNorm: true } } }, { encoder: 3, decoder: 1, latentDiscriminator: 3 }],
+    [
+      "aae, spectral-norm latent D",
+      "aae",
+      { model: { latentDiscriminator: { hidden: [16], spectralNorm: true } } },
+      { encoder: 1, decoder: 1, latentDiscriminator: 3 },
+    ],
+    [
+      "aae separate, spectral-norm latent D, warm-up over",
+      "aae",
+      { adversarial: { aaeUpdates: "separate", start: 1 }, model: { latentDiscriminator: { hidden: [16], spectralNorm: true } } },
+      { encoder: 3, decoder: 1, latentDiscriminator: 3 },
+    ],
     ["vaegan, spectral-norm MLP D", "vaegan", { model: { discriminator: snMlp } }, { encoder: 1, decoder: 3, discriminator: 7 }],
-    ["vaegan, spectral-norm conv D, adaptive, hinge", "vaegan", { adversarial: { weight: "adaptive", loss: "hinge" }, model: { discriminator: { ...snConv, featureLayer: -1 } } }, { encoder: 1, decoder: 3, discriminator: 7 }],
+    [
+      "vaegan, spectral-norm conv D, adaptive, hinge",
+      "vaegan",
+      { adversarial: { weight: "adaptive", loss: "hinge" }, model: { discriminator: { ...snConv, featureLayer: -1 } } },
+      { encoder: 1, decoder: 3, discriminator: 7 },
+    ],
     ["vaegan, ratio", "vaegan", { adversarial: { weight: { ratio: 0.5 } } }, { encoder: 1, decoder: 3, discriminator: 7 }],
   ];
   for (const [label, variant, extra, passes] of cases) {
@@ -194,7 +212,13 @@ describe("adaptive and ratio weights in vaegan's decoder", () => {
   it("a fixed weight scales the decoder's GAN term, and the HParams record it", () => {
     const config = smallConfig("vaegan", { adversarial: { weight: 0.25 } });
     const h = track(harness(config));
-    const weight = tf.tidy(() => h.variant.phases.find((p) => p.name === "decoder")!.run({ x: batch(), noise: fixedNoise(), shared: new Map(), training: false }).terms.find((t) => t.name === "gan")!.weight);
+    const weight = tf.tidy(
+      () =>
+        h.variant.phases
+          .find((p) => p.name === "decoder")!
+          .run({ x: batch(), noise: fixedNoise(), shared: new Map(), training: false })
+          .terms.find((t) => t.name === "gan")!.weight,
+    );
     expect(weight).toBe(0.25);
     expect(runHparams(config).adversarial_weight).toBe(0.25);
     expect(runHparams(smallConfig("vaegan")).adversarial_weight).toBe(1);
@@ -204,7 +228,10 @@ describe("adaptive and ratio weights in vaegan's decoder", () => {
     const h = track(harness(smallConfig("vaegan")));
     const terms = tf.tidy(() => {
       const x = batch();
-      return h.variant.phases.find((p) => p.name === "decoder")!.run({ x, noise: fixedNoise(), shared: new Map(), training: false }).terms.map((t) => [t.name, t.weight]);
+      return h.variant.phases
+        .find((p) => p.name === "decoder")!
+        .run({ x, noise: fixedNoise(), shared: new Map(), training: false })
+        .terms.map((t) => [t.name, t.weight]);
     });
     expect(terms).toEqual([
       ["feature_recon", 0.005],
@@ -219,18 +246,30 @@ describe("where an option does not apply, one line says why", () => {
   it("aae refuses the adaptive and the ratio weight: its adversarial term trains only the encoder", () => {
     for (const weight of ["adaptive", { ratio: 0.1 }]) {
       const message = errorOf(() => validateConfig({ model: { variant: "aae", recon: "mse" }, adversarial: { weight } }, origin));
-      expect(message).toMatch(/^config error in configs\/x\.yaml: adversarial\.weight (adaptive|ratio) does not apply to variant aae: its adversarial term trains only the encoder/);
+      expect(message).toMatch(
+        /^config error in configs\/x\.yaml: adversarial\.weight (adaptive|ratio) does not apply to variant aae: its adversarial term trains only the encoder/,
+      );
     }
   });
 
   it("ae and vae refuse the warm-up and the balances: they have no adversary", () => {
-    expect(errorOf(() => validateConfig({ model: { variant: "vae" }, adversarial: { start: 5 } }, origin))).toMatch(/adversarial\.start is for variants with an adversarial term/);
-    expect(errorOf(() => validateConfig({ model: { variant: "ae" }, adversarial: { weight: "adaptive" } }, origin))).toMatch(/adversarial\.weight adaptive is for variants with a GAN on the decoder/);
+    expect(errorOf(() => validateConfig({ model: { variant: "vae" }, adversarial: { start: 5 } }, origin))).toMatch(
+      /adversarial\.start is for variants with an adversarial term/,
+    );
+    expect(errorOf(() => validateConfig({ model: { variant: "ae" }, adversarial: { weight: "adaptive" } }, origin))).toMatch(
+      /adversarial\.weight adaptive is for variants with a GAN on the decoder/,
+    );
   });
 
   it("aae and vaegan accept the warm-up and spectral norm; vaegan the adaptive and ratio weights", () => {
-    expect(validateConfig({ model: { variant: "aae", recon: "mse", latentDiscriminator: { spectralNorm: true } }, adversarial: { start: 5 } }, origin).adversarial.start).toBe(5);
-    const vaegan = validateConfig({ model: { variant: "vaegan", recon: "feature", discriminator: { spectralNorm: true } }, adversarial: { start: 5, weight: { ratio: 0.1 } } }, origin);
+    expect(
+      validateConfig({ model: { variant: "aae", recon: "mse", latentDiscriminator: { spectralNorm: true } }, adversarial: { start: 5 } }, origin).adversarial
+        .start,
+    ).toBe(5);
+    const vaegan = validateConfig(
+      { model: { variant: "vaegan", recon: "feature", discriminator: { spectralNorm: true } }, adversarial: { start: 5, weight: { ratio: 0.1 } } },
+      origin,
+    );
     expect(vaegan.adversarial.balance.mode).toBe("ratio");
     expect(vaegan.model.discriminator.spectralNorm).toBe(true);
   });

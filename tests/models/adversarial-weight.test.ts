@@ -1,6 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { selectBackend } from "../../src/backend/index.js";
+import { describe, expect, it } from "vitest";
 import type { RunConfig } from "../../src/config/schema.js";
 import { ADAPTIVE_EPSILON, gradientNormOnTape } from "../../src/losses/adaptive-weight.js";
 import { lastLayerKernel } from "../../src/models/adversarial-weight.js";
@@ -8,17 +7,19 @@ import type { StepContext } from "../../src/models/variant.js";
 import { trainableVariables } from "../../src/nn/modules.js";
 import { ScalarAccumulator } from "../../src/train/accumulator.js";
 import { phaseRunners, trainStep } from "../../src/train/step.js";
-import { batch, countForwardPasses, expectEachPhaseMovesOnlyItsNetworks, harness, fixedNoise, sameWeights, smallConfig, type Harness } from "../helpers/variant-harness.js";
+import {
+  batch,
+  countForwardPasses,
+  disposeAfterEach,
+  expectEachPhaseMovesOnlyItsNetworks,
+  fixedNoise,
+  type Harness,
+  harness,
+  sameWeights,
+  smallConfig,
+} from "../helpers/variant-harness.js";
 
-let open: Harness[] = [];
-beforeAll(async () => {
-  await selectBackend("wasm");
-});
-afterEach(() => {
-  for (const h of open) h.dispose();
-  open = [];
-});
-const track = (h: Harness) => (open.push(h), h);
+const track = disposeAfterEach();
 
 /** One step of the named phases through the loop's trainStep; returns the means it logged. */
 async function loggedStep(h: Harness, x: tf.Tensor4D, phases: string[], step = 0): Promise<Map<string, number>> {
@@ -68,7 +69,10 @@ describe("adaptive adversarial weight (Esser et al. 2021)", () => {
     const kernel = lastLayerKernel(h.variant.networks.decoder!);
     const gradsOf = (pick: (ctx: StepContext) => tf.Scalar) =>
       tf.tidy(() => {
-        const { grads } = tf.variableGrads(() => pick({ x, noise: fixedNoise(), shared: new Map(), step: 0, training: true, gradientNorm: gradientNormOnTape }), vars);
+        const { grads } = tf.variableGrads(
+          () => pick({ x, noise: fixedNoise(), shared: new Map(), step: 0, training: true, gradientNorm: gradientNormOnTape }),
+          vars,
+        );
         return vars.map((v) => Array.from(grads[v.name].dataSync()));
       });
     let lambda = 0;

@@ -41,8 +41,10 @@ describe("VAE-GAN gradient routing (Larsen et al.)", () => {
       const logitOf = (images: tf.Tensor) => (d.apply(images) as tf.Tensor[])[0] as tf.Tensor2D;
       const recon = tf.sigmoid(h.variant.reconstructLogits(x));
       const prior = h.variant.generate(priorCodes);
-      return discriminatorLoss("bce", tf.zeros([x.shape[0], 1]), [logitOf(recon), logitOf(prior)]).dataSync()[0] -
-        discriminatorLoss("bce", tf.zeros([x.shape[0], 1]), []).dataSync()[0];
+      return (
+        discriminatorLoss("bce", tf.zeros([x.shape[0], 1]), [logitOf(recon), logitOf(prior)]).dataSync()[0] -
+        discriminatorLoss("bce", tf.zeros([x.shape[0], 1]), []).dataSync()[0]
+      );
     });
   }
 

@@ -1,6 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { selectBackend } from "../../src/backend/index.js";
+import { describe, expect, it } from "vitest";
 import { runConfigSchema, type RunConfig } from "../../src/config/schema.js";
 import { cbMeanFromLogits } from "../../src/losses/likelihoods/index.js";
 import { LOG_SCALE_LAYER } from "../../src/nn/decoder-scale.js";
@@ -8,20 +7,22 @@ import { advanceSpectralNorm } from "../../src/nn/spectral-norm.js";
 import { ScalarAccumulator } from "../../src/train/accumulator.js";
 import { phaseRunners, trainStep } from "../../src/train/step.js";
 import { errorOf } from "../helpers/config-error.js";
-import { batch, countForwardPasses, expectEachPhaseMovesOnlyItsNetworks, fixedNoise, harness, sameWeights, smallConfig, type Harness } from "../helpers/variant-harness.js";
+import {
+  batch,
+  countForwardPasses,
+  disposeAfterEach,
+  expectEachPhaseMovesOnlyItsNetworks,
+  fixedNoise,
+  type Harness,
+  harness,
+  sameWeights,
+  smallConfig,
+} from "../helpers/variant-harness.js";
 
 // Every likelihood with every adversarial variant: one reconstruction term (the likelihood) and one
 // adversarial term (adversarial-term.ts) for the pixel GAN, AAE and VAE-GAN.
 
-let open: Harness[] = [];
-beforeAll(async () => {
-  await selectBackend("wasm");
-});
-afterEach(() => {
-  for (const h of open) h.dispose();
-  open = [];
-});
-const track = (h: Harness) => (open.push(h), h);
+const track = disposeAfterEach();
 
 const LIKELIHOODS: Array<[string, Record<string, unknown>]> = [
   ["bce", { recon: "bce" }],
@@ -69,7 +70,8 @@ describe("every likelihood trains with every adversarial variant", () => {
           for (const [tag, value] of logged) expect(Number.isFinite(value), `${tag} at step ${step}`).toBe(true);
           // The reconstruction term is the likelihood's in every phase that has one.
           expect([...logged.keys()].some((k) => k.endsWith("/feature_recon"))).toBe(false);
-          if (model.scale !== undefined && typeof model.scale !== "number") expect(logged.has(`diagnostics/likelihood/${model.recon === "gaussian" ? "sigma" : "scale"}`)).toBe(true);
+          if (model.scale !== undefined && typeof model.scale !== "number")
+            expect(logged.has(`diagnostics/likelihood/${model.recon === "gaussian" ? "sigma" : "scale"}`)).toBe(true);
           if (step === 0) tensors = tf.memory().numTensors;
           else expect(tf.memory().numTensors, `tensors after step ${step}`).toBe(tensors);
         }
@@ -140,9 +142,19 @@ describe("vaegan with a pixel likelihood", () => {
     const { means } = await sums.drain();
     sums.dispose();
     expect(calls).toEqual({ encoder: 1, decoder: 3, discriminator: 5 });
-    expect([...means.keys()].filter((k) => /^(encoder|decoder)\//.test(k)).sort()).toEqual(["decoder/gan", "decoder/loss", "decoder/recon", "encoder/kl", "encoder/loss", "encoder/recon"]);
+    expect([...means.keys()].filter((k) => /^(encoder|decoder)\//.test(k)).sort()).toEqual([
+      "decoder/gan",
+      "decoder/loss",
+      "decoder/recon",
+      "encoder/kl",
+      "encoder/loss",
+      "encoder/recon",
+    ]);
     const weights = tf.tidy(() =>
-      h.variant.phases.find((p) => p.name === "decoder")!.run({ x, noise: fixedNoise(), shared: new Map(), training: false }).terms.map((t) => [t.name, t.weight]),
+      h.variant.phases
+        .find((p) => p.name === "decoder")!
+        .run({ x, noise: fixedNoise(), shared: new Map(), training: false })
+        .terms.map((t) => [t.name, t.weight]),
     );
     expect(weights).toEqual([
       ["recon", 0.3],
@@ -156,7 +168,9 @@ describe("where a likelihood and an adversarial option do not combine, one line 
   it("the ratio balance needs a reconstruction term that stays positive: refused with cbernoulli, gaussian and laplace", () => {
     for (const model of [{ recon: "cbernoulli" }, { recon: "gaussian", scale: "learned" }, { recon: "laplace", scale: 0.1 }]) {
       for (const variant of ["vae+gan", "vaegan"] as const) {
-        expect(errorOf(() => harness(smallConfig(variant, { model, adversarial: { weight: { ratio: 0.1 } } })))).toMatch(/ratio.*stays positive.*not recon (cbernoulli|gaussian|laplace).*use adaptive/);
+        expect(errorOf(() => harness(smallConfig(variant, { model, adversarial: { weight: { ratio: 0.1 } } })))).toMatch(
+          /ratio.*stays positive.*not recon (cbernoulli|gaussian|laplace).*use adaptive/,
+        );
       }
     }
     for (const recon of ["bce", "mse", "l1"]) track(harness(smallConfig("vae+gan", { model: { recon }, adversarial: { weight: { ratio: 0.1 } } })));

@@ -9,7 +9,11 @@ beforeAll(async () => {
 });
 
 it("standard normal prior has the configured spread", () => {
-  const samples = tf.tidy(() => standardNormal(4, 2).sample(4000, seededNoise(new Rng(1))).arraySync());
+  const samples = tf.tidy(() =>
+    standardNormal(4, 2)
+      .sample(4000, seededNoise(new Rng(1)))
+      .arraySync(),
+  );
   const values = samples.flat();
   const mean = values.reduce((a, b) => a + b, 0) / values.length;
   const std = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length);
@@ -19,8 +23,17 @@ it("standard normal prior has the configured spread", () => {
 });
 
 it("mixture prior puts its components on a circle in the first two dimensions, zero elsewhere", () => {
-  const samples = tf.tidy(() => gaussianMixture(3, 4, 2, 0.05).sample(2000, seededNoise(new Rng(2))).arraySync());
-  const centres = [[2, 0], [0, 2], [-2, 0], [0, -2]];
+  const samples = tf.tidy(() =>
+    gaussianMixture(3, 4, 2, 0.05)
+      .sample(2000, seededNoise(new Rng(2)))
+      .arraySync(),
+  );
+  const centres = [
+    [2, 0],
+    [0, 2],
+    [-2, 0],
+    [0, -2],
+  ];
   const hits = [0, 0, 0, 0];
   for (const [a, b, c] of samples) {
     const k = centres.findIndex(([x, y]) => Math.hypot(a - x, b - y) < 0.3);
@@ -33,6 +46,12 @@ it("mixture prior puts its components on a circle in the first two dimensions, z
 });
 
 it("the same noise stream gives the same draws", () => {
-  const draw = () => tf.tidy(() => gaussianMixture(2, 10, 2, 0.5).sample(16, seededNoise(new Rng(7))).dataSync().slice());
+  const draw = () =>
+    tf.tidy(() =>
+      gaussianMixture(2, 10, 2, 0.5)
+        .sample(16, seededNoise(new Rng(7)))
+        .dataSync()
+        .slice(),
+    );
   expect(draw()).toEqual(draw());
 });

@@ -32,7 +32,7 @@ async function train(h: Harness, steps: number, state: StepState = { signals: ne
     const after = h.snapshot();
     moved.push(Object.keys(before).filter((n) => !sameWeights(before[n], after[n])));
   }
-  const drained = (await sums.drain());
+  const drained = await sums.drain();
   sums.dispose();
   x.dispose();
   return { ...drained, moved };
@@ -45,7 +45,10 @@ describe("VAE-GAN discriminator loss", () => {
     const d = h.variant.networks.discriminator!;
     const [x, reconstruction, priorSample] = [batch(8, 5), batch(8, 6), batch(8, 7)];
     const [total, expected] = tf.tidy(() => {
-      const shared = new Map<string, tf.Tensor>([["reconstruction", reconstruction], ["priorSample", priorSample]]);
+      const shared = new Map<string, tf.Tensor>([
+        ["reconstruction", reconstruction],
+        ["priorSample", priorSample],
+      ]);
       const { terms, diagnostics } = phase.run({ x, noise: seededNoise(new Rng("unused")), shared, training: false });
       const logitOf = (images: tf.Tensor) => (d.apply(images) as tf.Tensor[])[0];
       // BCE toward 1 is softplus(-logit), toward 0 softplus(logit).
@@ -111,7 +114,11 @@ describe("VAE-GAN gating (Larsen's reference code)", () => {
   });
 
   it("larsenGate: both train when both would skip, and without signals", () => {
-    const signals = (real: number, fake: number) => new Map([["D_bce_real", real], ["D_bce_fake", fake]]);
+    const signals = (real: number, fake: number) =>
+      new Map([
+        ["D_bce_real", real],
+        ["D_bce_fake", fake],
+      ]);
     expect(larsenGate(new Map(), 0.68, 0.35)).toEqual({ decoder: true, discriminator: true });
     expect(larsenGate(signals(0.2, 0.7), 0.68, 0.35)).toEqual({ decoder: true, discriminator: false });
     expect(larsenGate(signals(0.7, 1.1), 0.68, 0.35)).toEqual({ decoder: false, discriminator: true });

@@ -15,7 +15,6 @@ import {
   layerSummary,
   MNIST,
   modelSpec,
-  SHAPES,
   variablesWithGradient,
   weightValues,
 } from "./helpers.js";
@@ -62,7 +61,10 @@ describe("pixel discriminators (mlp, conv)", () => {
 
   it("defaults to the last layer, and -1 gives the same tensor as the explicit last index", () => {
     const x = images(MNIST);
-    for (const [type, last] of [["mlp", 1], ["conv", 2]] as const) {
+    for (const [type, last] of [
+      ["mlp", 1],
+      ["conv", 2],
+    ] as const) {
       const extra = type === "mlp" ? { hidden: [24, 16] } : {};
       const byDefault = run(build(spec({ type, ...extra }), MNIST), x);
       const minusOne = run(build(spec({ type, ...extra, featureLayer: -1 }), MNIST), x);
@@ -121,7 +123,15 @@ describe("pixel discriminators (mlp, conv)", () => {
     ]);
     d.model.dispose();
     const mlp = buildMlpDiscriminator(spec({ type: "mlp" }) as Extract<DiscriminatorSpec, { type: "mlp" }>, MNIST, new Rng(1));
-    expect(layerSummary(mlp.model)).toEqual([["InputLayer"], ["Flatten"], ["Dense", 512, "linear"], ["LeakyReLU", 0.2], ["Dense", 256, "linear"], ["LeakyReLU", 0.2], ["Dense", 1, "linear"]]);
+    expect(layerSummary(mlp.model)).toEqual([
+      ["InputLayer"],
+      ["Flatten"],
+      ["Dense", 512, "linear"],
+      ["LeakyReLU", 0.2],
+      ["Dense", 256, "linear"],
+      ["LeakyReLU", 0.2],
+      ["Dense", 1, "linear"],
+    ]);
     mlp.model.dispose();
   });
 
@@ -143,7 +153,10 @@ describe("pixel discriminators (mlp, conv)", () => {
       const x = images(CIFAR);
       expectGradientsReachAll(d.model, () => d.discriminate(x).logit.square().sum() as tf.Scalar);
       const first = type === "mlp" ? "discriminator_dense_0" : "discriminator_conv_0";
-      const upstream = d.model.getLayer(first).trainableWeights.map((w) => (w.read() as tf.Variable).name).sort();
+      const upstream = d.model
+        .getLayer(first)
+        .trainableWeights.map((w) => (w.read() as tf.Variable).name)
+        .sort();
       expect(variablesWithGradient(d.model, () => d.discriminate(x).features.square().sum() as tf.Scalar)).toEqual(upstream);
       x.dispose();
       d.model.dispose();

@@ -46,7 +46,9 @@ export function variablesWithGradient(model: tf.LayersModel, loss: () => tf.Scal
 }
 
 export function expectGradientsReachAll(model: tf.LayersModel, loss: () => tf.Scalar): void {
-  const all = trainableVariables(model).map((v) => v.name).sort();
+  const all = trainableVariables(model)
+    .map((v) => v.name)
+    .sort();
   expect(all.length).toBeGreaterThan(0);
   expect(variablesWithGradient(model, loss)).toEqual(all);
 }

@@ -14,7 +14,14 @@ beforeAll(async () => {
 describe("latent discriminator", () => {
   it("maps codes of model.latent.size to one logit through the default 256-256 leaky ReLU MLP", () => {
     const d = buildLatentDiscriminator(model({}, 8), new Rng(1));
-    expect(layerSummary(d.model)).toEqual([["InputLayer"], ["Dense", 256, "linear"], ["LeakyReLU", 0.2], ["Dense", 256, "linear"], ["LeakyReLU", 0.2], ["Dense", 1, "linear"]]);
+    expect(layerSummary(d.model)).toEqual([
+      ["InputLayer"],
+      ["Dense", 256, "linear"],
+      ["LeakyReLU", 0.2],
+      ["Dense", 256, "linear"],
+      ["LeakyReLU", 0.2],
+      ["Dense", 1, "linear"],
+    ]);
     const z = codes(8);
     const logit = d.discriminate(z);
     expect(logit.shape).toEqual([BATCH, 1]);

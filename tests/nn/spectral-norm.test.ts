@@ -59,13 +59,28 @@ describe("spectrally normalised discriminators", () => {
   const builds: Array<[string, () => Discriminator]> = [
     [
       "conv, dense head",
-      () => buildConvDiscriminator(runConfigSchema.parse({ model: { variant: "vae+gan", discriminator: { type: "conv", filters: [4, 8], hidden: [6], spectralNorm: true } } }).model.discriminator as never, SHAPE, new Rng(1)),
+      () =>
+        buildConvDiscriminator(
+          runConfigSchema.parse({ model: { variant: "vae+gan", discriminator: { type: "conv", filters: [4, 8], hidden: [6], spectralNorm: true } } }).model
+            .discriminator as never,
+          SHAPE,
+          new Rng(1),
+        ),
     ],
     [
       "conv, patch head",
-      () => buildConvDiscriminator(runConfigSchema.parse({ model: { variant: "vae+gan", discriminator: { type: "conv", filters: [4, 8], spectralNorm: true, head: "patch" } } }).model.discriminator as never, SHAPE, new Rng(2)),
+      () =>
+        buildConvDiscriminator(
+          runConfigSchema.parse({ model: { variant: "vae+gan", discriminator: { type: "conv", filters: [4, 8], spectralNorm: true, head: "patch" } } }).model
+            .discriminator as never,
+          SHAPE,
+          new Rng(2),
+        ),
     ],
-    ["mlp", () => buildSpectralMlpDiscriminator({ type: "mlp", hidden: [16, 8], activation: "leakyRelu", featureLayer: -1, spectralNorm: true }, SHAPE, new Rng(3))],
+    [
+      "mlp",
+      () => buildSpectralMlpDiscriminator({ type: "mlp", hidden: [16, 8], activation: "leakyRelu", featureLayer: -1, spectralNorm: true }, SHAPE, new Rng(3)),
+    ],
   ];
   for (const [label, build] of builds) {
     it(`${label}: after power iteration each layer's kernel / sigma has largest singular value ≈ 1 (SVD); forward passes leave u alone`, () => {
@@ -94,7 +109,8 @@ describe("spectrally normalised discriminators", () => {
   }
 
   it("the patch head gives one logit per patch; advanceSpectralNorm moves u; the gradient reaches every kernel", () => {
-    const spec = runConfigSchema.parse({ model: { variant: "vae+gan", discriminator: { type: "conv", filters: [4, 8], spectralNorm: true, head: "patch" } } }).model.discriminator;
+    const spec = runConfigSchema.parse({ model: { variant: "vae+gan", discriminator: { type: "conv", filters: [4, 8], spectralNorm: true, head: "patch" } } })
+      .model.discriminator;
     const d = buildConvDiscriminator(spec as never, SHAPE, new Rng(2));
     const x = tf.randomUniform([3, 28, 28, 1], 0, 1, "float32", 6) as tf.Tensor4D;
     const logit = tf.tidy(() => d.discriminate(x).logit);
@@ -110,7 +126,10 @@ describe("spectrally normalised discriminators", () => {
     advanceSpectralNorm(d.model);
     expect(Array.from(spectralLayers(d)[0].u.dataSync())).not.toEqual(Array.from(u0));
     const names = d.model.nonTrainableWeights.map((w) => w.name);
-    expect(names.every((n) => /\/u(_\d+)?$/.test(n)), names.join(", ")).toBe(true);
+    expect(
+      names.every((n) => /\/u(_\d+)?$/.test(n)),
+      names.join(", "),
+    ).toBe(true);
     tf.dispose([x, logit, ...grads]);
     d.model.dispose();
   });

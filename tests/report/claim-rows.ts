@@ -12,7 +12,11 @@ export function rowsOf(runs: readonly MeasuredRun[], claims: string, references:
   return claimRowsOf(runs, claims, references).rows;
 }
 
-export function claimRowsOf(runs: readonly MeasuredRun[], claims: string, references: readonly Group[] = []): ReturnType<typeof claimRows> & { spec: ReturnType<typeof parseExperimentText> } {
+export function claimRowsOf(
+  runs: readonly MeasuredRun[],
+  claims: string,
+  references: readonly Group[] = [],
+): ReturnType<typeof claimRows> & { spec: ReturnType<typeof parseExperimentText> } {
   const axes = new Map<string, string[]>();
   for (const run of runs) {
     for (const [axis, level] of Object.entries(run.levels)) {

@@ -7,7 +7,10 @@ import { claimsOf } from "../../src/report/index.js";
 describe("the claims a report tests", () => {
   const dir = mkdtempSync(join(tmpdir(), "aelab-claims-of-"));
   const file = join(dir, "x.yaml");
-  writeFileSync(file, "base: base.yaml\nquestion: Why?\naxes: { loss: [a, b], seed: [1, 2] }\nclaims:\n  - { id: H1, statement: a beats b., comparisons: [{ a: { loss: a }, b: { loss: b }, metric: mse, expect: less }] }\n");
+  writeFileSync(
+    file,
+    "base: base.yaml\nquestion: Why?\naxes: { loss: [a, b], seed: [1, 2] }\nclaims:\n  - { id: H1, statement: a beats b., comparisons: [{ a: { loss: a }, b: { loss: b }, metric: mse, expect: less }] }\n",
+  );
 
   it("come from experiment.json, as the file declared them when the experiment ran", () => {
     const log: string[] = [];

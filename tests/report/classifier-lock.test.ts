@@ -21,10 +21,15 @@ describe("withCacheLock", () => {
     const lines: string[] = [];
     const started = Date.now();
     let waited = 0;
-    const result = await withCacheLock(dir, "mnist-abc", async () => {
-      waited = Date.now() - started;
-      return 42;
-    }, (line) => lines.push(line));
+    const result = await withCacheLock(
+      dir,
+      "mnist-abc",
+      async () => {
+        waited = Date.now() - started;
+        return 42;
+      },
+      (line) => lines.push(line),
+    );
     await ended;
     expect(result).toBe(42);
     // The holder keeps it 800 ms from taking it; a little of that passed before this call.

@@ -5,14 +5,22 @@ import { groupRuns } from "../../src/report/groups.js";
 import { convergence, measuredRun } from "./measured-run.js";
 
 const curve = (epochs: number) => Array.from({ length: epochs }, (_, i) => ({ epoch: i + 1, step: (i + 1) * 10, validation: 10 - i }));
-const stopped = (bestEpoch: number, epochsRun: number) => ({ status: "completed", convergence: convergence({ converged: true, bestEpoch, epochsRun }), curve: curve(epochsRun) });
+const stopped = (bestEpoch: number, epochsRun: number) => ({
+  status: "completed",
+  convergence: convergence({ converged: true, bestEpoch, epochsRun }),
+  curve: curve(epochsRun),
+});
 const capped = (bestEpoch: number) => ({ status: "completed", convergence: convergence({ converged: false, bestEpoch, epochsRun: 20 }), curve: curve(20) });
 
 const BLUR = `claims:\n  - { id: C3, statement: x, comparisons: [{ a: { loss: ae-bce }, b: { loss: ae-mse }, metric: sharpness, expect: less }] }\n`;
 
 describe("convergence per group", () => {
   it("every seed stopped by patience: converged, with best epoch and epochs run as min–max over seeds", () => {
-    const [g] = groupRuns([measuredRun("ae-mse", {}, 1, {}, stopped(5, 8)), measuredRun("ae-mse", {}, 2, {}, stopped(7, 10)), measuredRun("ae-mse", {}, 3, {}, stopped(6, 9))]);
+    const [g] = groupRuns([
+      measuredRun("ae-mse", {}, 1, {}, stopped(5, 8)),
+      measuredRun("ae-mse", {}, 2, {}, stopped(7, 10)),
+      measuredRun("ae-mse", {}, 3, {}, stopped(6, 9)),
+    ]);
     const c = groupConvergence(g);
     expect(c).toMatchObject({ status: "converged", seeds: 3, stopped: 3, capped: 0, bestEpoch: [5, 7], epochsRun: [8, 10], maxEpochs: [20, 20] });
     expect(hitEpochCap(g)).toBe(false);
@@ -22,7 +30,13 @@ describe("convergence per group", () => {
 
   it("one seed at the cap marks the group, its caveat and the verdict rows that use it", () => {
     const runs = [1, 2, 3].flatMap((seed) => [
-      measuredRun("ae-bce", { recon: "bce" }, seed, { sharpnessRatio: { gradient: 0.8 + seed / 100, laplacianVariance: 0 } }, seed === 2 ? capped(19) : stopped(6, 9)),
+      measuredRun(
+        "ae-bce",
+        { recon: "bce" },
+        seed,
+        { sharpnessRatio: { gradient: 0.8 + seed / 100, laplacianVariance: 0 } },
+        seed === 2 ? capped(19) : stopped(6, 9),
+      ),
       measuredRun("ae-mse", { recon: "mse" }, seed, { sharpnessRatio: { gradient: 0.9 + seed / 50, laplacianVariance: 0 } }, stopped(6, 9)),
     ]);
     const groups = groupRuns(runs);
@@ -37,7 +51,14 @@ describe("convergence per group", () => {
   });
 
   it("runs without early stopping: convergence unknown, read from the curve's length", () => {
-    const noEarlyStopping = { status: "completed", curve: [{ epoch: 1, step: 5, test: 3 }, { epoch: 2, step: 10, test: 2 }, { epoch: 3, step: 15, test: 1.5 }] };
+    const noEarlyStopping = {
+      status: "completed",
+      curve: [
+        { epoch: 1, step: 5, test: 3 },
+        { epoch: 2, step: 10, test: 2 },
+        { epoch: 3, step: 15, test: 1.5 },
+      ],
+    };
     const [g] = groupRuns([measuredRun("ae-mse", {}, 1, {}, noEarlyStopping), measuredRun("ae-mse", {}, 2, {}, noEarlyStopping)]);
     const c = groupConvergence(g);
     expect(c).toMatchObject({ status: "unknown", stopped: 0, capped: 0, bestEpoch: undefined, epochsRun: [3, 3] });

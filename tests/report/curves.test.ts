@@ -14,13 +14,29 @@ const outcome = (values: number[], split: "validation" | "test") => ({
 
 describe("learning curves", () => {
   it("average the monitored validation loss over the seeds that ran each epoch", () => {
-    const [g] = groupRuns([measuredRun("ae-mse", {}, 1, {}, outcome([10, 8, 7], "validation")), measuredRun("ae-mse", {}, 2, {}, outcome([12, 6], "validation"))]);
-    expect(meanCurve(g)).toEqual({ split: "validation", points: [{ x: 1, y: 11 }, { x: 2, y: 7 }, { x: 3, y: 7 }] });
+    const [g] = groupRuns([
+      measuredRun("ae-mse", {}, 1, {}, outcome([10, 8, 7], "validation")),
+      measuredRun("ae-mse", {}, 2, {}, outcome([12, 6], "validation")),
+    ]);
+    expect(meanCurve(g)).toEqual({
+      split: "validation",
+      points: [
+        { x: 1, y: 11 },
+        { x: 2, y: 7 },
+        { x: 3, y: 7 },
+      ],
+    });
   });
 
   it("fall back to the test loss without a validation split, and leave out non-finite values", () => {
     const [g] = groupRuns([measuredRun("ae-mse", {}, 1, {}, outcome([5, NaN, 3], "test"))]);
-    expect(meanCurve(g)).toEqual({ split: "test", points: [{ x: 1, y: 5 }, { x: 3, y: 3 }] });
+    expect(meanCurve(g)).toEqual({
+      split: "test",
+      points: [
+        { x: 1, y: 5 },
+        { x: 3, y: 3 },
+      ],
+    });
     expect(meanCurve(groupRuns([measuredRun("ae-bce", {}, 1, {})])[0])).toBeUndefined();
   });
 

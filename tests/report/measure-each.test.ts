@@ -26,8 +26,17 @@ describe("one degenerate run", () => {
     const targets = { images: new Float32Array(8), labels: new Uint8Array(2), count: 2 };
     // The classifier is never reached: the check comes first.
     const classifier = {} as FeatureClassifier;
-    expect(() => measure({ run: "r", step: 1, targets: targets as never, greyTargets: targets.images, greyscale: true, outputs, shape: { height: 2, width: 2, channels: 1 }, classifier })).toThrow(
-      "degenerate run: 2 of its 8 reconstructed pixel values are not finite",
-    );
+    expect(() =>
+      measure({
+        run: "r",
+        step: 1,
+        targets: targets as never,
+        greyTargets: targets.images,
+        greyscale: true,
+        outputs,
+        shape: { height: 2, width: 2, channels: 1 },
+        classifier,
+      }),
+    ).toThrow("degenerate run: 2 of its 8 reconstructed pixel values are not finite");
   });
 });

@@ -35,8 +35,27 @@ export function zeroMetrics(): RunMetrics {
 
 /** A measured run whose metrics are all zero except those given. */
 export function measuredRun(group: string, traits: Partial<RunTraits>, seed: number, metrics: Partial<RunMetrics>, outcome?: CellOutcome): MeasuredRun {
-  const full: RunTraits = { variant: "ae", family: "ae", recon: "mse", adversarial: false, adversarialWeight: 0, binarize: "none", beta: 1, networks: "mlp/mlp", dataset: "mnist", seed, ...traits };
-  return { cell: `${group}/seed-${seed}`, group, levels: { loss: group }, traits: full, metrics: { ...zeroMetrics(), run: `${group}/seed-${seed}`, ...metrics }, ...(outcome ? { outcome } : {}) };
+  const full: RunTraits = {
+    variant: "ae",
+    family: "ae",
+    recon: "mse",
+    adversarial: false,
+    adversarialWeight: 0,
+    binarize: "none",
+    beta: 1,
+    networks: "mlp/mlp",
+    dataset: "mnist",
+    seed,
+    ...traits,
+  };
+  return {
+    cell: `${group}/seed-${seed}`,
+    group,
+    levels: { loss: group },
+    traits: full,
+    metrics: { ...zeroMetrics(), run: `${group}/seed-${seed}`, ...metrics },
+    ...(outcome ? { outcome } : {}),
+  };
 }
 
 /** run.json's convergence of a run with early stopping: stopped by patience (converged) or at the cap. */
@@ -59,7 +78,13 @@ export function convergence(o: { converged: boolean; bestEpoch: number; epochsRu
 }
 
 /** A measured run in the group its levels name (axis to level, the seed axis apart), metrics zero except those given. */
-export function levelledRun(levels: Record<string, string>, traits: Partial<RunTraits>, seed: number, metrics: Partial<RunMetrics>, outcome?: CellOutcome): MeasuredRun {
+export function levelledRun(
+  levels: Record<string, string>,
+  traits: Partial<RunTraits>,
+  seed: number,
+  metrics: Partial<RunMetrics>,
+  outcome?: CellOutcome,
+): MeasuredRun {
   const group = Object.values(levels).join("/");
   return { ...measuredRun(group, traits, seed, metrics, outcome), levels };
 }

@@ -62,7 +62,16 @@ function nearestMeanClassifier(train: Split): FeatureClassifier {
   const m = tf.tensor2d(means, [CLASSES, perImage]);
   const half = tf.mul(tf.sum(tf.square(m), 1), 0.5);
   const logits = (x: tf.Tensor4D) => tf.tidy(() => tf.sub(tf.matMul(tf.reshape(x, [x.shape[0], perImage]), m, false, true), half) as tf.Tensor2D);
-  return { logits, features: logits, featureSize: CLASSES, inputShape: shape, testAccuracy: NaN, key: "test", dir: "", model: undefined as never } as unknown as FeatureClassifier;
+  return {
+    logits,
+    features: logits,
+    featureSize: CLASSES,
+    inputShape: shape,
+    testAccuracy: NaN,
+    key: "test",
+    dir: "",
+    model: undefined as never,
+  } as unknown as FeatureClassifier;
 }
 
 const SEEDS = [1, 2, 3];
@@ -74,7 +83,8 @@ const traits = (seed: number, more: Partial<RunTraits> = {}): RunTraits => ({
   adversarialWeight: 0,
   binarize: "none",
   beta: 1,
-  networks: "mlp/mlp", dataset: "mnist",
+  networks: "mlp/mlp",
+  dataset: "mnist",
   seed,
   ...more,
 });
@@ -119,7 +129,13 @@ beforeAll(async () => {
     const mse = predictions.map((v) => clip01(v + 0.01 * (r() - 0.5)));
     const bce = predictions.map((v) => 0.5 + 0.6 * (v - 0.5));
     runs.push({ cell: `ae-mse/${seed}`, group: "ae-mse", levels: { loss: "ae-mse" }, traits: traits(seed), metrics: measured("ae-mse", mse) });
-    runs.push({ cell: `ae-bce/${seed}`, group: "ae-bce", levels: { loss: "ae-bce" }, traits: traits(seed, { recon: "bce" }), metrics: measured("ae-bce", bce) });
+    runs.push({
+      cell: `ae-bce/${seed}`,
+      group: "ae-bce",
+      levels: { loss: "ae-bce" },
+      traits: traits(seed, { recon: "bce" }),
+      metrics: measured("ae-bce", bce),
+    });
     oracleRuns.push({ cell: `oracle/${seed}`, group: ORACLE_NAME, levels: {}, traits: traits(seed), metrics: measured(ORACLE_NAME, predictions) });
   }
   groups = groupRuns(runs);
@@ -214,7 +230,13 @@ it("draws the reliability diagram with the oracle and the push-sweep figure", as
 }, 60_000);
 
 it("the terminal summary counts the tally's verdicts only, the other rows apart, and names runs that could not be measured", () => {
-  const lines = summaryLines({ reportPath: "r/report.md", groups, rows, missing: ["c9"], unmeasured: [{ cell: "c7", reason: "degenerate run: 3 of its 64 reconstructed pixel values are not finite" }] });
+  const lines = summaryLines({
+    reportPath: "r/report.md",
+    groups,
+    rows,
+    missing: ["c9"],
+    unmeasured: [{ cell: "c7", reason: "degenerate run: 3 of its 64 reconstructed pixel values are not finite" }],
+  });
   const evidence = rows.filter((r) => r.role === "evidence");
   const outside = rows.length - evidence.length;
   expect(outside).toBeGreaterThan(0);
@@ -224,5 +246,8 @@ it("the terminal summary counts the tally's verdicts only, the other rows apart,
   const counted = [...counts.matchAll(/(\d+) ([a-z]+)/g)].reduce((s, m) => s + Number(m[1]), 0);
   expect(counted).toBe(evidence.length);
   expect(counts).not.toMatch(/reference|descriptive/);
-  expect(lines.slice(1)).toEqual(["left out (not completed): c9", "left out (could not be measured): c7: degenerate run: 3 of its 64 reconstructed pixel values are not finite"]);
+  expect(lines.slice(1)).toEqual([
+    "left out (not completed): c9",
+    "left out (could not be measured): c7: degenerate run: 3 of its 64 reconstructed pixel values are not finite",
+  ]);
 });

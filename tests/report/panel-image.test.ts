@@ -9,7 +9,9 @@ function images(count: number, offset = 0): Float32Array {
 
 describe("the reconstruction panel", () => {
   it("upscales by repeating each pixel", () => {
-    expect([...upscaleNearest(Float32Array.from([0, 1, 0.5, 0.25]), 1, 2, 2, 1, 2)]).toEqual([0, 0, 1, 1, 0, 0, 1, 1, 0.5, 0.5, 0.25, 0.25, 0.5, 0.5, 0.25, 0.25]);
+    expect([...upscaleNearest(Float32Array.from([0, 1, 0.5, 0.25]), 1, 2, 2, 1, 2)]).toEqual([
+      0, 0, 1, 1, 0, 0, 1, 1, 0.5, 0.5, 0.25, 0.25, 0.5, 0.5, 0.25, 0.25,
+    ]);
     expect(() => upscaleNearest(new Float32Array(4), 1, 2, 2, 1, 0)).toThrow(/scale must be a whole number/);
   });
 
@@ -34,7 +36,11 @@ describe("the reconstruction panel", () => {
     expect(Math.min(...data)).toBeLessThan(100);
     expect(Math.max(...data)).toBe(255);
     // The first target's top-left pixel (0) fills a 3x3 block at the grid's first tile.
-    const { data: tile } = await sharp(panel.png).extract({ left: labelWidth + 4, top: 4, width: 3, height: 3 }).toColourspace("b-w").raw().toBuffer({ resolveWithObject: true });
+    const { data: tile } = await sharp(panel.png)
+      .extract({ left: labelWidth + 4, top: 4, width: 3, height: 3 })
+      .toColourspace("b-w")
+      .raw()
+      .toBuffer({ resolveWithObject: true });
     expect([...tile]).toEqual(Array(9).fill(0));
   });
 
@@ -43,6 +49,8 @@ describe("the reconstruction panel", () => {
     const b = await labelledPanel({ rows, columns: 3, height: 4, width: 4, channels: 1 });
     expect(a.png.equals(b.png)).toBe(true);
     expect(a.height).toBe(3 * 12 + 4 * 4);
-    await expect(labelledPanel({ rows: [{ label: "short", images: images(2) }], columns: 3, height: 4, width: 4, channels: 1 })).rejects.toThrow(/row 0 \("short"\) has 2 images, the panel needs 3/);
+    await expect(labelledPanel({ rows: [{ label: "short", images: images(2) }], columns: 3, height: 4, width: 4, channels: 1 })).rejects.toThrow(
+      /row 0 \("short"\) has 2 images, the panel needs 3/,
+    );
   });
 });

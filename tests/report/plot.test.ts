@@ -100,14 +100,38 @@ describe("lineChart", () => {
     expect(() => lineChart(options({ series: [] }))).toThrow(/"Penalty against the prediction": series: nothing to draw/);
     expect(() => lineChart(options({ series: [{ name: "empty", points: [] }] }))).toThrow(/series "empty" has no points/);
     expect(() => lineChart(options({ series: [{ name: "nan", points: [{ x: 0, y: NaN }] }] }))).toThrow(/series "nan" has no finite y value/);
-    expect(() => lineChart(options({ series: [{ name: "x", points: [{ x: NaN, y: 1 }] }] }))).toThrow(/series "x" point 0 x must be a finite number \(got NaN\)/);
-    expect(() => lineChart(options({ series: [{ name: "a", points }, { name: "a", points }] }))).toThrow(/"a" is used twice/);
+    expect(() => lineChart(options({ series: [{ name: "x", points: [{ x: NaN, y: 1 }] }] }))).toThrow(
+      /series "x" point 0 x must be a finite number \(got NaN\)/,
+    );
+    expect(() =>
+      lineChart(
+        options({
+          series: [
+            { name: "a", points },
+            { name: "a", points },
+          ],
+        }),
+      ),
+    ).toThrow(/"a" is used twice/);
     expect(() => lineChart(options({ xDomain: [1, 0] }))).toThrow(/xDomain must be \[low, high\]/);
     expect(() => lineChart(options({ marks: [{ x: 0.5, y: NaN, label: "?" }] }))).toThrow(/marks\[0\]\.y must be a finite number/);
   });
 
   it("escapes text so a title with markup characters stays well-formed", async () => {
-    const chart = await lineChart(options({ title: "BCE < MSE & more", series: [{ name: "<b>", points: [{ x: 0, y: 0 }, { x: 1, y: 1 }] }] }));
+    const chart = await lineChart(
+      options({
+        title: "BCE < MSE & more",
+        series: [
+          {
+            name: "<b>",
+            points: [
+              { x: 0, y: 0 },
+              { x: 1, y: 1 },
+            ],
+          },
+        ],
+      }),
+    );
     expectWellFormedSvg(chart.svg);
     expect(chart.svg).toContain("BCE &lt; MSE &amp; more");
   });
@@ -171,7 +195,9 @@ describe("errorBarChart", () => {
   });
 
   it("rejects a NaN mean, a negative std and duplicate labels", () => {
-    expect(() => errorBarChart({ title: "t", yLabel: "y", groups: [{ label: "a", mean: NaN, std: 1 }] })).toThrow(/groups\[0\] \("a"\) mean must be a finite number/);
+    expect(() => errorBarChart({ title: "t", yLabel: "y", groups: [{ label: "a", mean: NaN, std: 1 }] })).toThrow(
+      /groups\[0\] \("a"\) mean must be a finite number/,
+    );
     expect(() => errorBarChart({ title: "t", yLabel: "y", groups: [{ label: "a", mean: 1, std: -1 }] })).toThrow(/std must be >= 0/);
     expect(() => errorBarChart({ title: "t", yLabel: "y", groups: [] })).toThrow(/nothing to draw/);
   });
@@ -192,7 +218,11 @@ describe("histogramChart", () => {
     expect(chart.warnings).toEqual([]);
     await expectPng(chart);
     // Shares, not counts: doubling every count draws the same picture.
-    const doubled = await histogramChart({ title: "Intensities", xLabel: "intensity", series: series.map((s) => ({ ...s, counts: s.counts.map((c) => 2 * c) })) });
+    const doubled = await histogramChart({
+      title: "Intensities",
+      xLabel: "intensity",
+      series: series.map((s) => ({ ...s, counts: s.counts.map((c) => 2 * c) })),
+    });
     expect(doubled.svg).toBe(chart.svg);
   });
 

@@ -45,7 +45,10 @@ function value(group: string, field: string, seed: number, scale: number): numbe
 
 /** The group a cell belongs to: its levels on every axis but the seed axis, as the report names it. */
 function groupName(spec: ExperimentSpec, levels: Record<string, string>): string {
-  return spec.axes.filter((a) => a.key !== "seed").map((a) => levels[a.name]).join("/");
+  return spec.axes
+    .filter((a) => a.key !== "seed")
+    .map((a) => levels[a.name])
+    .join("/");
 }
 
 function metricsOf(group: string, seed: number, greyscale: boolean, beta: number, recon: string): RunMetrics {
@@ -86,11 +89,18 @@ export function presetRuns(file: string): { spec: ExperimentSpec; groups: Group[
     const metrics = metricsOf(group, config.seed, config.data.binarize === "none", config.model.beta, config.model.recon);
     // Two groups that fail to reconstruct (one an adversarial one, one a fixed loss), one group at the epoch cap,
     // and one seed whose sharpness is not finite.
-    const failing = draw(`${group}|fails`) < 0.12 || (traits.adversarial && draw(`${group}|gan fails`) < 0.5) || (group.endsWith("vae-bce/none") && draw(`${group}|bce fails`) < 0.7);
+    const failing =
+      draw(`${group}|fails`) < 0.12 ||
+      (traits.adversarial && draw(`${group}|gan fails`) < 0.5) ||
+      (group.endsWith("vae-bce/none") && draw(`${group}|bce fails`) < 0.7);
     if (failing) metrics.classifierAccuracy = 0.3;
     if (draw(`${group}|non-finite`) < 0.1 && config.seed === 2) metrics.sharpnessRatio = { ...metrics.sharpnessRatio, gradient: Infinity };
     const capped = draw(`${group}|capped`) < 0.15;
-    const outcome = { status: "completed", convergence: convergence({ converged: !capped, bestEpoch: capped ? 20 : 6, epochsRun: capped ? 20 : 9 }), curve: [] };
+    const outcome = {
+      status: "completed",
+      convergence: convergence({ converged: !capped, bestEpoch: capped ? 20 : 6, epochsRun: capped ? 20 : 9 }),
+      curve: [],
+    };
     return { cell: cell.name, group, levels: cell.levels, traits, metrics, outcome };
   });
   const groups = groupRuns(runs);
@@ -104,13 +114,25 @@ export function presetRuns(file: string): { spec: ExperimentSpec; groups: Group[
     let ref = references.get(name);
     if (!ref) {
       const { seed: _seed, ...traits } = run.traits;
-      ref = { name, levels: { ...run.levels }, traits: { ...traits, variant: "ae", adversarial: false, adversarialWeight: 0 }, runs: [], reference: ORACLE_NOTE };
+      ref = {
+        name,
+        levels: { ...run.levels },
+        traits: { ...traits, variant: "ae", adversarial: false, adversarialWeight: 0 },
+        runs: [],
+        reference: ORACLE_NOTE,
+      };
       references.set(name, ref);
     }
     for (const [axis, level] of Object.entries(ref.levels)) if (run.levels[axis] !== level) delete ref.levels[axis];
     if (!ref.runs.some((r) => r.traits.seed === run.traits.seed)) {
       const metrics = metricsOf(name, run.traits.seed, run.traits.binarize === "none", 1, "oracle");
-      ref.runs.push({ cell: `${name}/seed-${run.traits.seed}`, group: name, levels: {}, traits: { ...run.traits, variant: "ae", adversarial: false, adversarialWeight: 0 }, metrics });
+      ref.runs.push({
+        cell: `${name}/seed-${run.traits.seed}`,
+        group: name,
+        levels: {},
+        traits: { ...run.traits, variant: "ae", adversarial: false, adversarialWeight: 0 },
+        metrics,
+      });
     }
   }
   for (const ref of references.values()) ref.runs.sort((a, b) => a.traits.seed - b.traits.seed);

@@ -55,8 +55,14 @@ describe("the presets", () => {
   it("the study's claims C1 to C6 live in the preset files, each with its statement", () => {
     for (const file of ["experiments/adversarial-claim.yaml", "experiments/adversarial-claim-full.yaml", "experiments/rate-distortion.yaml"]) {
       const spec = readExperimentFile(file);
-      expect(spec.claims.map((c) => c.id), file).toEqual(["C1", "C2", "C3", "C4", "C5", "C6"].slice(0, file.includes("rate-distortion") ? 5 : 6));
-      expect(spec.claims.filter((c) => c.analytic).map((c) => c.analytic), file).toEqual(["bce-asymmetry", "bce-near-half"]);
+      expect(
+        spec.claims.map((c) => c.id),
+        file,
+      ).toEqual(["C1", "C2", "C3", "C4", "C5", "C6"].slice(0, file.includes("rate-distortion") ? 5 : 6));
+      expect(
+        spec.claims.filter((c) => c.analytic).map((c) => c.analytic),
+        file,
+      ).toEqual(["bce-asymmetry", "bce-near-half"]);
       expect(spec.question, file).not.toBe("");
       expect(spec.confounds.length, file).toBeGreaterThan(0);
     }
@@ -64,9 +70,14 @@ describe("the presets", () => {
 
   it("the quick preset answers C1 to C6 for AEs and VAEs on one scope, with three seeds", () => {
     const rows = presetRows("experiments/adversarial-claim.yaml");
-    for (const claim of ["C1", "C2", "C3", "C4", "C5", "C6"]) expect(rows.filter((r) => r.claim === claim && r.role === "evidence").length, claim).toBeGreaterThan(0);
+    for (const claim of ["C1", "C2", "C3", "C4", "C5", "C6"])
+      expect(rows.filter((r) => r.claim === claim && r.role === "evidence").length, claim).toBeGreaterThan(0);
     for (const claim of ["C3", "C4", "C5", "C6"]) {
-      for (const family of ["AE", "VAE"]) expect(rows.some((r) => r.claim === claim && r.comparison.startsWith(`${family}-`)), `${claim} ${family}`).toBe(true);
+      for (const family of ["AE", "VAE"])
+        expect(
+          rows.some((r) => r.claim === claim && r.comparison.startsWith(`${family}-`)),
+          `${claim} ${family}`,
+        ).toBe(true);
     }
     expect(rows.some((r) => r.acrossDatasets !== undefined)).toBe(false);
     expect(new Set(presetCells("experiments/adversarial-claim.yaml").map((c) => c.config.seed))).toEqual(new Set([1, 2, 3]));

@@ -21,10 +21,26 @@ function metrics(over: Partial<RunMetrics>): RunMetrics {
   return { ...zeroMetrics(), version: 3, ...over };
 }
 
-const VAE: Omit<RunTraits, "seed"> = { variant: "vae", family: "vae", recon: "bce", adversarial: false, adversarialWeight: 0, binarize: "none", beta: 1, networks: "mlp/mlp", dataset: "mnist" };
+const VAE: Omit<RunTraits, "seed"> = {
+  variant: "vae",
+  family: "vae",
+  recon: "bce",
+  adversarial: false,
+  adversarialWeight: 0,
+  binarize: "none",
+  beta: 1,
+  networks: "mlp/mlp",
+  dataset: "mnist",
+};
 
 function run(group: string, traits: Partial<RunTraits>, seed: number, m: Partial<RunMetrics>): MeasuredRun {
-  return { cell: `${group}/seed-${seed}`, group, levels: { loss: group }, traits: { ...VAE, seed, ...traits }, metrics: metrics({ run: `${group}/seed-${seed}`, ...m }) };
+  return {
+    cell: `${group}/seed-${seed}`,
+    group,
+    levels: { loss: group },
+    traits: { ...VAE, seed, ...traits },
+    metrics: metrics({ run: `${group}/seed-${seed}`, ...m }),
+  };
 }
 
 /** A run of a β sweep: its levels name the likelihood and the β, as an experiment file's axes would. */
@@ -60,9 +76,24 @@ describe("interpolation along a curve", () => {
   });
 
   it("compares only inside the overlap, and finds none for disjoint or touching ranges", () => {
-    expect(commonRange([{ lo: 1, hi: 10 }, { lo: 4, hi: 20 }])).toEqual({ lo: 4, hi: 10 });
-    expect(commonRange([{ lo: 1, hi: 3 }, { lo: 4, hi: 20 }])).toBeUndefined();
-    expect(commonRange([{ lo: 1, hi: 4 }, { lo: 4, hi: 20 }])).toBeUndefined();
+    expect(
+      commonRange([
+        { lo: 1, hi: 10 },
+        { lo: 4, hi: 20 },
+      ]),
+    ).toEqual({ lo: 4, hi: 10 });
+    expect(
+      commonRange([
+        { lo: 1, hi: 3 },
+        { lo: 4, hi: 20 },
+      ]),
+    ).toBeUndefined();
+    expect(
+      commonRange([
+        { lo: 1, hi: 4 },
+        { lo: 4, hi: 20 },
+      ]),
+    ).toBeUndefined();
     const rates = matchedRates({ lo: 4, hi: 64 }, 3);
     expect(rates.map((r) => Math.log2(r))).toEqual([3, 4, 5].map((v) => expect.closeTo(v, 12)));
   });
@@ -148,7 +179,11 @@ describe("the matched-rate comparison on a synthetic experiment", () => {
     expect(c.overlap!.hi).toBeCloseTo(60 * 1.01, 12);
     expect(c.rates).toHaveLength(3);
     // Each metric the file names, at each of the three rates.
-    expect(matched.map((r) => r.comparison)).toEqual(Array(4).fill(c.rates.map((rate) => `VAE-BCE − VAE-MSE at matched rate ${rate.toPrecision(3)} nats`)).flat());
+    expect(matched.map((r) => r.comparison)).toEqual(
+      Array(4)
+        .fill(c.rates.map((rate) => `VAE-BCE − VAE-MSE at matched rate ${rate.toPrecision(3)} nats`))
+        .flat(),
+    );
   });
 
   it("gives the planted differences, the tallied ones tested in the Holm family", () => {
@@ -178,7 +213,9 @@ describe("the matched-rate comparison on a synthetic experiment", () => {
       expect(c.cells).toEqual([]);
     }
     const section = rateDistortionSection(rd).join("\n");
-    expect(section).toContain("**VAE-BCE − VAE-CBERNOULLI**: no rate lies on both curves in every seed (nats, VAE-BCE vs VAE-CBERNOULLI, seed 1: 10.1–80.8 vs 1010–8080; seed 2:");
+    expect(section).toContain(
+      "**VAE-BCE − VAE-CBERNOULLI**: no rate lies on both curves in every seed (nats, VAE-BCE vs VAE-CBERNOULLI, seed 1: 10.1–80.8 vs 1010–8080; seed 2:",
+    );
     expect(section).toMatch(/\*\*VAE-BCE − VAE-MSE\*\*: overlap 10\.4–60\.6 nats/);
     expect(section).toMatch(/\| 0\.5 \| 4 \| 82\.0 ± 1\.03 \| 55\.9 ± /);
   });
@@ -187,7 +224,11 @@ describe("the matched-rate comparison on a synthetic experiment", () => {
     const thresholded = plantedRuns()
       .filter((r) => r.traits.recon !== "cbernoulli")
       .map((r) => ({ ...r, traits: { ...r.traits, binarize: "threshold" as const } }))
-      .map((r) => (r.traits.seed === 4 && r.traits.recon === "mse" && r.traits.beta === 1 ? { ...r, metrics: { ...r.metrics, sharpnessRatio: { gradient: NaN, laplacianVariance: 0 } } } : r));
+      .map((r) =>
+        r.traits.seed === 4 && r.traits.recon === "mse" && r.traits.beta === 1
+          ? { ...r, metrics: { ...r.metrics, sharpnessRatio: { gradient: NaN, laplacianVariance: 0 } } }
+          : r,
+      );
     const control = rowsOf(thresholded, ALONG("control"));
     const rows = control.filter((r) => r.comparison.startsWith("VAE-BCE [threshold] − VAE-MSE [threshold] at matched rate"));
     expect(rows).toHaveLength(12);

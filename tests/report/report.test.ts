@@ -82,7 +82,10 @@ describe("the experiment report", () => {
   });
 
   it("measures the class-mean oracle once per seed and binarization, as a reference outside the groups", () => {
-    expect(first.references.map((g) => `${g.name}: ${g.runs.map((r) => r.traits.seed).join(",")}`)).toEqual(["class-mean oracle: 1,2", "class-mean oracle [threshold]: 1,2"]);
+    expect(first.references.map((g) => `${g.name}: ${g.runs.map((r) => r.traits.seed).join(",")}`)).toEqual([
+      "class-mean oracle: 1,2",
+      "class-mean oracle [threshold]: 1,2",
+    ]);
     expect(first.references.every((g) => g.reference !== undefined)).toBe(true);
     // Unbiased by construction: its reliability pull is near 0 on the greyscale targets, unlike the target-conditioned signed error.
     for (const r of first.references[0].runs) {
@@ -94,7 +97,11 @@ describe("the experiment report", () => {
     }
     const models = first.groups.flatMap((g) => g.runs);
     expect(models.filter((r) => r.traits.binarize === "none").every((r) => r.metrics.pushSweep?.length === 4)).toBe(true);
-    expect(models.filter((r) => r.traits.binarize === "threshold").every((r) => r.metrics.pushSweep === undefined && Number.isFinite(r.metrics.sharpnessVsGrey.gradient))).toBe(true);
+    expect(
+      models
+        .filter((r) => r.traits.binarize === "threshold")
+        .every((r) => r.metrics.pushSweep === undefined && Number.isFinite(r.metrics.sharpnessVsGrey.gradient)),
+    ).toBe(true);
   });
 
   it("writes report.md with the verdict table, the metrics table, the confounds and its figures", async () => {
@@ -105,13 +112,23 @@ describe("the experiment report", () => {
     expect(md).toMatch(/\| C6 \| AE-MSE\+GAN\(λ=5\)†? − AE-MSE†? \|/);
     expect(md).toMatch(/\| C5 \| AE-MSE \[threshold\]†? − AE-MSE†? \|/);
     expect(md).toContain("## Confounds and how they are controlled\n\n- **Tiny.** Two seeds of one epoch each: a test of the report, not of the claims.");
-    expect(md).toContain("| smallest effect of interest | effect: mean difference [95% CI]; relative to the baseline | difference test (p, Holm-adjusted p) | equivalence test (p, Holm-adjusted p) | verdict |");
+    expect(md).toContain(
+      "| smallest effect of interest | effect: mean difference [95% CI]; relative to the baseline | difference test (p, Holm-adjusted p) | equivalence test (p, Holm-adjusted p) | verdict |",
+    );
     expect(md).toContain("- `sharpnessGradient`: 0.0500 (default)");
     expect(md).toMatch(/\| C3 \| AE-BCE \[threshold\]†? − AE-MSE \[threshold\]†? \| sharpness ratio, binarized targets \|.*\| \*control\*: /);
     expect(md).toMatch(/\| ae-mse\/none \| 2 \| \d/);
     const images = [...md.matchAll(/!\[[^\]]*\]\(([^)]+\.png)\)/g)].map((m) => m[1]);
     expect(images).toEqual(
-      expect.arrayContaining(["fig-signed-error-ae.png", "fig-reliability-ae.png", "fig-push-sweep.png", "fig-sharpness.png", "fig-reconstructions-none.png", "losses.png", "ratio.png"]),
+      expect.arrayContaining([
+        "fig-signed-error-ae.png",
+        "fig-reliability-ae.png",
+        "fig-push-sweep.png",
+        "fig-sharpness.png",
+        "fig-reconstructions-none.png",
+        "losses.png",
+        "ratio.png",
+      ]),
     );
     expect(md).toMatch(/\| \*class-mean oracle\* \| 2 \| \d/);
     expect(md).toMatch(/\| \*class-mean oracle \[threshold\]\* \| 2 \| \d/);
@@ -121,7 +138,10 @@ describe("the experiment report", () => {
     // Its title is the file's question; it opens with the answer, one line per claim, verdict first, before the verdict table.
     const lines = md.split("\n");
     expect(lines[0]).toBe("# tiny-claim: do the presets' claims read the same on a tiny grid?");
-    expect(lines.slice(2, 7).map((l) => l.split("**")[1])).toEqual(["C1 holds", ...["C3", "C4", "C5", "C6"].map((id) => expect.stringMatching(new RegExp(`^${id} (supported|contradicted|equivalent|inconclusive|mixed|not measured)$`)))]);
+    expect(lines.slice(2, 7).map((l) => l.split("**")[1])).toEqual([
+      "C1 holds",
+      ...["C3", "C4", "C5", "C6"].map((id) => expect.stringMatching(new RegExp(`^${id} (supported|contradicted|equivalent|inconclusive|mixed|not measured)$`))),
+    ]);
     expect(lines[7]).toBe("- **Convergence**: unknown; the models trained for a fixed number of epochs without early stopping.");
     expect(md.indexOf(lines[7])).toBeLessThan(md.indexOf("## Claims and verdicts"));
     // Convergence per group, and learning curves from run.json's test loss (these runs have no validation split).
@@ -168,7 +188,9 @@ describe("the experiment report", () => {
 });
 
 it("a run whose weights went non-finite is reported as degenerate, and the report goes on without it", async () => {
-  const record = JSON.parse(readFileSync(join(dir, "experiment.json"), "utf8")) as { cells: Array<{ name: string; dir: string; levels: Record<string, string> }> };
+  const record = JSON.parse(readFileSync(join(dir, "experiment.json"), "utf8")) as {
+    cells: Array<{ name: string; dir: string; levels: Record<string, string> }>;
+  };
   const cell = record.cells.find((c) => c.levels.loss === "ae-bce" && c.levels.binarize === "threshold" && c.levels.seed === "2")!;
   const runDir = join(dir, cell.dir);
   const checkpoint = join(runDir, "checkpoint");
@@ -178,7 +200,9 @@ it("a run whose weights went non-finite is reported as degenerate, and the repor
   }
   rmSync(join(runDir, "metrics.json"));
   const outcome = await writeReport(dir);
-  expect(outcome.unmeasured).toEqual([{ cell: cell.name, reason: expect.stringMatching(/^degenerate run: \d+ of its \d+ reconstructed pixel values are not finite$/) }]);
+  expect(outcome.unmeasured).toEqual([
+    { cell: cell.name, reason: expect.stringMatching(/^degenerate run: \d+ of its \d+ reconstructed pixel values are not finite$/) },
+  ]);
   expect(outcome.groups.find((g) => g.name === "ae-bce/threshold")!.runs.map((r) => r.traits.seed)).toEqual([1]);
   expect(outcome.groups.filter((g) => g.name !== "ae-bce/threshold").every((g) => g.runs.length === 2)).toBe(true);
   const md = readFileSync(outcome.reportPath, "utf8");

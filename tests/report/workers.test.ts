@@ -136,7 +136,10 @@ describe("the report's measuring workers", () => {
 describe("splitAmongWorkers", () => {
   it("keeps runs on the same dataset together in near-equal contiguous slices, in their order within a dataset", () => {
     const runs = ["a1", "b1", "a2", "b2", "c1"];
-    expect(splitAmongWorkers(runs, 2, (r) => r[0])).toEqual([["a1", "a2", "b1"], ["b2", "c1"]]);
+    expect(splitAmongWorkers(runs, 2, (r) => r[0])).toEqual([
+      ["a1", "a2", "b1"],
+      ["b2", "c1"],
+    ]);
     expect(splitAmongWorkers(runs, 9, (r) => r[0])).toHaveLength(5);
     expect(splitAmongWorkers(runs, 1, (r) => r[0])).toEqual([["a1", "a2", "b1", "b2", "c1"]]);
     expect(splitAmongWorkers([], 3, (r: string) => r)).toEqual([]);

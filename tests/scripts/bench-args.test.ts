@@ -33,7 +33,15 @@ describe("bench arguments", () => {
   it("times the six default models at batch 128 on both kernel sets, with PyTorch on 1 and 2 threads, when given nothing", () => {
     const o = options([]);
     expect(o.models.map((m) => m.key)).toEqual(["ae", "vae", "conv-vae", "vae+gan", "vaegan", "vaegan-conv"]);
-    expect(o).toMatchObject({ batch: 128, kernels: ["wasm", "native"], torch: true, torchThreads: [1, 2], soakSteps: 2000, openblasEnv: "both", out: "BENCHMARKS.md" });
+    expect(o).toMatchObject({
+      batch: 128,
+      kernels: ["wasm", "native"],
+      torch: true,
+      torchThreads: [1, 2],
+      soakSteps: 2000,
+      openblasEnv: "both",
+      out: "BENCHMARKS.md",
+    });
     expect(o.timing.windows).toBeGreaterThanOrEqual(3);
   });
 
@@ -43,8 +51,35 @@ describe("bench arguments", () => {
   });
 
   it("reads the other flags; --quick only changes the defaults it is given", () => {
-    const o = options(["--quick", "--no-torch", "--kernels", "wasm", "--torch-threads", "2", "--soak-steps", "0", "--windows", "4", "--out", "-", "--kernel-bench", "--openblas-env", "unset", "--blas-threads", "1"]);
-    expect(o).toMatchObject({ torch: false, kernels: ["wasm"], torchThreads: [2], soakSteps: 0, out: null, kernelBench: true, openblasEnv: "unset", blasThreads: 1 });
+    const o = options([
+      "--quick",
+      "--no-torch",
+      "--kernels",
+      "wasm",
+      "--torch-threads",
+      "2",
+      "--soak-steps",
+      "0",
+      "--windows",
+      "4",
+      "--out",
+      "-",
+      "--kernel-bench",
+      "--openblas-env",
+      "unset",
+      "--blas-threads",
+      "1",
+    ]);
+    expect(o).toMatchObject({
+      torch: false,
+      kernels: ["wasm"],
+      torchThreads: [2],
+      soakSteps: 0,
+      out: null,
+      kernelBench: true,
+      openblasEnv: "unset",
+      blasThreads: 1,
+    });
     expect(o.timing).toMatchObject({ windows: 4, warmupSteps: 2 });
     expect(options(["--quick"]).soakSteps).toBeLessThan(options([]).soakSteps);
   });

@@ -8,7 +8,10 @@ import { experimentFileSchema } from "../../src/experiment/spec.js";
 
 /** A row's path as the key paths knownKeys gives: `[]` is its `.*`, `<network>` any one name. */
 function pattern(path: string): RegExp {
-  const escaped = path.replace(/[.*+?^${}()|\\]/g, "\\$&").replaceAll("[]", "\\.\\*").replace(/<[^>]+>/g, "[^.]+");
+  const escaped = path
+    .replace(/[.*+?^${}()|\\]/g, "\\$&")
+    .replaceAll("[]", "\\.\\*")
+    .replace(/<[^>]+>/g, "[^.]+");
   return new RegExp(`^${escaped}$`);
 }
 

@@ -63,7 +63,9 @@ const AWKWARD = `/tmp/a dir with 'quotes' "dq" $(x) \`x\` & ; #1 50%a`;
 
 describe("the array job script", () => {
   it("has one array task per shard, the throttle, the resources asked for, and maps the task id to --shard", () => {
-    const script = arrayScript(options({ shards: 10, maxParallel: 4, partition: "cpu", time: "2:00:00", cpusPerTask: 2, gpusPerTask: 1, set: ["train.epochs=2"] }));
+    const script = arrayScript(
+      options({ shards: 10, maxParallel: 4, partition: "cpu", time: "2:00:00", cpusPerTask: 2, gpusPerTask: 1, set: ["train.epochs=2"] }),
+    );
     expect(script.startsWith("#!/bin/bash\n")).toBe(true);
     expect(sbatchLines(script)).toEqual([
       "#SBATCH --job-name=aelab-claim",
@@ -74,9 +76,11 @@ describe("the array job script", () => {
       "#SBATCH --gpus-per-task=1",
       "#SBATCH --output=/shared/runs/claim/slurm/%A_%a.out",
     ]);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the script's own shell expansion, written as it must appear
     expect(script).toContain('\ncd /shared/aelab\nexport AELAB_THREADS="${SLURM_CPUS_PER_TASK:-2}"\nexec ');
     expect(script.trimEnd().split("\n").at(-1)).toBe(
       "exec /usr/bin/node /shared/aelab/bin/aelab.js experiment /shared/aelab/experiments/claim.yaml --logdir /shared/runs --set train.epochs=2 --workers 1 --no-report " +
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: the script's own shell expansion, written as it must appear
         '--shard "$((SLURM_ARRAY_TASK_ID + 1))/${SLURM_ARRAY_TASK_COUNT:-10}"',
     );
   });
@@ -119,16 +123,29 @@ describe("paths in #SBATCH lines", () => {
   it("keep such a folder one word in the commands the job runs", () => {
     const script = arrayScript(options({ logdir: AWKWARD, experimentDir: `${AWKWARD}/claim`, workdir: AWKWARD }));
     const exec = script.trimEnd().split("\n").at(-1) ?? "";
-    expect(shellWords(exec.slice("exec ".length).replace(/ --shard .*$/, ""))).toEqual([...options().aelab, "experiment", options().file, "--logdir", AWKWARD, "--workers", "1", "--no-report"]);
+    expect(shellWords(exec.slice("exec ".length).replace(/ --shard .*$/, ""))).toEqual([
+      ...options().aelab,
+      "experiment",
+      options().file,
+      "--logdir",
+      AWKWARD,
+      "--workers",
+      "1",
+      "--no-report",
+    ]);
     expect(script).toContain(`\ncd ${shellQuote(AWKWARD)}\n`);
   });
 
   it("refuses in one line a folder an #SBATCH line cannot carry", () => {
     const dir = join(root, "runs", "refused-path");
     expect(() => writeSlurmScripts(options({ experimentDir: `${dir}/a\nb` }))).toThrow(
-      new ExperimentError(`the experiment folder ${JSON.stringify(`${dir}/a\nb`)} holds a line break, which an #SBATCH line cannot: choose a --logdir without one`),
+      new ExperimentError(
+        `the experiment folder ${JSON.stringify(`${dir}/a\nb`)} holds a line break, which an #SBATCH line cannot: choose a --logdir without one`,
+      ),
     );
-    expect(() => writeSlurmScripts(options({ experimentDir: `${dir}/a\\b` }))).toThrow(/holds a backslash, which in #SBATCH --output turns off Slurm's %A\/%a file names: choose a --logdir without one$/);
+    expect(() => writeSlurmScripts(options({ experimentDir: `${dir}/a\\b` }))).toThrow(
+      /holds a backslash, which in #SBATCH --output turns off Slurm's %A\/%a file names: choose a --logdir without one$/,
+    );
   });
 });
 
@@ -175,7 +192,9 @@ describe("writing and submitting", () => {
     const refusing = join(root, "refusing-sbatch");
     writeFileSync(refusing, "#!/bin/sh\necho 'sbatch: error: invalid partition specified: gpu' >&2\nexit 1\n");
     chmodSync(refusing, 0o755);
-    expect(() => submitSlurmScripts(scripts, refusing)).toThrow(new ExperimentError(`${refusing} ${scripts.array} failed: sbatch: error: invalid partition specified: gpu`));
+    expect(() => submitSlurmScripts(scripts, refusing)).toThrow(
+      new ExperimentError(`${refusing} ${scripts.array} failed: sbatch: error: invalid partition specified: gpu`),
+    );
   });
 
   it("refuses bad options in one line naming the option", () => {
@@ -183,7 +202,9 @@ describe("writing and submitting", () => {
     expect(() => writeSlurmScripts(options({ experimentDir: dir, shards: 31 }))).toThrow("--shards 31 is more than the experiment's 30 cells");
     expect(() => writeSlurmScripts(options({ experimentDir: dir, maxParallel: 0 }))).toThrow("--max-parallel must be a whole number >= 1 (got 0)");
     expect(() => writeSlurmScripts(options({ experimentDir: dir, cpusPerTask: 1.5 }))).toThrow("--cpus-per-task must be a whole number >= 1 (got 1.5)");
-    expect(() => writeSlurmScripts(options({ experimentDir: dir, partition: "cpu\n#SBATCH --x" }))).toThrow('--partition "cpu\\n#SBATCH --x": letters, digits and . _ : , + - only');
+    expect(() => writeSlurmScripts(options({ experimentDir: dir, partition: "cpu\n#SBATCH --x" }))).toThrow(
+      '--partition "cpu\\n#SBATCH --x": letters, digits and . _ : , + - only',
+    );
   });
 });
 
@@ -215,7 +236,9 @@ describe("aelab slurm", () => {
     const hint = quoted.stdout.split("\n")[1];
     expect(hint).toBe(`submit with: sh ${shellQuote(join(awkward, "grid", "slurm", "submit.sh"))} (or aelab slurm ... --submit)`);
     expect(shellWords(hint.replace(/^submit with: /, "").replace(/ \(or aelab slurm .*$/, ""))).toEqual(["sh", join(awkward, "grid", "slurm", "submit.sh")]);
-    expect(readFileSync(join(awkward, "grid", "slurm", "array.sbatch"), "utf8")).toContain(`#SBATCH --output="${awkward.replace(/%/g, "%%")}/grid/slurm/%A_%a.out"\n`);
+    expect(readFileSync(join(awkward, "grid", "slurm", "array.sbatch"), "utf8")).toContain(
+      `#SBATCH --output="${awkward.replace(/%/g, "%%")}/grid/slurm/%A_%a.out"\n`,
+    );
 
     const tooMany = aelab("--shards", "6");
     expect(tooMany.stderr).toBe("aelab: --shards 6 is more than the experiment's 5 cells (some array tasks would have nothing to run)\n");

@@ -99,7 +99,11 @@ describe("EventFileWriter", () => {
     await writer.flush();
     await pending;
     await writer.close();
-    expect(decodeFile(writer.path).slice(1).map((r) => r.event.summary!.value[0]!.tag)).toEqual(["img", "after"]);
+    expect(
+      decodeFile(writer.path)
+        .slice(1)
+        .map((r) => r.event.summary!.value[0]!.tag),
+    ).toEqual(["img", "after"]);
   });
 
   it("keeps the file_version record on disk from construction and appends only on flush", async () => {

@@ -31,7 +31,10 @@ describe("histogramProto", () => {
   });
 
   it("uses 30 buckets by default, TensorFlow 2's default", () => {
-    const h = histogramProto("h", Array.from({ length: 300 }, (_, i) => i));
+    const h = histogramProto(
+      "h",
+      Array.from({ length: 300 }, (_, i) => i),
+    );
     expect(h.bucket).toHaveLength(30);
     expect(h.bucket.every((c) => c === 10)).toBe(true);
     expect(h.bucketLimit[29]).toBe(299);
@@ -79,8 +82,13 @@ describe("histogramProto", () => {
     expect(h.bucket).toEqual([1, 1, 1, 1, 1, 1, 1, 1, 1, 2]);
     // Random data, awkward ranges: the fast index always agrees with comparing against edges.
     let seed = 12345;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-    for (const [low, high, n] of [[-1.7, 3.3, 7], [0, 0.3, 3], [1e-9, 1e-8, 13], [-100, 100, 30]] as const) {
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (const [low, high, n] of [
+      [-1.7, 3.3, 7],
+      [0, 0.3, 3],
+      [1e-9, 1e-8, 13],
+      [-100, 100, 30],
+    ] as const) {
       const data = Array.from({ length: 500 }, () => low + (high - low) * random());
       data.push(...Array.from({ length: n + 1 }, (_, k) => (k === n ? high : low + ((high - low) * k) / n)));
       const full = bruteForceCounts(data, low, high, n);

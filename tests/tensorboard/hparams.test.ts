@@ -131,11 +131,20 @@ describe("writeHparamsExperiment", () => {
     const bad = (patch: Partial<ExperimentSpec>) => () => writeHparamsExperiment(logdir, { ...spec, ...patch });
     expect(bad({ hparams: [{ name: "", type: "string" }] })).toThrow(/hparam name must be a non-empty string/);
     expect(bad({ hparams: [{ name: "x", type: "int" as "number" }] })).toThrow(/hparam "x": type must be/);
-    expect(bad({ hparams: [{ name: "x", type: "number", domain: { values: ["1"] } }] })).toThrow(/domain\.values\[0\] is a string, but the hparam's type is number/);
+    expect(bad({ hparams: [{ name: "x", type: "number", domain: { values: ["1"] } }] })).toThrow(
+      /domain\.values\[0\] is a string, but the hparam's type is number/,
+    );
     expect(bad({ hparams: [{ name: "x", type: "bool", domain: { values: [] } }] })).toThrow(/non-empty array/);
     expect(bad({ hparams: [{ name: "x", type: "string", domain: { min: 0, max: 1 } }] })).toThrow(/interval domain needs type "number"/);
     expect(bad({ hparams: [{ name: "x", type: "number", domain: { min: 2, max: 1 } }] })).toThrow(/finite min <= max/);
-    expect(bad({ hparams: [{ name: "x", type: "number" }, { name: "x", type: "string" }] })).toThrow(/hparam "x" is declared twice/);
+    expect(
+      bad({
+        hparams: [
+          { name: "x", type: "number" },
+          { name: "x", type: "string" },
+        ],
+      }),
+    ).toThrow(/hparam "x" is declared twice/);
     expect(bad({ metrics: [{ tag: "a" }, { tag: "a" }] })).toThrow(/metric "a" is declared twice/);
     expect(bad({ metrics: [{ tag: "" }] })).toThrow(/metric tag must be a non-empty string/);
     expect(bad({ metrics: [{ tag: "a", dataset: "test" as "training" }] })).toThrow(/dataset must be "training" or "validation"/);

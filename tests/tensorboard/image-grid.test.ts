@@ -7,8 +7,7 @@ const P = PAD_VALUE;
 /** Image n, pixel (y, x) holds byte 10(n+1) + 2y + x, stored as a [0, 1] float. */
 function numberedBatch(count: number): ImageBatch {
   const pixels = new Float32Array(count * 4);
-  for (let n = 0; n < count; n++)
-    for (let y = 0; y < 2; y++) for (let x = 0; x < 2; x++) pixels[n * 4 + y * 2 + x] = (10 * (n + 1) + 2 * y + x) / 255;
+  for (let n = 0; n < count; n++) for (let y = 0; y < 2; y++) for (let x = 0; x < 2; x++) pixels[n * 4 + y * 2 + x] = (10 * (n + 1) + 2 * y + x) / 255;
   return { pixels, count, height: 2, width: 2, channels: 1 };
 }
 
@@ -18,13 +17,55 @@ describe("tileGrid", () => {
     expect(grid).toMatchObject({ height: 7, width: 7, channels: 1 });
     // prettier-ignore
     expect([...grid.pixels]).toEqual([
-      P, P,  P,  P, P,  P,  P,
-      P, 10, 11, P, 20, 21, P,
-      P, 12, 13, P, 22, 23, P,
-      P, P,  P,  P, P,  P,  P,
-      P, 30, 31, P, P,  P,  P,
-      P, 32, 33, P, P,  P,  P,
-      P, P,  P,  P, P,  P,  P,
+      P,
+      P,
+      P,
+      P,
+      P,
+      P,
+      P,
+      P,
+      10,
+      11,
+      P,
+      20,
+      21,
+      P,
+      P,
+      12,
+      13,
+      P,
+      22,
+      23,
+      P,
+      P,
+      P,
+      P,
+      P,
+      P,
+      P,
+      P,
+      P,
+      30,
+      31,
+      P,
+      P,
+      P,
+      P,
+      P,
+      32,
+      33,
+      P,
+      P,
+      P,
+      P,
+      P,
+      P,
+      P,
+      P,
+      P,
+      P,
+      P,
     ]);
   });
 

@@ -277,4 +277,3 @@ export function decodeRawHparams(content: Uint8Array): RawHParamsPluginData {
   // (as opposed to one set to its zero value) shows.
   return HParamsMessage.toObject(HParamsMessage.decode(content), { defaults: true, oneofs: true, longs: String }) as RawHParamsPluginData;
 }
-

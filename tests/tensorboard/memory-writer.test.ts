@@ -45,7 +45,15 @@ describe("MemoryWriter histograms, text and hparams", () => {
       {
         tag: "pixels",
         step: 2,
-        histo: { min: Math.fround(0.1), max: Math.fround(0.9), num: 2, sum: Math.fround(0.1) + Math.fround(0.9), sumSquares: Math.fround(0.1) ** 2 + Math.fround(0.9) ** 2, bucketLimit: [0.5, 1], bucket: [1, 1] },
+        histo: {
+          min: Math.fround(0.1),
+          max: Math.fround(0.9),
+          num: 2,
+          sum: Math.fround(0.1) + Math.fround(0.9),
+          sumSquares: Math.fround(0.1) ** 2 + Math.fround(0.9) ** 2,
+          bucketLimit: [0.5, 1],
+          bucket: [1, 1],
+        },
       },
     ]);
     expect(writer.loggedTexts).toEqual([{ tag: "notes", step: 3, markdown: "**hi**" }]);

@@ -43,7 +43,10 @@ const flipped = fc.array(fc.tuple(fc.nat(), fc.nat(255)), { minLength: 1, maxLen
 
 describe("the events reader behind aelab tb under random input: every file is listed or reported, never a crash", () => {
   it("random bytes", () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 256 }), (bytes) => tbOn(bytes)), RUNS);
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 256 }), (bytes) => tbOn(bytes)),
+      RUNS,
+    );
   });
 
   it("a real events file with bytes flipped or cut off", () => {
@@ -67,7 +70,9 @@ describe("the events reader behind aelab tb under random input: every file is li
       fc.uint8Array({ maxLength: 64 }),
     );
     fc.assert(
-      fc.property(fc.array(payload, { minLength: 1, maxLength: 4 }), (records) => tbOn(Buffer.concat([...payloads.slice(0, 2), ...records].map((r) => encodeRecord(r))))),
+      fc.property(fc.array(payload, { minLength: 1, maxLength: 4 }), (records) =>
+        tbOn(Buffer.concat([...payloads.slice(0, 2), ...records].map((r) => encodeRecord(r)))),
+      ),
       RUNS,
     );
   });

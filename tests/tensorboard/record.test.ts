@@ -11,7 +11,11 @@ describe("encodeRecord", () => {
     const expected = [
       ...lengthBytes,
       ...le32(oracleMask(oracleCrc32c(Uint8Array.from(lengthBytes)))),
-      0x68, 0x65, 0x6c, 0x6c, 0x6f,
+      0x68,
+      0x65,
+      0x6c,
+      0x6c,
+      0x6f,
       ...le32(oracleMask(oracleCrc32c(payload))),
     ];
     expect([...encodeRecord(payload)]).toEqual(expected);

@@ -11,11 +11,16 @@ it("averages each name over the steps that produced it (a phase that skips a ste
   const before = tf.memory().numTensors;
   tf.tidy(() => {
     sums.add(new Map([["d/gan", tf.scalar(1)]]));
-    sums.add(new Map([["d/gan", tf.scalar(3)], ["g/recon", tf.scalar(10)]]));
+    sums.add(
+      new Map([
+        ["d/gan", tf.scalar(3)],
+        ["g/recon", tf.scalar(10)],
+      ]),
+    );
     sums.add(new Map([["d/gan", tf.scalar(5)]]));
   });
   expect(sums.size).toBe(3);
-  const { means, counts } = (await sums.drain());
+  const { means, counts } = await sums.drain();
   expect(means.get("d/gan")).toBe(3);
   expect(means.get("g/recon")).toBe(10);
   expect(counts.get("g/recon")).toBe(1);
@@ -36,13 +41,24 @@ it("sums a name that arrives with different company across steps, and numbers be
   const sums = new ScalarAccumulator();
   const before = tf.memory().numTensors;
   tf.tidy(() => {
-    sums.add(new Map<string, tf.Scalar | number>([["g/recon", tf.scalar(2)], ["grad_norm/g", 0.5]]));
-    sums.add(new Map<string, tf.Scalar | number>([["d/gan", tf.scalar(4)], ["g/recon", tf.scalar(6)], ["grad_norm/g", 1.5]]));
+    sums.add(
+      new Map<string, tf.Scalar | number>([
+        ["g/recon", tf.scalar(2)],
+        ["grad_norm/g", 0.5],
+      ]),
+    );
+    sums.add(
+      new Map<string, tf.Scalar | number>([
+        ["d/gan", tf.scalar(4)],
+        ["g/recon", tf.scalar(6)],
+        ["grad_norm/g", 1.5],
+      ]),
+    );
     sums.add(new Map<string, tf.Scalar | number>([["g/recon", tf.scalar(10)]]));
   });
   // Two running vectors (one per set of names) and nothing else outlives the steps' tidy.
   expect(tf.memory().numTensors).toBe(before + 2);
-  const { means, counts } = (await sums.drain());
+  const { means, counts } = await sums.drain();
   expect(means.get("g/recon")).toBe(6);
   expect(means.get("d/gan")).toBe(4);
   expect(means.get("grad_norm/g")).toBe(1);
@@ -55,7 +71,13 @@ it("adds each name's values in float32, as one running scalar per name would", a
   const values = [0.1, 0.2, 0.3, 1e-8, 7.7];
   const sums = new ScalarAccumulator();
   tf.tidy(() => {
-    for (const v of values) sums.add(new Map([["a", tf.scalar(v)], ["b", tf.scalar(2 * v)]]));
+    for (const v of values)
+      sums.add(
+        new Map([
+          ["a", tf.scalar(v)],
+          ["b", tf.scalar(2 * v)],
+        ]),
+      );
   });
   let a = Math.fround(0);
   for (const v of values) a = Math.fround(a + Math.fround(v));

@@ -63,7 +63,12 @@ describe("a proper likelihood with the GAN", () => {
     const model = { variant: "vae+gan" as const, recon: "cbernoulli" as const };
     const a = await trainScalars(tinyConfig({ model: { ...model, variant: "vae" }, train: { epochs: 1 }, log: { nllSamples: 2 } }));
     const b = await trainScalars(
-      tinyConfig({ model, adversarial: { weight: 0.5, balance: { mode: "adaptive", max: 1e4 }, loss: "hinge", start: 4 }, train: { epochs: 1 }, log: { nllSamples: 2 } }),
+      tinyConfig({
+        model,
+        adversarial: { weight: 0.5, balance: { mode: "adaptive", max: 1e4 }, loss: "hinge", start: 4 },
+        train: { epochs: 1 },
+        log: { nllSamples: 2 },
+      }),
     );
     const recon = (w: MemoryWriter) => w.series("train/autoencoder/recon");
     expect(recon(b.writer).filter((s) => s.step <= 4)).toEqual(recon(a.writer).filter((s) => s.step <= 4));
@@ -80,7 +85,11 @@ describe("a proper likelihood with the GAN", () => {
 
   it("a σ-VAE with the adaptive GAN trains its σ with the decoder", async () => {
     const { writer } = await trainScalars(
-      tinyConfig({ model: { variant: "vae+gan", recon: "gaussian", scale: "learned" }, adversarial: { weight: 0.5, balance: { mode: "adaptive", max: 1e4 }, loss: "hinge" }, train: { epochs: 1 } }),
+      tinyConfig({
+        model: { variant: "vae+gan", recon: "gaussian", scale: "learned" },
+        adversarial: { weight: 0.5, balance: { mode: "adaptive", max: 1e4 }, loss: "hinge" },
+        train: { epochs: 1 },
+      }),
     );
     const sigma = writer.series("diagnostics/likelihood/sigma");
     expect(sigma.at(-1)!.value).toBeLessThan(sigma[0].value);
@@ -98,7 +107,21 @@ describe("exact resume with the adversarial options", () => {
 
   it("vae+gan, adaptive, hinge, warm-up, spectrally normalised PatchGAN: interrupted at step 6 and resumed gives bit-identical losses", async () => {
     const config = tinyConfig({
-      model: { variant: "vae+gan", recon: "mse", discriminator: { type: "conv", filters: [8, 16], kernel: 3, strides: 2, activation: "leakyRelu", hidden: [], featureLayer: -1, spectralNorm: true, head: "patch" } },
+      model: {
+        variant: "vae+gan",
+        recon: "mse",
+        discriminator: {
+          type: "conv",
+          filters: [8, 16],
+          kernel: 3,
+          strides: 2,
+          activation: "leakyRelu",
+          hidden: [],
+          featureLayer: -1,
+          spectralNorm: true,
+          head: "patch",
+        },
+      },
       adversarial: { weight: 0.5, balance: { mode: "adaptive", max: 1e4 }, loss: "hinge", start: 3 },
       train: { epochs: 2 },
     });

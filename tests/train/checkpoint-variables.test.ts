@@ -16,7 +16,10 @@ afterEach(() => {
   tf.dispose(owned);
   owned = [];
 });
-const own = <T extends tf.Tensor>(t: T) => (owned.push(t), t);
+const own = <T extends tf.Tensor>(t: T) => {
+  owned.push(t);
+  return t;
+};
 const variable = (values: number[]) => own(tf.variable(tf.tensor1d(values), false));
 const bits = (t: tf.Tensor) => Array.from(new Uint32Array((t.dataSync() as Float32Array).slice().buffer));
 

@@ -91,7 +91,10 @@ async function trainedAndSaved(runDir: string, steps: number): Promise<{ nets: N
 }
 
 async function expectCheckpointError(promise: Promise<unknown>, message: RegExp): Promise<void> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(CheckpointError);
   expect((error as Error).message).toMatch(message);
   expect((error as Error).message).not.toContain("\n");
@@ -188,7 +191,13 @@ describe("saveCheckpoint / loadCheckpoint", () => {
     expect(same(noMoments)).toBe(false);
     expect(same(stock)).toBe(false);
 
-    for (const [n, o] of [[nets, optimizers], [fresh, freshOptimizers], [noMoments, noMomentsOptimizers], [stock, stockOptimizers]] as const) dispose(n, o);
+    for (const [n, o] of [
+      [nets, optimizers],
+      [fresh, freshOptimizers],
+      [noMoments, noMomentsOptimizers],
+      [stock, stockOptimizers],
+    ] as const)
+      dispose(n, o);
     x.dispose();
   });
 
@@ -232,7 +241,10 @@ describe("saveCheckpoint / loadCheckpoint", () => {
     expect(result.stderr).toBe("");
     const out = JSON.parse(result.stdout) as { names: string[]; weights: string[] };
     expect(out.names[0]).toBe("encoder_dense_0/kernel");
-    expectBitIdentical(out.weights.map((w) => Buffer.from(w, "base64")), weightBytes(nets));
+    expectBitIdentical(
+      out.weights.map((w) => Buffer.from(w, "base64")),
+      weightBytes(nets),
+    );
     dispose(nets, optimizers);
     x.dispose();
   });
@@ -268,9 +280,20 @@ describe("saveCheckpoint / loadCheckpoint", () => {
     const file = JSON.parse(readFileSync(join(runDir, "checkpoint", "optimizers", "decoder.json"), "utf8"));
     expect(file).toMatchObject({ format: "aelab-optimizer", version: 1, className: "Adam", iterations: 3 });
     // The decoder has 6 trainable weights (batch norm's moving statistics are not trainable): m then v.
-    expect(file.slots.map((s: { weight: number; slot: string }) => `${s.slot}${s.weight}`)).toEqual(
-      ["m0", "m1", "m2", "m3", "m4", "m5", "v0", "v1", "v2", "v3", "v4", "v5"],
-    );
+    expect(file.slots.map((s: { weight: number; slot: string }) => `${s.slot}${s.weight}`)).toEqual([
+      "m0",
+      "m1",
+      "m2",
+      "m3",
+      "m4",
+      "m5",
+      "v0",
+      "v1",
+      "v2",
+      "v3",
+      "v4",
+      "v5",
+    ]);
     expect(file.slots.every((s: { network: string }) => s.network === "decoder")).toBe(true);
     dispose(nets, optimizers);
     x.dispose();
@@ -429,7 +452,7 @@ describe("CheckpointError", () => {
       loadCheckpoint(runDir, { models: { ...nets }, optimizers: { ...optimizers } }),
       /checkpoint file .*optimizers\/decoder\.json is missing$/,
     );
-    writeFileSync(join(runDir, "checkpoint", "encoder", "model.json"), "{\"modelTopology\": ");
+    writeFileSync(join(runDir, "checkpoint", "encoder", "model.json"), '{"modelTopology": ');
     await expectCheckpointError(loadCheckpoint(runDir, { models: { ...nets }, optimizers: {} }), /encoder\/model\.json is not valid JSON/);
     writeFileSync(join(runDir, "checkpoint", "state.json"), "{");
     await expectCheckpointError(loadCheckpoint(runDir, { models: {}, optimizers: {} }), /state\.json is not valid JSON/);

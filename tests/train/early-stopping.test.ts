@@ -22,7 +22,10 @@ beforeAll(async () => {
 });
 
 /** Feeds the values epoch by epoch and returns the epoch training stopped after (null: never), and the final state. */
-function run(values: number[], spec: { patience: number; minDelta?: number; minRelativeDelta?: number; startFromEpoch?: number }): { stoppedAfter: number | null; state: EarlyStoppingState } {
+function run(
+  values: number[],
+  spec: { patience: number; minDelta?: number; minRelativeDelta?: number; startFromEpoch?: number },
+): { stoppedAfter: number | null; state: EarlyStoppingState } {
   let state = initialEarlyStopping;
   for (const [i, value] of values.entries()) {
     const decision = observeEpoch({ minDelta: 0, minRelativeDelta: 0, startFromEpoch: 0, ...spec }, state, i + 1, value);
@@ -34,7 +37,10 @@ function run(values: number[], spec: { patience: number; minDelta?: number; minR
 
 describe("the early-stopping rule", () => {
   it("stops after `patience` epochs in a row without improvement, remembering the best epoch", () => {
-    expect(run([5, 4, 4.5, 4.2, 3, 3.1, 3.2, 3.05, 9], { patience: 3 })).toEqual({ stoppedAfter: 8, state: { best: 3, bestEpoch: 5, wait: 3, stoppedEpoch: 8 } });
+    expect(run([5, 4, 4.5, 4.2, 3, 3.1, 3.2, 3.05, 9], { patience: 3 })).toEqual({
+      stoppedAfter: 8,
+      state: { best: 3, bestEpoch: 5, wait: 3, stoppedEpoch: 8 },
+    });
     expect(run([5, 4, 3, 2, 1], { patience: 1 }).stoppedAfter).toBeNull();
     expect(run([5, 5], { patience: 1 }).stoppedAfter).toBe(2);
   });
@@ -83,18 +89,40 @@ describe("early-stopping and validation config", () => {
 
   it("names the file and key of a bad value in one line", () => {
     const file = join(dir, "c.yaml");
-    expect(errorOf(() => load("train: { earlyStopping: { patience: 0 } }\n"))).toBe(`config error in ${file}: train.earlyStopping.patience must be > 0 (got 0)`);
-    expect(errorOf(() => load("train: { earlyStopping: { minDelta: -1 } }\n"))).toBe(`config error in ${file}: train.earlyStopping.minDelta must be >= 0 (got -1)`);
-    expect(errorOf(() => load("train: { earlyStopping: { monitor: val_loss } }\n"))).toMatch(new RegExp(`^config error in ${file}: train\\.earlyStopping\\.monitor: must be a validation tag.*\\(got "val_loss"\\)$`));
-    expect(errorOf(() => load("train: { earlyStopping: { min_delta: 1 } }\n"))).toBe(`config error in ${file}: unknown key train.earlyStopping.min_delta; did you mean train.earlyStopping.minDelta? (min_delta is called train.earlyStopping.minDelta in aelab)`);
-    expect(errorOf(() => load("data: { validation: 0 }\ntrain: { earlyStopping: {} }\n"))).toMatch(/^config error in .*: train\.earlyStopping needs a validation split: data\.validation must be > 0 \(got 0\)/);
+    expect(errorOf(() => load("train: { earlyStopping: { patience: 0 } }\n"))).toBe(
+      `config error in ${file}: train.earlyStopping.patience must be > 0 (got 0)`,
+    );
+    expect(errorOf(() => load("train: { earlyStopping: { minDelta: -1 } }\n"))).toBe(
+      `config error in ${file}: train.earlyStopping.minDelta must be >= 0 (got -1)`,
+    );
+    expect(errorOf(() => load("train: { earlyStopping: { monitor: val_loss } }\n"))).toMatch(
+      new RegExp(`^config error in ${file}: train\\.earlyStopping\\.monitor: must be a validation tag.*\\(got "val_loss"\\)$`),
+    );
+    expect(errorOf(() => load("train: { earlyStopping: { min_delta: 1 } }\n"))).toBe(
+      `config error in ${file}: unknown key train.earlyStopping.min_delta; did you mean train.earlyStopping.minDelta? (min_delta is called train.earlyStopping.minDelta in aelab)`,
+    );
+    expect(errorOf(() => load("data: { validation: 0 }\ntrain: { earlyStopping: {} }\n"))).toMatch(
+      /^config error in .*: train\.earlyStopping needs a validation split: data\.validation must be > 0 \(got 0\)/,
+    );
     expect(errorOf(() => load("data: { validation: 1 }\n"))).toBe(`config error in ${file}: data.validation must be < 1 (got 1)`);
   });
 
   it("rejects a monitor the variant does not log before training, naming the config file", async () => {
-    const config = tinyConfig({ train: { epochs: 1, earlyStopping: { monitor: "validation/autoencoder/nope", patience: 1, minDelta: 0, minRelativeDelta: 0, startFromEpoch: 0, restoreBestWeights: true } } });
-    const promise = trainLoop({ config: { ...config, data: { ...config.data, validation: 0.1 } }, dataset: await tinyDataset(), writer: new MemoryWriter(), configOrigin: "configs/x.yaml" });
-    await expect(promise).rejects.toThrow(/^config error in configs\/x\.yaml: train\.earlyStopping\.monitor "validation\/autoencoder\/nope" is not logged by variant vae; it logs validation\/autoencoder\/recon, /);
+    const config = tinyConfig({
+      train: {
+        epochs: 1,
+        earlyStopping: { monitor: "validation/autoencoder/nope", patience: 1, minDelta: 0, minRelativeDelta: 0, startFromEpoch: 0, restoreBestWeights: true },
+      },
+    });
+    const promise = trainLoop({
+      config: { ...config, data: { ...config.data, validation: 0.1 } },
+      dataset: await tinyDataset(),
+      writer: new MemoryWriter(),
+      configOrigin: "configs/x.yaml",
+    });
+    await expect(promise).rejects.toThrow(
+      /^config error in configs\/x\.yaml: train\.earlyStopping\.monitor "validation\/autoencoder\/nope" is not logged by variant vae; it logs validation\/autoencoder\/recon, /,
+    );
   });
 });
 
@@ -113,7 +141,12 @@ describe("training with a validation split and early stopping", () => {
     expect(result.steps).toBe(12);
     expect(writer.series("validation/autoencoder/loss").map((s) => s.step)).toEqual([0, 6, 12]);
     expect(writer.series("validation/mse")).toHaveLength(3);
-    expect(result.epochs.map((e) => e.validation!["autoencoder/loss"])).toEqual(writer.series("validation/autoencoder/loss").slice(1).map((s) => s.value));
+    expect(result.epochs.map((e) => e.validation!["autoencoder/loss"])).toEqual(
+      writer
+        .series("validation/autoencoder/loss")
+        .slice(1)
+        .map((s) => s.value),
+    );
     expect(result.epochs[1].validation!["autoencoder/loss"]).toBeLessThan(result.initialValidation["autoencoder/loss"]);
     expect(result.convergence).toBeUndefined();
   });
@@ -157,7 +190,14 @@ describe("training with a validation split and early stopping", () => {
   });
 
   it("does not judge the epochs wholly inside an adversarial warm-up, so the best epoch is one that met the adversarial term", async () => {
-    const earlyStopping = { startFromEpoch: 0, restoreBestWeights: true, minRelativeDelta: 0, patience: 2, minDelta: 1e6, monitor: "validation/autoencoder/recon" };
+    const earlyStopping = {
+      startFromEpoch: 0,
+      restoreBestWeights: true,
+      minRelativeDelta: 0,
+      patience: 2,
+      minDelta: 1e6,
+      monitor: "validation/autoencoder/recon",
+    };
     const tiny = tinyConfig({ model: { variant: "ae+gan", recon: "mse" }, adversarial: { start: 20, weight: 1 }, train: { epochs: 6, earlyStopping } });
     const config = { ...tiny, data: { ...tiny.data, validation: 0.1 } };
     const result = await trainLoop({ config, dataset: await tinyDataset(), writer: new MemoryWriter() });
@@ -169,8 +209,20 @@ describe("training with a validation split and early stopping", () => {
   });
 
   it("hitting the cap is not convergence; without restoreBestWeights the last epoch's weights stay", async () => {
-    const result = await trainLoop({ config: stoppingConfig({ patience: 5, minDelta: 1e6, restoreBestWeights: false }, 2), dataset: await tinyDataset(), writer: new MemoryWriter() });
-    expect(result.convergence).toMatchObject({ bestEpoch: 1, epochsRun: 2, maxEpochs: 2, converged: false, stoppedEpoch: null, weightsEpoch: 2, restoreBestWeights: false });
+    const result = await trainLoop({
+      config: stoppingConfig({ patience: 5, minDelta: 1e6, restoreBestWeights: false }, 2),
+      dataset: await tinyDataset(),
+      writer: new MemoryWriter(),
+    });
+    expect(result.convergence).toMatchObject({
+      bestEpoch: 1,
+      epochsRun: 2,
+      maxEpochs: 2,
+      converged: false,
+      stoppedEpoch: null,
+      weightsEpoch: 2,
+      restoreBestWeights: false,
+    });
     expect(result.convergence!.test).toEqual(result.epochs[1].test);
   });
 });

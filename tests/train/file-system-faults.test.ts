@@ -70,7 +70,9 @@ describe("file-system faults end in one line naming the path and what to do", ()
     const logdir = join(dir, "full-at-start");
     const run = aelab(["train", config, "--logdir", logdir], { code: "ENOSPC", calls: ["writeFileSync"], match: "config.yaml" });
     expect(run.status).toBe(2);
-    expect(run.stderr).toBe(`aelab: cannot write ${join(logdir, "tiny", "config.yaml")}: no space left on the device (ENOSPC); free some space (the last checkpoint is kept; continue with aelab train --resume <run folder>)`);
+    expect(run.stderr).toBe(
+      `aelab: cannot write ${join(logdir, "tiny", "config.yaml")}: no space left on the device (ENOSPC); free some space (the last checkpoint is kept; continue with aelab train --resume <run folder>)`,
+    );
   });
 
   it("a full disk when the events file is created: run.json says failed", () => {
@@ -85,7 +87,12 @@ describe("file-system faults end in one line naming the path and what to do", ()
   it("a full disk mid-run: the events file reads to its last complete record, the checkpoint loads, run.json says failed", async () => {
     const logdir = join(dir, "full-events");
     const runDir = join(logdir, "tiny");
-    const run = aelab(["train", config, "--logdir", logdir], { code: "ENOSPC", calls: ["writeSync"], match: "events.out", armedBy: join(runDir, "checkpoint", "state.json") });
+    const run = aelab(["train", config, "--logdir", logdir], {
+      code: "ENOSPC",
+      calls: ["writeSync"],
+      match: "events.out",
+      armedBy: join(runDir, "checkpoint", "state.json"),
+    });
     expect(run.status).toBe(2);
     const events = eventsFile(runDir);
     expect(run.stderr).toMatch(new RegExp(`^aelab: cannot write ${events.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: no space left on the device \\(ENOSPC\\)`));
@@ -103,9 +110,16 @@ describe("file-system faults end in one line naming the path and what to do", ()
   it("a full disk mid-checkpoint keeps the previous checkpoint", async () => {
     const logdir = join(dir, "full-checkpoint");
     const runDir = join(logdir, "tiny");
-    const run = aelab(["train", config, "--logdir", logdir], { code: "ENOSPC", calls: ["handle.writeFile", "handle.write"], match: "checkpoint.tmp-", armedBy: join(runDir, "checkpoint", "state.json") });
+    const run = aelab(["train", config, "--logdir", logdir], {
+      code: "ENOSPC",
+      calls: ["handle.writeFile", "handle.write"],
+      match: "checkpoint.tmp-",
+      armedBy: join(runDir, "checkpoint", "state.json"),
+    });
     expect(run.status).toBe(2);
-    expect(run.stderr).toBe(`aelab: cannot write ${join(runDir, "checkpoint")}: no space left on the device (ENOSPC); free some space (the last checkpoint is kept; continue with aelab train --resume <run folder>)`);
+    expect(run.stderr).toBe(
+      `aelab: cannot write ${join(runDir, "checkpoint")}: no space left on the device (ENOSPC); free some space (the last checkpoint is kept; continue with aelab train --resume <run folder>)`,
+    );
     expect(runRecord(runDir)).toMatchObject({ status: "failed", error: expect.stringContaining("no space left") as unknown });
     const read = readEvents(readFileSync(eventsFile(runDir)));
     expect(read.truncated).toBe(false);
@@ -119,7 +133,9 @@ describe("file-system faults end in one line naming the path and what to do", ()
   it("a run folder deleted under a running run", async () => {
     const logdir = join(dir, "deleted");
     const runDir = join(logdir, "tiny");
-    const child = spawn(process.execPath, ["bin/aelab.js", "train", config, "--logdir", logdir, "--set", "train.epochs=200"], { env: { ...process.env, CI: "true" } });
+    const child = spawn(process.execPath, ["bin/aelab.js", "train", config, "--logdir", logdir, "--set", "train.epochs=200"], {
+      env: { ...process.env, CI: "true" },
+    });
     let stderr = "";
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
@@ -138,7 +154,9 @@ describe("file-system faults end in one line naming the path and what to do", ()
     if (code === "still running") child.kill("SIGKILL");
     expect(code).toBe(2);
     expect(stderr.trim().split("\n")).toHaveLength(1);
-    expect(stderr).toMatch(/^aelab: cannot write .*: it no longer exists \(was its folder deleted while the run was writing to it\?\) \(ENOENT\); start the run again/);
+    expect(stderr).toMatch(
+      /^aelab: cannot write .*: it no longer exists \(was its folder deleted while the run was writing to it\?\) \(ENOENT\); start the run again/,
+    );
     expect(stderr).toContain(runDir);
   });
 
@@ -146,7 +164,10 @@ describe("file-system faults end in one line naming the path and what to do", ()
     const data = writeFolder({ train: { count: 64 }, test: { count: 16 } });
     const images = join(data, "train-images-idx3-ubyte");
     if (!isRoot) chmodSync(images, 0o000);
-    const run = aelab(["train", config, "--logdir", join(dir, "no-read"), "--set", `data.source=${data}`], isRoot ? { code: "EACCES", calls: ["readFileSync"], match: images } : undefined);
+    const run = aelab(
+      ["train", config, "--logdir", join(dir, "no-read"), "--set", `data.source=${data}`],
+      isRoot ? { code: "EACCES", calls: ["readFileSync"], match: images } : undefined,
+    );
     expect(run.status).toBe(2);
     expect(run.stderr).toBe(`aelab: ${images}: permission denied (EACCES); make it readable (chmod u+r) or run as its owner`);
   });

@@ -36,7 +36,9 @@ describe("fused Adam and float32 denormals", () => {
     expect(stock).toBeLessThan(NORMAL_MIN);
     expect(fused).toBe(0);
     // Above the denormal range both agree to the bit.
-    expect(momentAfterZeroGradient(new FusedAdamOptimizer(1e-3, 0.9, 0.999), 1e-30)).toBe(momentAfterZeroGradient(tf.train.adam(1e-3) as tf.AdamOptimizer, 1e-30));
+    expect(momentAfterZeroGradient(new FusedAdamOptimizer(1e-3, 0.9, 0.999), 1e-30)).toBe(
+      momentAfterZeroGradient(tf.train.adam(1e-3) as tf.AdamOptimizer, 1e-30),
+    );
   });
 
   it("leaves the process's floating-point mode as it was: denormals still exist after a fused step", () => {

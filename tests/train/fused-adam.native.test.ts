@@ -252,8 +252,14 @@ describe("FusedAdamOptimizer", () => {
 
 describe("FusedAdamOptimizer checkpoints", () => {
   function buildNets(seed: number): Nets {
-    const encoder = tf.sequential({ name: "encoder", layers: [seededDense("encoder_dense_0", 19, seed, { inputShape: [6] }), seededDense("encoder_dense_1", 3, seed + 10)] });
-    const decoder = tf.sequential({ name: "decoder", layers: [seededDense("decoder_dense_0", 8, seed + 20, { inputShape: [3] }), seededDense("decoder_dense_1", 6, seed + 30, { activation: "linear" })] });
+    const encoder = tf.sequential({
+      name: "encoder",
+      layers: [seededDense("encoder_dense_0", 19, seed, { inputShape: [6] }), seededDense("encoder_dense_1", 3, seed + 10)],
+    });
+    const decoder = tf.sequential({
+      name: "decoder",
+      layers: [seededDense("decoder_dense_0", 8, seed + 20, { inputShape: [3] }), seededDense("decoder_dense_1", 6, seed + 30, { activation: "linear" })],
+    });
     return { encoder, decoder };
   }
 
@@ -264,7 +270,11 @@ describe("FusedAdamOptimizer checkpoints", () => {
 
   const weightBytes = (nets: Nets) => [...nets.encoder.weights, ...nets.decoder.weights].map((w) => bytes(w.read()));
 
-  for (const [from, into] of [["fused", "fused"], ["fused", "stock"], ["stock", "fused"]] as const) {
+  for (const [from, into] of [
+    ["fused", "fused"],
+    ["fused", "stock"],
+    ["stock", "fused"],
+  ] as const) {
     it(`a checkpoint saved from ${from} Adam continues bit-identically in a fresh ${into} Adam`, async () => {
       const input = reconBatch();
       const nets = buildNets(1);
@@ -309,8 +319,9 @@ describe("FusedAdamOptimizer in trainStep", () => {
               return [n, tf.train.adam(own.lr ?? config.train.lr, ...(own.betas ?? config.train.betas))];
             }),
           ) as Partial<Record<NetworkName, tf.Optimizer>>);
-    if (kind === "fused") // isFusedAdam, not toBeInstanceOf: tf.Optimizer's Symbol.hasInstance accepts any optimizer.
-    for (const o of Object.values(optimizers)) expect(isFusedAdam(o!)).toBe(kind === "fused");
+    if (kind === "fused")
+      // isFusedAdam, not toBeInstanceOf: tf.Optimizer's Symbol.hasInstance accepts any optimizer.
+      for (const o of Object.values(optimizers)) expect(isFusedAdam(o!)).toBe(kind === "fused");
     const runners = phaseRunners(variant);
     const noise = new Rng("fused-adam-noise");
     const sums = new ScalarAccumulator();

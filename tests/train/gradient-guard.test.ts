@@ -49,7 +49,13 @@ describe("every phase gives a gradient to every variable it trains", () => {
     const decoderVariables = h.variant.networks.decoder!.trainableWeights.map((w) => (w.read() as tf.Variable).name);
     const broken: Variant = {
       ...h.variant,
-      phases: [{ name: "codes_only", trains: ["encoder", "decoder"], run: ({ x }) => ({ terms: [{ name: "norm", weight: 1, value: tf.mean(h.variant.encode(x).embedding) as tf.Scalar }] }) }],
+      phases: [
+        {
+          name: "codes_only",
+          trains: ["encoder", "decoder"],
+          run: ({ x }) => ({ terms: [{ name: "norm", weight: 1, value: tf.mean(h.variant.encode(x).embedding) as tf.Scalar }] }),
+        },
+      ],
     };
     const x = batch();
     const sums = new ScalarAccumulator();

@@ -113,16 +113,35 @@ describe("observers", () => {
       return {
         name: "counter",
         onStepEnd: () => void steps++,
-        state: { save: () => ({ steps }), restore: (saved) => void (restored.push(saved), (steps = (saved as { steps: number } | undefined)?.steps ?? 0)) },
+        state: {
+          save: () => ({ steps }),
+          restore: (saved) => {
+            restored.push(saved);
+            steps = (saved as { steps: number } | undefined)?.steps ?? 0;
+          },
+        },
       };
     };
     let polls = 0;
-    const first = await trainLoop({ config, dataset, writer: new MemoryWriter(), checkpointDir: dir, observers: [counter([])], shouldStop: () => ++polls >= 5 });
+    const first = await trainLoop({
+      config,
+      dataset,
+      writer: new MemoryWriter(),
+      checkpointDir: dir,
+      observers: [counter([])],
+      shouldStop: () => ++polls >= 5,
+    });
     expect(first.stopped).toBe(true);
     // The loop's own fields, then each stateful observer's state by name: early stopping's in every run.
     const saved = position(dir);
     expect(Object.keys(saved)).toEqual(["epoch", "batchesDone", "step", "noiseState", "signals", "earlyStopping", "counter"]);
-    expect(saved).toMatchObject({ epoch: 1, batchesDone: 5, step: 5, earlyStopping: { best: null, bestEpoch: null, wait: 0, stoppedEpoch: null }, counter: { steps: 5 } });
+    expect(saved).toMatchObject({
+      epoch: 1,
+      batchesDone: 5,
+      step: 5,
+      earlyStopping: { best: null, bestEpoch: null, wait: 0, stoppedEpoch: null },
+      counter: { steps: 5 },
+    });
 
     const restored: unknown[] = [];
     await trainLoop({ config, dataset, writer: new MemoryWriter(), checkpointDir: dir, resume: true, observers: [counter(restored)] });
@@ -131,7 +150,14 @@ describe("observers", () => {
 
     // A checkpoint written without an observer gives it undefined.
     const later: unknown[] = [];
-    await trainLoop({ config: tinyConfig({ train: { epochs: 3 } }), dataset, writer: new MemoryWriter(), checkpointDir: dir, resume: true, observers: [{ ...counter(later), name: "other" }] });
+    await trainLoop({
+      config: tinyConfig({ train: { epochs: 3 } }),
+      dataset,
+      writer: new MemoryWriter(),
+      checkpointDir: dir,
+      resume: true,
+      observers: [{ ...counter(later), name: "other" }],
+    });
     expect(later).toEqual([undefined]);
   });
 
@@ -141,9 +167,13 @@ describe("observers", () => {
     await expect(run([{ name: "images" }])).rejects.toThrow("two observers are named images");
     await expect(run([{ name: "step", state: { save: () => 1, restore: () => {} } }])).rejects.toThrow("its state would overwrite the checkpoint's step");
     const before = tf.memory().numTensors;
-    const config = tinyConfig({ train: { epochs: 1, earlyStopping: { patience: 1, minDelta: 0, minRelativeDelta: 0, startFromEpoch: 0, restoreBestWeights: true } } });
+    const config = tinyConfig({
+      train: { epochs: 1, earlyStopping: { patience: 1, minDelta: 0, minRelativeDelta: 0, startFromEpoch: 0, restoreBestWeights: true } },
+    });
     const keeper: Observer = { name: "keeper", keptWeights: () => ({ checkpointModels: () => ({}), keptEpoch: () => null, restore: () => {} }) };
-    await expect(trainLoop({ config, dataset, writer: new MemoryWriter(), observers: [keeper] })).rejects.toThrow("observers earlyStopping and keeper both keep weights");
+    await expect(trainLoop({ config, dataset, writer: new MemoryWriter(), observers: [keeper] })).rejects.toThrow(
+      "observers earlyStopping and keeper both keep weights",
+    );
     expect(tf.memory().numTensors).toBe(before);
   });
 
@@ -158,10 +188,17 @@ describe("observers", () => {
         throw new Error("close failed");
       },
     };
-    await expect(trainLoop({ config: tinyConfig({ train: { epochs: 1 } }), dataset: poisoned, writer: new MemoryWriter(), observers: [failing] })).rejects.toThrow(/is NaN/);
+    await expect(
+      trainLoop({ config: tinyConfig({ train: { epochs: 1 } }), dataset: poisoned, writer: new MemoryWriter(), observers: [failing] }),
+    ).rejects.toThrow(/is NaN/);
     let result: TrainResult | undefined;
     await expect(
-      trainLoop({ config: tinyConfig({ train: { epochs: 1 } }), dataset, writer: new MemoryWriter(), observers: [failing, { name: "after", close: () => void closed.push("after") }] }).then((r) => (result = r)),
+      trainLoop({
+        config: tinyConfig({ train: { epochs: 1 } }),
+        dataset,
+        writer: new MemoryWriter(),
+        observers: [failing, { name: "after", close: () => void closed.push("after") }],
+      }).then((r) => (result = r)),
     ).rejects.toThrow("close failed");
     expect(result).toBeUndefined();
     expect(closed).toEqual(["failing", "failing", "after"]);

@@ -17,16 +17,34 @@ type Config = ReturnType<typeof tinyConfig>;
 describe("checkpoint and exact resume", () => {
   const cases: Array<[string, Config]> = [
     ["vae", tinyConfig({ train: { epochs: 3 } })],
-    ["vaegan with gating", tinyConfig({ model: { variant: "vaegan", recon: "feature" }, adversarial: { gating: { enabled: true, equilibrium: 0.68, margin: 0.05 } }, train: { epochs: 2 } })],
+    [
+      "vaegan with gating",
+      tinyConfig({
+        model: { variant: "vaegan", recon: "feature" },
+        adversarial: { gating: { enabled: true, equilibrium: 0.68, margin: 0.05 } },
+        train: { epochs: 2 },
+      }),
+    ],
     ["aae", tinyConfig({ model: { variant: "aae", recon: "mse" }, train: { epochs: 2 } })],
     ["aae with separate updates", tinyConfig({ model: { variant: "aae", recon: "mse" }, adversarial: { aaeUpdates: "separate" }, train: { epochs: 2 } })],
     // The ratio weight's running means are state outside the networks and optimizers (Variant.state).
-    ["vae+gan with the ratio weight", tinyConfig({ model: { variant: "vae+gan", recon: "mse" }, adversarial: { balance: { mode: "ratio", ratio: 0.1, decay: 0.5, max: 1e4 } }, train: { epochs: 2 } })],
+    [
+      "vae+gan with the ratio weight",
+      tinyConfig({
+        model: { variant: "vae+gan", recon: "mse" },
+        adversarial: { balance: { mode: "ratio", ratio: 0.1, decay: 0.5, max: 1e4 } },
+        train: { epochs: 2 },
+      }),
+    ],
     // A learned σ is a weight of the decoder in every variant, so the decoder's checkpoint carries it.
     ["aae with a learned-σ Gaussian likelihood", tinyConfig({ model: { variant: "aae", recon: "gaussian", scale: "learned" }, train: { epochs: 2 } })],
     [
       "vaegan with the ratio weight, a warm-up and a spectrally normalised D",
-      tinyConfig({ model: { variant: "vaegan", recon: "feature", discriminator: { type: "mlp", hidden: [64, 32], spectralNorm: true } as never }, adversarial: { balance: { mode: "ratio", ratio: 0.5, decay: 0.99, max: 1e4 }, start: 3 }, train: { epochs: 2 } }),
+      tinyConfig({
+        model: { variant: "vaegan", recon: "feature", discriminator: { type: "mlp", hidden: [64, 32], spectralNorm: true } as never },
+        adversarial: { balance: { mode: "ratio", ratio: 0.5, decay: 0.99, max: 1e4 }, start: 3 },
+        train: { epochs: 2 },
+      }),
     ],
   ];
   for (const [name, config] of cases) {
@@ -45,7 +63,7 @@ describe("checkpoint and exact resume", () => {
     const after = new MemoryWriter();
     const result = await trainLoop({ config: tinyConfig({ train: { epochs: 3 } }), dataset, writer: after, checkpointDir: dir, resume: true });
     expect(result.epochs.map((e) => e.epoch)).toEqual([3]);
-    const third = (tag: string, step: number) => step > 16;
+    const third = (_tag: string, step: number) => step > 16;
     expect(points(after, third)).toEqual(points(reference, third));
   });
 });

@@ -27,7 +27,8 @@ describe("runTraining", () => {
     expect(events[0].fileVersion).toBe("brain.Event:2");
     const values = events.flatMap((e) => (e.summary?.value ?? []).map((v) => ({ step: Number(e.step ?? 0), v })));
     const scalarTags = new Set(values.filter(({ v }) => !v.image).map(({ v }) => v.tag));
-    for (const tag of ["train/autoencoder/recon", "train/autoencoder/kl", "test/autoencoder/loss", "test/bce", "perf/train_images_per_second"]) expect(scalarTags).toContain(tag);
+    for (const tag of ["train/autoencoder/recon", "train/autoencoder/kl", "test/autoencoder/loss", "test/bce", "perf/train_images_per_second"])
+      expect(scalarTags).toContain(tag);
     const images = values.filter(({ v }) => v.image);
     expect(images.map(({ v, step }) => `${v.tag}@${step}`)).toEqual(
       expect.arrayContaining(["images/reconstruction@0", "images/prior_samples@0", "images/reconstruction@8", "images/prior_samples@8"]),
@@ -44,7 +45,11 @@ describe("runTraining", () => {
     expect(kinds("_hparams_/session_start_info")).toHaveLength(1);
     expect(kinds("_hparams_/session_end_info")).toHaveLength(1);
     const start = decodeHparamsPluginData(kinds("_hparams_/session_start_info")[0].v.metadata!.pluginData!.content!);
-    expect(start.sessionStartInfo!.hparams).toMatchObject({ variant: { stringValue: "vae" }, adversarial_weight: { numberValue: 0 }, seed: { numberValue: 3 } });
+    expect(start.sessionStartInfo!.hparams).toMatchObject({
+      variant: { stringValue: "vae" },
+      adversarial_weight: { numberValue: 0 },
+      seed: { numberValue: 3 },
+    });
     const png = images[0].v.image!.encodedImageString as Uint8Array;
     const meta = await sharp(Buffer.from(png)).metadata();
     expect(meta.channels).toBe(1);

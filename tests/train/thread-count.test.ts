@@ -22,7 +22,25 @@ function train(config: string, threads: number): { scalars: Map<string, number>;
   const name = `${config.replace(/\W/g, "-")}-${threads}`;
   const run = spawnSync(
     process.execPath,
-    ["bin/aelab.js", "train", config, "--logdir", root, "--name", name, "--threads", String(threads), "--set", "train.epochs=1", "--set", "data.trainLimit=384", "--set", "data.testLimit=128", "--set", "log.every=1"],
+    [
+      "bin/aelab.js",
+      "train",
+      config,
+      "--logdir",
+      root,
+      "--name",
+      name,
+      "--threads",
+      String(threads),
+      "--set",
+      "train.epochs=1",
+      "--set",
+      "data.trainLimit=384",
+      "--set",
+      "data.testLimit=128",
+      "--set",
+      "log.every=1",
+    ],
     { encoding: "utf8", env: { ...process.env, CI: "true" } },
   );
   expect(run.status, run.stderr).toBe(0);

@@ -26,7 +26,9 @@ describe("train(), the library's entry point", () => {
   });
 
   it("checks the config as a file is checked, naming where it came from", async () => {
-    await expect(train({ ...tiny, train: { epochs: 0 } }, { backend: "wasm" })).rejects.toThrow(/^config error in train\(\): train\.epochs must be > 0 \(got 0\)$/);
+    await expect(train({ ...tiny, train: { epochs: 0 } }, { backend: "wasm" })).rejects.toThrow(
+      /^config error in train\(\): train\.epochs must be > 0 \(got 0\)$/,
+    );
     await expect(train(tiny, { configFile: "mine.ts", logdir: "x", writer: new MemoryWriter() })).rejects.toThrow("give logdir");
   });
 });

@@ -16,7 +16,10 @@ async function trainScalars(config: ReturnType<typeof tinyConfig>) {
 }
 
 describe("pixel GAN with lambda = 0", () => {
-  for (const [plain, withGan] of [["ae", "ae+gan"], ["vae", "vae+gan"]] as const) {
+  for (const [plain, withGan] of [
+    ["ae", "ae+gan"],
+    ["vae", "vae+gan"],
+  ] as const) {
     it(`${withGan} with adversarial.weight 0 follows ${plain} exactly`, async () => {
       const a = await trainScalars(tinyConfig({ model: { variant: plain, recon: "mse" } }));
       const b = await trainScalars(tinyConfig({ model: { variant: withGan, recon: "mse" }, adversarial: { weight: 0 } }));
@@ -42,7 +45,13 @@ describe("every variant trains and logs its terms and diagnostics", () => {
     vae: ["train/autoencoder/kl", "test/latent/kl_dim_00"],
     "ae+gan": ["train/autoencoder/gan", "train/discriminator/gan", "diagnostics/D(x)", "diagnostics/D(reconstruction)", "diagnostics/grad_norm/discriminator"],
     "vae+gan": ["train/autoencoder/kl", "train/autoencoder/gan", "diagnostics/D(reconstruction)"],
-    aae: ["train/autoencoder/gan", "train/latent_discriminator/gan", "diagnostics/D(prior)", "diagnostics/D(codes)", "diagnostics/grad_norm/latentDiscriminator"],
+    aae: [
+      "train/autoencoder/gan",
+      "train/latent_discriminator/gan",
+      "diagnostics/D(prior)",
+      "diagnostics/D(codes)",
+      "diagnostics/grad_norm/latentDiscriminator",
+    ],
     vaegan: [
       "train/encoder/kl",
       "train/encoder/feature_recon",

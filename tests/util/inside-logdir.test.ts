@@ -47,7 +47,9 @@ describe("checkInsideLogdir", () => {
   });
 
   it("refuses a path that is not under the logdir at all", () => {
-    expect(refusal(() => checkInsideLogdir(logdir, join(logdir, "..", "escaped")))).toBe(`cannot write ${join(root, "escaped")}: it is outside the logdir ${logdir}`);
+    expect(refusal(() => checkInsideLogdir(logdir, join(logdir, "..", "escaped")))).toBe(
+      `cannot write ${join(root, "escaped")}: it is outside the logdir ${logdir}`,
+    );
     expect(refusal(() => checkInsideLogdir(logdir, "/tmp/elsewhere"))).toMatch(/it is outside the logdir/);
   });
 });

@@ -17,7 +17,9 @@ const TOLERANCE = 1e-4;
 const FLOOR = 1e-6;
 const BUDGET = ["train.epochs=1", "train.batchSize=32", "data.trainLimit=128", "data.testLimit=32", "log.every=1", "log.images=8", "log.nllSamples=0"];
 
-const configs = readdirSync("configs").filter((f) => f.endsWith(".yaml")).sort();
+const configs = readdirSync("configs")
+  .filter((f) => f.endsWith(".yaml"))
+  .sort();
 
 async function train(file: string, backend: "cpu" | "webgpu") {
   const logdir = mkdtempSync(join(tmpdir(), `aelab-webgpu-${backend}-`));

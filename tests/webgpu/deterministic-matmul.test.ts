@@ -71,7 +71,10 @@ describe("matMul on webgpu is deterministic", () => {
     // another summation order is about sqrt(3136) x 6e-8 = 3e-6 relative).
     let error = 0;
     let norm = 0;
-    first.forEach((v, i) => ((error += (v - product[i]) ** 2), (norm += product[i] ** 2)));
+    first.forEach((v, i) => {
+      error += (v - product[i]) ** 2;
+      norm += product[i] ** 2;
+    });
     expect(Math.sqrt(error / norm)).toBeLessThan(1e-5);
     // The fused kernel (a dense layer with a bias and an activation) takes the same path.
     const bias = tf.zeros([40]);

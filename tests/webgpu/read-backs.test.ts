@@ -46,7 +46,15 @@ describe("a training step on webgpu does not wait for the device except at loggi
   const cases: Array<[string, ReturnType<typeof tinyConfig>]> = [
     ["vae", tinyConfig({ train: { epochs: 1 }, log: { every: 4 } })],
     // The adaptive weight's gradient norms and lambda stay on the device too.
-    ["vae+gan with the adaptive weight", tinyConfig({ model: { variant: "vae+gan", recon: "mse" }, adversarial: { balance: { mode: "adaptive", max: 1e4 } } as never, train: { epochs: 1 }, log: { every: 4 } })],
+    [
+      "vae+gan with the adaptive weight",
+      tinyConfig({
+        model: { variant: "vae+gan", recon: "mse" },
+        adversarial: { balance: { mode: "adaptive", max: 1e4 } } as never,
+        train: { epochs: 1 },
+        log: { every: 4 },
+      }),
+    ],
   ];
   for (const [name, config] of cases) {
     it(name, async () => {

@@ -16,9 +16,19 @@ describe("determinism and resume on webgpu", () => {
   const cases: Array<[string, Config]> = [
     ["vae", tinyConfig({ train: { epochs: 2, batchSize: 64 } })],
     // Gating reads its signals back within the step: the one read-back a step has.
-    ["vaegan with gating", tinyConfig({ model: { variant: "vaegan", recon: "feature" }, adversarial: { gating: { enabled: true, equilibrium: 0.68, margin: 0.05 } }, train: { epochs: 2 } })],
+    [
+      "vaegan with gating",
+      tinyConfig({
+        model: { variant: "vaegan", recon: "feature" },
+        adversarial: { gating: { enabled: true, equilibrium: 0.68, margin: 0.05 } },
+        train: { epochs: 2 },
+      }),
+    ],
     // Conv networks, a spectrally normalised patch discriminator, the adaptive weight after a warm-up.
-    ["conv vae+gan (patch D, adaptive weight)", loadConfig("configs/conv-vae-mse+patchgan.yaml", ["train.epochs=1", "train.batchSize=64", "adversarial.start=2", "log.every=2", "log.images=8"])],
+    [
+      "conv vae+gan (patch D, adaptive weight)",
+      loadConfig("configs/conv-vae-mse+patchgan.yaml", ["train.epochs=1", "train.batchSize=64", "adversarial.start=2", "log.every=2", "log.images=8"]),
+    ],
   ];
   for (const [name, config] of cases) {
     it(`${name}: the same seed gives the same losses bit for bit, and a run interrupted mid-epoch resumes to them`, async () => {

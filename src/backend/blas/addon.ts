@@ -28,11 +28,22 @@ export interface NativeAddon {
    */
   gemm(
     heap: Uint8Array,
-    batch: number, m: number, n: number, k: number,
-    transposeA: boolean, transposeB: boolean,
-    aOffset: number, bOffset: number, cOffset: number,
-    strideA: number, strideB: number, strideC: number,
-    biasOffset: number, biasLength: number, activation: number, alpha: number,
+    batch: number,
+    m: number,
+    n: number,
+    k: number,
+    transposeA: boolean,
+    transposeB: boolean,
+    aOffset: number,
+    bOffset: number,
+    cOffset: number,
+    strideA: number,
+    strideB: number,
+    strideC: number,
+    biasOffset: number,
+    biasLength: number,
+    activation: number,
+    alpha: number,
   ): void;
   /**
    * y = act(conv(x, filter) + bias): NHWC input x[B,H,W,Ci], HWIO filter[FH,FW,Ci,Co], NHWC output
@@ -118,7 +129,10 @@ export function loadAddon(): AddonLoad {
   if (cached) return cached;
   const file = process.env.AELAB_NATIVE_ADDON || ADDON_PATH;
   if (!existsSync(file)) {
-    cached = { ok: false, reason: `the native addon was not built (${path.relative(process.cwd(), file) || file} is missing; install libopenblas-dev, then npm run build:native)` };
+    cached = {
+      ok: false,
+      reason: `the native addon was not built (${path.relative(process.cwd(), file) || file} is missing; install libopenblas-dev, then npm run build:native)`,
+    };
     return cached;
   }
   try {

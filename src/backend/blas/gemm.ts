@@ -81,7 +81,9 @@ export function nativeProduct(addon: NativeAddon, backend: WasmInternals, inputs
   const [m, k] = transposeA ? [a1, a0] : [a0, a1];
   const [kB, n] = transposeB ? [b1, b0] : [b0, b1];
   if (k !== kB) {
-    throw new Error(`Error in matMul: inner shapes (${k}) and (${kB}) of Tensors with shapes ${a.shape} and ${b.shape} and transposeA=${transposeA} and transposeB=${transposeB} must match.`);
+    throw new Error(
+      `Error in matMul: inner shapes (${k}) and (${kB}) of Tensors with shapes ${a.shape} and ${b.shape} and transposeA=${transposeA} and transposeB=${transposeB} must match.`,
+    );
   }
   const batchA = a.shape.slice(0, -2);
   const batchB = b.shape.slice(0, -2);
@@ -105,9 +107,25 @@ export function nativeProduct(addon: NativeAddon, backend: WasmInternals, inputs
   const biasLength = epilogue.bias ? size(epilogue.bias.shape) : 0;
   const [bytesA, bytesB, bytesC] = [m * k * 4, k * n * 4, m * n * 4];
   const call = (aOffset: number, bOffset: number, cOffset: number) =>
-    addon.gemm(heap, inner.size, rows, n, k, transposeA, transposeB, aOffset, bOffset, cOffset,
-      inner.strideA * bytesA, inner.strideB * bytesB, inner.strideC * bytesC,
-      biasOffset, biasLength, ACTIVATIONS[epilogue.activation], epilogue.alpha);
+    addon.gemm(
+      heap,
+      inner.size,
+      rows,
+      n,
+      k,
+      transposeA,
+      transposeB,
+      aOffset,
+      bOffset,
+      cOffset,
+      inner.strideA * bytesA,
+      inner.strideB * bytesB,
+      inner.strideC * bytesC,
+      biasOffset,
+      biasLength,
+      ACTIVATIONS[epilogue.activation],
+      epilogue.alpha,
+    );
 
   // Outer loops (only for batch shapes that broadcast in more than one place), odometer-style.
   const index = loops.map(() => 0);

@@ -39,7 +39,12 @@ function backpropFilter(k: KernelCalls, x: tf.TensorInfo, dy: tf.TensorInfo, att
     {
       strides: [1, 1],
       dilations: [info.strideHeight, info.strideWidth],
-      pad: [[0, 0], [top, bottom], [left, right], [0, 0]],
+      pad: [
+        [0, 0],
+        [top, bottom],
+        [left, right],
+        [0, 0],
+      ],
       dataFormat: "NHWC",
     },
   );
@@ -55,17 +60,19 @@ export function conv2dBackpropFilterAsConv2D(backendName: "wasm" | "cpu"): Kerne
     kernelName: "Conv2DBackpropFilter",
     backendName,
     stockOptional: true,
-    make: (stock) => ({ inputs: { x, dy }, attrs, backend, args }) => {
-      if (tf.backend_util.convertConv2DDataFormat(attrs.dataFormat) !== "channelsLast" || x.dtype !== "float32") {
-        if (stock) return stock.kernelFunc(args);
-        throw new Error(`Conv2DBackpropFilter on ${backendName} supports float32 NHWC only (got ${x.dtype} ${attrs.dataFormat})`);
-      }
-      const k = new KernelCalls(backend, backendName);
-      try {
-        return backpropFilter(k, x, dy, attrs);
-      } finally {
-        k.free();
-      }
-    },
+    make:
+      (stock) =>
+      ({ inputs: { x, dy }, attrs, backend, args }) => {
+        if (tf.backend_util.convertConv2DDataFormat(attrs.dataFormat) !== "channelsLast" || x.dtype !== "float32") {
+          if (stock) return stock.kernelFunc(args);
+          throw new Error(`Conv2DBackpropFilter on ${backendName} supports float32 NHWC only (got ${x.dtype} ${attrs.dataFormat})`);
+        }
+        const k = new KernelCalls(backend, backendName);
+        try {
+          return backpropFilter(k, x, dy, attrs);
+        } finally {
+          k.free();
+        }
+      },
   });
 }

@@ -5,8 +5,26 @@ import { buildRegisteredLikelihood } from "./registered.js";
 import { isBuiltInLikelihood, registeredLikelihood, type RegisteredLikelihoodName } from "./registry.js";
 import { gaussianNll, laplaceNll, optimalLogScale, softClipLogScale, type ScaleSpec } from "./scaled.js";
 
-export { CB_LOGIT_LIMIT, CB_TAYLOR_CUTOFF, cbClipLogits, cbLogNormalizer, cbLogNormalizerExact, cbLogNormalizerTaylor, cbMean, cbMeanFromLogits, cbNll } from "./continuous-bernoulli.js";
-export { BUILT_IN_LIKELIHOODS, BUILT_IN_RECON, reconNames, registerLikelihood, registeredLikelihood, type LikelihoodDefinition, type RegisteredLikelihoodName } from "./registry.js";
+export {
+  CB_LOGIT_LIMIT,
+  CB_TAYLOR_CUTOFF,
+  cbClipLogits,
+  cbLogNormalizer,
+  cbLogNormalizerExact,
+  cbLogNormalizerTaylor,
+  cbMean,
+  cbMeanFromLogits,
+  cbNll,
+} from "./continuous-bernoulli.js";
+export {
+  BUILT_IN_LIKELIHOODS,
+  BUILT_IN_RECON,
+  reconNames,
+  registerLikelihood,
+  registeredLikelihood,
+  type LikelihoodDefinition,
+  type RegisteredLikelihoodName,
+} from "./registry.js";
 export { MIN_LOG_SCALE, gaussianNll, laplaceNll, optimalLogScale, softClipLogScale, stopGradient, type ScaleSpec } from "./scaled.js";
 
 export type LikelihoodKind = ReconKind | "gaussian" | "laplace";

@@ -5,7 +5,10 @@ import { BUILT_IN_LIKELIHOODS, registeredLikelihood, registeredLikelihoodNames }
 /** The Likelihood a registered name stands for; tidy like the built-in ones, whatever the definition does. */
 export function buildRegisteredLikelihood(name: string): Likelihood {
   const definition = registeredLikelihood(name);
-  if (!definition) throw new Error(`no likelihood named ${name} (built in: ${BUILT_IN_LIKELIHOODS.join(", ")}; registered: ${registeredLikelihoodNames().join(", ") || "none"})`);
+  if (!definition)
+    throw new Error(
+      `no likelihood named ${name} (built in: ${BUILT_IN_LIKELIHOODS.join(", ")}; registered: ${registeredLikelihoodNames().join(", ") || "none"})`,
+    );
   const nllPerExample = (logits: tf.Tensor, target: tf.Tensor) => tf.tidy(() => definition.nllPerExample(logits, target));
   return {
     kind: name,

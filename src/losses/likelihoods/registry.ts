@@ -38,7 +38,8 @@ const NAME = /^[a-z][a-z0-9_-]*$/;
  * that loads such a run (eval, sample, an experiment's workers).
  */
 export function registerLikelihood(name: string, definition: LikelihoodDefinition): void {
-  if (!NAME.test(name)) throw new Error(`registerLikelihood: ${JSON.stringify(name)} is not a likelihood name (lower-case letters, digits, - and _, starting with a letter)`);
+  if (!NAME.test(name))
+    throw new Error(`registerLikelihood: ${JSON.stringify(name)} is not a likelihood name (lower-case letters, digits, - and _, starting with a letter)`);
   if ((BUILT_IN_RECON as readonly string[]).includes(name)) throw new Error(`registerLikelihood: ${name} is a built-in likelihood`);
   if (registered.has(name)) throw new Error(`registerLikelihood: a likelihood named ${name} is registered already`);
   registered.set(name, definition);

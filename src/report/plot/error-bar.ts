@@ -59,24 +59,39 @@ export function errorBarChart(o: ErrorBarChartOptions): Promise<Chart> {
 
   const labels = rows.map((r) => r.label);
   const colors = o.groups.map((g, i) => g.color ?? PALETTE[i % PALETTE.length]);
-  const x = { field: "label", type: "nominal", title: o.xLabel ?? null, sort: labels, axis: { labelAngle: o.labelAngle ?? defaultAngle(labels), labelLimit: 180 } };
+  const x = {
+    field: "label",
+    type: "nominal",
+    title: o.xLabel ?? null,
+    sort: labels,
+    axis: { labelAngle: o.labelAngle ?? defaultAngle(labels), labelLimit: 180 },
+  };
   const yScale = { zero: o.yZero ?? style === "bar", nice: yDomain === undefined, ...(yDomain && { domain: yDomain }) };
   const color = { field: "label", type: "nominal", legend: null, scale: { domain: labels, range: colors } };
 
   const layer: unknown[] = [];
   if (style === "bar") {
-    layer.push({ mark: { type: "bar", opacity: 0.55, width: { band: 0.6 }, clip }, encoding: { x, y: { field: "mean", type: "quantitative", title: o.yLabel, scale: yScale }, color } });
+    layer.push({
+      mark: { type: "bar", opacity: 0.55, width: { band: 0.6 }, clip },
+      encoding: { x, y: { field: "mean", type: "quantitative", title: o.yLabel, scale: yScale }, color },
+    });
   }
   // Whiskers only when some group has a spread: vega fails on a layer whose every y is null (one seed per group).
   if (rows.some((r) => r.lo !== null)) {
     layer.push(
-      { mark: { type: "rule", strokeWidth: 1.5, clip }, encoding: { x, y: { field: "lo", type: "quantitative", title: o.yLabel, scale: yScale }, y2: { field: "hi" }, color } },
+      {
+        mark: { type: "rule", strokeWidth: 1.5, clip },
+        encoding: { x, y: { field: "lo", type: "quantitative", title: o.yLabel, scale: yScale }, y2: { field: "hi" }, color },
+      },
       { mark: { type: "tick", thickness: 1.5, size: 12, clip }, encoding: { x, y: { field: "lo", type: "quantitative" }, color } },
       { mark: { type: "tick", thickness: 1.5, size: 12, clip }, encoding: { x, y: { field: "hi", type: "quantitative" }, color } },
     );
   }
   if (style === "point") {
-    layer.push({ mark: { type: "point", filled: true, size: 60, opacity: 1, clip }, encoding: { x, y: { field: "mean", type: "quantitative", title: o.yLabel, scale: yScale }, color } });
+    layer.push({
+      mark: { type: "point", filled: true, size: 60, opacity: 1, clip },
+      encoding: { x, y: { field: "mean", type: "quantitative", title: o.yLabel, scale: yScale }, color },
+    });
   }
   if (o.showValues) {
     layer.push({
@@ -85,7 +100,11 @@ export function errorBarChart(o: ErrorBarChartOptions): Promise<Chart> {
     });
   }
   for (const r of rules) {
-    layer.push({ data: { values: [{ y: r.y }] }, mark: { type: "rule", color: "#888888", strokeDash: [4, 3], clip }, encoding: { y: { field: "y", type: "quantitative" } } });
+    layer.push({
+      data: { values: [{ y: r.y }] },
+      mark: { type: "rule", color: "#888888", strokeDash: [4, 3], clip },
+      encoding: { y: { field: "y", type: "quantitative" } },
+    });
   }
 
   return renderChart({

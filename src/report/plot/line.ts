@@ -88,10 +88,16 @@ export function lineChartView(o: LineChartOptions): Record<string, unknown> {
   };
   if (o.logY) {
     for (const s of o.series) {
-      for (const p of s.points) if (Number.isFinite(p.y) && p.y <= 0) throw new PlotError(`line chart "${o.title}": series "${s.name}" has y = ${p.y}, which a log axis cannot show`);
+      for (const p of s.points)
+        if (Number.isFinite(p.y) && p.y <= 0) throw new PlotError(`line chart "${o.title}": series "${s.name}" has y = ${p.y}, which a log axis cannot show`);
     }
   }
-  const y = { field: "y", type: "quantitative", title: o.yLabel, scale: { ...(o.logY ? { type: "log" } : { zero: false }), nice: yDomain === undefined, ...(yDomain && { domain: yDomain }) } };
+  const y = {
+    field: "y",
+    type: "quantitative",
+    title: o.yLabel,
+    scale: { ...(o.logY ? { type: "log" } : { zero: false }), nice: yDomain === undefined, ...(yDomain && { domain: yDomain }) },
+  };
 
   const rules = o.rules ?? [];
   rules.forEach((r, i) => requireFinite(r.y, `line chart "${o.title}": rules[${i}].y`));
@@ -103,7 +109,11 @@ export function lineChartView(o: LineChartOptions): Record<string, unknown> {
 
   const layer: unknown[] = [];
   if (o.zeroLine) {
-    layer.push({ data: { values: [{ y: 0 }] }, mark: { type: "rule", color: "#666666", strokeWidth: 1, clip }, encoding: { y: { field: "y", type: "quantitative" } } });
+    layer.push({
+      data: { values: [{ y: 0 }] },
+      mark: { type: "rule", color: "#666666", strokeWidth: 1, clip },
+      encoding: { y: { field: "y", type: "quantitative" } },
+    });
   }
   if (rules.length > 0) {
     layer.push({
@@ -138,7 +148,16 @@ export function lineChartView(o: LineChartOptions): Record<string, unknown> {
       if (labelled.length === 0) continue;
       layer.push({
         data: { values: labelled },
-        mark: { type: "text", align: side === "right" ? "left" : "right", baseline: "bottom", dx: side === "right" ? 5 : -5, dy: -3, fontSize: 11, color: "#222222", clip },
+        mark: {
+          type: "text",
+          align: side === "right" ? "left" : "right",
+          baseline: "bottom",
+          dx: side === "right" ? 5 : -5,
+          dy: -3,
+          fontSize: 11,
+          color: "#222222",
+          clip,
+        },
         encoding: { x: { field: "x", type: "quantitative" }, y: { field: "y", type: "quantitative" }, text: { field: "label" } },
       });
     }

@@ -19,7 +19,7 @@ export async function writeFileSynced(path: string, data: string | Uint8Array): 
  * directory for fsync (EPERM / EISDIR); there the rename itself is all we get.
  */
 export async function syncDir(path: string): Promise<void> {
-  let handle;
+  let handle: Awaited<ReturnType<typeof open>> | undefined;
   try {
     handle = await open(path, "r");
     await handle.sync();

@@ -77,7 +77,9 @@ export async function saveOptimizer(optimizer: tf.Optimizer, key: string, models
     const { variable, slot } = splitSlotName(name);
     const at = positions.get(variable);
     if (!at) {
-      throw new CheckpointError(`optimizer '${key}' holds state for variable ${variable}, which is not a trainable weight of any network being saved (${Object.keys(models).join(", ")})`);
+      throw new CheckpointError(
+        `optimizer '${key}' holds state for variable ${variable}, which is not a trainable weight of any network being saved (${Object.keys(models).join(", ")})`,
+      );
     }
     return { ...at, slot };
   });
@@ -153,7 +155,9 @@ export async function readOptimizer(key: string, optimizer: tf.Optimizer, models
       if (!model) throw new CheckpointError(`${path}: slots[${i}] belongs to network '${network}', which was not given to loadCheckpoint`);
       const target = model.trainableWeights[weight];
       if (!target) {
-        throw new CheckpointError(`${path}: slots[${i}] belongs to trainable weight ${weight} of network '${network}', which has only ${model.trainableWeights.length}`);
+        throw new CheckpointError(
+          `${path}: slots[${i}] belongs to trainable weight ${weight} of network '${network}', which has only ${model.trainableWeights.length}`,
+        );
       }
       const shape = tensors[i].shape;
       if (!sameShape(shape, target.shape as number[])) {

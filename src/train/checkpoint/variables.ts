@@ -20,7 +20,9 @@ export async function saveVariables(variables: Variables): Promise<Record<string
   const out: Record<string, SavedVariable> = {};
   for (const [name, variable] of Object.entries(variables)) {
     if (variable.dtype !== "float32") throw new CheckpointError(`checkpoint variable '${name}' is ${variable.dtype}; only float32 is stored`);
-    const values = Array.from(await variable.data(), (v): SavedVariable["values"][number] => (Object.is(v, -0) ? "-0" : Number.isFinite(v) ? v : (String(v) as "NaN" | "Infinity" | "-Infinity")));
+    const values = Array.from(await variable.data(), (v): SavedVariable["values"][number] =>
+      Object.is(v, -0) ? "-0" : Number.isFinite(v) ? v : (String(v) as "NaN" | "Infinity" | "-Infinity"),
+    );
     out[name] = { shape: [...variable.shape], values };
   }
   return out;
@@ -43,7 +45,9 @@ export function readVariables(saved: unknown, variables: Variables, file: string
   for (const [name, variable] of Object.entries(variables)) {
     const entry = stored[name];
     if (entry === undefined) {
-      throw new CheckpointError(`${file} has no variable '${name}' (it has: ${Object.keys(stored).join(", ") || "none"}); it was written by a run that did not keep this state`);
+      throw new CheckpointError(
+        `${file} has no variable '${name}' (it has: ${Object.keys(stored).join(", ") || "none"}); it was written by a run that did not keep this state`,
+      );
     }
     const at = `${file}: variables['${name}']`;
     if (!isRecord(entry) || !Array.isArray(entry.shape) || !Array.isArray(entry.values)) throw new CheckpointError(`${at} must be {shape, values}`);

@@ -13,7 +13,8 @@ export class ConvergenceRecord implements Observer {
     const stopping = this.earlyStopping.stopping;
     const maxEpochs = ctx.config.train.epochs;
     // The loop restores the kept weights exactly when a run that keeps them ends, stopped early or at the cap.
-    const restored = this.earlyStopping.keepsBest && stopping.bestEpoch !== null && !result.stopped && (stopping.stoppedEpoch !== null || epochsRun >= maxEpochs);
+    const restored =
+      this.earlyStopping.keepsBest && stopping.bestEpoch !== null && !result.stopped && (stopping.stoppedEpoch !== null || epochsRun >= maxEpochs);
     result.convergence = {
       monitor,
       patience: spec.patience,

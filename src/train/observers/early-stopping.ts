@@ -99,8 +99,12 @@ export class EarlyStoppingObserver implements Observer {
     const monitor = this.settings!.monitor;
     const value = scalars[monitor.slice("validation/".length)];
     if (value === undefined) {
-      const known = Object.keys(scalars).map((tag) => `validation/${tag}`).join(", ");
-      throw new ConfigError(`config error${ctx.configOrigin ? ` in ${ctx.configOrigin}` : ""}: train.earlyStopping.monitor "${monitor}" is not logged by variant ${ctx.config.model.variant}; it logs ${known}`);
+      const known = Object.keys(scalars)
+        .map((tag) => `validation/${tag}`)
+        .join(", ");
+      throw new ConfigError(
+        `config error${ctx.configOrigin ? ` in ${ctx.configOrigin}` : ""}: train.earlyStopping.monitor "${monitor}" is not logged by variant ${ctx.config.model.variant}; it logs ${known}`,
+      );
     }
     return value;
   }

@@ -20,7 +20,9 @@ export class ProgressObserver implements Observer {
       .map(([k, v]) => `${k} ${formatNumber(v)}`)
       .join("  ");
     const notes = event.notes.map((note) => `  ${note}`).join("");
-    this.progress.epochEnd(`epoch ${event.epoch}/${ctx.config.train.epochs}${event.interrupted ? " (stopped)" : ""}: test ${test}  (${Math.round(event.summary.imagesPerSecond)} img/s)${notes}`);
+    this.progress.epochEnd(
+      `epoch ${event.epoch}/${ctx.config.train.epochs}${event.interrupted ? " (stopped)" : ""}: test ${test}  (${Math.round(event.summary.imagesPerSecond)} img/s)${notes}`,
+    );
   }
 
   close(): void {

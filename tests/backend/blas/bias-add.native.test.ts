@@ -35,7 +35,10 @@ async function nativeCalls(f: () => tf.Tensor[]): Promise<number> {
   const addon = theAddon();
   const original = addon.addBias;
   let calls = 0;
-  addon.addBias = (...args) => (calls++, original(...args));
+  addon.addBias = (...args) => {
+    calls++;
+    return original(...args);
+  };
   try {
     tf.dispose(tf.tidy(f));
   } finally {
@@ -63,7 +66,10 @@ describe("biasOperand", () => {
 
 describe("native bias Add", () => {
   for (const [x, bias] of [
-    [[128, 7, 7, 64], [1, 1, 1, 64]],
+    [
+      [128, 7, 7, 64],
+      [1, 1, 1, 64],
+    ],
     [[3, 5], [5]],
     [[2, 3, 4, 1], [1]],
   ] as const) {
@@ -86,10 +92,7 @@ describe("native bias Add", () => {
   });
 
   it("leaves other Adds (same shapes, other broadcasts, int32) to the stock kernel, with the same results", async () => {
-    const f = () => [
-      tf.add(t([6, 4], 1), t([6, 4], 2)),
-      tf.add(t([6, 4], 3), t([6, 1], 4)),
-    ];
+    const f = () => [tf.add(t([6, 4], 1), t([6, 4], 2)), tf.add(t([6, 4], 3), t([6, 1], 4))];
     expect(await bitsOn("wasm", f)).toEqual(await bitsOn("cpu", f));
     expect(await nativeCalls(f)).toBe(0);
     const ints = () => tf.tidy(() => Array.from(tf.add(tf.tensor2d([[1, 2]], [1, 2], "int32"), tf.tensor1d([3, 4], "int32")).dataSync()));

@@ -41,14 +41,33 @@ const CASES: Case[] = [
   { x: [2, 8, 8, 4], filter: [1, 1, 4, 3], strides: 2, pad: "same" },
   { x: [2, 5, 7, 4], filter: [1, 1, 4, 3], strides: 1, pad: "valid" }, // the input is its own column matrix
   { x: [2, 12, 11, 3], filter: [5, 3, 3, 2], strides: [2, 1], pad: "same" },
-  { x: [1, 6, 7, 2], filter: [3, 3, 2, 2], strides: 1, pad: [[0, 0], [1, 2], [2, 0], [0, 0]] },
-  { x: [1, 5, 5, 2], filter: [3, 3, 2, 2], strides: 2, pad: [[0, 0], [3, 3], [3, 3], [0, 0]] }, // padding wider than the filter
+  {
+    x: [1, 6, 7, 2],
+    filter: [3, 3, 2, 2],
+    strides: 1,
+    pad: [
+      [0, 0],
+      [1, 2],
+      [2, 0],
+      [0, 0],
+    ],
+  },
+  {
+    x: [1, 5, 5, 2],
+    filter: [3, 3, 2, 2],
+    strides: 2,
+    pad: [
+      [0, 0],
+      [3, 3],
+      [3, 3],
+      [0, 0],
+    ],
+  }, // padding wider than the filter
   { x: [2, 11, 13, 3], filter: [3, 3, 3, 5], strides: 2, pad: 1, dimRoundingMode: "ceil" },
   { x: [1, 3, 3, 2], filter: [3, 3, 2, 3], strides: 1, pad: "valid" }, // a 1x1 output
 ];
 
-const label = (c: Case) =>
-  `x[${c.x}] filter[${c.filter}] strides ${c.strides} pad ${JSON.stringify(c.pad)}${c.dimRoundingMode ? ` ${c.dimRoundingMode}` : ""}`;
+const label = (c: Case) => `x[${c.x}] filter[${c.filter}] strides ${c.strides} pad ${JSON.stringify(c.pad)}${c.dimRoundingMode ? ` ${c.dimRoundingMode}` : ""}`;
 
 const tensor4 = (shape: Shape4, seed: number) => tf.tensor4d(values(shape, seed), shape);
 const conv = (x: tf.Tensor4D, w: tf.Tensor4D, c: Case) => tf.conv2d(x, w, c.strides, c.pad, "NHWC", 1, c.dimRoundingMode);
@@ -60,7 +79,11 @@ function convAndGrads(c: Case): () => tf.Tensor[] {
     const w = tensor4(c.filter, 2);
     const y = conv(x, w, c);
     const r = tf.tensor(values(y.shape, 3), y.shape);
-    const [dx, dw] = tf.grads((a, b) => conv(a as tf.Tensor4D, b as tf.Tensor4D, c).mul(r).sum())([x, w]);
+    const [dx, dw] = tf.grads((a, b) =>
+      conv(a as tf.Tensor4D, b as tf.Tensor4D, c)
+        .mul(r)
+        .sum(),
+    )([x, w]);
     return [y, dx, dw];
   };
 }
@@ -69,9 +92,18 @@ function convAndGrads(c: Case): () => tf.Tensor[] {
 function counting(addon: NativeAddon) {
   const calls = { conv2d: 0, conv2dBackpropInput: 0, conv2dBackpropFilter: 0 };
   const counted: NativeAddon = Object.create(addon);
-  counted.conv2d = (...args) => (calls.conv2d++, addon.conv2d(...args));
-  counted.conv2dBackpropInput = (...args) => (calls.conv2dBackpropInput++, addon.conv2dBackpropInput(...args));
-  counted.conv2dBackpropFilter = (...args) => (calls.conv2dBackpropFilter++, addon.conv2dBackpropFilter(...args));
+  counted.conv2d = (...args) => {
+    calls.conv2d++;
+    return addon.conv2d(...args);
+  };
+  counted.conv2dBackpropInput = (...args) => {
+    calls.conv2dBackpropInput++;
+    return addon.conv2dBackpropInput(...args);
+  };
+  counted.conv2dBackpropFilter = (...args) => {
+    calls.conv2dBackpropFilter++;
+    return addon.conv2dBackpropFilter(...args);
+  };
   return { counted, calls };
 }
 
@@ -261,10 +293,9 @@ describe("conv2dTranspose (Conv2DBackpropInput forward) on the native kernels", 
   });
 
   it("stride 3 with a 4x2 filter, 'valid', odd output size", async () => {
-    await expectNative(
-      () => errorsAgainstCpu(() => tf.conv2dTranspose(tensor4([3, 3, 4, 6], 1), tensor4([4, 2, 5, 6], 2), [3, 10, 11, 5], 3, "valid")),
-      { conv2dBackpropInput: true },
-    );
+    await expectNative(() => errorsAgainstCpu(() => tf.conv2dTranspose(tensor4([3, 3, 4, 6], 1), tensor4([4, 2, 5, 6], 2), [3, 10, 11, 5], 3, "valid")), {
+      conv2dBackpropInput: true,
+    });
   });
 });
 
@@ -274,17 +305,36 @@ describe("tf.layers conv2d and conv2dTranspose gradients", () => {
     return () => {
       const init = (seed: number) => tf.initializers.randomUniform({ minval: -0.3, maxval: 0.3, seed });
       const layers = [
-        tf.layers.conv2d({ filters: 8, kernelSize: 3, strides: 2, padding: "same", kernelInitializer: init(1), biasInitializer: init(2), inputShape: [12, 12, 2] }),
+        tf.layers.conv2d({
+          filters: 8,
+          kernelSize: 3,
+          strides: 2,
+          padding: "same",
+          kernelInitializer: init(1),
+          biasInitializer: init(2),
+          inputShape: [12, 12, 2],
+        }),
         tf.layers.leakyReLU({ alpha: 0.2 }),
         tf.layers.conv2d({ filters: 6, kernelSize: 3, strides: 2, padding: "same", activation: "relu", kernelInitializer: init(3), biasInitializer: init(4) }),
-        tf.layers.conv2dTranspose({ filters: 5, kernelSize: 3, strides: 2, padding: "same", activation: "relu", kernelInitializer: init(5), biasInitializer: init(6) }),
+        tf.layers.conv2dTranspose({
+          filters: 5,
+          kernelSize: 3,
+          strides: 2,
+          padding: "same",
+          activation: "relu",
+          kernelInitializer: init(5),
+          biasInitializer: init(6),
+        }),
         tf.layers.conv2dTranspose({ filters: 2, kernelSize: 3, strides: 2, padding: "same", kernelInitializer: init(7), biasInitializer: init(8) }),
       ];
       const model = tf.sequential({ layers });
       try {
         const x = tf.tensor4d(values([3, 12, 12, 2], 9), [3, 12, 12, 2]);
         const r = tf.tensor4d(values([3, 12, 12, 2], 10), [3, 12, 12, 2]);
-        const { value, grads } = tf.variableGrads(() => (model.apply(x) as tf.Tensor).mul(r).sum() as tf.Scalar, model.trainableWeights.map((w) => w.read() as tf.Variable));
+        const { value, grads } = tf.variableGrads(
+          () => (model.apply(x) as tf.Tensor).mul(r).sum() as tf.Scalar,
+          model.trainableWeights.map((w) => w.read() as tf.Variable),
+        );
         return [value, ...Object.values(grads)];
       } finally {
         model.dispose();
@@ -300,10 +350,9 @@ describe("tf.layers conv2d and conv2dTranspose gradients", () => {
 
 describe("what the native kernels leave to the wasm kernels", () => {
   it("a dilated conv runs on the wasm kernel and matches cpu", async () => {
-    await expectNative(
-      () => expectWasmMatchesCpu(() => tf.conv2d(tensor4([2, 9, 9, 3], 1), tensor4([3, 3, 3, 4], 2), 1, "same", "NHWC", 2)),
-      { conv2d: false },
-    );
+    await expectNative(() => expectWasmMatchesCpu(() => tf.conv2d(tensor4([2, 9, 9, 3], 1), tensor4([3, 3, 3, 4], 2), 1, "same", "NHWC", 2)), {
+      conv2d: false,
+    });
   });
 
   it("NCHW is left to the wasm kernel, which rejects it as stock wasm does", async () => {
@@ -317,18 +366,20 @@ describe("native conv memory", () => {
   it("neither tensors nor backend data accumulate over repeated calls", async () => {
     await tf.setBackend("wasm");
     const step = () =>
-      tf.tidy(() => {
-        const outs = convAndGrads(CASES[1])();
-        const x = tensor4([2, 7, 9, 5], 1);
-        const w = tensor4([4, 2, 5, 6], 2);
-        const b = tf.tensor1d(values([6], 3));
-        outs.push(tf.fused.conv2d({ x, filter: w, strides: 3, pad: "same", bias: b, activation: "relu" }));
-        outs.push(tf.fused.conv2d({ x, filter: w, strides: 3, pad: "same", bias: b, activation: "leakyrelu", leakyreluAlpha: 0.1 }));
-        outs.push(tf.fused.conv2d({ x, filter: w, strides: 3, pad: "same", bias: tf.tensor(values([3, 1, 6], 4), [3, 1, 6]), activation: "elu" }));
-        outs.push(tf.conv2dTranspose(tensor4([2, 4, 4, 6], 5), w, [2, 10, 11, 5], 3, "same"));
-        outs.push(tf.conv2d(x, w, 1, "same", "NHWC", 2));
-        return tf.addN(outs.map((t) => t.sum()));
-      }).dispose();
+      tf
+        .tidy(() => {
+          const outs = convAndGrads(CASES[1])();
+          const x = tensor4([2, 7, 9, 5], 1);
+          const w = tensor4([4, 2, 5, 6], 2);
+          const b = tf.tensor1d(values([6], 3));
+          outs.push(tf.fused.conv2d({ x, filter: w, strides: 3, pad: "same", bias: b, activation: "relu" }));
+          outs.push(tf.fused.conv2d({ x, filter: w, strides: 3, pad: "same", bias: b, activation: "leakyrelu", leakyreluAlpha: 0.1 }));
+          outs.push(tf.fused.conv2d({ x, filter: w, strides: 3, pad: "same", bias: tf.tensor(values([3, 1, 6], 4), [3, 1, 6]), activation: "elu" }));
+          outs.push(tf.conv2dTranspose(tensor4([2, 4, 4, 6], 5), w, [2, 10, 11, 5], 3, "same"));
+          outs.push(tf.conv2d(x, w, 1, "same", "NHWC", 2));
+          return tf.addN(outs.map((t) => t.sum()));
+        })
+        .dispose();
     expectFlatOverSteps(step);
   });
 });
@@ -349,7 +400,9 @@ describe("native conv argument checks", () => {
     expect(() => load.ok && load.addon.conv2d(h, geometry, 0, 0, end - 8)).toThrow(/^conv2d: y \(yOffset\) lies outside the heap/);
     expect(() => load.ok && load.addon.conv2d(h, geometry, 2, 0, 0)).toThrow(/misaligned/);
     expect(() => load.ok && load.addon.conv2d(h, geometry, -4, 0, 0)).toThrow(/outside the heap/);
-    expect(() => load.ok && load.addon.conv2dBackpropInput(h, geometry, 0, end, 0)).toThrow(/^conv2dBackpropInput: the filter \(filterOffset\) lies outside the heap/);
+    expect(() => load.ok && load.addon.conv2dBackpropInput(h, geometry, 0, end, 0)).toThrow(
+      /^conv2dBackpropInput: the filter \(filterOffset\) lies outside the heap/,
+    );
     expect(() => load.ok && load.addon.conv2dBackpropFilter(h, geometry, 0, 0, end)).toThrow(/^conv2dBackpropFilter: dW \(dwOffset\) lies outside the heap/);
     expect(() => load.ok && load.addon.conv2d(h, geometry.subarray(0, 12), 0, 0, 0)).toThrow(/geometry/);
     expect(() => load.ok && load.addon.conv2d(h, Int32Array.of(1, 4, 4, 2, 4, 4, 3, 3, 3, 0, 1, 1, 1), 0, 0, 0)).toThrow(/stride/);

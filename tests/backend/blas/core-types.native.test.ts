@@ -78,6 +78,7 @@ describe("the native-kernel and determinism tests on every OpenBLAS core type an
           ["node_modules/vitest/vitest.mjs", "run", "--project", "native", "--project", "main", "--reporter=dot", ...NATIVE_FILES, ...DETERMINISM_FILES],
           { env, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 },
         );
+        // biome-ignore lint/suspicious/noControlCharactersInRegex: strips the terminal colour codes of vitest's output
         const output = `${child.stdout}${child.stderr}`.replace(/\x1b\[[0-9;]*m/g, "");
         expect(child.status, output.slice(-6000)).toBe(0);
         expect(output).toMatch(/Tests\s+\d+ passed/);

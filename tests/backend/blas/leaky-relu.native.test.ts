@@ -52,8 +52,14 @@ async function nativeCalls(f: () => tf.Tensor[]): Promise<[number, number]> {
   const addon = theAddon();
   const [fwd, grad] = [addon.leakyRelu, addon.leakyReluGrad];
   const calls: [number, number] = [0, 0];
-  addon.leakyRelu = (...args) => (calls[0]++, fwd(...args));
-  addon.leakyReluGrad = (...args) => (calls[1]++, grad(...args));
+  addon.leakyRelu = (...args) => {
+    calls[0]++;
+    return fwd(...args);
+  };
+  addon.leakyReluGrad = (...args) => {
+    calls[1]++;
+    return grad(...args);
+  };
   try {
     tf.dispose(tf.tidy(f));
   } finally {
@@ -95,7 +101,11 @@ describe("native LeakyRelu", () => {
       const x = t([16, 8], 1);
       const w1 = t([8, 12], 2);
       const w2 = t([12, 3], 3);
-      const loss = (a: tf.Tensor, b: tf.Tensor) => tf.leakyRelu(tf.matMul(tf.leakyRelu(tf.matMul(x, a), 0.2), b), 0.1).square().mean();
+      const loss = (a: tf.Tensor, b: tf.Tensor) =>
+        tf
+          .leakyRelu(tf.matMul(tf.leakyRelu(tf.matMul(x, a), 0.2), b), 0.1)
+          .square()
+          .mean();
       return tf.grads(loss)([w1, w2]);
     };
     await expectMatchesCpu(f);
@@ -117,8 +127,14 @@ describe("native LeakyRelu", () => {
       };
       return [tf.grad(penalty)(withZeros([3, 5], 1))];
     };
-    const expected = await resultsOn("cpu", penaltyGrad((z) => tf.relu(z).sub(tf.relu(z.neg()).mul(0.2))));
-    const actual = await resultsOn("wasm", penaltyGrad((z) => tf.leakyRelu(z, 0.2)));
+    const expected = await resultsOn(
+      "cpu",
+      penaltyGrad((z) => tf.relu(z).sub(tf.relu(z.neg()).mul(0.2))),
+    );
+    const actual = await resultsOn(
+      "wasm",
+      penaltyGrad((z) => tf.leakyRelu(z, 0.2)),
+    );
     expect(relativeError(actual[0].values, expected[0].values)).toBeLessThan(1e-5);
   });
 
@@ -154,11 +170,13 @@ describe("native LeakyRelu", () => {
   it("neither tensors nor backend data accumulate over repeated calls", async () => {
     await tf.setBackend("wasm");
     const step = () =>
-      tf.tidy(() => {
-        const x = t([32, 9], 4);
-        const [dx] = tf.grads((a: tf.Tensor) => tf.leakyRelu(a, 0.2).square().sum())([x]);
-        return dx.sum().add(tf.leakyRelu(x).sum());
-      }).dispose();
+      tf
+        .tidy(() => {
+          const x = t([32, 9], 4);
+          const [dx] = tf.grads((a: tf.Tensor) => tf.leakyRelu(a, 0.2).square().sum())([x]);
+          return dx.sum().add(tf.leakyRelu(x).sum());
+        })
+        .dispose();
     expectFlatOverSteps(step);
   });
 

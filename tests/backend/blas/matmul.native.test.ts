@@ -113,7 +113,11 @@ describe("native BatchMatMul", () => {
   // reference multiplies operands broadcast explicitly to the output's batch.
   for (const [batchA, batchB, out] of [
     [[2, 1], [3], [2, 3]],
-    [[2, 3], [2, 1], [2, 3]],
+    [
+      [2, 3],
+      [2, 1],
+      [2, 3],
+    ],
   ]) {
     it(`broadcasts batch [${batchA}] against [${batchB}] in every dimension`, async () => {
       const { a, b } = operands(5, 7, 4, batchA, batchB, false, true);
@@ -126,7 +130,14 @@ describe("native BatchMatMul", () => {
 
   it("gives the gradients of a matMul (which set the transpose flags) as cpu does", async () => {
     const { a, b } = operands(9, 13, 6, [], [], false, false);
-    await expectMatchesCpu(() => tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.matMul(x, y).mul(t([9, 6], 3)).sum())([a(), b()]));
+    await expectMatchesCpu(() =>
+      tf.grads((x: tf.Tensor, y: tf.Tensor) =>
+        tf
+          .matMul(x, y)
+          .mul(t([9, 6], 3))
+          .sum(),
+      )([a(), b()]),
+    );
   });
 
   it("gives zeros, plus bias, for an empty inner dimension", async () => {
@@ -193,7 +204,13 @@ describe("native BatchMatMul batching", () => {
   });
 
   it("loops over an outer batch dimension that cannot merge with the inner one", async () => {
-    expect(await callsFor([2, 1, 5, 7], [3, 7, 4], false, false)).toEqual({ calls: [[3, 5], [3, 5]], shape: [2, 3, 5, 4] });
+    expect(await callsFor([2, 1, 5, 7], [3, 7, 4], false, false)).toEqual({
+      calls: [
+        [3, 5],
+        [3, 5],
+      ],
+      shape: [2, 3, 5, 4],
+    });
   });
 });
 
@@ -290,8 +307,18 @@ describe("gradients through native matMuls", () => {
 
   it("a two-layer tf.layers.dense network's gradients equal cpu's", async () => {
     const step = () => {
-      const hidden = tf.layers.dense({ units: 16, activation: "relu", kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }), biasInitializer: tf.initializers.randomNormal({ seed: 2 }) });
-      const output = tf.layers.dense({ units: 5, activation: "sigmoid", kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }), biasInitializer: tf.initializers.randomNormal({ seed: 4 }) });
+      const hidden = tf.layers.dense({
+        units: 16,
+        activation: "relu",
+        kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }),
+        biasInitializer: tf.initializers.randomNormal({ seed: 2 }),
+      });
+      const output = tf.layers.dense({
+        units: 5,
+        activation: "sigmoid",
+        kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }),
+        biasInitializer: tf.initializers.randomNormal({ seed: 4 }),
+      });
       const x = t([8, 20], 7);
       const r = t([8, 5], 8);
       hidden.build([8, 20]);
@@ -363,8 +390,10 @@ describe("native gemm argument checks", () => {
     const addon = theAddon();
     const heap = heapOf(asWasm(tf.backend()));
     // Every call has a bad output offset, so that no check can let a write through.
-    const gemm = (aOffset: number, cOffset: number, batch = 1, strideC = 0) =>
-      () => addon.gemm(heap, batch, 2, 2, 2, false, false, aOffset, 0, cOffset, 0, 0, strideC, -1, 0, 0, 0);
+    const gemm =
+      (aOffset: number, cOffset: number, batch = 1, strideC = 0) =>
+      () =>
+        addon.gemm(heap, batch, 2, 2, 2, false, false, aOffset, 0, cOffset, 0, 0, strideC, -1, 0, 0, 0);
     expect(gemm(heap.length, heap.length)).toThrow("gemm: a (aOffset) lies outside the heap");
     expect(gemm(0, heap.length - 4)).toThrow("gemm: c (cOffset) lies outside the heap");
     expect(gemm(0, 2)).toThrow("gemm: c (cOffset) is misaligned");

@@ -45,7 +45,10 @@ async function nativeCalls(f: () => tf.Tensor[]): Promise<number> {
   const addon = theAddon();
   const grad = addon.reluGrad;
   let calls = 0;
-  addon.reluGrad = (...args) => (calls++, grad(...args));
+  addon.reluGrad = (...args) => {
+    calls++;
+    return grad(...args);
+  };
   try {
     tf.dispose(tf.tidy(f));
   } finally {
@@ -71,7 +74,11 @@ describe("native Relu gradient", () => {
     const f = () => {
       const x = tf.tensor4d(values([2, 6, 6, 3], 5), [2, 6, 6, 3]);
       const bias = tf.tensor1d(values([4], 6));
-      const block = (k: tf.Tensor, input: tf.Tensor) => tf.relu(tf.add(tf.conv2d(input as tf.Tensor4D, k as tf.Tensor4D, 1, "same"), bias)).square().mean();
+      const block = (k: tf.Tensor, input: tf.Tensor) =>
+        tf
+          .relu(tf.add(tf.conv2d(input as tf.Tensor4D, k as tf.Tensor4D, 1, "same"), bias))
+          .square()
+          .mean();
       return tf.grads(block)([tf.tensor4d(values([3, 3, 3, 4], 7), [3, 3, 3, 4]), x]);
     };
     const [wasm, cpu] = [await bitsOn("wasm", f), await bitsOn("cpu", f)];
@@ -88,7 +95,11 @@ describe("native Relu gradient", () => {
   it("has second-order gradients (a gradient penalty) equal to tfjs's", async () => {
     const f = () => {
       const w = tf.tensor(values([5, 4], 2), [5, 4]);
-      const penalty = (x: tf.Tensor) => tf.grad((y: tf.Tensor) => tf.relu(tf.matMul(y, w)).square().sum())(x).square().sum();
+      const penalty = (x: tf.Tensor) =>
+        tf
+          .grad((y: tf.Tensor) => tf.relu(tf.matMul(y, w)).square().sum())(x)
+          .square()
+          .sum();
       return [tf.grad(penalty)(awkward([3, 5], 1))];
     };
     const [wasm, cpu] = [await bitsOn("wasm", f), await bitsOn("cpu", f)];
@@ -120,7 +131,14 @@ describe("native Relu gradient", () => {
 
   it("neither tensors nor backend data accumulate over repeated calls, and empty tensors work", async () => {
     await tf.setBackend("wasm");
-    const step = () => tf.tidy(() => tf.grads((a: tf.Tensor) => tf.relu(a).square().sum())([awkward([32, 9], 4)])[0].sum()).dispose();
+    const step = () =>
+      tf
+        .tidy(() =>
+          tf
+            .grads((a: tf.Tensor) => tf.relu(a).square().sum())([awkward([32, 9], 4)])[0]
+            .sum(),
+        )
+        .dispose();
     expectFlatOverSteps(step);
     expect(tf.tidy(() => tf.grads((a: tf.Tensor) => tf.relu(a).sum())([tf.zeros([0, 3])])[0].shape)).toEqual([0, 3]);
   });

@@ -72,10 +72,22 @@ const LEADING: [number[], number | number[]][] = [
   [[3, 5], -2],
   [[1, 7], 0],
   [[7, 1], 0],
-  [[4, 6, 5], [0, 1]],
-  [[4, 6, 5], [1, 0]],
-  [[2, 3, 4, 5], [0, 1, 2]],
-  [[32, 7, 7, 16], [0, 1, 2]],
+  [
+    [4, 6, 5],
+    [0, 1],
+  ],
+  [
+    [4, 6, 5],
+    [1, 0],
+  ],
+  [
+    [2, 3, 4, 5],
+    [0, 1, 2],
+  ],
+  [
+    [32, 7, 7, 16],
+    [0, 1, 2],
+  ],
   [[3000, 2100], 0], // more columns than one native block
   [[5000, 3], 0],
 ];
@@ -83,10 +95,19 @@ const LEADING: [number[], number | number[]][] = [
 const OTHER: [number[], number | number[] | undefined][] = [
   [[128, 512], 1],
   [[128, 512], undefined],
-  [[128, 512], [0, 1]],
-  [[4, 6, 5], [0, 2]],
+  [
+    [128, 512],
+    [0, 1],
+  ],
+  [
+    [4, 6, 5],
+    [0, 2],
+  ],
   [[4, 6, 5], 1],
-  [[4, 6, 5], [1, 2]],
+  [
+    [4, 6, 5],
+    [1, 2],
+  ],
   [[6], 0],
   [[4, 6], []],
 ];
@@ -121,8 +142,30 @@ describe("native Sum over leading axes", () => {
   }
 
   it("leaves int32 and bool sums to the stock kernel", async () => {
-    const ints = () => tf.sum(tf.tensor2d([[1, 2, 3], [4, 5, 6]], [2, 3], "int32"), 0);
-    const bools = () => tf.sum(tf.tensor2d([[1, 0, 1], [1, 1, 0]], [2, 3], "bool"), 0);
+    const ints = () =>
+      tf.sum(
+        tf.tensor2d(
+          [
+            [1, 2, 3],
+            [4, 5, 6],
+          ],
+          [2, 3],
+          "int32",
+        ),
+        0,
+      );
+    const bools = () =>
+      tf.sum(
+        tf.tensor2d(
+          [
+            [1, 0, 1],
+            [1, 1, 0],
+          ],
+          [2, 3],
+          "bool",
+        ),
+        0,
+      );
     for (const f of [ints, bools]) {
       await expectMatchesCpu(f);
       expect(await nativeCalls(f)).toBe(0);
@@ -148,10 +191,12 @@ describe("native Sum over leading axes", () => {
   it("neither tensors nor backend data accumulate over repeated calls", async () => {
     await tf.setBackend("wasm");
     const step = () =>
-      tf.tidy(() => {
-        const x = t([32, 7, 9], 4);
-        return tf.addN([tf.sum(x, 0), tf.sum(x, [0, 1], true).reshape([9]).expandDims(0).tile([7, 1]), tf.sum(x, 2).sum(1, true)].map((s) => s.sum()));
-      }).dispose();
+      tf
+        .tidy(() => {
+          const x = t([32, 7, 9], 4);
+          return tf.addN([tf.sum(x, 0), tf.sum(x, [0, 1], true).reshape([9]).expandDims(0).tile([7, 1]), tf.sum(x, 2).sum(1, true)].map((s) => s.sum()));
+        })
+        .dispose();
     expectFlatOverSteps(step);
   });
 

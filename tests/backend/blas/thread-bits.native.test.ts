@@ -23,7 +23,9 @@ const CORES: Record<string, string[]> = {
 
 function cpuFlags(): Set<string> {
   try {
-    const line = readFileSync("/proc/cpuinfo", "utf8").split("\n").find((l) => l.startsWith("flags"));
+    const line = readFileSync("/proc/cpuinfo", "utf8")
+      .split("\n")
+      .find((l) => l.startsWith("flags"));
     return new Set(line?.split(":")[1]?.trim().split(/\s+/) ?? []);
   } catch {
     return new Set();

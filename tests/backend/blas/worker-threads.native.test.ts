@@ -41,9 +41,7 @@ describe("the native addon in several worker threads at once", () => {
       const references: Reference[] = [];
       for (const seed of seeds) references.push(await runWorker<Reference>({ addonPath: load.path, seed, mode: "reference" }));
       const races = await Promise.all(
-        seeds.map((seed, i) =>
-          runWorker<Race>({ addonPath: load.path, seed, mode: "race", iterations: ROUNDS, reference: references[i].bits }),
-        ),
+        seeds.map((seed, i) => runWorker<Race>({ addonPath: load.path, seed, mode: "race", iterations: ROUNDS, reference: references[i].bits })),
       );
       for (const race of races) {
         expect(race.calls).toBe(ROUNDS * 4);

@@ -27,22 +27,24 @@ export function nativeBiasAddPatch(addon: NativeAddon): KernelPatch {
     name: "Add: native, a bias broadcast along the last axis",
     kernelName: "Add",
     backendName: "wasm",
-    make: (stock) => ({ inputs: { a, b }, backend: kernelBackend, args }) => {
-      const which = a.dtype === "float32" && b.dtype === "float32" ? biasOperand(a.shape, b.shape) : undefined;
-      if (!which) return stock.kernelFunc(args);
-      const [x, bias] = which === "b" ? [a, b] : [b, a];
-      const cols = x.shape[x.shape.length - 1];
-      const rows = x.shape.slice(0, -1).reduce((n, d) => n * d, 1);
-      const backend = asWasm(kernelBackend);
-      const out = backend.makeOutput(x.shape, "float32");
-      if (rows * cols === 0) return out;
-      try {
-        addon.addBias(heapOf(backend), rows, cols, offsetOf(backend, x), offsetOf(backend, bias), offsetOf(backend, out));
-      } catch (err) {
-        backend.disposeData(out.dataId);
-        throw err;
-      }
-      return out;
-    },
+    make:
+      (stock) =>
+      ({ inputs: { a, b }, backend: kernelBackend, args }) => {
+        const which = a.dtype === "float32" && b.dtype === "float32" ? biasOperand(a.shape, b.shape) : undefined;
+        if (!which) return stock.kernelFunc(args);
+        const [x, bias] = which === "b" ? [a, b] : [b, a];
+        const cols = x.shape[x.shape.length - 1];
+        const rows = x.shape.slice(0, -1).reduce((n, d) => n * d, 1);
+        const backend = asWasm(kernelBackend);
+        const out = backend.makeOutput(x.shape, "float32");
+        if (rows * cols === 0) return out;
+        try {
+          addon.addBias(heapOf(backend), rows, cols, offsetOf(backend, x), offsetOf(backend, bias), offsetOf(backend, out));
+        } catch (err) {
+          backend.disposeData(out.dataId);
+          throw err;
+        }
+        return out;
+      },
   });
 }

@@ -11,16 +11,18 @@ export const wasmBatchMatMulPatch = patchKernel<MatMulInputs, MatMulAttrs>({
   name: "BatchMatMul: explicit transpose (XNNPACK)",
   kernelName: "BatchMatMul",
   backendName: "wasm",
-  make: () => ({ inputs, backend, attrs }) => {
-    const k = new KernelCalls(backend, "wasm");
-    try {
-      const { a, b, outShape } = untransposed(k, inputs, attrs);
-      const out = k.run("BatchMatMul", { a, b }, { transposeA: false, transposeB: false });
-      return { ...out, shape: outShape };
-    } finally {
-      k.free();
-    }
-  },
+  make:
+    () =>
+    ({ inputs, backend, attrs }) => {
+      const k = new KernelCalls(backend, "wasm");
+      try {
+        const { a, b, outShape } = untransposed(k, inputs, attrs);
+        const out = k.run("BatchMatMul", { a, b }, { transposeA: false, transposeB: false });
+        return { ...out, shape: outShape };
+      } finally {
+        k.free();
+      }
+    },
 });
 
 /** One BLAS sgemm (blas/gemm.ts); `addon` is the loaded native addon. */
@@ -29,10 +31,12 @@ export function nativeBatchMatMulPatch(addon: NativeAddon): KernelPatch {
     name: `BatchMatMul: ${sgemmLabel(addon)}`,
     kernelName: "BatchMatMul",
     backendName: "wasm",
-    make: (stock) => ({ inputs, attrs, backend, args }) => {
-      // The stock kernel says what it does with other dtypes (it rejects them).
-      if (!isFloat32(inputs)) return stock.kernelFunc(args);
-      return nativeProduct(addon, asWasm(backend), inputs, attrs, LINEAR);
-    },
+    make:
+      (stock) =>
+      ({ inputs, attrs, backend, args }) => {
+        // The stock kernel says what it does with other dtypes (it rejects them).
+        if (!isFloat32(inputs)) return stock.kernelFunc(args);
+        return nativeProduct(addon, asWasm(backend), inputs, attrs, LINEAR);
+      },
   });
 }

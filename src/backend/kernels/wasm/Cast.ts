@@ -14,12 +14,14 @@ export const wasmCastPatch = patchKernel<{ x: tf.TensorInfo }, { dtype: tf.DataT
   name: "Cast to the same dtype: share data instead of copying",
   kernelName: "Cast",
   backendName: "wasm",
-  make: (stock) => ({ inputs: { x }, attrs, backend, args }) => {
-    const { dtype } = attrs;
-    if (dtype === "bool" && (x.dtype === "float32" || x.dtype === "int32")) return castToBool(asWasm(backend), x);
-    if (x.dtype !== dtype || x.dtype === "string" || x.dtype === "complex64") return stock.kernelFunc(args);
-    return shareData(backend, x);
-  },
+  make:
+    (stock) =>
+    ({ inputs: { x }, attrs, backend, args }) => {
+      const { dtype } = attrs;
+      if (dtype === "bool" && (x.dtype === "float32" || x.dtype === "int32")) return castToBool(asWasm(backend), x);
+      if (x.dtype !== dtype || x.dtype === "string" || x.dtype === "complex64") return stock.kernelFunc(args);
+      return shareData(backend, x);
+    },
 });
 
 function castToBool(backend: WasmInternals, x: tf.TensorInfo): tf.TensorInfo {

@@ -32,7 +32,20 @@ function backpropInput(k: KernelCalls, dy: tf.TensorInfo, filter: tf.TensorInfo,
   let z = dy;
   if (sh > 1 || sw > 1) {
     const dy5 = k.reshape(dy, [batchSize * outHeight, 1, outWidth, 1, outChannels]);
-    const padded = k.temp("PadV2", { x: dy5 }, { paddings: [[0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]], constantValue: 0 });
+    const padded = k.temp(
+      "PadV2",
+      { x: dy5 },
+      {
+        paddings: [
+          [0, 0],
+          [0, sh - 1],
+          [0, 0],
+          [0, sw - 1],
+          [0, 0],
+        ],
+        constantValue: 0,
+      },
+    );
     z = k.reshape(padded, [batchSize, outHeight * sh, outWidth * sw, outChannels]);
   }
 
@@ -65,35 +78,37 @@ export const wasmConv2dBackpropInputPatch = patchKernel<{ dy: tf.TensorInfo; fil
   name: "Conv2DBackpropInput: zero insertion + one Conv2D",
   kernelName: "Conv2DBackpropInput",
   backendName: "wasm",
-  make: (stock) => ({ inputs: { dy, filter }, attrs, backend, args }) => {
-    const format = tf.backend_util.convertConv2DDataFormat(attrs.dataFormat);
-    const info = tf.backend_util.computeConv2DInfo(
-      attrs.inputShape,
-      filter.shape as [number, number, number, number],
-      attrs.strides,
-      1,
-      attrs.pad,
-      attrs.dimRoundingMode,
-      false,
-      format,
-    );
-    const { top, bottom, left, right } = info.padInfo;
-    // A pad wider than the filter would need a negative conv padding, and a rounding mode can make
-    // the output longer than the input covers; both are rare, so the stock kernel keeps them.
-    const simple =
-      format === "channelsLast" &&
-      dy.dtype === "float32" &&
-      attrs.dimRoundingMode == null &&
-      Math.max(top, bottom) < info.filterHeight &&
-      Math.max(left, right) < info.filterWidth;
-    if (!simple) return stock.kernelFunc(args);
-    const k = new KernelCalls(backend, "wasm");
-    try {
-      return backpropInput(k, dy, filter, info);
-    } finally {
-      k.free();
-    }
-  },
+  make:
+    (stock) =>
+    ({ inputs: { dy, filter }, attrs, backend, args }) => {
+      const format = tf.backend_util.convertConv2DDataFormat(attrs.dataFormat);
+      const info = tf.backend_util.computeConv2DInfo(
+        attrs.inputShape,
+        filter.shape as [number, number, number, number],
+        attrs.strides,
+        1,
+        attrs.pad,
+        attrs.dimRoundingMode,
+        false,
+        format,
+      );
+      const { top, bottom, left, right } = info.padInfo;
+      // A pad wider than the filter would need a negative conv padding, and a rounding mode can make
+      // the output longer than the input covers; both are rare, so the stock kernel keeps them.
+      const simple =
+        format === "channelsLast" &&
+        dy.dtype === "float32" &&
+        attrs.dimRoundingMode == null &&
+        Math.max(top, bottom) < info.filterHeight &&
+        Math.max(left, right) < info.filterWidth;
+      if (!simple) return stock.kernelFunc(args);
+      const k = new KernelCalls(backend, "wasm");
+      try {
+        return backpropInput(k, dy, filter, info);
+      } finally {
+        k.free();
+      }
+    },
 });
 
 /** im2col + sgemm's transpose (blas/conv.ts), also tf.conv2dTranspose's forward pass; the rest is stock. */
@@ -102,13 +117,15 @@ export function nativeConv2dBackpropInputPatch(addon: NativeAddon): KernelPatch 
     name: `Conv2DBackpropInput: ${IM2COL}`,
     kernelName: "Conv2DBackpropInput",
     backendName: "wasm",
-    make: (stock) => ({ inputs: { dy, filter }, attrs, backend: kernelBackend, args }) => {
-      const info = convInfo(attrs.inputShape, filter.shape, attrs, 1);
-      if (!nativeCovers(info, shapeOnly(attrs.inputShape, dy.dtype), filter, dy)) return stock.kernelFunc(args);
-      const backend = asWasm(kernelBackend);
-      const dx = backend.makeOutput(info.inShape, "float32");
-      addon.conv2dBackpropInput(heapOf(backend), geometry(info), offsetOf(backend, dy), offsetOf(backend, filter), offsetOf(backend, dx));
-      return dx;
-    },
+    make:
+      (stock) =>
+      ({ inputs: { dy, filter }, attrs, backend: kernelBackend, args }) => {
+        const info = convInfo(attrs.inputShape, filter.shape, attrs, 1);
+        if (!nativeCovers(info, shapeOnly(attrs.inputShape, dy.dtype), filter, dy)) return stock.kernelFunc(args);
+        const backend = asWasm(kernelBackend);
+        const dx = backend.makeOutput(info.inShape, "float32");
+        addon.conv2dBackpropInput(heapOf(backend), geometry(info), offsetOf(backend, dy), offsetOf(backend, filter), offsetOf(backend, dx));
+        return dx;
+      },
   });
 }

@@ -22,8 +22,10 @@ export const wasmIdentityPatch = patchKernel<{ x: tf.TensorInfo }>({
   name: "Identity: share data instead of copying",
   kernelName: "Identity",
   backendName: "wasm",
-  make: (stock) => ({ inputs: { x }, backend, args }) => {
-    if (x.dtype === "string") return stock.kernelFunc(args);
-    return shareData(backend, x);
-  },
+  make:
+    (stock) =>
+    ({ inputs: { x }, backend, args }) => {
+      if (x.dtype === "string") return stock.kernelFunc(args);
+      return shareData(backend, x);
+    },
 });

@@ -11,19 +11,21 @@ export function nativeLeakyReluPatch(addon: NativeAddon): KernelPatch {
     name: "LeakyRelu: native",
     kernelName: "LeakyRelu",
     backendName: "wasm",
-    make: (stock) => ({ inputs: { x }, attrs, backend: kernelBackend, args }) => {
-      if (x.dtype !== "float32") return stock.kernelFunc(args);
-      const backend = asWasm(kernelBackend);
-      const out = backend.makeOutput(x.shape, "float32");
-      const n = sizeOf(x.shape);
-      if (n === 0) return out;
-      try {
-        addon.leakyRelu(heapOf(backend), n, offsetOf(backend, x), offsetOf(backend, out), attrs.alpha);
-      } catch (err) {
-        backend.disposeData(out.dataId);
-        throw err;
-      }
-      return out;
-    },
+    make:
+      (stock) =>
+      ({ inputs: { x }, attrs, backend: kernelBackend, args }) => {
+        if (x.dtype !== "float32") return stock.kernelFunc(args);
+        const backend = asWasm(kernelBackend);
+        const out = backend.makeOutput(x.shape, "float32");
+        const n = sizeOf(x.shape);
+        if (n === 0) return out;
+        try {
+          addon.leakyRelu(heapOf(backend), n, offsetOf(backend, x), offsetOf(backend, out), attrs.alpha);
+        } catch (err) {
+          backend.disposeData(out.dataId);
+          throw err;
+        }
+        return out;
+      },
   });
 }

@@ -28,24 +28,26 @@ export function nativeSumPatch(addon: NativeAddon): KernelPatch {
     name: "Sum: native, leading axes without a transpose",
     kernelName: "Sum",
     backendName: "wasm",
-    make: (stock) => ({ inputs: { x }, attrs, backend: kernelBackend, args }) => {
-      const { axis, keepDims } = attrs;
-      if (x.dtype !== "float32") return stock.kernelFunc(args);
-      const lead = leadingAxes(axis, x.shape);
-      if (lead === 0) return stock.kernelFunc(args);
-      const backend = asWasm(kernelBackend);
-      const rows = x.shape.slice(0, lead).reduce((n, d) => n * d, 1);
-      const kept = x.shape.slice(lead);
-      const cols = kept.reduce((n, d) => n * d, 1);
-      const out = backend.makeOutput(keepDims ? [...new Array<number>(lead).fill(1), ...kept] : kept, "float32");
-      if (cols === 0) return out;
-      try {
-        addon.sumLeading(heapOf(backend), rows, cols, offsetOf(backend, x), offsetOf(backend, out));
-      } catch (err) {
-        backend.disposeData(out.dataId);
-        throw err;
-      }
-      return out;
-    },
+    make:
+      (stock) =>
+      ({ inputs: { x }, attrs, backend: kernelBackend, args }) => {
+        const { axis, keepDims } = attrs;
+        if (x.dtype !== "float32") return stock.kernelFunc(args);
+        const lead = leadingAxes(axis, x.shape);
+        if (lead === 0) return stock.kernelFunc(args);
+        const backend = asWasm(kernelBackend);
+        const rows = x.shape.slice(0, lead).reduce((n, d) => n * d, 1);
+        const kept = x.shape.slice(lead);
+        const cols = kept.reduce((n, d) => n * d, 1);
+        const out = backend.makeOutput(keepDims ? [...new Array<number>(lead).fill(1), ...kept] : kept, "float32");
+        if (cols === 0) return out;
+        try {
+          addon.sumLeading(heapOf(backend), rows, cols, offsetOf(backend, x), offsetOf(backend, out));
+        } catch (err) {
+          backend.disposeData(out.dataId);
+          throw err;
+        }
+        return out;
+      },
   });
 }

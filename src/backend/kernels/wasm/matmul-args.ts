@@ -32,7 +32,13 @@ export const ACTIVATION_KERNELS: Record<string, string> = {
  * Bias (undefined: none; required when the activation is linear) and activation as separate kernels,
  * after a product; for what the fused kernel would get wrong or cannot do.
  */
-export function addBiasAndActivate(k: KernelCalls, product: tf.TensorInfo, bias: tf.TensorInfo | undefined, inputs: MatMulInputs, attrs: MatMulAttrs): tf.TensorInfo {
+export function addBiasAndActivate(
+  k: KernelCalls,
+  product: tf.TensorInfo,
+  bias: tf.TensorInfo | undefined,
+  inputs: MatMulInputs,
+  attrs: MatMulAttrs,
+): tf.TensorInfo {
   const activation = attrs.activation ?? "linear";
   if (activation === "linear") return k.run("Add", { a: product, b: bias as tf.TensorInfo });
   const kernelName = ACTIVATION_KERNELS[activation];

@@ -21,23 +21,30 @@ export function samePaddingPatch(kernelName: string, depthwise: boolean): Kernel
     name: `${kernelName}: explicit 'same' padding`,
     kernelName,
     backendName: "wasm",
-    make: (stock) => ({ inputs, attrs, args }) => {
-      if (attrs.pad !== "same") return stock.kernelFunc(args);
-      const { x, filter } = inputs;
-      const info = tf.backend_util.computeConv2DInfo(
-        x.shape as [number, number, number, number],
-        filter.shape as [number, number, number, number],
-        attrs.strides,
-        attrs.dilations ?? 1,
-        "same",
-        attrs.dimRoundingMode,
-        depthwise,
-        tf.backend_util.convertConv2DDataFormat(attrs.dataFormat ?? "NHWC"),
-      );
-      if (info.dataFormat !== "channelsLast") return stock.kernelFunc(args);
-      const { top, bottom, left, right } = info.padInfo;
-      const pad = [[0, 0], [top, bottom], [left, right], [0, 0]];
-      return stock.kernelFunc({ ...args, attrs: { ...args.attrs, pad } });
-    },
+    make:
+      (stock) =>
+      ({ inputs, attrs, args }) => {
+        if (attrs.pad !== "same") return stock.kernelFunc(args);
+        const { x, filter } = inputs;
+        const info = tf.backend_util.computeConv2DInfo(
+          x.shape as [number, number, number, number],
+          filter.shape as [number, number, number, number],
+          attrs.strides,
+          attrs.dilations ?? 1,
+          "same",
+          attrs.dimRoundingMode,
+          depthwise,
+          tf.backend_util.convertConv2DDataFormat(attrs.dataFormat ?? "NHWC"),
+        );
+        if (info.dataFormat !== "channelsLast") return stock.kernelFunc(args);
+        const { top, bottom, left, right } = info.padInfo;
+        const pad = [
+          [0, 0],
+          [top, bottom],
+          [left, right],
+          [0, 0],
+        ];
+        return stock.kernelFunc({ ...args, attrs: { ...args.attrs, pad } });
+      },
   });
 }

@@ -13,15 +13,17 @@ export const webgpuAddNPatch = patchKernel<tf.TensorInfo[]>({
   name: `AddN: chains of at most ${WEBGPU_ADD_N_MAX_INPUTS} inputs (the default storage-buffer limit)`,
   kernelName: "AddN",
   backendName: "webgpu",
-  make: (stock) => ({ inputs, backend, args }) => {
-    if (inputs.length <= WEBGPU_ADD_N_MAX_INPUTS) return stock.kernelFunc(args);
-    const call = (chunk: tf.TensorInfo[]) => stock.kernelFunc({ ...args, inputs: chunk as unknown as tf.NamedTensorInfoMap }) as tf.TensorInfo;
-    let sum = call(inputs.slice(0, WEBGPU_ADD_N_MAX_INPUTS));
-    for (let start = WEBGPU_ADD_N_MAX_INPUTS; start < inputs.length; start += WEBGPU_ADD_N_MAX_INPUTS - 1) {
-      const next = call([sum, ...inputs.slice(start, start + WEBGPU_ADD_N_MAX_INPUTS - 1)]);
-      backend.disposeData(sum.dataId);
-      sum = next;
-    }
-    return sum;
-  },
+  make:
+    (stock) =>
+    ({ inputs, backend, args }) => {
+      if (inputs.length <= WEBGPU_ADD_N_MAX_INPUTS) return stock.kernelFunc(args);
+      const call = (chunk: tf.TensorInfo[]) => stock.kernelFunc({ ...args, inputs: chunk as unknown as tf.NamedTensorInfoMap }) as tf.TensorInfo;
+      let sum = call(inputs.slice(0, WEBGPU_ADD_N_MAX_INPUTS));
+      for (let start = WEBGPU_ADD_N_MAX_INPUTS; start < inputs.length; start += WEBGPU_ADD_N_MAX_INPUTS - 1) {
+        const next = call([sum, ...inputs.slice(start, start + WEBGPU_ADD_N_MAX_INPUTS - 1)]);
+        backend.disposeData(sum.dataId);
+        sum = next;
+      }
+      return sum;
+    },
 });

@@ -42,21 +42,23 @@ export function deterministicMatMulPatch(kernelName: "BatchMatMul" | "_FusedMatM
     name: `${kernelName}: no split-K (its atomic float adds make results vary run to run)`,
     kernelName,
     backendName: "webgpu",
-    make: (stock) => ({ inputs, attrs, backend, args }) => {
-      const env = tf.env();
-      // A program chosen by the user (the flag set) is left alone.
-      if (env.getNumber(FLAG) >= 0) return stock.kernelFunc(args);
-      const { a, b } = inputs;
-      const { transposeA, transposeB } = attrs;
-      const flagThreshold = env.getNumber("WEBGPU_THRESHOLD_TO_INCREASE_WORKGROUPS_FOR_MATMUL");
-      const threshold = flagThreshold > 0 ? flagThreshold : (backend as unknown as WebgpuInternals).thresholdToIncreaseWorkgroups;
-      if (!wouldSplitK(a, b, transposeA, transposeB, threshold)) return stock.kernelFunc(args);
-      env.set(FLAG, REDUCE_PROGRAM);
-      try {
-        return stock.kernelFunc(args);
-      } finally {
-        env.set(FLAG, -1);
-      }
-    },
+    make:
+      (stock) =>
+      ({ inputs, attrs, backend, args }) => {
+        const env = tf.env();
+        // A program chosen by the user (the flag set) is left alone.
+        if (env.getNumber(FLAG) >= 0) return stock.kernelFunc(args);
+        const { a, b } = inputs;
+        const { transposeA, transposeB } = attrs;
+        const flagThreshold = env.getNumber("WEBGPU_THRESHOLD_TO_INCREASE_WORKGROUPS_FOR_MATMUL");
+        const threshold = flagThreshold > 0 ? flagThreshold : (backend as unknown as WebgpuInternals).thresholdToIncreaseWorkgroups;
+        if (!wouldSplitK(a, b, transposeA, transposeB, threshold)) return stock.kernelFunc(args);
+        env.set(FLAG, REDUCE_PROGRAM);
+        try {
+          return stock.kernelFunc(args);
+        } finally {
+          env.set(FLAG, -1);
+        }
+      },
   });
 }
