@@ -6,7 +6,11 @@
  *   onTrainEnd; ctx.requestStop() ends training; `state` rides in the checkpoint). examples/custom-observer.ts.
  * - registerLikelihood(name, { nllPerExample }) makes `model.recon: <name>` a valid config for every
  *   variant that trains on a likelihood. examples/custom-likelihood.ts.
- * - registerMetric({ name, ... }) adds a metric that experiment files' comparisons can name (metric: <name>).
+ * - registerVariant(name, { build }) makes `model.variant: <name>` a valid config: networks plus phases,
+ *   assembled from the built-in variants' parts (assembleVariant, buildAutoencoder, pixelLikelihood,
+ *   buildWithPixelAdversary, ...). examples/custom-variant.ts.
+ * - registerMetric({ name, ... }) adds a metric that experiment files' comparisons can name (metric: <name>);
+ *   loadExperiment, startExperiment and writeReport run such a file. examples/custom-metric.ts.
  * - Variants are built by name from the config (buildVariant); metrics are pure functions (`metrics`).
  */
 
@@ -53,12 +57,50 @@ export {
 } from "./losses/likelihoods/index.js";
 export { sumPerExample } from "./losses/reconstruction.js";
 
-// Variants
-export { buildVariant, type LossTerm, type Noise, type Phase, type PhaseResult, type Prior, type StepContext, type Variant } from "./models/index.js";
+// Variants, and the parts a variant of one's own is built from
+export {
+  BUILT_IN_VARIANTS,
+  buildVariant,
+  registerVariant,
+  registeredVariant,
+  variantNames,
+  type AdversaryKind,
+  type LossTerm,
+  type Noise,
+  type Phase,
+  type PhaseResult,
+  type Prior,
+  type StepContext,
+  type Variant,
+  type VariantDefinition,
+} from "./models/index.js";
+export { assembleVariant, autoencode, buildAutoencoder, pixelLikelihood, reparameterize, type Autoencoded } from "./models/base.js";
+export { buildWithLatentAdversary, buildWithPixelAdversary, type AdversarialTerm, type DiscriminatorPhase } from "./models/adversarial-term.js";
+export { buildPrior, gaussianMixture, standardNormal } from "./models/prior.js";
+export { gaussianKl } from "./losses/kl.js";
+export type { Decoder, Discriminator, Encoder, EncoderOutput, ImageShape, LatentDiscriminator } from "./nn/modules.js";
+export type { Rng } from "./random/rng.js";
 
 // Metrics: pure functions of images and codes, and the registry experiment files name metrics from
 export * as metrics from "./metrics/index.js";
 export { registerCheck, registerMetric, comparedMetricNames, type AnalyticCheck, type ComparedMetric } from "./metrics/registry.js";
+export type { RunMetrics } from "./metrics/measured.js";
+
+// Experiments and their reports: the experiment takes its report writer as an option (writeReport), so
+// experiment/ never imports report/; a caller composes the two, as the CLI does.
+export { loadExperiment, startExperiment, type Experiment, type ExperimentOptions, type ExperimentOutcome } from "./experiment/index.js";
+import type { ReportOptions, ReportOutcome } from "./report/index.js";
+export type { ReportOptions, ReportOutcome };
+export type { VerdictRow } from "./report/rows.js";
+
+/**
+ * Writes an experiment folder's report (report.md, figures, verdict table), as `aelab report` does. report/
+ * loads vega and sharp (~0.9 s), so it is imported on the first report, not with every `import "aelab"`.
+ */
+export async function writeReport(experimentDir: string, options?: ReportOptions): Promise<ReportOutcome> {
+  const report = await import("./report/index.js");
+  return report.writeReport(experimentDir, options);
+}
 
 // Data, backend, TensorBoard
 export { loadDataset, type Dataset, type Split } from "./data/index.js";

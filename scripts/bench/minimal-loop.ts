@@ -146,8 +146,9 @@ function buildStep(config: RunConfig, shape: ImageShape): { step: Step; dispose:
         });
       return { step, dispose };
     }
-    case "aae":
-      throw new NotWrittenError("minimal loop: variant aae is not written");
+    default:
+      // aae, and a variant registered from a user's file.
+      throw new NotWrittenError(`minimal loop: variant ${model.variant} is not written`);
   }
 }
 

@@ -27,6 +27,8 @@ export function networksOf(variant: RunConfig["model"]["variant"]): NetworkName[
     case "vae+gan":
     case "vaegan":
       return ["encoder", "decoder", "discriminator"];
+    default:
+      throw new Error(`bench_torch: variant ${variant} is registered from a user's file and has no PyTorch twin`);
   }
 }
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { BUILT_IN_LIKELIHOODS, reconNames, type BUILT_IN_RECON, type RegisteredLikelihoodName } from "../losses/likelihoods/registry.js";
+import { adversaryOf, BUILT_IN_VARIANTS, registeredVariant, variantNames, type BuiltInVariant, type RegisteredVariantName } from "../models/registry.js";
 
 /**
  * model.recon: a built-in name or one registered with registerLikelihood, checked when a config is
@@ -13,6 +14,17 @@ const reconSchema = z
   })
   // A z.custom has no type the reference generator can read: docs/config.md shows this title as its type.
   .meta({ title: "likelihood name" });
+
+/** model.variant: a built-in name or one registered with registerVariant, checked at validation like model.recon. */
+const variantSchema = z
+  .custom<BuiltInVariant | RegisteredVariantName>(() => true)
+  .superRefine((value, ctx) => {
+    const names = variantNames();
+    // Not continued, as z.enum's issue is not: the model's rules must not run on a variant that does not exist.
+    if (typeof value !== "string" || !names.includes(value)) ctx.addIssue({ code: "invalid_value", values: names, input: value, continue: false });
+  })
+  // A z.custom has no type the reference generator can read: docs/config.md shows this title as its type.
+  .meta({ title: `${BUILT_IN_VARIANTS.map((name) => `\`${name}\``).join(" | ")} | a registered name` });
 
 /**
  * The run spec: the single source of truth for what a run is. Types are inferred from it, defaults live
@@ -154,7 +166,7 @@ export const dataSchema = z.strictObject({
     .describe("Share of the training examples held out as a validation split, stratified and fixed by the seed; unset: 0.1 with train.earlyStopping, else 0"),
 });
 
-export const VARIANTS = ["ae", "vae", "aae", "vaegan", "ae+gan", "vae+gan"] as const;
+export { BUILT_IN_VARIANTS as VARIANTS } from "../models/registry.js";
 
 const modelObject = z.strictObject({
   /**
@@ -163,11 +175,10 @@ const modelObject = z.strictObject({
    * a discriminator's feature space, plus a GAN (Larsen et al. 2016); ae+gan, vae+gan: the likelihood plus
    * adversarial.weight times a pixel-space GAN loss. Every variant takes any likelihood (`recon`).
    */
-  variant: z
-    .enum(VARIANTS)
+  variant: variantSchema
     .default("vae")
     .describe(
-      "ae: deterministic code; vae: Gaussian code + KL; aae: code matched to the prior by a latent discriminator; vaegan: feature-space VAE-GAN; ae+gan, vae+gan: plus a pixel-space GAN",
+      "ae: deterministic code; vae: Gaussian code + KL; aae: code matched to the prior by a latent discriminator; vaegan: feature-space VAE-GAN; ae+gan, vae+gan: plus a pixel-space GAN; or one registered with registerVariant",
     ),
   encoder: typed(z.discriminatedUnion("type", [mlpSchema, convEncoderSchema]))
     .default({ type: "mlp", hidden: [512, 256], activation: "relu" })
@@ -473,22 +484,23 @@ export const runConfigSchema = z
   .superRefine((config, ctx) => {
     // A variant without an option's machinery in its phases would silently train without it.
     const variant = config.model.variant;
+    const adversary = adversaryOf(variant);
     const mode = config.adversarial.balance.mode;
-    if (mode !== "fixed" && variant === "aae") {
+    if (mode !== "fixed" && adversary === "encoder") {
       ctx.addIssue({
         code: "custom",
         path: ["adversarial", "weight"],
-        message: `adversarial.weight ${mode} does not apply to variant aae: its adversarial term trains only the encoder, so no decoder layer gets both it and the reconstruction to balance; give a number`,
+        message: `adversarial.weight ${mode} does not apply to variant ${variant}: its adversarial term trains only the encoder, so no decoder layer gets both it and the reconstruction to balance; give a number`,
       });
     }
-    if (mode !== "fixed" && (variant === "ae" || variant === "vae")) {
+    if (mode !== "fixed" && adversary === undefined) {
       ctx.addIssue({
         code: "custom",
         path: ["adversarial", "weight"],
         message: `adversarial.weight ${mode} is for variants with a GAN on the decoder (ae+gan, vae+gan, vaegan; got ${variant})`,
       });
     }
-    if (config.adversarial.start > 0 && (variant === "ae" || variant === "vae")) {
+    if (config.adversarial.start > 0 && adversary === undefined) {
       ctx.addIssue({
         code: "custom",
         path: ["adversarial", "start"],
@@ -497,7 +509,10 @@ export const runConfigSchema = z
     }
   })
   .superRefine(checkValidation)
-  .transform(withValidationDefault);
+  .transform(withValidationDefault)
+  .superRefine((config, ctx) => {
+    for (const message of registeredVariant(config.model.variant)?.check?.(config) ?? []) ctx.addIssue({ code: "custom", path: ["model", "variant"], message });
+  });
 
 export type RunConfig = z.infer<typeof runConfigSchema>;
 export type ModelSpec = RunConfig["model"];

@@ -4,12 +4,25 @@ import type { Rng } from "../random/rng.js";
 import { buildAaeVariant } from "./aae.js";
 import { buildAutoencoderVariant } from "./autoencoder.js";
 import { buildPixelGanVariant } from "./pixel-gan.js";
+import { registeredVariant } from "./registry.js";
 import { buildVaeganVariant } from "./vaegan.js";
 import type { Variant } from "./variant.js";
 
 export type { LossTerm, Noise, Phase, PhaseResult, Prior, StepContext, Variant } from "./variant.js";
+export {
+  BUILT_IN_VARIANTS,
+  registerVariant,
+  registeredVariant,
+  variantNames,
+  type AdversaryKind,
+  type RegisteredVariantName,
+  type VariantDefinition,
+} from "./registry.js";
 
-/** Builds the variant named by `model.variant`; `rng` seeds every initial weight, encoder and decoder first. */
+/**
+ * Builds the variant named by `model.variant`, a built-in one or one registered with registerVariant;
+ * `rng` seeds every initial weight, encoder and decoder first.
+ */
 export function buildVariant(config: Pick<RunConfig, "model" | "adversarial">, shape: ImageShape, rng: Rng): Variant {
   const { model, adversarial } = config;
   switch (model.variant) {
@@ -25,5 +38,11 @@ export function buildVariant(config: Pick<RunConfig, "model" | "adversarial">, s
       return buildAaeVariant(model, adversarial, shape, rng);
     case "vaegan":
       return buildVaeganVariant(model, adversarial, shape, rng);
+    default: {
+      const definition = registeredVariant(model.variant);
+      // A validated config names a registered variant, but another process may have validated it.
+      if (!definition) throw new Error(`variant ${model.variant} is not registered in this process: call registerVariant before building it`);
+      return definition.build(config, shape, rng);
+    }
   }
 }

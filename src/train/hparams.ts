@@ -1,5 +1,6 @@
 import { stringify } from "yaml";
 import type { RunConfig } from "../config/schema.js";
+import { adversaryOf } from "../models/registry.js";
 import type { TrainResult } from "./loop.js";
 import { formatNumber } from "./progress.js";
 
@@ -11,7 +12,7 @@ import { formatNumber } from "./progress.js";
  */
 export function runHparams(config: RunConfig): Record<string, string | number | boolean> {
   const { model, adversarial, data, train } = config;
-  const adversarialWeight = model.variant === "ae" || model.variant === "vae" ? 0 : adversarial.weight;
+  const adversarialWeight = adversaryOf(model.variant) === undefined ? 0 : adversarial.weight;
   return {
     variant: model.variant,
     recon: model.recon,

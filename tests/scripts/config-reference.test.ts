@@ -49,7 +49,9 @@ describe("the configuration reference (scripts/config-reference.ts)", () => {
     const rows = referenceSections(runConfigSchema).flatMap((s) => s.rows);
     const row = (path: string, when?: string) => rows.find((r) => r.path === path && (when === undefined || r.when.some((w) => w.values.includes(when))));
     expect(row("train.lr")).toMatchObject({ type: "number > 0", default: "`0.001`" });
-    expect(row("model.variant")?.type).toBe("`ae` | `vae` | `aae` | `vaegan` | `ae+gan` | `vae+gan`");
+    expect(row("adversarial.loss")?.type).toBe("`bce` | `lsgan` | `hinge`");
+    // A z.custom (names registered at run time) shows its title.
+    expect(row("model.variant")?.type).toBe("`ae` | `vae` | `aae` | `vaegan` | `ae+gan` | `vae+gan` | a registered name");
     expect(row("model.encoder.type")).toMatchObject({ type: "`mlp` | `conv`", default: "`mlp`" });
     expect(row("model.encoder.hidden", "conv")).toMatchObject({ default: "`[]`", when: [{ key: "type", values: ["conv"] }] });
     expect(row("model.encoder.activation")?.when).toEqual([]);
