@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { BUILT_IN_LIKELIHOODS, reconNames, type BUILT_IN_RECON, type RegisteredLikelihoodName } from "../losses/likelihoods/registry.js";
-import { adversaryOf, BUILT_IN_VARIANTS, registeredVariant, variantNames, type BuiltInVariant, type RegisteredVariantName } from "../models/registry.js";
+import { adversaryOf, BUILT_IN_VARIANTS, variantNames, variantRules, type BuiltInVariant, type RegisteredVariantName } from "./variant-names.js";
 
 /**
  * model.recon: a built-in name or one registered with registerLikelihood, checked when a config is
@@ -166,7 +166,7 @@ export const dataSchema = z.strictObject({
     .describe("Share of the training examples held out as a validation split, stratified and fixed by the seed; unset: 0.1 with train.earlyStopping, else 0"),
 });
 
-export { BUILT_IN_VARIANTS as VARIANTS } from "../models/registry.js";
+export { BUILT_IN_VARIANTS as VARIANTS } from "./variant-names.js";
 
 const modelObject = z.strictObject({
   /**
@@ -511,7 +511,7 @@ export const runConfigSchema = z
   .superRefine(checkValidation)
   .transform(withValidationDefault)
   .superRefine((config, ctx) => {
-    for (const message of registeredVariant(config.model.variant)?.check?.(config) ?? []) ctx.addIssue({ code: "custom", path: ["model", "variant"], message });
+    for (const message of variantRules(config.model.variant)?.check?.(config) ?? []) ctx.addIssue({ code: "custom", path: ["model", "variant"], message });
   });
 
 export type RunConfig = z.infer<typeof runConfigSchema>;

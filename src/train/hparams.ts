@@ -1,6 +1,6 @@
 import { stringify } from "yaml";
 import type { RunConfig } from "../config/schema.js";
-import { adversaryOf } from "../models/registry.js";
+import { adversaryOf } from "../config/variant-names.js";
 import type { TrainResult } from "./loop.js";
 import { formatNumber } from "./progress.js";
 
