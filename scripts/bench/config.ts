@@ -36,5 +36,5 @@ export function benchConfig(file: string, batch: number, sync = 1): RunConfig {
 
 export function benchDataset(config: RunConfig): Promise<Dataset> {
   const { data, seed } = config;
-  return loadDataset(data.source, { seed, testFraction: data.testFraction, trainLimit: data.trainLimit, testLimit: data.testLimit });
+  return loadDataset(data.source, { ...data, seed });
 }

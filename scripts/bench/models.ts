@@ -12,6 +12,7 @@ export const DEFAULT_MODELS: readonly BenchModel[] = [
   { key: "ae", label: "MLP AE", config: "configs/ae-mse.yaml" },
   { key: "vae", label: "MLP VAE", config: "configs/vae-bce.yaml" },
   { key: "conv-vae", label: "conv VAE", config: "configs/conv-vae-bce.yaml" },
+  { key: "conv-vae-colour", label: "conv VAE, 32x32 RGB", config: "configs/conv-vae-colour.yaml" },
   { key: "vae+gan", label: "MLP VAE + pixel GAN", config: "configs/vae-mse+gan.yaml" },
   { key: "vaegan", label: "MLP VAE-GAN (Larsen)", config: "configs/vaegan.yaml" },
   { key: "vaegan-conv", label: "conv VAE-GAN", config: "configs/vaegan-conv.yaml" },

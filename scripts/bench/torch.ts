@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { RunConfig } from "../../src/config/schema.js";
-import type { Dataset } from "../../src/data/index.js";
+import { type Dataset, unitFloats } from "../../src/data/index.js";
 import type { Timing } from "./args.js";
 import { findResult } from "./job.js";
 import { TORCH_SCRIPT } from "./python.js";
@@ -35,7 +35,8 @@ export type TorchOutcome = { ok: true; run: TorchRun } | { ok: false; status: "u
 /** Writes the train images the aelab side trains on (float32 NHWC), so PyTorch steps on the same data. */
 export function writeTorchData(dir: string, dataset: Dataset): { path: string; count: number } {
   const path = join(dir, `${dataset.name}-${dataset.train.count}.f32`);
-  const { images } = dataset.train;
+  // Float32 NHWC in [0, 1], as the batches aelab trains on (a decoded folder holds bytes).
+  const images = unitFloats(dataset.train.images);
   writeFileSync(path, Buffer.from(images.buffer, images.byteOffset, images.byteLength));
   return { path, count: dataset.train.count };
 }

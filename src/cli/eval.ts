@@ -1,6 +1,6 @@
 import type { Argv } from "yargs";
 import { BACKEND_REQUESTS, selectBackend, type BackendRequest } from "../backend/index.js";
-import { binarize, loadDataset } from "../data/index.js";
+import { binarize, dataCacheNear, loadDataset } from "../data/index.js";
 import { streamFor } from "../random/rng.js";
 import { evaluate } from "../train/evaluate.js";
 import { loadRun } from "../train/load-run.js";
@@ -41,7 +41,7 @@ export const evalCommand = {
     const run = await loadRun(argv.run);
     try {
       const { config } = run;
-      const dataset = await loadDataset(config.data.source, { seed: config.seed, testFraction: config.data.testFraction, testLimit: config.data.testLimit });
+      const dataset = await loadDataset(config.data.source, { ...config.data, seed: config.seed, trainLimit: undefined, cacheDir: dataCacheNear(argv.run) });
       // The same test targets and evaluation noise as the run's own test/* scalars, so the numbers agree.
       const test = {
         ...dataset.test,

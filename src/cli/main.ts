@@ -2,6 +2,7 @@ import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { KERNELS_REQUESTS } from "../backend/index.js";
 import { installExitFlush } from "../tensorboard/index.js";
+import { dataCommand } from "./data.js";
 import { reportError } from "./errors.js";
 import { evalCommand } from "./eval.js";
 import { experimentCommand } from "./experiment.js";
@@ -29,6 +30,7 @@ export async function main(argv: string[]): Promise<number> {
       .command(tbCommand)
       .command(lossesCommand)
       .command(infoCommand)
+      .command(dataCommand)
       .option("kernels", {
         choices: KERNELS_REQUESTS,
         global: true,
@@ -43,7 +45,7 @@ export async function main(argv: string[]): Promise<number> {
           process.env.AELAB_THREADS = String(args.threads);
         }
       })
-      .demandCommand(1, "name a command: train, experiment, slurm, report, sample, eval, tb, losses, info (see aelab --help)")
+      .demandCommand(1, "name a command: train, experiment, slurm, report, sample, eval, tb, losses, info, data (see aelab --help)")
       .strict()
       .help()
       .alias("h", "help")

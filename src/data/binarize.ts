@@ -1,5 +1,6 @@
 import type { Rng } from "../random/rng.js";
 import { DataError } from "./errors.js";
+import { unitFloats, type Pixels } from "./split.js";
 
 export type BinarizeMode = "none" | "threshold" | "bernoulli";
 
@@ -7,12 +8,13 @@ export const BINARIZE_MODES: readonly BinarizeMode[] = ["none", "threshold", "be
 
 /**
  * Turns intensities in [0, 1] into 0/1 pixels, as Bernoulli likelihoods (BCE) assume.
- * - "none": returns `images` itself, not a copy.
+ * - "none": returns float `images` themselves, not a copy (bytes become floats).
  * - "threshold": 1 where the pixel is > threshold (default 0.5); deterministic, `rng` is not used.
  * - "bernoulli": 1 with probability = intensity, drawing from `rng` (dynamic binarization, as in
  *   Salakhutdinov & Murray 2008); call it once per epoch with that epoch's stream to re-sample.
  */
-export function binarize(images: Float32Array, mode: BinarizeMode, rng: Rng, threshold = 0.5): Float32Array {
+export function binarize(pixels: Pixels, mode: BinarizeMode, rng: Rng, threshold = 0.5): Float32Array {
+  const images = unitFloats(pixels);
   switch (mode) {
     case "none":
       return images;

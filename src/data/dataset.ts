@@ -1,54 +1,186 @@
 import { existsSync, statSync } from "node:fs";
-import { basename, join, resolve } from "node:path";
+import { extname, resolve } from "node:path";
+import { cachePath, readCache, writeCache, type CachedData, type CacheIdentity } from "./cache.js";
 import { EMBEDDED_SIZE, loadEmbeddedDigits, splitEmbedded } from "./embedded-mnist.js";
 import { DataError } from "./errors.js";
-import { readIdxImages, readIdxLabels } from "./idx.js";
-import { takePrefix, type Split } from "./split.js";
+import { readArrayFile } from "./sources/array-file.js";
+import type { ArrayLayout } from "./sources/array-layout.js";
+import { isCifarFolder, readCifarFolder, type CifarLabels } from "./sources/cifar.js";
+import type { DecodeProgress, OnError } from "./sources/decode-all.js";
+import { IDX_FILES, isIdxFolder, loadIdxFolder } from "./sources/idx-folder.js";
+import { loadImageFolder } from "./sources/image-folder.js";
+import { changesShape, resizePixels, shapeAfter } from "./sources/resize-pixels.js";
+import { SYNTH_DEFAULTS, SYNTH_SOURCE, synthSplits } from "./sources/synth.js";
+import { takePrefix, type ImageShape, type Split } from "./split.js";
+import { stratifiedSplit } from "./stratified-split.js";
+import { sizeOf, type Fit, type TransformSpec } from "./transform-spec.js";
 
 export interface Dataset {
   name: string;
-  /** The `source` string it was loaded from, as given ("mnist" or a folder path). */
+  /** The `source` string it was loaded from, as given ("mnist", "synth", a folder or a file). */
   source: string;
   height: number;
   width: number;
   channels: number;
   train: Split;
   test: Split;
+  /** Class names by label where the source names them (folders, CIFAR, synth, the digits). */
+  classes?: string[];
+  /** False for a source without labels (a flat folder, a .npy file): every label is 0, and label-based metrics are left out. */
+  labelled: boolean;
 }
 
 export interface LoadOptions {
-  /** Seeds the embedded mnist train/test split; folder datasets keep their files' order. */
+  /** Seeds the test split of sources without one (the embedded digits, folders and arrays without a test part). */
   seed: number;
-  /** Embedded mnist only (folders come with their own test set, so it is ignored there). Default 1/6. */
+  /** Sources without their own test split: the share held out as test. Default 1/6. */
   testFraction?: number;
   /** Keep only the first N train examples of the fixed order (at most all of them). */
   trainLimit?: number;
   /** Keep only the first N test examples of the fixed order (at most all of them). */
   testLimit?: number;
+  /** Resize on load: one number for a square, or [height, width]. */
+  size?: number | readonly [number, number];
+  fit?: Fit;
+  /** Convert on load to 1 (greyscale) or 3 (RGB) channels. */
+  channels?: 1 | 3;
+  /** .npy / .npz: the images array's axes where its shape leaves them ambiguous. */
+  layout?: ArrayLayout;
+  /** CIFAR-100: which label byte. */
+  labels?: CifarLabels;
+  /** An image file that does not decode: "fail" (default) or "skip". */
+  onError?: OnError;
+  /** Where decoded and resized data is cached (`<logdir>/.cache/data`); undefined: nothing is cached. */
+  cacheDir?: string;
+  /** Decoding or resizing progress, for a bar or a few lines. */
+  progress?: DecodeProgress;
+  /** Lines worth saying (files skipped, a cache rebuilt); each names the source. */
+  log?: (line: string) => void;
 }
 
 export const EMBEDDED_SOURCE = "mnist";
 const DEFAULT_TEST_FRACTION = 1 / 6;
 
-const IDX_FILES = {
-  trainImages: "train-images-idx3-ubyte",
-  trainLabels: "train-labels-idx1-ubyte",
-  testImages: "t10k-images-idx3-ubyte",
-  testLabels: "t10k-labels-idx1-ubyte",
-} as const;
+/** What a source string names, in the order they are tried. */
+export type SourceKind = "mnist" | "synth" | "array-file" | "idx" | "cifar" | "image-folder";
+
+export function sourceKind(source: string): SourceKind {
+  if (source === EMBEDDED_SOURCE) return "mnist";
+  if (source === SYNTH_SOURCE) return "synth";
+  if (!existsSync(source)) {
+    throw new DataError(
+      `dataset source "${source}" does not exist; give "${EMBEDDED_SOURCE}" (the embedded digits), "${SYNTH_SOURCE}" (generated shapes), a folder of images, a .npy or .npz file, a CIFAR binary folder, or a folder of IDX files (${Object.values(IDX_FILES).join(", ")})`,
+    );
+  }
+  if (statSync(source).isFile()) {
+    if ([".npy", ".npz"].includes(extname(source).toLowerCase())) return "array-file";
+    throw new DataError(`dataset source "${source}" is a file but not .npy or .npz; give a folder of images, a .npy or .npz file, or a dataset folder`);
+  }
+  if (isIdxFolder(source)) return "idx";
+  if (isCifarFolder(source)) return "cifar";
+  return "image-folder";
+}
 
 /**
- * "mnist" loads the 10,000 digits embedded in the `mnist` package, split by `splitEmbedded`;
- * any other source is a folder in the MNIST / Fashion-MNIST IDX layout (each file optionally gzipped).
+ * Loads `source` whole, shaped as `options` says: resized and converted on load, cut to a test split where
+ * the source has none, then limited. Byte pixels stay bytes (folders, CIFAR, synth, uint8 arrays); the
+ * embedded digits and IDX folders keep the floats they always had.
  */
 export async function loadDataset(source: string, options: LoadOptions): Promise<Dataset> {
   checkOptions(options);
-  const dataset = source === EMBEDDED_SOURCE ? await loadEmbedded(options) : loadIdxFolder(source);
+  const spec: TransformSpec = { size: sizeOf(options.size), fit: options.fit ?? "cover", channels: options.channels };
+  const loaded = await loadSource(source, options, spec);
+  const shape = shapeAfter(loaded, spec);
+  const parts = changesShape(loaded, spec) ? await resized(source, loaded, spec, options) : { train: loaded.train, test: loaded.test };
+  const { train, test } = parts.test
+    ? { train: parts.train, test: parts.test }
+    : stratifiedSplit(parts.train, options.seed, options.testFraction ?? DEFAULT_TEST_FRACTION, source);
   return {
-    ...dataset,
-    train: options.trainLimit === undefined ? dataset.train : takePrefix(dataset.train, options.trainLimit),
-    test: options.testLimit === undefined ? dataset.test : takePrefix(dataset.test, options.testLimit),
+    name: loaded.name,
+    source,
+    ...shape,
+    classes: loaded.classes,
+    labelled: loaded.labelled,
+    train: options.trainLimit === undefined ? train : takePrefix(train, options.trainLimit),
+    test: options.testLimit === undefined ? test : takePrefix(test, options.testLimit),
   };
+}
+
+/** A source as it is stored, before any resizing: its parts, shape, classes. */
+interface Loaded extends ImageShape {
+  name: string;
+  train: Split;
+  test?: Split;
+  classes?: string[];
+  labelled: boolean;
+  /** The files the data came from, for the cache's manifest of a resized source. */
+  files: string[];
+}
+
+async function loadSource(source: string, options: LoadOptions, spec: TransformSpec): Promise<Loaded> {
+  const log = options.log ?? (() => {});
+  switch (sourceKind(source)) {
+    case "mnist": {
+      const { train, test } = splitEmbedded(await loadEmbeddedDigits(), options.seed, options.testFraction ?? DEFAULT_TEST_FRACTION);
+      const digits = Array.from({ length: 10 }, (_, k) => String(k));
+      return { name: "mnist", height: EMBEDDED_SIZE, width: EMBEDDED_SIZE, channels: 1, train, test, classes: digits, labelled: true, files: [] };
+    }
+    case "synth": {
+      const { trainCount, testCount, seed, size } = SYNTH_DEFAULTS;
+      return { name: "synth", height: size, width: size, channels: 3, ...synthSplits(trainCount, testCount, seed, size), labelled: true, files: [] };
+    }
+    case "idx": {
+      const idx = loadIdxFolder(source);
+      return { ...idx, channels: 1, labelled: true };
+    }
+    case "cifar": {
+      const cifar = readCifarFolder(source, options.labels ?? "fine");
+      return { ...cifar, height: 32, width: 32, channels: 3, labelled: true };
+    }
+    case "array-file": {
+      const arrays = readArrayFile(source, options.layout);
+      for (const note of arrays.notes) log(note);
+      return { ...arrays, files: [source] };
+    }
+    case "image-folder": {
+      // The folder is decoded to the final shape directly (sharp resizes while it decodes), so no second pass follows.
+      const folder = await loadImageFolder(source, { spec, onError: options.onError ?? "fail", cacheDir: options.cacheDir, progress: options.progress, log });
+      return { ...folder, train: folder.parts.train, test: folder.parts.test, files: [] };
+    }
+  }
+}
+
+/** A stored source brought to spec's shape with sharp, cached like a decoded folder (keyed by the source files' sizes and times). */
+async function resized(source: string, loaded: Loaded, spec: TransformSpec, options: LoadOptions): Promise<{ train: Split; test?: Split }> {
+  const identity: CacheIdentity = {
+    recipe: {
+      kind: "resized",
+      source: resolve(source),
+      spec,
+      labels: options.labels,
+      layout: options.layout,
+      seed: loaded.files.length === 0 ? options.seed : undefined,
+    },
+    manifest: loaded.files.map((file) => {
+      const stat = statSync(file, { throwIfNoEntry: false });
+      return [resolve(file), stat?.size, stat?.mtimeMs];
+    }),
+  };
+  const path = options.cacheDir ? cachePath(options.cacheDir, `${loaded.name}-resized`, identity) : undefined;
+  if (path) {
+    const cached = readCache(path, identity);
+    if ("data" in cached) return cached.data.parts;
+  }
+  const total = loaded.train.count + (loaded.test?.count ?? 0);
+  const train = await resizePixels(loaded.train, loaded, spec, options.progress, 0, total);
+  const test = loaded.test ? await resizePixels(loaded.test, loaded, spec, options.progress, loaded.train.count, total) : undefined;
+  if (path) {
+    const shape = shapeAfter(loaded, spec);
+    const data: CachedData = { ...shape, classes: loaded.classes, parts: { train, test }, notes: [] };
+    const failed = writeCache(path, identity, data);
+    if (failed) options.log?.(`${path}: not cached (${failed})`);
+  }
+  return { train, test };
 }
 
 function checkOptions(options: LoadOptions): void {
@@ -59,70 +191,4 @@ function checkOptions(options: LoadOptions): void {
       throw new DataError(`${key} must be a positive integer (got ${v})`);
     }
   }
-}
-
-async function loadEmbedded(options: LoadOptions): Promise<Dataset> {
-  const { train, test } = splitEmbedded(await loadEmbeddedDigits(), options.seed, options.testFraction ?? DEFAULT_TEST_FRACTION);
-  return { name: "mnist", source: EMBEDDED_SOURCE, height: EMBEDDED_SIZE, width: EMBEDDED_SIZE, channels: 1, train, test };
-}
-
-function loadIdxFolder(folder: string): Dataset {
-  if (!existsSync(folder) || !statSync(folder).isDirectory()) {
-    throw new DataError(
-      `dataset source "${folder}" is neither "${EMBEDDED_SOURCE}" (the embedded digits) nor a folder; ` +
-        `give a folder holding ${Object.values(IDX_FILES).join(", ")} (each optionally .gz)`,
-    );
-  }
-  const paths = findIdxFiles(folder);
-  const train = readPair(paths.trainImages, paths.trainLabels);
-  const test = readPair(paths.testImages, paths.testLabels);
-  if (train.height !== test.height || train.width !== test.width) {
-    throw new DataError(
-      `${paths.trainImages} has ${train.height}x${train.width} images but ${paths.testImages} has ${test.height}x${test.width}; ` +
-        `train and test must come from the same dataset`,
-    );
-  }
-  return {
-    name: basename(resolve(folder)),
-    source: folder,
-    height: train.height,
-    width: train.width,
-    channels: 1,
-    train: train.split,
-    test: test.split,
-  };
-}
-
-function findIdxFiles(folder: string): Record<keyof typeof IDX_FILES, string> {
-  const found: Partial<Record<keyof typeof IDX_FILES, string>> = {};
-  const missing: string[] = [];
-  for (const [key, name] of Object.entries(IDX_FILES) as [keyof typeof IDX_FILES, string][]) {
-    // The uncompressed file wins when both exist: it is the same data and skips the gunzip.
-    const path = [join(folder, name), join(folder, `${name}.gz`)].find((p) => existsSync(p));
-    if (path === undefined) missing.push(`${name}[.gz]`);
-    else found[key] = path;
-  }
-  if (missing.length > 0) {
-    throw new DataError(`${folder}: missing ${missing.join(", ")} (an IDX dataset folder needs all four MNIST-layout files)`);
-  }
-  return found as Record<keyof typeof IDX_FILES, string>;
-}
-
-function readPair(imagesPath: string, labelsPath: string): { height: number; width: number; split: Split } {
-  const images = readIdxImages(imagesPath);
-  const labels = readIdxLabels(labelsPath);
-  if (images.count !== labels.count) {
-    throw new DataError(`${imagesPath} holds ${images.count} images but ${labelsPath} holds ${labels.count} labels`);
-  }
-  return {
-    height: images.height,
-    width: images.width,
-    split: { images: toUnitFloat(images.data), labels: labels.data, count: images.count },
-  };
-}
-
-function toUnitFloat(pixels: Uint8Array): Float32Array {
-  const out = new Float32Array(pixels.length);
-  for (let i = 0; i < pixels.length; i++) out[i] = pixels[i] / 255;
-  return out;
 }

@@ -1,9 +1,9 @@
 import { streamFor, type Rng } from "../random/rng.js";
 import { binarize, type BinarizeMode } from "./binarize.js";
-import type { Split } from "./split.js";
+import type { Pixels, Split } from "./split.js";
 
 // Keyed by the images array, so the cache lives exactly as long as the split's data does.
-const thresholded = new WeakMap<Float32Array, Map<number, Float32Array>>();
+const thresholded = new WeakMap<Pixels, Map<number, Float32Array>>();
 
 /**
  * The training split for one epoch. For "bernoulli" the pixels are re-sampled from a stream named by

@@ -1,6 +1,6 @@
 import { streamFor } from "../random/rng.js";
 import { DataError } from "./errors.js";
-import type { Split } from "./split.js";
+import { pixelsLike, type Split } from "./split.js";
 
 /** Which examples of a training split train and which validate; positions into that split. */
 export interface ValidationIndices {
@@ -51,7 +51,7 @@ export function validationIndices(labels: Uint8Array, fraction: number, seed: nu
 /** The examples of `split` at `indices`, copied (the validation set is small; the training set is not copied). */
 export function gatherSplit(split: Split, indices: Uint32Array): Split {
   const perImage = split.images.length / split.count;
-  const images = new Float32Array(indices.length * perImage);
+  const images = pixelsLike(split.images, indices.length * perImage);
   const labels = new Uint8Array(indices.length);
   indices.forEach((src, i) => {
     images.set(split.images.subarray(src * perImage, (src + 1) * perImage), i * perImage);

@@ -1,4 +1,4 @@
-import type { ImageShape, Split } from "../data/index.js";
+import { unitFloats, type ImageShape, type Split } from "../data/index.js";
 import type { ImageSet } from "./image-set.js";
 
 export interface ClassMeans {
@@ -20,7 +20,8 @@ export function classMeans(train: Split, shape: ImageShape): ClassMeans {
     counts[k]++;
     const from = n * perImage;
     const to = k * perImage;
-    for (let i = 0; i < perImage; i++) sums[to + i] += train.images[from + i];
+    const image = unitFloats(train.images, from, from + perImage);
+    for (let i = 0; i < perImage; i++) sums[to + i] += image[i];
   }
   const means = new Float32Array(classes * perImage);
   for (let k = 0; k < classes; k++) for (let i = 0; i < perImage; i++) means[k * perImage + i] = sums[k * perImage + i] / counts[k];

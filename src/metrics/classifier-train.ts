@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import { batches, type Dataset, type ImageShape, type Split } from "../data/index.js";
+import { batches, pixelsLike, type Dataset, type ImageShape, type Pixels, type Split } from "../data/index.js";
 import { denseStack, seededDense } from "../nn/mlp.js";
 import { streamFor, type Rng } from "../random/rng.js";
 
@@ -32,16 +32,26 @@ export interface ClassifierNets {
 }
 
 /** H*W*C -> flatten -> 256 -> 64 (features) -> classes, ReLU, initial weights from `seed`'s "classifier/weights" stream. */
-export function buildClassifier(shape: ImageShape, seed: number, name: string): ClassifierNets {
+export function buildClassifier(shape: ImageShape, seed: number, name: string, classes: number = CLASSIFIER_SPEC.classes): ClassifierNets {
   const rng = streamFor(seed, "classifier/weights");
   const input = tf.input({ shape: [shape.height, shape.width, shape.channels], name: `${name}_input` });
   const flat = tf.layers.flatten({ name: `${name}_flatten` }).apply(input) as tf.SymbolicTensor;
   const features = denseStack(flat, CLASSIFIER_SPEC.hidden, "relu", name, rng).at(-1)!;
-  const logits = seededDense(CLASSIFIER_SPEC.classes, `${name}_logits`, rng).apply(features) as tf.SymbolicTensor;
+  const logits = seededDense(classes, `${name}_logits`, rng).apply(features) as tf.SymbolicTensor;
   return {
     model: tf.model({ inputs: input, outputs: logits, name }),
     featureModel: tf.model({ inputs: input, outputs: features, name: `${name}_features` }),
   };
+}
+
+/**
+ * Output units for a dataset: CLASSIFIER_SPEC.classes (10), or one per label where a dataset has more
+ * (CIFAR-100). A dataset with fewer keeps 10, so the digits' classifier and its cache stay as they were.
+ */
+export function classifierClasses(dataset: Pick<Dataset, "classes" | "train" | "test">): number {
+  let labels = dataset.classes?.length ?? 0;
+  for (const split of [dataset.train, dataset.test]) for (const label of split.labels) labels = Math.max(labels, label + 1);
+  return Math.max(CLASSIFIER_SPEC.classes, labels);
 }
 
 /**
@@ -51,8 +61,9 @@ export function buildClassifier(shape: ImageShape, seed: number, name: string): 
 export async function trainClassifier(model: tf.LayersModel, dataset: Dataset, seed: number, epochs: number, log: (line: string) => void): Promise<void> {
   const shape: ImageShape = { height: dataset.height, width: dataset.width, channels: dataset.channels };
   const split = dataset.train;
+  const classes = classifierClasses(dataset);
   log(
-    `classifier: training ${shape.height * shape.width * shape.channels}-${CLASSIFIER_SPEC.hidden.join("-")}-${CLASSIFIER_SPEC.classes} ` +
+    `classifier: training ${shape.height * shape.width * shape.channels}-${CLASSIFIER_SPEC.hidden.join("-")}-${classes} ` +
       `on ${dataset.name} (${split.count} images, ${epochs} epochs, seed ${seed})`,
   );
   const optimizer = tf.train.adam(CLASSIFIER_SPEC.lr);
@@ -65,7 +76,7 @@ export async function trainClassifier(model: tf.LayersModel, dataset: Dataset, s
       for (const batch of batches(shifted, CLASSIFIER_SPEC.batchSize, order, shape)) {
         try {
           const cost = optimizer.minimize(() => {
-            const onehot = tf.oneHot(tf.tensor1d(batch.labels, "int32"), CLASSIFIER_SPEC.classes);
+            const onehot = tf.oneHot(tf.tensor1d(batch.labels, "int32"), classes);
             return tf.losses.softmaxCrossEntropy(onehot, model.apply(batch.x, { training: true }) as tf.Tensor) as tf.Scalar;
           }, true)!;
           const next = tf.tidy(() => lossSum.add(cost.mul(batch.labels.length)) as tf.Scalar);
@@ -85,11 +96,11 @@ export async function trainClassifier(model: tf.LayersModel, dataset: Dataset, s
 }
 
 /** Every image moved by whole pixels in [-maxShift, maxShift] along each axis, zero-filled; a new split. */
-export function shiftImages(split: Split, shape: ImageShape, maxShift: number, rng: Rng): Split {
+export function shiftImages<P extends Pixels>(split: Split & { images: P }, shape: ImageShape, maxShift: number, rng: Rng): Split & { images: P } {
   if (maxShift === 0) return split;
   const { height: h, width: w, channels: c } = shape;
   const perImage = h * w * c;
-  const out = new Float32Array(split.images.length);
+  const out = pixelsLike(split.images, split.images.length) as P;
   for (let n = 0; n < split.count; n++) {
     const dy = rng.int(2 * maxShift + 1) - maxShift;
     const dx = rng.int(2 * maxShift + 1) - maxShift;

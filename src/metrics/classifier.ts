@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { batches, identityOrder, type Dataset, type ImageShape, type Split } from "../data/index.js";
 import { hasCheckpoint, loadCheckpoint, saveCheckpoint } from "../train/checkpoint.js";
 import { datasetKey } from "./classifier-key.js";
-import { buildClassifier, CLASSIFIER_SPEC, trainClassifier, type ClassifierNets, type ClassifierSpec } from "./classifier-train.js";
+import { buildClassifier, CLASSIFIER_SPEC, classifierClasses, trainClassifier, type ClassifierNets, type ClassifierSpec } from "./classifier-train.js";
 
 export { CLASSIFIER_SPEC, type ClassifierSpec } from "./classifier-train.js";
 export { datasetKey } from "./classifier-key.js";
@@ -83,10 +83,11 @@ export async function loadOrTrainClassifier(cacheDir: string, dataset: Dataset, 
   checkLabels(dataset);
 
   const shape: ImageShape = { height: dataset.height, width: dataset.width, channels: dataset.channels };
+  const classes = classifierClasses(dataset);
   const dataKey = datasetKey(dataset);
-  const key = `${dataKey}-v${CLASSIFIER_SPEC.version}-s${seed}-e${epochs}`;
+  const key = `${dataKey}-v${CLASSIFIER_SPEC.version}${classes === CLASSIFIER_SPEC.classes ? "" : `-c${classes}`}-s${seed}-e${epochs}`;
   const dir = join(cacheDir, key);
-  const nets = buildClassifier(shape, seed, NETWORK);
+  const nets = buildClassifier(shape, seed, NETWORK, classes);
   try {
     const reason = await tryLoad(dir, key, nets.model);
     if (reason === undefined) {
@@ -244,18 +245,8 @@ async function save(dir: string, model: tf.LayersModel, info: ClassifierInfo): P
 }
 
 function checkLabels(dataset: Dataset): void {
-  for (const [name, split] of [
-    ["train", dataset.train],
-    ["test", dataset.test],
-  ] as const) {
-    for (let i = 0; i < split.labels.length; i++) {
-      if (split.labels[i] >= CLASSIFIER_SPEC.classes) {
-        throw new ClassifierError(
-          `${dataset.name}: ${name} label ${i} is ${split.labels[i]}, but the feature classifier has ${CLASSIFIER_SPEC.classes} classes (0-${CLASSIFIER_SPEC.classes - 1})`,
-        );
-      }
-    }
-  }
+  if (dataset.labelled === false)
+    throw new ClassifierError(`${dataset.source}: the images have no labels (no class folders or label array), and the dataset classifier learns from labels`);
   if (dataset.train.count === 0) throw new ClassifierError(`${dataset.name}: the train split is empty; the feature classifier needs examples to learn from`);
 }
 

@@ -26,10 +26,10 @@ export interface RunMetrics {
   midGreyOutput: number;
   midGreyTarget: number;
   histogram: { edges: number[]; output: number[]; target: number[] };
-  /** The dataset classifier's accuracy on the reconstructions (how recognisable they stay). */
-  classifierAccuracy: number;
-  /** Frechet distance in the classifier's feature space, reconstructions vs targets. */
-  reconstructionFrechet: number;
+  /** The dataset classifier's accuracy on the reconstructions (how recognisable they stay); absent for unlabelled data (no classifier). */
+  classifierAccuracy?: number;
+  /** Frechet distance in the classifier's feature space, reconstructions vs targets; absent for unlabelled data. */
+  reconstructionFrechet?: number;
   /** Same for decoded prior samples vs targets; absent for variants without a prior. */
   sampleFrechet?: number;
   sampleSharpness?: { gradient: number; laplacianVariance: number };

@@ -28,7 +28,7 @@ import { measureEach } from "./measure-each.js";
 import { oracleGroups } from "./oracle.js";
 import { reconstructionPanels } from "./panels.js";
 import { measureInWorkers } from "./measure-workers.js";
-import { classifierCacheOf, releaseMeasureCaches, runMetrics, type RunMetrics } from "./run-metrics.js";
+import { measureCachesOf, releaseMeasureCaches, runMetrics, type RunMetrics } from "./run-metrics.js";
 
 export interface ReportOptions {
   /** Recompute every run's metrics instead of reusing metrics.json. */
@@ -160,7 +160,7 @@ export async function writeReport(experimentDir: string, options: ReportOptions 
       const ready = byWorkers?.get(runDir);
       if (ready) return ready;
       log(`measuring ${cell.name}`);
-      return runMetrics(runDir, { classifierCache: classifierCacheOf(experimentDir), recompute: options.recompute, log });
+      return runMetrics(runDir, { ...measureCachesOf(experimentDir), recompute: options.recompute, log });
     });
     unmeasured = result.unmeasured.map(({ item, reason }) => ({ cell: item.name, reason }));
     for (const u of unmeasured) log(`could not measure ${u.cell}: ${u.reason}`);
@@ -179,7 +179,7 @@ export async function writeReport(experimentDir: string, options: ReportOptions 
     if (runs.length > 0) {
       log("class-mean oracle: measured as a reference beside the groups");
       try {
-        references = await oracleGroups(configs, { classifierCache: classifierCacheOf(experimentDir), log });
+        references = await oracleGroups(configs, { ...measureCachesOf(experimentDir), log });
       } catch (error) {
         // A reference only: the report stands without it, and says so.
         log(`could not measure the class-mean oracle: ${error instanceof Error ? error.message : String(error)}`);

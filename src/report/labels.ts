@@ -5,11 +5,15 @@ import type { Group, RunTraits } from "./groups.js";
 /** Below this classifier accuracy on its reconstructions, a group's outputs no longer show their inputs' digits. */
 export const RECOGNISABLE_ACCURACY = 0.5;
 
-function meanAccuracy(g: Group): number {
-  return g.runs.reduce((s, r) => s + r.metrics.classifierAccuracy, 0) / g.runs.length;
+function meanAccuracy(g: Group): number | undefined {
+  const measured = g.runs.flatMap((r) => (r.metrics.classifierAccuracy === undefined ? [] : [r.metrics.classifierAccuracy]));
+  return measured.length === 0 ? undefined : measured.reduce((s, a) => s + a, 0) / measured.length;
 }
 
-export const recognisable = (g: Group): boolean => meanAccuracy(g) >= RECOGNISABLE_ACCURACY;
+/** Whether a group's reconstructions are recognisable; without a classifier (unlabelled data) nothing says otherwise. */
+export const recognisable = (g: Group): boolean => (meanAccuracy(g) ?? 1) >= RECOGNISABLE_ACCURACY;
+
+const unrecognisable = (accuracy: number | undefined): accuracy is number => accuracy !== undefined && accuracy < RECOGNISABLE_ACCURACY;
 
 const SCALE_SYMBOL: Partial<Record<RunTraits["recon"], string>> = { gaussian: "σ", laplace: "b" };
 
@@ -56,12 +60,12 @@ export function failedRuns(groups: readonly Group[]): FailedRun[] {
     .filter((g) => !g.reference && recognisable(g))
     .flatMap((g) =>
       g.runs
-        .filter((r) => r.metrics.classifierAccuracy < RECOGNISABLE_ACCURACY)
+        .filter((r) => unrecognisable(r.metrics.classifierAccuracy))
         .map((r) => ({
           group: `${g.name} (${describeGroup(g.traits)})`,
           seed: r.traits.seed,
-          accuracy: r.metrics.classifierAccuracy,
-          others: g.runs.filter((o) => o !== r).map((o) => o.metrics.classifierAccuracy),
+          accuracy: r.metrics.classifierAccuracy as number,
+          others: g.runs.filter((o) => o !== r).flatMap((o) => (o.metrics.classifierAccuracy === undefined ? [] : [o.metrics.classifierAccuracy])),
         })),
     );
 }
@@ -80,7 +84,7 @@ export function caveats(groups: readonly Group[]): string[] {
   const out: string[] = [];
   for (const g of groups) {
     const accuracy = meanAccuracy(g);
-    if (accuracy >= RECOGNISABLE_ACCURACY) continue;
+    if (!unrecognisable(accuracy)) continue;
     const midGrey = g.runs.reduce((s, r) => s + r.metrics.midGreyOutput, 0) / g.runs.length;
     out.push(
       `${describeGroup(g.traits)}: the classifier recognises only ${formatPercent(accuracy, 3)} of its reconstructions (mean over seeds)` +

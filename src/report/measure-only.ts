@@ -1,6 +1,6 @@
 import { relative } from "node:path";
 import { firstLine } from "../util/first-line.js";
-import { classifierCacheOf, releaseMeasureCaches, runMetrics } from "./run-metrics.js";
+import { measureCachesOf, releaseMeasureCaches, runMetrics } from "./run-metrics.js";
 
 /**
  * A report worker: `aelab report <experiment> --measure-only <run>...` measures the given runs exactly as
@@ -41,7 +41,7 @@ export interface MeasureOnlyOptions {
  * metrics.json). A run that fails is reported and the next one measured. Returns how many failed.
  */
 export async function measureOnly(experimentDir: string, runDirs: readonly string[], options: MeasureOnlyOptions): Promise<number> {
-  const context = { classifierCache: classifierCacheOf(experimentDir), recompute: options.recompute, log: options.log };
+  const context = { ...measureCachesOf(experimentDir), recompute: options.recompute, log: options.log };
   let failed = 0;
   try {
     for (const runDir of runDirs) {

@@ -7,7 +7,7 @@ import { loadConfig } from "../config/index.js";
 import { AELAB_COMMAND } from "../experiment/runner.js";
 import { RunError } from "../train/run.js";
 import { failureMessage, MEASURE_ONLY_OPTION, measuredLine } from "./measure-only.js";
-import { cachedRunMetrics, classifierCacheOf, datasetCacheKey, runMetrics, type RunMetrics } from "./run-metrics.js";
+import { cachedRunMetrics, measureCachesOf, datasetCacheKey, runMetrics, type RunMetrics } from "./run-metrics.js";
 
 export interface RunToMeasure {
   /** The cell's name, for log lines. */
@@ -134,7 +134,7 @@ export async function measureInWorkers(experimentDir: string, runs: readonly Run
   const slices = splitAmongWorkers(todo, options.workers, (r) => r.dataKey);
   if (slices.length === 1) {
     // One run to measure: a worker would only add its start-up time.
-    const context = { classifierCache: classifierCacheOf(experimentDir), recompute: options.recompute, log: options.log };
+    const context = { ...measureCachesOf(experimentDir), recompute: options.recompute, log: options.log };
     for (const run of todo) {
       options.log(`measuring ${run.name}`);
       results.set(run.dir, await runMetrics(run.dir, context));

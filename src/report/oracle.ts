@@ -1,5 +1,5 @@
 import type { RunConfig } from "../config/schema.js";
-import { binarize } from "../data/index.js";
+import { binarize, unitFloats } from "../data/index.js";
 import { classMeanOracle } from "../metrics/index.js";
 import { streamFor } from "../random/rng.js";
 import { datasetLabel, type Group, type MeasuredRun } from "./groups.js";
@@ -52,7 +52,7 @@ export async function oracleGroups(runs: ReadonlyArray<{ run: MeasuredRun; confi
       run: name,
       step: 0,
       targets,
-      greyTargets: dataset.test.images,
+      greyTargets: unitFloats(dataset.test.images),
       greyscale: config.data.binarize === "none",
       outputs: predictions.pixels,
       shape,

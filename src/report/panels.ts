@@ -1,6 +1,6 @@
 import { writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { loadDataset } from "../data/index.js";
+import { dirname, join } from "node:path";
+import { dataCacheDir, loadDataset } from "../data/index.js";
 import { loadRun } from "../train/load-run.js";
 import type { Group } from "./groups.js";
 import { labelledPanel, PANEL_SCALE, type PanelRow } from "./panel-image.js";
@@ -35,7 +35,13 @@ export async function reconstructionPanels(dir: string, groups: readonly Group[]
       const run = await loadRun(runDir);
       try {
         const { config } = run;
-        const dataset = await loadDataset(config.data.source, { seed: config.seed, testFraction: config.data.testFraction, testLimit: PANEL_COLUMNS });
+        const dataset = await loadDataset(config.data.source, {
+          ...config.data,
+          seed: config.seed,
+          trainLimit: undefined,
+          testLimit: PANEL_COLUMNS,
+          cacheDir: dataCacheDir(dirname(dir)),
+        });
         const targets = runTestTargets(config, dataset);
         shape = run.shape;
         if (i === 0) rows.push({ label: binarize === "none" ? "targets" : `targets (${binarize})`, images: targets.images });

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import type { RunConfig } from "../config/schema.js";
-import { batches, binarize, identityOrder, loadDataset, type Dataset, type Split } from "../data/index.js";
+import { batches, binarize, dataCacheDir, identityOrder, loadDataset, type Dataset, type FloatSplit, type Split, unitFloats } from "../data/index.js";
 import {
   classifierAccuracy,
   datasetKey,
@@ -76,7 +76,7 @@ function countNonFinite(values: Float32Array): number {
 }
 
 /** The test split a run evaluated on: the same split, limit and binarized targets as during training. */
-export function runTestTargets(config: RunConfig, dataset: Dataset): Split {
+export function runTestTargets(config: RunConfig, dataset: Dataset): FloatSplit {
   return { ...dataset.test, images: binarize(dataset.test.images, config.data.binarize, streamFor(config.seed, "test-binarize"), config.data.threshold) };
 }
 
@@ -143,7 +143,7 @@ export function priorSamples(variant: Variant, count: number): Float32Array | un
 export function measure(parts: {
   run: string;
   step: number;
-  targets: Split;
+  targets: FloatSplit;
   /** The same test images without binarization (the greyscale data every run's outputs are also compared with). */
   greyTargets: Float32Array;
   /** Whether the run trained on the greyscale images themselves (then the push sweep is measured). */
@@ -153,7 +153,8 @@ export function measure(parts: {
   /** KL in nats per image on the same test images (testRate), for variants with a Gaussian code. */
   rate?: number;
   shape: Pick<Dataset, "height" | "width" | "channels">;
-  classifier: FeatureClassifier;
+  /** Undefined for unlabelled data: the classifier's metrics are left out. */
+  classifier: FeatureClassifier | undefined;
 }): RunMetrics {
   const { targets, shape, classifier } = parts;
   const broken = countNonFinite(parts.outputs);
@@ -163,7 +164,7 @@ export function measure(parts: {
   const y = asImageSet(parts.outputs, targets.count, shape);
   const errors = pixelErrors(y, x);
   const hist = { output: intensityHistogram(y.pixels), target: intensityHistogram(x.pixels) };
-  const targetFeatures = featuresOf(classifier, x.pixels, shape);
+  const targetFeatures = classifier ? featuresOf(classifier, x.pixels, shape) : undefined;
   const grey = asImageSet(parts.greyTargets, targets.count, shape);
   const calibration = reliability(y, x, RELIABILITY_BINS);
   const metrics: RunMetrics = {
@@ -183,19 +184,21 @@ export function measure(parts: {
     midGreyOutput: midGreyShare(y.pixels),
     midGreyTarget: midGreyShare(x.pixels),
     histogram: { edges: hist.output.edges, output: hist.output.counts, target: hist.target.counts },
-    classifierAccuracy: tf.tidy(() =>
-      classifierAccuracy(classifier, tf.tensor4d(y.pixels, [y.count, shape.height, shape.width, shape.channels]), targets.labels),
-    ),
-    reconstructionFrechet: frechetDistance(featuresOf(classifier, y.pixels, shape), targetFeatures),
     reliability: { pull: calibration.pull, meanAbsBias: calibration.meanAbsBias, bins: calibration.bins },
     highFrequencyRatio: { ownTargets: highFrequencyRatio(y, x).ratio, greyTargets: highFrequencyRatio(y, grey).ratio },
     sharpnessVsGrey: sharpnessRatio(y, grey),
   };
+  if (classifier && targetFeatures) {
+    metrics.classifierAccuracy = tf.tidy(() =>
+      classifierAccuracy(classifier, tf.tensor4d(y.pixels, [y.count, shape.height, shape.width, shape.channels]), targets.labels),
+    );
+    metrics.reconstructionFrechet = frechetDistance(featuresOf(classifier, y.pixels, shape), targetFeatures);
+  }
   if (parts.rate !== undefined) metrics.rate = parts.rate;
   if (parts.greyscale) metrics.pushSweep = pushSweep(y, grey, PUSH_STRENGTHS);
   if (parts.samples) {
     const s = asImageSet(parts.samples, targets.count, shape);
-    metrics.sampleFrechet = frechetDistance(featuresOf(classifier, s.pixels, shape), targetFeatures);
+    if (classifier && targetFeatures) metrics.sampleFrechet = frechetDistance(featuresOf(classifier, s.pixels, shape), targetFeatures);
     metrics.sampleSharpness = sharpness(s);
   }
   return metrics;
@@ -204,6 +207,8 @@ export function measure(parts: {
 export interface MeasureContext {
   /** Where dataset classifiers are trained once and cached. */
   classifierCache: string;
+  /** Where decoded datasets are cached (a run's own, when the report runs beside its training). */
+  dataCache?: string;
   /** Ignore metrics.json caches. */
   recompute?: boolean;
   log?: (line: string) => void;
@@ -211,27 +216,27 @@ export interface MeasureContext {
 
 const datasets = new Map<string, Promise<Dataset>>();
 const classifiers = new Map<string, Promise<FeatureClassifier>>();
+const unlabelledSaid = new Set<string>();
 
 /** Runs with the same key are measured on the same dataset split, hence with the same classifier. */
 export function datasetCacheKey(config: RunConfig): string {
-  return JSON.stringify([config.data.source, config.seed, config.data.testFraction, config.data.trainLimit, config.data.testLimit]);
+  const { source, testFraction, trainLimit, testLimit, size, fit, channels, layout, labels, onError } = config.data;
+  return JSON.stringify([source, config.seed, testFraction, trainLimit, testLimit, size, fit, channels, layout, labels, onError]);
 }
 
 /** The dataset split a run was trained and tested on, and its dataset's classifier: loaded once per report for all runs that share them. */
-export async function measuringKit(config: RunConfig, context: MeasureContext): Promise<{ dataset: Dataset; classifier: FeatureClassifier }> {
+export async function measuringKit(config: RunConfig, context: MeasureContext): Promise<{ dataset: Dataset; classifier: FeatureClassifier | undefined }> {
   const dataKey = datasetCacheKey(config);
   if (!datasets.has(dataKey)) {
-    datasets.set(
-      dataKey,
-      loadDataset(config.data.source, {
-        seed: config.seed,
-        testFraction: config.data.testFraction,
-        trainLimit: config.data.trainLimit,
-        testLimit: config.data.testLimit,
-      }),
-    );
+    datasets.set(dataKey, loadDataset(config.data.source, { ...config.data, seed: config.seed, cacheDir: context.dataCache }));
   }
   const dataset = await datasets.get(dataKey)!;
+  if (!dataset.labelled) {
+    if (!unlabelledSaid.has(dataKey))
+      context.log?.(`${config.data.source}: the images have no labels, so the classifier's metrics (classifier accuracy, Frechet distances) are left out`);
+    unlabelledSaid.add(dataKey);
+    return { dataset, classifier: undefined };
+  }
   if (!classifiers.has(dataKey)) {
     // Locked: another process (a report worker) may be training this dataset's classifier right now.
     const train = () => loadOrTrainClassifier(context.classifierCache, dataset, { seed: 1, log: context.log });
@@ -251,6 +256,11 @@ function readCachedMetrics(runDir: string, step: number): RunMetrics | undefined
 /** Where a report trains and keeps its dataset classifiers: shared by every experiment under one logdir. */
 export function classifierCacheOf(experimentDir: string): string {
   return join(dirname(experimentDir), ".cache", "classifiers");
+}
+
+/** The caches a report of `experimentDir` measures with: classifiers and decoded data, both shared under its logdir. */
+export function measureCachesOf(experimentDir: string): Pick<MeasureContext, "classifierCache" | "dataCache"> {
+  return { classifierCache: classifierCacheOf(experimentDir), dataCache: dataCacheDir(dirname(experimentDir)) };
 }
 
 /** The run's metrics.json when it holds this checkpoint's metrics (what runMetrics would return unmeasured). */
@@ -284,7 +294,7 @@ export async function runMetrics(runDir: string, context: MeasureContext): Promi
       run: runDir,
       step: run.checkpoint.step,
       targets,
-      greyTargets: dataset.test.images,
+      greyTargets: unitFloats(dataset.test.images),
       greyscale: config.data.binarize === "none",
       outputs: reconstructions(run.variant, targets, run.shape),
       samples: priorSamples(run.variant, targets.count),
@@ -305,4 +315,5 @@ export async function releaseMeasureCaches(): Promise<void> {
   for (const c of classifiers.values()) (await c.catch(() => undefined))?.dispose();
   classifiers.clear();
   datasets.clear();
+  unlabelledSaid.clear();
 }

@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import type { Split } from "../data/index.js";
+import { type Split, unitFloats } from "../data/index.js";
 import { cbClipLogits } from "../losses/likelihoods/index.js";
 import type { Variant } from "../models/variant.js";
 import type { ImageShape } from "../nn/modules.js";
@@ -41,7 +41,7 @@ export async function interleavedRows(inputs: tf.Tensor4D, reconstructions: tf.T
 export function firstImages(split: Split, count: number, shape: ImageShape): tf.Tensor4D {
   const n = Math.min(count, split.count);
   const pixels = shape.height * shape.width * shape.channels;
-  return tf.tensor4d(split.images.subarray(0, n * pixels), [n, shape.height, shape.width, shape.channels]);
+  return tf.tensor4d(unitFloats(split.images, 0, n * pixels), [n, shape.height, shape.width, shape.channels]);
 }
 
 export function imageBatch(images: tf.Tensor4D, shape: ImageShape): Promise<ImageBatch> {

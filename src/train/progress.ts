@@ -7,6 +7,8 @@ export interface Progress {
   step(stepInEpoch: number, values?: ReadonlyMap<string, number>): void;
   epochEnd(line: string): void;
   message(line: string): void;
+  /** Work before training, `done` of `total` (decoding a dataset's images); optional for a Progress of one's own. */
+  task?(label: string, done: number, total: number): void;
   close(): void;
 }
 
@@ -49,19 +51,24 @@ export class LineProgress implements Progress {
   message(line: string): void {
     this.write(line);
   }
+  /** A line at every tenth of the work, so a log shows it moving without a line per image. */
+  task(label: string, done: number, total: number): void {
+    const tenth = (n: number) => Math.floor((10 * n) / total);
+    if (done === total || tenth(done) !== tenth(done - 1)) this.write(`${label}: ${done}/${total}`);
+  }
   close(): void {}
 }
 
 /** A live bar for an interactive terminal. */
 export class BarProgress implements Progress {
   private readonly bar = new cliProgress.SingleBar(
-    { format: "{epoch} |{bar}| {value}/{total} steps | {losses}", hideCursor: true, clearOnComplete: false },
+    { format: "{epoch} |{bar}| {value}/{total} {unit} | {losses}", hideCursor: true, clearOnComplete: false },
     cliProgress.Presets.shades_classic,
   );
   private running = false;
 
   epochStart(epoch: number, epochs: number, steps: number): void {
-    this.bar.start(steps, 0, { epoch: `epoch ${epoch}/${epochs}`, losses: "" });
+    this.bar.start(steps, 0, { epoch: `epoch ${epoch}/${epochs}`, unit: "steps", losses: "" });
     this.running = true;
   }
   step(stepInEpoch: number, values?: ReadonlyMap<string, number>): void {
@@ -75,6 +82,14 @@ export class BarProgress implements Progress {
     if (this.running) this.bar.stop();
     process.stdout.write(`${line}\n`);
     this.running = false;
+  }
+  task(label: string, done: number, total: number): void {
+    if (!this.running) {
+      this.bar.start(total, 0, { epoch: label, unit: "images", losses: "" });
+      this.running = true;
+    }
+    this.bar.update(done);
+    if (done === total) this.stopBar();
   }
   close(): void {
     this.stopBar();

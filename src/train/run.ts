@@ -4,7 +4,7 @@ import { ConfigError, differingKeys, loadConfig } from "../config/index.js";
 import { checkFolderName } from "../config/folder-name.js";
 import type { RunConfig } from "../config/schema.js";
 import { selectBackend, type BackendInfo, type BackendRequest } from "../backend/index.js";
-import { loadDataset, type Dataset } from "../data/index.js";
+import { dataCacheDir, loadDataset, type Dataset, type LoadOptions } from "../data/index.js";
 import { validationIndices } from "../data/validation-split.js";
 import { EventFileWriter, lastStepsOf } from "../tensorboard/index.js";
 import { packageInfo } from "../util/package-info.js";
@@ -115,13 +115,8 @@ function openRunFolder(options: RunOptions, newName: string, backend: BackendInf
 }
 
 /** The data a config names, cut and split as it says, and checked to fit its networks; `origin` names the config in errors. */
-export async function loadRunDataset(config: RunConfig, origin: string): Promise<Dataset> {
-  const dataset = await loadDataset(config.data.source, {
-    seed: config.seed,
-    testFraction: config.data.testFraction,
-    trainLimit: config.data.trainLimit,
-    testLimit: config.data.testLimit,
-  });
+export async function loadRunDataset(config: RunConfig, origin: string, load: Pick<LoadOptions, "cacheDir" | "progress" | "log"> = {}): Promise<Dataset> {
+  const dataset = await loadDataset(config.data.source, { ...config.data, seed: config.seed, ...load });
   checkConfigFitsData(config, dataset, origin);
   return dataset;
 }
@@ -137,7 +132,11 @@ export async function runTraining(options: RunOptions): Promise<RunOutcome> {
   // Before the backend and the data: a bad name is refused at once, with nothing written.
   const newName = options.resumeDir ? "" : runName(options);
   const backend = await selectBackend(options.backend ?? "auto");
-  const dataset = await loadRunDataset(config, options.configFile);
+  const dataset = await loadRunDataset(config, options.configFile, {
+    cacheDir: dataCacheDir(options.logdir),
+    progress: (done, total) => progress.task?.("decoding images", done, total),
+    log: (line) => progress.message(line),
+  });
   const { dir, name, record } = openRunFolder(options, newName, backend, dataset);
   writeRunRecord(dir, record);
   const validationCount = record.dataset?.validation ? ` / ${record.dataset.validation} validation` : "";

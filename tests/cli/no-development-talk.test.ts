@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 
 // What users read (help, usage) speaks of the claims and options, never of how the project is developed.
-const COMMANDS = [[], ["train"], ["eval"], ["sample"], ["experiment"], ["slurm"], ["report"], ["losses"], ["info"], ["tb"]];
+const COMMANDS = [[], ["data"], ["train"], ["eval"], ["sample"], ["experiment"], ["slurm"], ["report"], ["losses"], ["info"], ["tb"]];
 
 describe("user-facing help", () => {
   it.each(COMMANDS.map((c) => [c.join(" ") || "(top level)", c]))("%s --help mentions no issue numbers", (_, args) => {

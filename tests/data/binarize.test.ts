@@ -2,11 +2,11 @@ import { describe, expect, it } from "vitest";
 import { binarize, type BinarizeMode } from "../../src/data/binarize.js";
 import { epochData } from "../../src/data/epoch.js";
 import { DataError } from "../../src/data/errors.js";
-import type { Split } from "../../src/data/split.js";
+import type { FloatSplit, Pixels } from "../../src/data/split.js";
 import { Rng, streamFor } from "../../src/random/rng.js";
 
 /** Byte-for-byte equality; cheaper and clearer than a deep toEqual on 200,000 floats. */
-function same(a: Float32Array, b: Float32Array): boolean {
+function same(a: Pixels, b: Pixels): boolean {
   return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 }
 
@@ -17,7 +17,7 @@ function mean(a: Float32Array): number {
 }
 
 /** 200,000 pixels: a quarter exactly 0, a few exactly 1, the rest uniform, as in real digits. */
-function randomSplit(): Split {
+function randomSplit(): FloatSplit {
   const rng = new Rng("binarize-test-data");
   const images = new Float32Array(200_000);
   for (let i = 0; i < images.length; i++) {

@@ -2,11 +2,11 @@ import { describe, expect, it } from "vitest";
 import { loadDataset } from "../../src/data/dataset.js";
 import { loadEmbeddedDigits } from "../../src/data/embedded-mnist.js";
 import { DataError } from "../../src/data/errors.js";
-import type { Split } from "../../src/data/split.js";
+import type { Pixels, Split } from "../../src/data/split.js";
 
 const PIXELS = 784;
 
-function imageKey(split: { images: Float32Array }, i: number): string {
+function imageKey(split: { images: Pixels }, i: number): string {
   const image = split.images.subarray(i * PIXELS, (i + 1) * PIXELS);
   return Buffer.from(image.buffer, image.byteOffset, image.byteLength).toString("base64");
 }

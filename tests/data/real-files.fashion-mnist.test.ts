@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadDataset } from "../../src/data/dataset.js";
+import { unitFloats } from "../../src/data/split.js";
 import { readIdxImages, readIdxLabels } from "../../src/data/idx.js";
 
 // Debian's dataset-fashion-mnist (npm run test:fashion-mnist; .ci/run installs it).
@@ -56,7 +57,7 @@ describe("loadDataset on the real Fashion-MNIST folder", () => {
     }
     expect([min, max]).toEqual([0, 1]);
     // 76,247 is the byte sum of the first train image (checked with Python), so /255 was applied.
-    const sum = data.train.images.subarray(0, 784).reduce((s, v) => s + v, 0);
+    const sum = unitFloats(data.train.images, 0, 784).reduce((s, v) => s + v, 0);
     expect(sum * 255).toBeCloseTo(76247, 1);
     expect(data.train.labels[0]).toBe(9);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { loadDataset } from "../../src/data/index.js";
+import { loadDataset, type Pixels } from "../../src/data/index.js";
 import { gatherSplit, validationIndices } from "../../src/data/validation-split.js";
 
 function counts(labels: Uint8Array, indices: Uint32Array): number[] {
@@ -24,7 +24,7 @@ describe("validationIndices", () => {
 
     // No validation image is a test image: compared pixel for pixel.
     const perImage = 28 * 28;
-    const key = (images: Float32Array, i: number) => Buffer.from(images.buffer, images.byteOffset + i * perImage * 4, perImage * 4).toString("base64");
+    const key = (images: Pixels, i: number) => Buffer.from(images.buffer, images.byteOffset + i * perImage * 4, perImage * 4).toString("base64");
     const testImages = new Set(Array.from({ length: data.test.count }, (_, i) => key(data.test.images, i)));
     const held = gatherSplit(data.train, validation);
     expect(held.count).toBe(validation.length);

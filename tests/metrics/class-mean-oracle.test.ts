@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { loadDataset, type Split } from "../../src/data/index.js";
+import { loadDataset, unitFloats, type Split } from "../../src/data/index.js";
 import { classMeanOracle, classMeans, pullTowardHalf, reliability, signedError, type ImageSet } from "../../src/metrics/index.js";
 import { uniform } from "./images.js";
 
@@ -23,7 +23,11 @@ function bernoulliClasses(count: number, shape: { height: number; width: number;
   return { images, labels, count };
 }
 
-const asSet = (split: Split, shape: { height: number; width: number; channels: number }): ImageSet => ({ pixels: split.images, count: split.count, ...shape });
+const asSet = (split: Split, shape: { height: number; width: number; channels: number }): ImageSet => ({
+  pixels: unitFloats(split.images),
+  count: split.count,
+  ...shape,
+});
 
 describe("classMeans", () => {
   it("averages each label's training images, by hand", () => {

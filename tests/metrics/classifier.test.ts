@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { selectBackend } from "../../src/backend/index.js";
-import { loadDataset, type Dataset } from "../../src/data/index.js";
+import { loadDataset, unitFloats, type Dataset } from "../../src/data/index.js";
 import { shiftImages } from "../../src/metrics/classifier-train.js";
 import { ClassifierError, classifierAccuracy, datasetKey, featuresOf, loadOrTrainClassifier, type FeatureClassifier } from "../../src/metrics/classifier.js";
 import { frechetDistance } from "../../src/metrics/frechet.js";
@@ -84,7 +84,7 @@ describe("loadOrTrainClassifier on the embedded MNIST", () => {
     for (let i = 0; i < 70; i++)
       for (let j = 0; j < 64; j++) worst = Math.max(worst, Math.abs(fromTensor[i][j] - whole[i][j]) / Math.max(1, Math.abs(whole[i][j])));
     expect(worst).toBeLessThan(1e-5);
-    const fromPixels = featuresOf(classifier, mnist.test.images.subarray(0, 70 * 784), { height: 28, width: 28, channels: 1 });
+    const fromPixels = featuresOf(classifier, unitFloats(mnist.test.images, 0, 70 * 784), { height: 28, width: 28, channels: 1 });
     expect(fromPixels).toEqual(whole.map((row) => Float64Array.from(row))); // one batch of 70, as `features` ran
     tf.dispose([x, features, logits]);
     expect(tf.memory().numTensors).toBe(before);
@@ -107,7 +107,7 @@ describe("loadOrTrainClassifier on the embedded MNIST", () => {
     expect(lines).toEqual([`classifier: loaded from ${classifier.dir}, test accuracy ${(classifier.testAccuracy * 100).toFixed(2)}%`]);
     expect(again.dir).toBe(classifier.dir);
     expect(again.testAccuracy).toBe(classifier.testAccuracy);
-    const pixels = mnist.test.images.subarray(0, 200 * 784);
+    const pixels = unitFloats(mnist.test.images, 0, 200 * 784);
     const a = featuresOf(classifier, pixels);
     const b = featuresOf(again, pixels);
     expect(b).toEqual(a);
@@ -117,9 +117,9 @@ describe("loadOrTrainClassifier on the embedded MNIST", () => {
   });
 
   it("puts faded digits much further from real ones, in Frechet distance, than real digits from real digits", () => {
-    const real = featuresOf(classifier, mnist.test.images.subarray(0, 500 * 784));
-    const otherReal = featuresOf(classifier, mnist.train.images.subarray(0, 500 * 784));
-    const faded = new Float32Array(mnist.test.images.subarray(0, 500 * 784)).map((v) => 0.3 + 0.4 * v);
+    const real = featuresOf(classifier, unitFloats(mnist.test.images, 0, 500 * 784));
+    const otherReal = featuresOf(classifier, unitFloats(mnist.train.images, 0, 500 * 784));
+    const faded = new Float32Array(unitFloats(mnist.test.images, 0, 500 * 784)).map((v) => 0.3 + 0.4 * v);
     const degraded = featuresOf(classifier, faded);
     expect(frechetDistance(real, degraded)).toBeGreaterThan(5 * frechetDistance(real, otherReal));
   });
@@ -182,9 +182,27 @@ describe("training determinism and cache robustness (a 600-image copy, 1 epoch)"
     third.dispose();
   });
 
-  it("rejects labels outside 0-9 and bad options before training", async () => {
-    const bad: Dataset = { ...limited, train: { ...limited.train, labels: limited.train.labels.map((l, i) => (i === 3 ? 12 : l)) } };
-    await expect(loadOrTrainClassifier(cacheDir, bad)).rejects.toThrow(/train label 3 is 12, but the feature classifier has 10 classes/);
+  it("gives a dataset with more than 10 labels one output per label, in its own cache entry", async () => {
+    const more: Dataset = { ...limited, train: { ...limited.train, labels: limited.train.labels.map((l, i) => (i === 3 ? 12 : l)) } };
+    const dir = mkdtempSync(join(tmpdir(), "aelab-classifier-classes-"));
+    const wide = await loadOrTrainClassifier(dir, more, { epochs: 1 });
+    const ten = await loadOrTrainClassifier(dir, limited, { epochs: 1 });
+    try {
+      const x = tf.zeros([2, 28, 28, 1]) as tf.Tensor4D;
+      const [a, b] = [wide.logits(x), ten.logits(x)];
+      expect(a.shape).toEqual([2, 13]);
+      expect(b.shape).toEqual([2, 10]);
+      tf.dispose([x, a, b]);
+      expect(wide.key).toMatch(/-c13-/);
+      expect(ten.key).not.toMatch(/-c\d+-/);
+    } finally {
+      wide.model.dispose();
+      ten.model.dispose();
+    }
+  });
+
+  it("refuses an unlabelled dataset and bad options before training", async () => {
+    await expect(loadOrTrainClassifier(cacheDir, { ...limited, labelled: false })).rejects.toThrow(/the images have no labels/);
     await expect(loadOrTrainClassifier(cacheDir, limited, { epochs: 0 })).rejects.toThrow(/epochs must be a positive integer/);
   });
 });

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { selectBackend } from "../../src/backend/index.js";
-import type { Split } from "../../src/data/index.js";
+import type { FloatSplit, Split } from "../../src/data/index.js";
 import { classMeanOracle, classMeans, type FeatureClassifier } from "../../src/metrics/index.js";
 import type { VerdictRow } from "../../src/report/rows.js";
 import { drawFigures } from "../../src/report/figures.js";
@@ -44,7 +44,7 @@ const templates = (() => {
   return Array.from({ length: CLASSES }, () => Float32Array.from({ length: perImage }, () => (r() < 0.55 ? 0 : r())));
 })();
 
-function split(count: number, r: () => number): Split {
+function split(count: number, r: () => number): FloatSplit {
   const images = new Float32Array(count * perImage);
   const labels = new Uint8Array(count);
   for (let n = 0; n < count; n++) {

@@ -30,9 +30,9 @@ describe("bench arguments", () => {
     expect(options(["--no-profile"]).profile).toBe(false);
   });
 
-  it("times the six default models at batch 128 on both kernel sets, with PyTorch on 1 and 2 threads, when given nothing", () => {
+  it("times the seven default models at batch 128 on both kernel sets, with PyTorch on 1 and 2 threads, when given nothing", () => {
     const o = options([]);
-    expect(o.models.map((m) => m.key)).toEqual(["ae", "vae", "conv-vae", "vae+gan", "vaegan", "vaegan-conv"]);
+    expect(o.models.map((m) => m.key)).toEqual(["ae", "vae", "conv-vae", "conv-vae-colour", "vae+gan", "vaegan", "vaegan-conv"]);
     expect(o).toMatchObject({
       batch: 128,
       kernels: ["wasm", "native"],

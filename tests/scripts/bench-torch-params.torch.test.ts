@@ -6,11 +6,15 @@ import { runChild } from "../../scripts/bench/spawn.js";
 import { torchSpec } from "../../scripts/bench/torch-spec.js";
 import { selectBackend } from "../../src/backend/index.js";
 import { loadConfig } from "../../src/config/index.js";
+import type { RunConfig } from "../../src/config/schema.js";
 import { buildVariant } from "../../src/models/index.js";
 import { streamFor } from "../../src/random/rng.js";
 
-// The shipped configs train on the embedded MNIST digits.
-const SHAPE = { height: 28, width: 28, channels: 1 };
+// The shipped configs train on the embedded MNIST digits (28x28x1), but those that say their size and channels.
+const shapeOf = (config: RunConfig) => {
+  const size = config.data.size === undefined ? [28, 28] : typeof config.data.size === "number" ? [config.data.size, config.data.size] : config.data.size;
+  return { height: size[0], width: size[1], channels: config.data.channels ?? 1 };
+};
 
 // PyTorch is compared against aelab in BENCHMARKS.md only if both train the same networks: the same
 // parameter count per network is the cheap check that the layer sizes agree. CI installs python3-torch;
@@ -21,12 +25,12 @@ describe("scripts/bench_torch.py", () => {
     if (!python.ok) throw new Error(python.reason);
     await selectBackend("cpu", { kernels: "auto" }); // whatever AELAB_KERNELS says: cpu runs its own kernels
     const configs = DEFAULT_MODELS.map((m) => loadConfig(m.config));
-    const out = await runChild(python.python, [TORCH_SCRIPT, "--count-params"], process.env, JSON.stringify(configs.map((c) => torchSpec(c, SHAPE))));
+    const out = await runChild(python.python, [TORCH_SCRIPT, "--count-params"], process.env, JSON.stringify(configs.map((c) => torchSpec(c, shapeOf(c)))));
     expect(out.stderr).toBe("");
     expect(out.code).toBe(0);
     const torchCounts = JSON.parse(out.stdout) as Array<Record<string, number>>;
     configs.forEach((config, i) => {
-      const variant = buildVariant(config, SHAPE, streamFor(config.seed, "weights"));
+      const variant = buildVariant(config, shapeOf(config), streamFor(config.seed, "weights"));
       const aelabCounts = Object.fromEntries(Object.entries(variant.networks).map(([name, model]) => [name, model!.countParams()]));
       variant.dispose();
       expect({ config: DEFAULT_MODELS[i].config, counts: torchCounts[i] }).toEqual({ config: DEFAULT_MODELS[i].config, counts: aelabCounts });

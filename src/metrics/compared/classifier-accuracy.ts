@@ -1,4 +1,4 @@
-import type { ComparedMetric } from "../registry.js";
+import { orNaN, type ComparedMetric } from "../registry.js";
 
 /** The dataset classifier's accuracy on the reconstructions: how recognisable they stay (classifier.ts). */
 export const classifierAccuracy: ComparedMetric = {
@@ -6,5 +6,5 @@ export const classifierAccuracy: ComparedMetric = {
   label: "classifier accuracy on the reconstructions",
   sesoi: "classifierAccuracy",
   sesoiDefault: 0.02,
-  value: (m) => m.classifierAccuracy,
+  value: (m) => orNaN(m.classifierAccuracy),
 };

@@ -27,13 +27,20 @@ export class HistogramsObserver implements Observer {
     if (imagesDue(event, ctx)) await this.log(ctx, event.step);
   }
 
-  private async log({ variant, writer }: TrainContext, step: number): Promise<void> {
+  private async log({ variant, writer, dataset }: TrainContext, step: number): Promise<void> {
     const inputs = this.inputs!;
     const [output, code] = tf.tidy(() => [tf.sigmoid(variant.reconstructLogits(inputs)), variant.encode(inputs).embedding]);
     try {
       const [inputValues, outputValues, codeValues] = await Promise.all([inputs.data(), output.data(), code.data()]);
       writer.histogram("intensity/input", inputValues as Float32Array, step, { range: [0, 1] });
       writer.histogram("intensity/output", outputValues as Float32Array, step, { range: [0, 1] });
+      // Colour: each channel on its own too, so a shift of one colour toward grey is not averaged away.
+      if (dataset.channels === 3) {
+        for (const [c, name] of ["red", "green", "blue"].entries()) {
+          writer.histogram(`intensity/input_${name}`, channel(inputValues as Float32Array, c, 3), step, { range: [0, 1] });
+          writer.histogram(`intensity/output_${name}`, channel(outputValues as Float32Array, c, 3), step, { range: [0, 1] });
+        }
+      }
       writer.histogram("latent/code", codeValues as Float32Array, step);
     } finally {
       tf.dispose([output, code]);
@@ -43,4 +50,10 @@ export class HistogramsObserver implements Observer {
   close(): void {
     this.inputs?.dispose();
   }
+}
+
+function channel(values: Float32Array, c: number, channels: number): Float32Array {
+  const out = new Float32Array(values.length / channels);
+  for (let i = 0; i < out.length; i++) out[i] = values[i * channels + c];
+  return out;
 }
