@@ -115,6 +115,8 @@ interface Loaded extends ImageShape {
   labelled: boolean;
   /** The files the data came from, for the cache's manifest of a resized source. */
   files: string[];
+  /** Whether its parts already depend on the seed (the embedded digits' split), so a resized copy is per seed. */
+  splitBySeed?: boolean;
 }
 
 async function loadSource(source: string, options: LoadOptions, spec: TransformSpec): Promise<Loaded> {
@@ -123,7 +125,18 @@ async function loadSource(source: string, options: LoadOptions, spec: TransformS
     case "mnist": {
       const { train, test } = splitEmbedded(await loadEmbeddedDigits(), options.seed, options.testFraction ?? DEFAULT_TEST_FRACTION);
       const digits = Array.from({ length: 10 }, (_, k) => String(k));
-      return { name: "mnist", height: EMBEDDED_SIZE, width: EMBEDDED_SIZE, channels: 1, train, test, classes: digits, labelled: true, files: [] };
+      return {
+        name: "mnist",
+        height: EMBEDDED_SIZE,
+        width: EMBEDDED_SIZE,
+        channels: 1,
+        train,
+        test,
+        classes: digits,
+        labelled: true,
+        files: [],
+        splitBySeed: true,
+      };
     }
     case "synth": {
       const { trainCount, testCount, seed, size } = SYNTH_DEFAULTS;
@@ -159,7 +172,7 @@ async function resized(source: string, loaded: Loaded, spec: TransformSpec, opti
       spec,
       labels: options.labels,
       layout: options.layout,
-      seed: loaded.files.length === 0 ? options.seed : undefined,
+      seed: loaded.splitBySeed ? options.seed : undefined,
     },
     manifest: loaded.files.map((file) => {
       const stat = statSync(file, { throwIfNoEntry: false });

@@ -28,6 +28,8 @@ export interface RunMetrics {
   histogram: { edges: number[]; output: number[]; target: number[] };
   /** The dataset classifier's accuracy on the reconstructions (how recognisable they stay); absent for unlabelled data (no classifier). */
   classifierAccuracy?: number;
+  /** Its accuracy on the test targets themselves: what classifierAccuracy can be read against (absent in metrics measured before it was recorded). */
+  targetClassifierAccuracy?: number;
   /** Frechet distance in the classifier's feature space, reconstructions vs targets; absent for unlabelled data. */
   reconstructionFrechet?: number;
   /** Same for decoded prior samples vs targets; absent for variants without a prior. */

@@ -37,7 +37,7 @@ import { withCacheLock } from "./classifier-lock.js";
 export type { RunMetrics } from "../metrics/measured.js";
 
 /** Bump when what is measured changes, so cached metrics.json files are recomputed. */
-export const METRICS_VERSION = 3;
+export const METRICS_VERSION = 4;
 
 /** Bins of the reliability diagram (target intensity conditional on the output). */
 export const RELIABILITY_BINS = 10;
@@ -189,9 +189,10 @@ export function measure(parts: {
     sharpnessVsGrey: sharpnessRatio(y, grey),
   };
   if (classifier && targetFeatures) {
-    metrics.classifierAccuracy = tf.tidy(() =>
-      classifierAccuracy(classifier, tf.tensor4d(y.pixels, [y.count, shape.height, shape.width, shape.channels]), targets.labels),
-    );
+    const accuracyOn = (pixels: Float32Array) =>
+      tf.tidy(() => classifierAccuracy(classifier, tf.tensor4d(pixels, [targets.count, shape.height, shape.width, shape.channels]), targets.labels));
+    metrics.classifierAccuracy = accuracyOn(y.pixels);
+    metrics.targetClassifierAccuracy = accuracyOn(x.pixels);
     metrics.reconstructionFrechet = frechetDistance(featuresOf(classifier, y.pixels, shape), targetFeatures);
   }
   if (parts.rate !== undefined) metrics.rate = parts.rate;

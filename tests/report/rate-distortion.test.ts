@@ -18,7 +18,7 @@ import { rowsOf } from "./claim-rows.js";
 import { zeroMetrics } from "./measured-run.js";
 
 function metrics(over: Partial<RunMetrics>): RunMetrics {
-  return { ...zeroMetrics(), version: 3, ...over };
+  return { ...zeroMetrics(), version: 4, ...over };
 }
 
 const VAE: Omit<RunTraits, "seed"> = {

@@ -44,10 +44,11 @@ export async function loadImageFolder(folder: string, load: FolderLoad): Promise
   log(`${root}: decoding ${files.length} images${path ? ` (cached in ${path})` : ""}`);
   const decoded = await decodeAll(layout.parts, load.spec, load.onError, load.progress);
   const notes: string[] = [];
-  if (layout.skipped.length > 0) notes.push(`${root}: skipped ${layout.skipped.length} files that are not images (${listed(layout.skipped)})`);
+  if (layout.skipped.length > 0)
+    notes.push(`${root}: skipped ${count(layout.skipped.length, "file that is not an image", "files that are not images")} (${listed(layout.skipped)})`);
   if (decoded.unreadable.length > 0)
     notes.push(
-      `${root}: left out ${decoded.unreadable.length} images that did not decode (data.onError: skip): ${listed(decoded.unreadable.map((u) => `${relative(root, u.path)}: ${u.reason}`))}`,
+      `${root}: left out ${count(decoded.unreadable.length, "image that did not decode", "images that did not decode")} (data.onError: skip): ${listed(decoded.unreadable.map((u) => `${relative(root, u.path)}: ${u.reason}`))}`,
     );
   for (const note of notes) log(note);
   const data: CachedData = {
@@ -63,6 +64,10 @@ export async function loadImageFolder(folder: string, load: FolderLoad): Promise
     if (failed) log(`${path}: not cached (${failed}); the images are decoded again next time`);
   }
   return { ...data, name, labelled: layout.classes !== undefined };
+}
+
+function count(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
 }
 
 function listed(items: string[]): string {

@@ -131,7 +131,7 @@ describe("an ImageFolder layout", () => {
     expect(folder.parts.train.count).toBe(2);
     const skips = lines.filter((line) => line.includes("skipped"));
     expect(skips).toHaveLength(1);
-    expect(skips[0]).toContain("skipped 1 files that are not images");
+    expect(skips[0]).toContain("skipped 1 file that is not an image");
     expect(skips[0]).toContain(join("dog", "notes.txt"));
     expect(lines.join("\n")).not.toMatch(/DS_Store|hidden|thumbs/);
   });
@@ -284,7 +284,7 @@ describe("an image folder's bad input", () => {
     expect(all.filter((l) => l === 1)).toHaveLength(2);
     const leftOut = lines.filter((line) => line.includes("left out"));
     expect(leftOut).toHaveLength(1);
-    expect(leftOut[0]).toContain("left out 1 images");
+    expect(leftOut[0]).toContain("left out 1 image that did not decode");
     expect(leftOut[0]).toContain(join("b", "1.png"));
   });
 
