@@ -163,7 +163,7 @@ function methodSection(input: ReportInput): string {
   const { options } = input;
   const t = options.timing;
   const lines = [
-    `- Batch ${options.batch}; the embedded MNIST digits (${trainImages(options.batch).toLocaleString("en-US")} training images), the same images for every loop and for PyTorch.`,
+    `- Batch ${options.batch}; ${trainImages(options.batch).toLocaleString("en-US")} training images of each config's own data (the embedded MNIST digits; the generated 32x32 colour shapes for the colour conv VAE), the same images for every loop and for PyTorch.`,
     `- Each number is the median images/s of ${t.windows} timing windows (each at least ${t.windowSeconds} s and ${t.windowSteps} step(s)), after a warm-up of at least ${t.warmupSteps} steps and ${t.warmupSeconds} s that is not timed (V8 compiles hot code for hundreds of steps); in brackets the slowest and fastest window.`,
     '- Every (model, kernel set, loop) runs in a child process of its own: kernels are global to a process. The kernel set is chosen with `selectBackend("wasm", { kernels })` and `AELAB_KERNELS`; webgpu with `selectBackend("webgpu")`.',
     ...(options.kernels.includes("webgpu")
