@@ -1,20 +1,9 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { dataError } from "../helpers/data-error.js";
 import { loadDataset } from "../../src/data/dataset.js";
-import { DataError } from "../../src/data/errors.js";
 import { idxLabelsBytes, tempDir, writeFolder } from "./idx-fixtures.js";
-
-async function dataError(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(DataError);
-  const message = (error as Error).message;
-  expect(message.split("\n")).toHaveLength(1);
-  return message;
-}
 
 describe("loadDataset on an IDX folder", () => {
   it.each([false, true])("reads a folder of tiny files (gzip %s) value for value", async (gzip) => {

@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { DataError } from "../../src/data/errors.js";
+import { expectDataError } from "../helpers/data-error.js";
 import { readIdxImages, readIdxLabels } from "../../src/data/idx.js";
 import { idxImagesBytes, idxLabelsBytes, tempDir } from "./idx-fixtures.js";
 
@@ -35,19 +35,6 @@ describe("readIdx round trip", () => {
 
 describe("readIdx on damaged files", () => {
   const good = idxImagesBytes(2, 2, 2, [1, 2, 3, 4, 5, 6, 7, 8]);
-
-  function expectDataError(fn: () => unknown, ...parts: (string | RegExp)[]): void {
-    let error: unknown;
-    try {
-      fn();
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(DataError);
-    const message = (error as Error).message;
-    expect(message.split("\n")).toHaveLength(1);
-    for (const part of parts) expect(message).toMatch(part);
-  }
 
   it("names the file and both magic numbers when images have the wrong magic", () => {
     const path = join(tempDir(), "train-images-idx3-ubyte");

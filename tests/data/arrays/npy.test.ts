@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseNpy } from "../../../src/data/arrays/npy.js";
-import { expectDataError } from "./expect-data-error.js";
+import { expectDataError } from "../../helpers/data-error.js";
 
 // The fixtures were written once by NumPy 2.4 (np.save, np.lib.format.write_array); their contents are
 // arange-based, so each test recomputes every value rather than trusting the reader under test.

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { zipSync } from "fflate";
 import { describe, expect, it } from "vitest";
 import { parseNpz } from "../../../src/data/arrays/npz.js";
-import { expectDataError } from "./expect-data-error.js";
+import { expectDataError } from "../../helpers/data-error.js";
 
 // Written once by NumPy 2.4: np.savez (split.npz) and np.savez_compressed (split-compressed.npz) of the
 // same four arrays, whose arange-based contents the tests recompute.

@@ -2,8 +2,6 @@ import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import sharp from "sharp";
-import { expect } from "vitest";
-import { DataError } from "../../../src/data/errors.js";
 
 export function tempDir(): string {
   return mkdtempSync(join(tmpdir(), "aelab-sources-"));
@@ -43,15 +41,4 @@ export function imageAt(images: ArrayLike<number>, n: number, perImage: number):
   return Array.from(images as Uint8Array).slice(n * perImage, (n + 1) * perImage);
 }
 
-/** Awaits `promise`, expects a one-line DataError holding every part, and returns its message. */
-export async function dataError(promise: Promise<unknown>, ...parts: (string | RegExp)[]): Promise<string> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(DataError);
-  const message = (error as Error).message;
-  expect(message.split("\n")).toHaveLength(1);
-  for (const part of parts) expect(message).toMatch(part);
-  return message;
-}
+export { dataError } from "../../helpers/data-error.js";
