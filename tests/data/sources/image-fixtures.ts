@@ -7,7 +7,7 @@ export function tempDir(): string {
   return mkdtempSync(join(tmpdir(), "aelab-sources-"));
 }
 
-export type Format = "png" | "jpg" | "webp" | "gif";
+export type Format = "png" | "jpg" | "webp" | "gif" | "tiff" | "avif";
 
 /** Writes `pixels` (HWC bytes, 1 or 3 channels) as an image file at `path` (parents made); lossless for png and webp. */
 export async function writeImage(path: string, pixels: Uint8Array, height: number, width: number, channels: 1 | 3, format: Format = "png"): Promise<void> {
@@ -20,7 +20,11 @@ export async function writeImage(path: string, pixels: Uint8Array, height: numbe
         ? image.jpeg({ quality: 95, chromaSubsampling: "4:4:4" })
         : format === "webp"
           ? image.webp({ lossless: true })
-          : image.gif();
+          : format === "tiff"
+            ? image.tiff({ compression: "lzw" })
+            : format === "avif"
+              ? image.avif({ quality: 90 })
+              : image.gif();
   await encoded.toFile(path);
 }
 
