@@ -5,6 +5,7 @@ import type { Argv } from "yargs";
 import { DataError } from "../data/errors.js";
 import { SYNTH_DEFAULTS, synthSplits } from "../data/sources/synth.js";
 import { SYNTH_SHAPES_CLASSES } from "../data/synth-shapes.js";
+import { forEachConcurrently } from "../util/for-each-concurrently.js";
 
 export interface SynthArgs {
   out: string;
@@ -45,24 +46,13 @@ async function writeSplit(dir: string, set: { images: Uint8Array; labels: Uint8A
   const bytes = size * size * 3;
   const digits = Math.max(5, String(count - 1).length);
   for (const name of new Set(Array.from(set.labels, (label) => classes[label]!))) await mkdir(join(dir, name), { recursive: true });
-  let next = 0;
-  let failed = false;
-  const worker = async () => {
-    while (!failed && next < count) {
-      const i = next++;
-      const pixels = Buffer.from(set.images.buffer, set.images.byteOffset + i * bytes, bytes);
-      const file = join(dir, classes[set.labels[i]!]!, `${String(i).padStart(digits, "0")}.png`);
-      try {
-        await sharp(pixels, { raw: { width: size, height: size, channels: 3 } })
-          .png()
-          .toFile(file);
-      } catch (error) {
-        failed = true;
-        throw error;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
+  await forEachConcurrently(count, IN_FLIGHT, async (i) => {
+    const pixels = Buffer.from(set.images.buffer, set.images.byteOffset + i * bytes, bytes);
+    const file = join(dir, classes[set.labels[i]!]!, `${String(i).padStart(digits, "0")}.png`);
+    await sharp(pixels, { raw: { width: size, height: size, channels: 3 } })
+      .png()
+      .toFile(file);
+  });
 }
 
 async function refuseNonEmpty(out: string): Promise<void> {

@@ -1,5 +1,6 @@
 import { availableParallelism } from "node:os";
 import { firstLine } from "../../util/first-line.js";
+import { forEachConcurrently } from "../../util/for-each-concurrently.js";
 import { DataError } from "../errors.js";
 import type { Split } from "../split.js";
 import type { TransformSpec } from "../transform-spec.js";
@@ -35,26 +36,20 @@ export async function decodeAll(
   const files = [...parts.train, ...(parts.test ?? [])];
   const decoded: Array<DecodedImage | undefined> = new Array(files.length);
   const unreadable: DecodedFiles["unreadable"] = [];
-  let next = 0;
   let done = 0;
-  let failure: DataError | undefined;
-  const worker = async () => {
-    while (next < files.length && !failure) {
-      const i = next++;
-      try {
-        decoded[i] = await decodeImage(files[i].path, spec);
-      } catch (error) {
-        const reason = firstLine(error);
-        if (onError === "skip") unreadable.push({ path: files[i].path, reason });
-        else
-          failure ??= new DataError(`${files[i].path}: not a readable image (${reason}); fix or remove it, or set data.onError: skip to leave such files out`);
-      }
+  // Enough files in flight to keep sharp's threads busy; more only queues in libuv.
+  await forEachConcurrently(files.length, Math.max(4, 2 * availableParallelism()), async (i) => {
+    try {
+      decoded[i] = await decodeImage(files[i].path, spec);
+    } catch (error) {
+      const reason = firstLine(error);
+      if (onError === "fail")
+        throw new DataError(`${files[i].path}: not a readable image (${reason}); fix or remove it, or set data.onError: skip to leave such files out`);
+      unreadable.push({ path: files[i].path, reason });
+    } finally {
       progress(++done, files.length);
     }
-  };
-  // Enough files in flight to keep sharp's threads busy; more only queues in libuv.
-  await Promise.all(Array.from({ length: Math.max(4, 2 * availableParallelism()) }, worker));
-  if (failure) throw failure;
+  });
   unreadable.sort((a, b) => (a.path < b.path ? -1 : 1));
 
   const first = decoded.findIndex((d) => d !== undefined);

@@ -1,6 +1,7 @@
 import sharp from "sharp";
 import type { ImageShape, Pixels, Split } from "../split.js";
 import { SHARP_FIT, type TransformSpec } from "../transform-spec.js";
+import { forEachConcurrently } from "../../util/for-each-concurrently.js";
 import type { DecodeProgress } from "./decode-all.js";
 
 const BLACK = { r: 0, g: 0, b: 0 };
@@ -35,22 +36,17 @@ export async function resizePixels(
   const inSize = shape.height * shape.width * shape.channels;
   const outSize = out.height * out.width * out.channels;
   const images = new Uint8Array(split.count * outSize);
-  let next = 0;
   let done = 0;
-  const worker = async () => {
-    while (next < split.count) {
-      const n = next++;
-      const raw = toBytes(split.images, n * inSize, (n + 1) * inSize);
-      let image = sharp(raw, { raw: { width: shape.width, height: shape.height, channels: shape.channels as 1 | 3 } });
-      if (spec.size) image = image.resize({ height: out.height, width: out.width, fit: SHARP_FIT[spec.fit], position: "centre", background: BLACK });
-      image = out.channels === 1 ? image.toColourspace("b-w") : image.toColourspace("srgb");
-      const data = await image.raw({ depth: "uchar" }).toBuffer();
-      if (data.length !== outSize) throw new Error(`resizePixels: image ${n} came out as ${data.length} bytes, expected ${outSize}`);
-      images.set(data, n * outSize);
-      progress(offset + ++done, total);
-    }
-  };
-  await Promise.all(Array.from({ length: 8 }, worker));
+  await forEachConcurrently(split.count, 8, async (n) => {
+    const raw = toBytes(split.images, n * inSize, (n + 1) * inSize);
+    let image = sharp(raw, { raw: { width: shape.width, height: shape.height, channels: shape.channels as 1 | 3 } });
+    if (spec.size) image = image.resize({ height: out.height, width: out.width, fit: SHARP_FIT[spec.fit], position: "centre", background: BLACK });
+    image = out.channels === 1 ? image.toColourspace("b-w") : image.toColourspace("srgb");
+    const data = await image.raw({ depth: "uchar" }).toBuffer();
+    if (data.length !== outSize) throw new Error(`resizePixels: image ${n} came out as ${data.length} bytes, expected ${outSize}`);
+    images.set(data, n * outSize);
+    progress(offset + ++done, total);
+  });
   return { images, labels: split.labels, count: split.count };
 }
 
