@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { PYTHON_CANDIDATES } from "../scripts/bench/python.js";
 import { ADDON_PATH } from "../src/backend/blas/addon.js";
+import { findScipyPython } from "./metrics/reference/python.js";
 
 /**
  * aelab's test suites. `npm test` runs the one that needs only Node and npm; each of the others needs a
@@ -24,7 +25,7 @@ export interface Suite {
 }
 
 /** The suites vitest runs from vitest.config.ts, by file name. */
-export const FILE_SUITES = ["native", "torch", "fashion-mnist"] as const;
+export const FILE_SUITES = ["native", "torch", "fashion-mnist", "reference"] as const;
 export type FileSuite = (typeof FILE_SUITES)[number];
 
 export const FASHION_MNIST = "/usr/share/datasets/fashion-mnist";
@@ -52,6 +53,16 @@ export const OTHER_SUITES: readonly Suite[] = [
     script: "npm run test:fashion-mnist",
     needs: "apt-get install dataset-fashion-mnist",
     ready: () => existsSync(join(FASHION_MNIST, "train-images-idx3-ubyte.gz")) || `${FASHION_MNIST} is missing`,
+  },
+  {
+    name: "reference",
+    title: "the image and feature metrics against numpy and scipy computations on the same arrays",
+    script: "npm run test:reference",
+    needs: "numpy and scipy: apt-get install python3-scipy",
+    ready: () => {
+      const found = findScipyPython();
+      return found.ok || found.reason;
+    },
   },
   {
     name: "webgpu",

@@ -1,3 +1,4 @@
+import { RealDft2d } from "./dft.js";
 import { checkImageSet, checkPair, type ImageSet } from "./image-set.js";
 
 /** Half of Nyquist: on 28x28 digits, detail finer than about 4 pixels per cycle (stroke edges, not strokes). */
@@ -97,26 +98,45 @@ function checkCutoff(cutoff: number, where: string): void {
   }
 }
 
-/** Cosines and sines of the length-n DFT, 2 pi k j / n for k, j < n, so each image costs no trigonometry. */
-function twiddles(n: number): { cos: Float64Array; sin: Float64Array } {
-  const cos = new Float64Array(n * n);
-  const sin = new Float64Array(n * n);
-  for (let k = 0; k < n; k++) {
-    for (let j = 0; j < n; j++) {
-      // (k * j) mod n keeps the angle small, so cos and sin are exact to rounding for every k, j.
-      const angle = (2 * Math.PI * ((k * j) % n)) / n;
-      cos[k * n + j] = Math.cos(angle);
-      sin[k * n + j] = Math.sin(angle);
-    }
-  }
-  return { cos, sin };
+/** The rings of the radial spectrum of height x width planes (radialBins). */
+export interface RadialBins {
+  size: number;
+  /** The ring of frequency (ky, kx), at ky * width + kx. */
+  binOf: Int32Array;
+  /** The exact radius of frequency (ky, kx), cycles per pixel, at ky * width + kx. */
+  radius: Float64Array;
+  /** How many frequencies fall in each ring (0 for a ring no frequency falls in: possible for non-square planes). */
+  frequencies: number[];
 }
 
 /**
- * Sums the DFT power of image planes by radius bin. A separable direct DFT, O(h w (h + w)) per plane: 28x28 and
- * 32x32 are not all powers of two, which radix-2 FFT packages (fft.js) require, and at these sizes the direct
- * transform is about 1e5 multiply-adds per image.
+ * The rings of the radial spectrum of h x w planes: frequency (ky, kx) has the signed frequencies
+ * fy = min(ky, h - ky) / h and fx = min(kx, w - kx) / w (index k above n / 2 is the negative frequency k - n), the
+ * radius r = sqrt(fx^2 + fy^2) in cycles per pixel, and lies in ring b = round(r * size), size = max(h, w). Ring 0
+ * holds the mean (DC) alone: every other frequency has r >= 1 / size.
  */
+export function radialBins(h: number, w: number): RadialBins {
+  const size = Math.max(h, w);
+  const binOf = new Int32Array(h * w);
+  const radius = new Float64Array(h * w);
+  let maxBin = 0;
+  for (let ky = 0; ky < h; ky++) {
+    for (let kx = 0; kx < w; kx++) {
+      const fy = Math.min(ky, h - ky) / h;
+      const fx = Math.min(kx, w - kx) / w;
+      const r = Math.sqrt(fx * fx + fy * fy);
+      const b = Math.round(r * size);
+      binOf[ky * w + kx] = b;
+      radius[ky * w + kx] = r;
+      maxBin = Math.max(maxBin, b);
+    }
+  }
+  const frequencies = new Array<number>(maxBin + 1).fill(0);
+  for (const b of binOf) frequencies[b]++;
+  return { size, binOf, radius, frequencies };
+}
+
+/** Sums the DFT power of image planes by radius bin (the transform: dft.ts). */
 class SpectrumAccumulator {
   readonly size: number;
   readonly frequencies: number[];
@@ -125,85 +145,31 @@ class SpectrumAccumulator {
   high = 0;
   private readonly binOf: Int32Array;
   private readonly isHigh: Uint8Array;
-  private readonly rows: { cos: Float64Array; sin: Float64Array };
-  private readonly cols: { cos: Float64Array; sin: Float64Array };
-  private readonly re: Float64Array;
-  private readonly im: Float64Array;
-
-  private readonly h: number;
-  private readonly w: number;
+  private readonly dft: RealDft2d;
+  private readonly power: Float64Array;
 
   constructor(h: number, w: number, cutoff = Infinity) {
-    this.h = h;
-    this.w = w;
-    this.size = Math.max(h, w);
-    this.binOf = new Int32Array(h * w);
-    this.isHigh = new Uint8Array(h * w);
-    let maxBin = 0;
-    for (let ky = 0; ky < h; ky++) {
-      for (let kx = 0; kx < w; kx++) {
-        // Signed frequencies: index k above n / 2 is the negative frequency k - n.
-        const fy = Math.min(ky, h - ky) / h;
-        const fx = Math.min(kx, w - kx) / w;
-        const r = Math.sqrt(fx * fx + fy * fy);
-        const b = Math.round(r * this.size);
-        this.binOf[ky * w + kx] = b;
-        this.isHigh[ky * w + kx] = r > cutoff ? 1 : 0;
-        maxBin = Math.max(maxBin, b);
-      }
-    }
-    this.frequencies = new Array<number>(maxBin + 1).fill(0);
-    this.energy = new Array<number>(maxBin + 1).fill(0);
-    for (const b of this.binOf) this.frequencies[b]++;
-    this.rows = twiddles(w);
-    this.cols = twiddles(h);
-    this.re = new Float64Array(h * w);
-    this.im = new Float64Array(h * w);
+    const bins = radialBins(h, w);
+    this.size = bins.size;
+    this.binOf = bins.binOf;
+    this.isHigh = Uint8Array.from(bins.radius, (r) => (r > cutoff ? 1 : 0));
+    this.frequencies = bins.frequencies;
+    this.energy = new Array<number>(bins.frequencies.length).fill(0);
+    this.dft = new RealDft2d(h, w);
+    this.power = new Float64Array(h * (this.dft.half + 1));
   }
 
   add(images: ImageSet, image: number, channel: number): void {
-    const { h, w, re, im } = this;
-    const { pixels, channels } = images;
-    const rowCos = this.rows.cos;
-    const rowSin = this.rows.sin;
-    const colCos = this.cols.cos;
-    const colSin = this.cols.sin;
-    const base = image * h * w * channels + channel;
-    // A real image's transform is conjugate-symmetric, P(ky, kx) = P(-ky, -kx), and the mirrored frequency has
-    // the same radius: only kx <= w / 2 is computed, the others counted through their mirror (half the work).
-    const half = Math.floor(w / 2);
-    // Along each row: real input, so one multiply per term; zero pixels (most of a digit) add nothing.
-    re.fill(0);
-    im.fill(0);
-    for (let r = 0; r < h; r++) {
-      for (let c = 0; c < w; c++) {
-        const v = pixels[base + (r * w + c) * channels];
-        if (v === 0) continue;
-        for (let kx = 0; kx <= half; kx++) {
-          re[r * w + kx] += v * rowCos[kx * w + c];
-          im[r * w + kx] -= v * rowSin[kx * w + c];
-        }
-      }
-    }
-    // Down each column of the row transforms, accumulating power as it goes.
+    const { dft, power } = this;
+    const { height: h, width: w, half } = dft;
+    dft.halfPower(images.pixels, image * h * w * images.channels + channel, images.channels, power);
+    // Column by column, the order these sums had before the transform moved to dft.ts (the same numbers, bit for
+    // bit); a column kx stands for its mirror -kx too, whose radius (ring, cutoff) is the same.
     const norm = 1 / (h * w);
     for (let kx = 0; kx <= half; kx++) {
-      // kx = 0 and (for even w) kx = w / 2 are their own mirrors; every other column stands for two.
-      const copies = kx === 0 || 2 * kx === w ? 1 : 2;
+      const copies = dft.copies(kx);
       for (let ky = 0; ky < h; ky++) {
-        let sr = 0;
-        let si = 0;
-        const t = ky * h;
-        for (let r = 0; r < h; r++) {
-          const c = colCos[t + r];
-          const sn = colSin[t + r];
-          const a = re[r * w + kx];
-          const b = im[r * w + kx];
-          // (a + ib)(c - is)
-          sr += a * c + b * sn;
-          si += b * c - a * sn;
-        }
-        const p = (sr * sr + si * si) * norm * copies;
+        const p = power[ky * (half + 1) + kx] * norm * copies;
         const at = ky * w + kx;
         this.energy[this.binOf[at]] += p;
         if (this.isHigh[at]) this.high += p;
