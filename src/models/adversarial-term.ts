@@ -7,6 +7,7 @@ import { buildDiscriminator, buildLatentDiscriminator } from "../nn/build.js";
 import type { Decoder, Discriminator, Encoder, ImageShape, LatentDiscriminator } from "../nn/modules.js";
 import { advanceSpectralNorm, hasSpectralNorm } from "../nn/spectral-norm.js";
 import type { Rng } from "../random/rng.js";
+import { balanceDiagnostics } from "./adversarial-diagnostics.js";
 import { adversarialWeight, checkBalance, lastLayerKernel } from "./adversarial-weight.js";
 import { buildAutoencoder } from "./base.js";
 import type { LossTerm, Phase, StepContext, Variant } from "./variant.js";
@@ -17,7 +18,9 @@ import type { LossTerm, Phase, StepContext, Variant } from "./variant.js";
  * discriminator (pixel or latent; nn/build.ts honours its spectral norm), the generator's term with its
  * weight lambda (fixed, adaptive or ratio: adversarial-weight.ts), the warm-up (`adversarial.start`), the
  * GAN loss and its label smoothing, and the discriminator's phase, which alone advances a spectral
- * norm's power iteration, in training only.
+ * norm's power iteration, in training only. The discriminator's phase also logs its balance
+ * (adversarial-diagnostics.ts: mean logit on real inputs and on fakes, accuracy), which the loop's
+ * adversarial-balance observer watches.
  */
 export interface AdversarialTerm<D extends Discriminator | LatentDiscriminator> {
   readonly discriminator: D;
@@ -38,7 +41,10 @@ export interface AdversarialTerm<D extends Discriminator | LatentDiscriminator> 
   attach(variant: Variant): Variant;
 }
 
-/** What a variant's discriminator phase computes; the term adds the loss, the verdicts and the power iteration. */
+/**
+ * What a variant's discriminator phase computes; the term adds the loss, the verdicts, the balance
+ * diagnostics (D_logit_real, D_logit_fake, D_accuracy) and the power iteration.
+ */
 export interface DiscriminatorPhase {
   name: string;
   /** The GAN loss's weight in the phase (vaegan's 0.5, Larsen's real : fake weighting). */
@@ -132,7 +138,8 @@ function adversarialTerm<D extends Discriminator | LatentDiscriminator>(
         const verdictScalars = Object.fromEntries(Object.entries(verdicts).map(([name, logits]) => [name, meanVerdict(gan, logits)]));
         return {
           terms: [{ name: "gan", weight: options.weight ?? 1, value: discriminatorLoss(gan, real, fakes, spec.labelSmoothing) }],
-          diagnostics: { ...verdictScalars, ...diagnostics },
+          // After the variant's own, so the tags logged before keep their order in the events file.
+          diagnostics: { ...verdictScalars, ...diagnostics, ...balanceDiagnostics(gan, real, fakes) },
         };
       },
     }),

@@ -1,4 +1,5 @@
 import type { Progress } from "../progress.js";
+import { AdversarialBalanceObserver } from "./adversarial-balance.js";
 import { ConvergenceRecord } from "./convergence.js";
 import { EarlyStoppingObserver } from "./early-stopping.js";
 import { HistogramsObserver } from "./histograms.js";
@@ -6,6 +7,15 @@ import { ImagesObserver } from "./images.js";
 import type { Observer } from "./observer.js";
 import { ProgressObserver } from "./progress.js";
 
+export {
+  ADVERSARIAL_WARNING_TAG,
+  AdversarialBalanceObserver,
+  BALANCE_RULE,
+  BalanceWatch,
+  type BalanceEpisode,
+  type BalancePoint,
+  type Imbalance,
+} from "./adversarial-balance.js";
 export { ConvergenceRecord } from "./convergence.js";
 export { EarlyStoppingObserver } from "./early-stopping.js";
 export { HistogramsObserver } from "./histograms.js";
@@ -15,9 +25,17 @@ export type { EpochEnd, EpochStart, KeptWeights, Observer, ObserverState, StepEn
 
 /**
  * The observers every run has, in the order they are called (the order of what they log and print):
- * grids before histograms, the epoch's line before early stopping's verdict.
+ * grids before histograms, the epoch's line before early stopping's verdict. The adversarial balance
+ * watch comes last, so the state of the others keeps its place in checkpoints.
  */
 export function builtInObservers(progress: Progress): Observer[] {
   const earlyStopping = new EarlyStoppingObserver();
-  return [new ImagesObserver(), new HistogramsObserver(), new ProgressObserver(progress), earlyStopping, new ConvergenceRecord(earlyStopping)];
+  return [
+    new ImagesObserver(),
+    new HistogramsObserver(),
+    new ProgressObserver(progress),
+    earlyStopping,
+    new ConvergenceRecord(earlyStopping),
+    new AdversarialBalanceObserver(),
+  ];
 }
