@@ -6,6 +6,7 @@ import { dataCommand } from "./data.js";
 import { reportError } from "./errors.js";
 import { evalCommand } from "./eval.js";
 import { experimentCommand } from "./experiment.js";
+import { exportCommand } from "./export.js";
 import { infoCommand } from "./info.js";
 import { lossesCommand } from "./losses.js";
 import { reportCommand } from "./report.js";
@@ -28,6 +29,7 @@ export async function main(argv: string[]): Promise<number> {
       .command(evalCommand)
       .command(reportCommand)
       .command(tbCommand)
+      .command(exportCommand)
       .command(lossesCommand)
       .command(infoCommand)
       .command(dataCommand)
@@ -45,7 +47,7 @@ export async function main(argv: string[]): Promise<number> {
           process.env.AELAB_THREADS = String(args.threads);
         }
       })
-      .demandCommand(1, "name a command: train, experiment, slurm, report, sample, eval, tb, losses, info, data (see aelab --help)")
+      .demandCommand(1, "name a command: train, experiment, slurm, report, sample, eval, tb, export, losses, info, data (see aelab --help)")
       .strict()
       .help()
       .alias("h", "help")

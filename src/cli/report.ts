@@ -4,6 +4,7 @@ import { summaryLines } from "../report/summary.js";
 import { MEASURE_ONLY_OPTION, measureOnly } from "../report/measure-only.js";
 import { BACKEND_REQUESTS, selectBackend, type BackendRequest } from "../backend/index.js";
 import type { ReportWriter } from "../experiment/index.js";
+import { writeSeedBands } from "../experiment/bands.js";
 
 interface ReportArgs {
   dir: string;
@@ -54,6 +55,8 @@ export const reportCommand = {
       if (failed > 0) process.exitCode = 1;
       return;
     }
+    // Before the report: bands need no measuring, and an experiment run before they existed gets them here.
+    writeSeedBands(argv.dir, { log: (line) => process.stdout.write(`${line}\n`) });
     const outcome = await writeReport(argv.dir, { recompute: argv.recompute, workers: argv.workers, log: (line) => process.stdout.write(`${line}\n`) });
     for (const line of summaryLines(outcome)) process.stdout.write(`${line}\n`);
   },

@@ -1,5 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { firstLine } from "../util/first-line.js";
+import { writeSeedBands } from "./bands.js";
 import type { Experiment, ResolvedCell } from "./load.js";
 import { planCell, refuseConflicts } from "./plan.js";
 import { recordCellOutcomes, writeExperimentHparams, writeExperimentRecord } from "./record.js";
@@ -89,6 +90,14 @@ export function startExperiment(experiment: Experiment, options: ExperimentOptio
     recordCellOutcomes(experiment.dir, results);
     const outcome: ExperimentOutcome = { results, interrupted, failed: results.filter((r) => r.status === "failed") };
     for (const line of summaryLines(outcome)) options.log(line);
+    if (!interrupted) {
+      // Each group's curves as one band over its seeds (derived data: a failure is said, and the cells stand).
+      try {
+        writeSeedBands(experiment.dir, { log: options.log });
+      } catch (error) {
+        options.log(`bands: not written (${firstLine(error)}); aelab report ${experiment.dir} writes them`);
+      }
+    }
     const busy = results.some((r) => r.status === "elsewhere");
     if (options.report && (selection || busy) && !interrupted) {
       options.log(`report: not written by a part of the experiment; once every part has finished: aelab report ${experiment.dir}`);

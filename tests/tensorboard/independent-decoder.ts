@@ -277,3 +277,45 @@ export function decodeRawHparams(content: Uint8Array): RawHParamsPluginData {
   // (as opposed to one set to its zero value) shows.
   return HParamsMessage.toObject(HParamsMessage.decode(content), { defaults: true, oneofs: true, longs: String }) as RawHParamsPluginData;
 }
+
+// tensorboard/plugins/custom_scalar/layout.proto, written out again here (field numbers and nesting from
+// that file), for the Custom Scalars layout a DT_STRING tensor carries.
+const LAYOUT_SCHEMA = `
+syntax = "proto3";
+package tensorboard;
+message Chart {
+  string title = 1;
+  oneof content {
+    MultilineChartContent multiline = 2;
+    MarginChartContent margin = 3;
+  }
+}
+message MultilineChartContent { repeated string tag = 1; }
+message MarginChartContent {
+  message Series { string value = 1; string lower = 2; string upper = 3; }
+  repeated Series series = 1;
+}
+message Category { string title = 1; repeated Chart chart = 2; bool closed = 3; }
+message Layout { int32 version = 1; repeated Category category = 2; }
+`;
+
+const LayoutMessage = protobuf.parse(LAYOUT_SCHEMA, { keepCase: true }).root.lookupType("tensorboard.Layout");
+
+export interface RawLayout {
+  version: number;
+  category: Array<{
+    title: string;
+    closed: boolean;
+    chart: Array<{
+      title: string;
+      /** Which member of the `content` oneof is set. */
+      content?: "multiline" | "margin";
+      multiline?: { tag: string[] };
+      margin?: { series: Array<{ value: string; lower: string; upper: string }> };
+    }>;
+  }>;
+}
+
+export function decodeRawLayout(bytes: Uint8Array): RawLayout {
+  return LayoutMessage.toObject(LayoutMessage.decode(bytes), { defaults: true, oneofs: true }) as RawLayout;
+}
