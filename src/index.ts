@@ -24,6 +24,8 @@ export { LineProgress, progressFor, silentProgress, type Progress } from "./trai
 
 // Observers
 export {
+  AdversarialBalanceObserver,
+  BalanceWatch,
   ConvergenceRecord,
   EarlyStoppingObserver,
   HistogramsObserver,
@@ -81,6 +83,13 @@ export { gaussianKl } from "./losses/kl.js";
 export type { Decoder, Discriminator, Encoder, EncoderOutput, ImageShape, LatentDiscriminator } from "./nn/modules.js";
 export type { Rng } from "./random/rng.js";
 
+// The feature network aelab trains per dataset (rFID, KID, precision/recall) and the perceptual loss in it
+export { loadOrTrainFeatureNetwork, FeatureNetworkError, type FeatureNetwork, type FeatureNetworkOptions } from "./features/feature-network.js";
+export { FEATURE_NET_SPEC, FEATURE_SEEDS, type FeatureSpaceIdentity } from "./features/spec.js";
+export { perceptualLoss, type PerceptualLoss } from "./models/perceptual-term.js";
+export { perceptualDistance } from "./losses/perceptual.js";
+export { featureMetrics, type FeatureMetrics, type FeatureSetScores } from "./metrics/feature-metrics.js";
+
 // Metrics: pure functions of images and codes, and the registry experiment files name metrics from
 export * as metrics from "./metrics/index.js";
 export { registerCheck, registerMetric, comparedMetricNames, type AnalyticCheck, type ComparedMetric } from "./metrics/registry.js";
@@ -89,6 +98,8 @@ export type { RunMetrics } from "./metrics/measured.js";
 // Experiments and their reports: the experiment takes its report writer as an option (writeReport), so
 // experiment/ never imports report/; a caller composes the two, as the CLI does.
 export { loadExperiment, startExperiment, type Experiment, type ExperimentOptions, type ExperimentOutcome } from "./experiment/index.js";
+export { writeSeedBands, type BandsOutcome } from "./experiment/bands.js";
+export { exportScalars, EXPORT_FORMATS, type ExportFormat, type ExportOptions } from "./experiment/export.js";
 import type { ReportOptions, ReportOutcome } from "./report/index.js";
 export type { ReportOptions, ReportOutcome };
 export type { VerdictRow } from "./report/rows.js";

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { BUILT_IN_LIKELIHOODS, reconNames, type BUILT_IN_RECON, type RegisteredLikelihoodName } from "../losses/likelihoods/registry.js";
 import { ARRAY_LAYOUTS } from "../data/sources/array-layout.js";
 import { FITS } from "../data/transform-spec.js";
+import { DEFAULT_FEATURE_EPOCHS, FEATURE_NET_SPEC, FEATURE_SEEDS } from "../features/spec.js";
 import { adversaryOf, BUILT_IN_VARIANTS, variantNames, variantRules, type BuiltInVariant, type RegisteredVariantName } from "./variant-names.js";
 
 /**
@@ -248,6 +249,39 @@ const modelObject = z.strictObject({
     .optional()
     .describe("Another name for model.scale with recon gaussian, the σ-VAE paper's; give one of the two"),
   beta: z.number().min(0).default(1).describe("Weight of the KL term (vae, vae+gan, vaegan); 1 is the ELBO, other values a beta-VAE"),
+  /**
+   * A fixed feature (perceptual) loss beside the likelihood: the distance between the reconstruction's and
+   * the target's activations in aelab's own frozen feature network for the dataset (src/features/), at the
+   * chosen conv blocks, channel-normalised as LPIPS does, summed over positions and blocks, averaged over
+   * the batch; logged as its own term `perceptual`. Works with every likelihood and variant, and with the
+   * adversarial term.
+   */
+  perceptual: z
+    .strictObject({
+      weight: z.number().positive().default(1).describe("Weight of the perceptual term beside recon (weight 1)"),
+      blocks: z
+        .array(z.number().int().min(1).max(FEATURE_NET_SPEC.filters.length))
+        .min(1)
+        .default([1, 2, 3])
+        .refine((blocks) => new Set(blocks).size === blocks.length, "blocks must not repeat")
+        .describe(`Which conv blocks of the feature network (1-${FEATURE_NET_SPEC.filters.length}, input side first) the distance is taken at`),
+      seed: z
+        .number()
+        .int()
+        .default(FEATURE_SEEDS.loss)
+        .refine((seed) => seed !== FEATURE_SEEDS.evaluation, {
+          message: `seed ${FEATURE_SEEDS.evaluation} is the feature network every metric is measured with; a loss optimised in that space would be favoured by those metrics`,
+        })
+        .describe("Seed of the feature network the loss descends through (its weights, shuffling, shifts); not the evaluation network's"),
+      epochs: z
+        .number()
+        .int()
+        .positive()
+        .default(DEFAULT_FEATURE_EPOCHS)
+        .describe("Passes the feature network trains for (it is trained once per dataset and seed, then cached)"),
+    })
+    .optional()
+    .describe("A fixed perceptual loss in aelab's own feature network, added to the likelihood: { weight, blocks, seed, epochs }"),
 });
 
 /** vaegan without a `recon` is Larsen et al.'s, whose reconstruction is in the discriminator's feature space. */

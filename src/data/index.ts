@@ -7,3 +7,5 @@ export { dataCacheDir, dataCacheNear } from "./cache-dir.js";
 export { binarize, BINARIZE_MODES, type BinarizeMode } from "./binarize.js";
 export { epochData, bernoulliStream } from "./epoch.js";
 export { batches, identityOrder, type Batch, type BatchOptions } from "./batches.js";
+export { datasetKey } from "./dataset-key.js";
+export { shiftImages } from "./shift-images.js";

@@ -4,6 +4,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { workerThreadEnv } from "../backend/blas/threads.js";
 import { dataCacheDir } from "../data/cache-dir.js";
+import { featureCacheDir } from "../features/cache-dir.js";
 import { readRunRecordIfAny, type RunRecord } from "../train/run-folder.js";
 import { packageInfo } from "../util/package-info.js";
 import { writeCellRecord, type CellRecord } from "./cell-record.js";
@@ -228,7 +229,13 @@ export function runCells(experiment: Experiment, plans: readonly CellPlan[], opt
       // SIGINT per Ctrl-C (two would make the cell exit without its checkpoint).
       child = spawn(command[0], [...command.slice(1), ...args], {
         stdio: ["ignore", fd, fd],
-        env: { ...process.env, ...threadEnv, CI: "true", AELAB_DATA_CACHE: dataCacheDir(dirname(experiment.dir)) },
+        env: {
+          ...process.env,
+          ...threadEnv,
+          CI: "true",
+          AELAB_DATA_CACHE: dataCacheDir(dirname(experiment.dir)),
+          AELAB_FEATURE_CACHE: featureCacheDir(dirname(experiment.dir)),
+        },
         detached: true,
       });
     } finally {

@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
-import { batches, pixelsLike, type Dataset, type ImageShape, type Pixels, type Split } from "../data/index.js";
+import { batches, shiftImages, type Dataset, type ImageShape } from "../data/index.js";
 import { denseStack, seededDense } from "../nn/mlp.js";
-import { streamFor, type Rng } from "../random/rng.js";
+import { streamFor } from "../random/rng.js";
 
 /**
  * The feature classifier behind the sample-quality metrics (a dataset-specific FID: Inception features
@@ -93,24 +93,4 @@ export async function trainClassifier(model: tf.LayersModel, dataset: Dataset, s
   } finally {
     optimizer.dispose();
   }
-}
-
-/** Every image moved by whole pixels in [-maxShift, maxShift] along each axis, zero-filled; a new split. */
-export function shiftImages<P extends Pixels>(split: Split & { images: P }, shape: ImageShape, maxShift: number, rng: Rng): Split & { images: P } {
-  if (maxShift === 0) return split;
-  const { height: h, width: w, channels: c } = shape;
-  const perImage = h * w * c;
-  const out = pixelsLike(split.images, split.images.length) as P;
-  for (let n = 0; n < split.count; n++) {
-    const dy = rng.int(2 * maxShift + 1) - maxShift;
-    const dx = rng.int(2 * maxShift + 1) - maxShift;
-    const rowLength = (w - Math.abs(dx)) * c;
-    if (rowLength <= 0) continue;
-    const base = n * perImage;
-    for (let y = Math.max(0, dy); y < Math.min(h, h + dy); y++) {
-      const from = base + ((y - dy) * w + Math.max(0, -dx)) * c;
-      out.set(split.images.subarray(from, from + rowLength), base + (y * w + Math.max(0, dx)) * c);
-    }
-  }
-  return { ...split, images: out };
 }

@@ -2,13 +2,12 @@ import * as tf from "@tensorflow/tfjs";
 import { existsSync } from "node:fs";
 import { readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { batches, identityOrder, type Dataset, type ImageShape, type Split } from "../data/index.js";
+import { batches, datasetKey, identityOrder, type Dataset, type ImageShape, type Split } from "../data/index.js";
 import { hasCheckpoint, loadCheckpoint, saveCheckpoint } from "../train/checkpoint.js";
-import { datasetKey } from "./classifier-key.js";
 import { buildClassifier, CLASSIFIER_SPEC, classifierClasses, trainClassifier, type ClassifierNets, type ClassifierSpec } from "./classifier-train.js";
 
 export { CLASSIFIER_SPEC, type ClassifierSpec } from "./classifier-train.js";
-export { datasetKey } from "./classifier-key.js";
+export { datasetKey } from "../data/index.js";
 
 export const DEFAULT_CLASSIFIER_SEED = 1;
 export const DEFAULT_CLASSIFIER_EPOCHS = 8;
@@ -42,6 +41,9 @@ export interface FeatureClassifier {
   loaded: boolean;
   dispose(): void;
 }
+
+/** What featuresOf needs of a network: the dataset classifier, or a feature network (src/features/). */
+export type FeatureExtractor = Pick<FeatureClassifier, "features" | "featureSize" | "inputShape">;
 
 export interface ClassifierOptions {
   /** Seeds the initial weights, the shuffling and the shifts (default 1). Part of the cache key. */
@@ -148,7 +150,7 @@ export function classifierAccuracy(classifier: FeatureClassifier, images: tf.Ten
  * holds them); `shape` defaults to the classifier's input shape and must match it. Pixels in [0, 1].
  */
 export function featuresOf(
-  classifier: FeatureClassifier,
+  classifier: FeatureExtractor,
   images: Float32Array | tf.Tensor4D,
   shape: ImageShape = classifier.inputShape,
   batchSize = DEFAULT_EVAL_BATCH,

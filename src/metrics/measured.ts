@@ -1,3 +1,4 @@
+import type { FeatureSpaceIdentity } from "../features/spec.js";
 import type { PushRow } from "./push-from-half.js";
 import type { ReliabilityBin } from "./reliability.js";
 
@@ -46,6 +47,26 @@ export interface RunMetrics {
   sharpnessVsGrey: { gradient: number; laplacianVariance: number };
   /** The push sweep (runs trained on greyscale targets only): the outputs pushed away from ½ by each k, against the same targets. */
   pushSweep?: PushRow[];
+  /** MS-SSIM over as many scales as the images fit (ms-ssim.ts), mean over images and channels. */
+  msssim: number;
+  /** Log frequency distance (Jiang et al. 2021), mean over image pairs (lfd.ts). */
+  lfd: number;
+  /** Distance of the outputs' mean normalised radial log power spectrum from the targets' (spectral-distance.ts). */
+  spectrumDistance: number;
+  /** The feature network (src/features/, the evaluation seed) the metrics below were measured in; absent where none was (eval --no-features). */
+  featureSpace?: FeatureSpaceIdentity;
+  /** Frechet distance of reconstructions to the test images in that feature space (rFID). */
+  rfid?: number;
+  /** Unbiased KID of reconstructions to the test images: mean and std over subsets. */
+  kid?: { mean: number; std: number };
+  /** Improved precision and recall (k = 3) of reconstructions against the test images. */
+  precision?: number;
+  recall?: number;
+  /** The same four for decoded prior samples, for variants with a prior. */
+  sampleFid?: number;
+  sampleKid?: { mean: number; std: number };
+  samplePrecision?: number;
+  sampleRecall?: number;
   /**
    * The rate: KL(q(z | x) || p(z)) in nats per image, mean over the test images, measured on the same images and
    * checkpoint as the distortion (mse); absent for variants without a Gaussian code.

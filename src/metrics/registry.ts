@@ -30,6 +30,8 @@ export interface ComparedMetric {
    * and the row says what the difference is and what it is relative to.
    */
   within?: { text: string; baseline: (m: RunMetrics) => number };
+  /** Measured in the evaluation feature network (src/features/): a report trains it and computes these only when a comparison names one. */
+  needsFeatures?: boolean;
 }
 
 /** A row of an analytic check: what it compares, its numbers in words, and whether the property holds. */

@@ -5,6 +5,7 @@ import type { Rng } from "../random/rng.js";
 import { buildWithLatentAdversary } from "./adversarial-term.js";
 import { assembleVariant, pixelLikelihood } from "./base.js";
 import { buildPrior } from "./prior.js";
+import type { PerceptualLoss } from "./perceptual-term.js";
 import type { LossTerm, Phase, Variant } from "./variant.js";
 
 /**
@@ -28,15 +29,17 @@ import type { LossTerm, Phase, Variant } from "./variant.js";
  * are `ae`'s with the same likelihood, bit for bit. `model.latentDiscriminator.spectralNorm` normalises the latent discriminator's
  * layers; its own phase advances their power iteration, one step per update.
  */
-export function buildAaeVariant(model: ModelSpec, adversarial: AdversarialSpec, shape: ImageShape, rng: Rng): Variant {
+export function buildAaeVariant(model: ModelSpec, adversarial: AdversarialSpec, shape: ImageShape, rng: Rng, perceptual?: PerceptualLoss): Variant {
   const { encoder, decoder, adversary } = buildWithLatentAdversary(model, adversarial, shape, rng);
   const likelihood = pixelLikelihood(model, decoder);
   const latentDiscriminator = adversary.discriminator;
   const prior = buildPrior(model.latent.prior, model.latent.size);
   /** The reconstruction term of codes, with the likelihood's scale to log. */
-  const reconstruct = (codes: tf.Tensor2D, x: tf.Tensor4D): { term: LossTerm; diagnostics: Record<string, tf.Scalar> } => {
+  const reconstruct = (codes: tf.Tensor2D, x: tf.Tensor4D): { terms: LossTerm[]; diagnostics: Record<string, tf.Scalar> } => {
     const logits = decoder.decode(codes);
-    return { term: { name: "recon", weight: 1, value: likelihood.loss(logits, x) }, diagnostics: likelihood.diagnostics(logits, x) };
+    const recon: LossTerm = { name: "recon", weight: 1, value: likelihood.loss(logits, x) };
+    const feature = perceptual ? [perceptual.term(likelihood.mean(logits) as tf.Tensor4D, x)] : [];
+    return { terms: [recon, ...feature], diagnostics: likelihood.diagnostics(logits, x) };
   };
   const latentDiscriminatorPhase = adversary.phase({
     name: "latent_discriminator",
@@ -61,10 +64,10 @@ export function buildAaeVariant(model: ModelSpec, adversarial: AdversarialSpec, 
             const codes = encoder.encode(ctx.x).embedding;
             const recon = reconstruct(codes, ctx.x);
             // Warm-up: exactly ae's step, without a latent discriminator pass.
-            if (adversary.warmingUp(ctx)) return { terms: [recon.term], diagnostics: recon.diagnostics };
+            if (adversary.warmingUp(ctx)) return { terms: recon.terms, diagnostics: recon.diagnostics };
             // The schema allows only a fixed lambda here, so the reconstruction is never asked for.
-            const fool = adversary.fool(ctx, [latentDiscriminator.discriminate(codes)], () => recon.term.value);
-            return { terms: [recon.term, fool.term], share: { codes }, diagnostics: { ...recon.diagnostics, ...fool.diagnostics } };
+            const fool = adversary.fool(ctx, [latentDiscriminator.discriminate(codes)], () => recon.terms[0].value);
+            return { terms: [...recon.terms, fool.term], share: { codes }, diagnostics: { ...recon.diagnostics, ...fool.diagnostics } };
           },
         },
         latentDiscriminatorPhase,
@@ -83,7 +86,7 @@ export function buildAaeVariant(model: ModelSpec, adversarial: AdversarialSpec, 
         every: adversarial.discriminatorSteps,
         run: ({ x }) => {
           const recon = reconstruct(encoder.encode(x).embedding, x);
-          return { terms: [recon.term], diagnostics: recon.diagnostics };
+          return { terms: recon.terms, diagnostics: recon.diagnostics };
         },
       },
       latentDiscriminatorPhase,

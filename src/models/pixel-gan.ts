@@ -4,6 +4,7 @@ import type { ImageShape } from "../nn/modules.js";
 import type { Rng } from "../random/rng.js";
 import { buildWithPixelAdversary } from "./adversarial-term.js";
 import { assembleVariant, autoencode, pixelLikelihood } from "./base.js";
+import type { PerceptualLoss } from "./perceptual-term.js";
 import { standardNormal } from "./prior.js";
 import type { LossTerm, Variant } from "./variant.js";
 
@@ -16,7 +17,14 @@ import type { LossTerm, Variant } from "./variant.js";
  * neither the adversarial term nor the discriminator runs, so those steps are the plain variant's, bit for
  * bit; so is every step with lambda = 0 (both tested).
  */
-export function buildPixelGanVariant(model: ModelSpec, adversarial: AdversarialSpec, shape: ImageShape, gaussian: boolean, rng: Rng): Variant {
+export function buildPixelGanVariant(
+  model: ModelSpec,
+  adversarial: AdversarialSpec,
+  shape: ImageShape,
+  gaussian: boolean,
+  rng: Rng,
+  perceptual?: PerceptualLoss,
+): Variant {
   const { encoder, decoder, adversary } = buildWithPixelAdversary(model, adversarial, shape, gaussian, rng);
   const likelihood = pixelLikelihood(model, decoder);
   const { discriminator } = adversary;
@@ -35,10 +43,11 @@ export function buildPixelGanVariant(model: ModelSpec, adversarial: AdversarialS
         run: (ctx) => {
           const { logits, kl } = autoencode(encoder, decoder, ctx.x, ctx.noise, model.beta);
           const recon = likelihood.loss(logits, ctx.x);
-          const terms: LossTerm[] = [{ name: "recon", weight: 1, value: recon }, ...(kl ? [kl] : [])];
+          const reconstruction = likelihood.mean(logits) as tf.Tensor4D;
+          const feature = perceptual ? [perceptual.term(reconstruction, ctx.x)] : [];
+          const terms: LossTerm[] = [{ name: "recon", weight: 1, value: recon }, ...feature, ...(kl ? [kl] : [])];
           const scale = likelihood.diagnostics(logits, ctx.x);
           if (adversary.warmingUp(ctx)) return { terms, diagnostics: scale };
-          const reconstruction = likelihood.mean(logits) as tf.Tensor4D;
           const fool = adversary.fool(ctx, [discriminator.discriminate(reconstruction).logit], () => recon);
           return { terms: [...terms, fool.term], share: { reconstruction }, diagnostics: { ...scale, ...fool.diagnostics } };
         },

@@ -8,6 +8,7 @@ import type { Rng } from "../random/rng.js";
 import { buildWithPixelAdversary } from "./adversarial-term.js";
 import { assembleVariant, pixelLikelihood, reparameterize } from "./base.js";
 import { GATE_SIGNALS, larsenGate } from "./gating.js";
+import type { PerceptualLoss } from "./perceptual-term.js";
 import { standardNormal } from "./prior.js";
 import type { LossTerm, PhaseResult, StepContext, Variant } from "./variant.js";
 
@@ -45,7 +46,7 @@ import type { LossTerm, PhaseResult, StepContext, Variant } from "./variant.js";
  * discriminator sees the likelihood's mean: a proper likelihood against Larsen's learned one, everything
  * else equal. The discriminator then runs only for the GAN (no feature pass in the encoder's phase).
  */
-export function buildVaeganVariant(model: ModelSpec, adversarial: AdversarialSpec, shape: ImageShape, rng: Rng): Variant {
+export function buildVaeganVariant(model: ModelSpec, adversarial: AdversarialSpec, shape: ImageShape, rng: Rng, perceptual?: PerceptualLoss): Variant {
   const { encoder, decoder, adversary } = buildWithPixelAdversary(model, adversarial, shape, true, rng);
   const { discriminator } = adversary;
   const likelihood = model.recon === "feature" ? undefined : pixelLikelihood(model, decoder);
@@ -83,11 +84,13 @@ export function buildVaeganVariant(model: ModelSpec, adversarial: AdversarialSpe
           const { embedding: mean, logVariance } = encoder.encode(x);
           const z = reparameterize(mean, logVariance!, noise);
           const kl: LossTerm = { name: "kl", weight: model.beta, value: gaussianKl(mean, logVariance!) };
-          if (likelihood) return { terms: [kl, { name: "recon", weight: 1, value: likelihood.loss(decoder.decode(z), x) }], share: { z } };
+          const logits = decoder.decode(z);
+          const feature = perceptual ? [perceptual.term(meanOf(logits), x)] : [];
+          if (likelihood) return { terms: [kl, { name: "recon", weight: 1, value: likelihood.loss(logits, x) }, ...feature], share: { z } };
           const { features: realFeatures, logit: realLogit } = discriminator.discriminate(x);
-          const reconFeatures = discriminator.discriminate(tf.sigmoid(decoder.decode(z)) as tf.Tensor4D).features;
+          const reconFeatures = discriminator.discriminate(tf.sigmoid(logits) as tf.Tensor4D).features;
           return {
-            terms: [kl, { name: "feature_recon", weight: 1, value: featureReconstruction(realFeatures, reconFeatures) }],
+            terms: [kl, { name: "feature_recon", weight: 1, value: featureReconstruction(realFeatures, reconFeatures) }, ...feature],
             share: { z, realFeatures, realLogit },
           };
         },
@@ -111,16 +114,18 @@ export function buildVaeganVariant(model: ModelSpec, adversarial: AdversarialSpe
             recon = featureReconstruction(onReal.features, onRecon.features);
           }
           const reconTerm = { name: likelihood ? "recon" : "feature_recon", weight: gamma, value: recon };
+          // Weighted by gamma as the reconstruction term is in the decoder's phase.
+          const reconTerms = perceptual ? [reconTerm, perceptual.term(reconstruction, ctx.x, gamma)] : [reconTerm];
           const scale = likelihood ? likelihood.diagnostics(logits, ctx.x) : {};
           // Warm-up: no GAN term and no prior sample; the discriminator phase does not run either.
-          if (adversary.warmingUp(ctx)) return { terms: [reconTerm], diagnostics: scale };
+          if (adversary.warmingUp(ctx)) return { terms: reconTerms, diagnostics: scale };
           const onReconLogit = (onRecon ?? discriminator.discriminate(reconstruction)).logit;
           const priorSample = meanOf(decoder.decode(prior.sample(ctx.x.shape[0], ctx.noise)));
           const onPrior = discriminator.discriminate(priorSample).logit;
           // Balanced against the reconstruction term as the decoder descends it: gamma * recon.
           const fool = adversary.fool(ctx, [onReconLogit, onPrior], () => tf.mul(recon, gamma) as tf.Scalar);
           return {
-            terms: [reconTerm, fool.term],
+            terms: [...reconTerms, fool.term],
             share: { reconstruction, priorSample },
             // The gate needs this step's signals before the decoder's update is applied; the discriminator
             // phase computes the same numbers (same inputs, same weights) when the decoder is off schedule.

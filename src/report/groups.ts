@@ -16,6 +16,8 @@ export interface RunTraits {
   adversarialWeight: number;
   /** How the adversarial weight is set (adversarial.balance.mode): fixed at adversarialWeight, or adversarialWeight times an adaptive or ratio rule. */
   adversarialBalance?: RunConfig["adversarial"]["balance"]["mode"];
+  /** model.perceptual's weight, where the run has a perceptual loss. */
+  perceptualWeight?: number;
   binarize: RunConfig["data"]["binarize"];
   beta: number;
   /** Encoder and decoder kinds, e.g. "mlp/mlp": claims compare groups with the same networks only. */
@@ -38,6 +40,7 @@ export function traitsOf(config: RunConfig): RunTraits {
     adversarial: (pixelGan && config.adversarial.weight > 0) || variant === "vaegan",
     adversarialWeight: pixelGan ? config.adversarial.weight : variant === "vaegan" ? 1 : 0,
     ...(pixelGan || variant === "vaegan" ? { adversarialBalance: config.adversarial.balance.mode } : {}),
+    ...(config.model.perceptual ? { perceptualWeight: config.model.perceptual.weight } : {}),
     binarize: config.data.binarize,
     beta: config.model.beta,
     ...scopeOf(config),

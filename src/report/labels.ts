@@ -33,14 +33,15 @@ const unrecognisable = (accuracy: number | undefined): accuracy is number => acc
 const SCALE_SYMBOL: Partial<Record<RunTraits["recon"], string>> = { gaussian: "σ", laplace: "b" };
 
 /**
- * What a group trained, in a few words: "AE-BCE", "VAE-MSE β=0.5", "AE-MSE+GAN(λ adaptive) [threshold]",
+ * What a group trained, in a few words: "AE-BCE", "VAE-MSE β=0.5", "AE-MSE+GAN(λ adaptive) [threshold]", "AE-MSE+PERCEPTUAL",
  * "VAE-GAUSSIAN (σ learned)". Without a β (a curve across β) none is named.
  */
 export function describeGroup(t: Omit<RunTraits, "seed" | "beta"> & { beta?: number }): string {
   const symbol = SCALE_SYMBOL[t.recon];
   const scale = symbol && t.scale !== undefined ? ` (${symbol} ${typeof t.scale === "number" ? `= ${t.scale}` : t.scale})` : "";
   const loss =
-    t.variant === "vaegan" ? "VAE-GAN" : `${t.family.toUpperCase()}-${t.recon.toUpperCase()}${scale}${t.adversarial ? `+GAN(${lambdaWords(t)})` : ""}`;
+    (t.variant === "vaegan" ? "VAE-GAN" : `${t.family.toUpperCase()}-${t.recon.toUpperCase()}${scale}${t.adversarial ? `+GAN(${lambdaWords(t)})` : ""}`) +
+    (t.perceptualWeight === undefined ? "" : `+PERCEPTUAL${t.perceptualWeight === 1 ? "" : `(${t.perceptualWeight})`}`);
   return `${loss}${t.family === "vae" && t.beta !== undefined && t.beta !== 1 ? ` β=${t.beta}` : ""}${t.binarize !== "none" ? ` [${t.binarize}]` : ""}`;
 }
 

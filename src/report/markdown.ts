@@ -8,7 +8,7 @@ import type { Group } from "./groups.js";
 import type { RunMetrics } from "../metrics/measured.js";
 
 /** The metrics table's columns: header and how to read the value. */
-const COLUMNS: Array<[string, (m: RunMetrics) => number | undefined]> = [
+const METRIC_COLUMNS: Array<[string, (m: RunMetrics) => number | undefined]> = [
   // pixelErrors sums over an image's pixels and averages over images (the training losses' convention).
   ["MSE (sum per image)", (m) => m.mse],
   ["BCE (sum per image)", (m) => m.bce],
@@ -29,7 +29,29 @@ const COLUMNS: Array<[string, (m: RunMetrics) => number | undefined]> = [
   ["classifier acc", (m) => m.classifierAccuracy],
   ["FD recon", (m) => m.reconstructionFrechet],
   ["FD samples", (m) => m.sampleFrechet],
+  ["MS-SSIM", (m) => m.msssim],
+  ["LFD", (m) => m.lfd],
+  ["spectrum dist.", (m) => m.spectrumDistance],
 ];
+
+/** The feature network's columns: shown where some run was measured in it (a comparison named one of its metrics). */
+const FEATURE_COLUMNS: ReadonlyArray<readonly [string, (m: RunMetrics) => number | undefined]> = [
+  ["rFID", (m) => m.rfid],
+  ["rKID", (m) => m.kid?.mean],
+  ["precision", (m) => m.precision],
+  ["recall", (m) => m.recall],
+  ["sample FID", (m) => m.sampleFid],
+  ["sample KID", (m) => m.sampleKid?.mean],
+];
+
+/** The feature networks the rFID, KID, precision and recall columns were measured in, with their test accuracy; "" where none was. */
+function featureSpaceNote(groups: readonly Group[]): string {
+  const spaces = new Map<string, NonNullable<RunMetrics["featureSpace"]>>();
+  for (const g of groups) for (const r of g.runs) if (r.metrics.featureSpace) spaces.set(r.metrics.featureSpace.key, r.metrics.featureSpace);
+  if (spaces.size === 0) return "";
+  const each = [...spaces.values()].map((f) => `\`${f.key}\` (${f.objective}, seed ${f.seed}, test accuracy ${(f.testAccuracy * 100).toFixed(1)}%)`);
+  return `rFID, rKID (mean over subsets), precision and recall (k = 3) compare the reconstructions with the test images, sample FID and KID decoded prior draws, in aelab's own evaluation feature network: ${each.join(", ")}; not Inception's, so comparable between groups here and not with published FIDs (docs/evaluation.md). `;
+}
 
 /** mean ± sd over the seeds whose value is finite; says when one seed leaves no spread, and how many values were not finite. */
 export function metricsCell(values: Array<number | undefined>): string {
@@ -46,6 +68,8 @@ export function metricsCell(values: Array<number | undefined>): string {
 
 /** The groups' metrics, then the references' (in italics: measured alike, not trained models). */
 export function metricsTable(groups: readonly Group[], references: readonly Group[] = []): string {
+  const measuredInFeatures = groups.some((g) => g.runs.some((r) => r.metrics.featureSpace !== undefined));
+  const COLUMNS = measuredInFeatures ? [...METRIC_COLUMNS, ...FEATURE_COLUMNS] : METRIC_COLUMNS;
   const header = `| group | seeds | ${COLUMNS.map(([h]) => h).join(" | ")} |`;
   const rule = `| --- | --- | ${COLUMNS.map(() => "---").join(" | ")} |`;
   const name = (g: Group) => (g.reference ? `*${g.name}*` : g.name);
@@ -281,7 +305,7 @@ export function reportMarkdown(t: ReportText): string {
     );
   }
   out.push(
-    "MSE, BCE and L1 are sums over an image's pixels, averaged over images (as the training losses are); PSNR is the mean of per-image PSNRs. A value that is not finite (NaN or infinite) is left out of its cell's mean and counted in the cell. Metrics are measured on each run's test split against its own targets (binarized where the run trained on binarized data). Sharpness ratios are the outputs' over the targets' (the *vs greyscale targets* columns over the unbinarized test images, the same for every run of a seed). The reliability pull is mean sign(y − ½)·(y − x), conditioned on the output only: 0 in expectation for an unbiased model; the mean absolute bias averages |E[x − y | y in bin]| over ten output bins (positive on finite data even for an unbiased model). *Pull to ½ (target-based)* is mean |y − ½| − mean |x − ½|, which an unbiased model also scores negative (it shrinks toward the data mean). FD: Frechet distance in the feature space of a small MLP classifier trained once per dataset split (a dataset-specific FID, not the Inception FID); FD samples compares decoded prior draws with the test targets.",
+    `${featureSpaceNote(t.groups)}MSE, BCE and L1 are sums over an image's pixels, averaged over images (as the training losses are); PSNR is the mean of per-image PSNRs. A value that is not finite (NaN or infinite) is left out of its cell's mean and counted in the cell. Metrics are measured on each run's test split against its own targets (binarized where the run trained on binarized data). Sharpness ratios are the outputs' over the targets' (the *vs greyscale targets* columns over the unbinarized test images, the same for every run of a seed). The reliability pull is mean sign(y − ½)·(y − x), conditioned on the output only: 0 in expectation for an unbiased model; the mean absolute bias averages |E[x − y | y in bin]| over ten output bins (positive on finite data even for an unbiased model). *Pull to ½ (target-based)* is mean |y − ½| − mean |x − ½|, which an unbiased model also scores negative (it shrinks toward the data mean). FD: Frechet distance in the feature space of a small MLP classifier trained once per dataset split (a dataset-specific FID, not the Inception FID); FD samples compares decoded prior draws with the test targets. MS-SSIM uses as many scales as the images fit; LFD is the log frequency distance (Jiang et al. 2021); the spectrum distance compares the outputs' normalised radial log power spectrum with the targets' (docs/metrics.md).`,
     "",
   );
   const sweep = pushSweepTable(t.groups);

@@ -7,7 +7,7 @@ import { loadConfig } from "../config/index.js";
 import { AELAB_COMMAND } from "../experiment/runner.js";
 import { RunError } from "../train/run.js";
 import { failureMessage, MEASURE_ONLY_OPTION, measuredLine } from "./measure-only.js";
-import { cachedRunMetrics, measureCachesOf, datasetCacheKey, runMetrics, type RunMetrics } from "./run-metrics.js";
+import { cachedRunMetrics, claimsNeedFeatures, measureCachesOf, datasetCacheKey, runMetrics, type RunMetrics } from "./run-metrics.js";
 
 export interface RunToMeasure {
   /** The cell's name, for log lines. */
@@ -124,8 +124,9 @@ function runWorker(
 export async function measureInWorkers(experimentDir: string, runs: readonly RunToMeasure[], options: WorkersOptions): Promise<Map<string, RunMetrics>> {
   const results = new Map<string, RunMetrics>();
   const todo: Array<RunToMeasure & { dataKey: string }> = [];
+  const withFeatures = claimsNeedFeatures(experimentDir);
   for (const run of runs) {
-    const cached = options.recompute ? undefined : await cachedRunMetrics(run.dir);
+    const cached = options.recompute ? undefined : await cachedRunMetrics(run.dir, withFeatures);
     if (cached) results.set(run.dir, cached);
     else todo.push({ ...run, dataKey: datasetCacheKey(loadConfig(join(run.dir, "config.yaml"))) });
   }
@@ -157,7 +158,7 @@ export async function measureInWorkers(experimentDir: string, runs: readonly Run
   // Each worker's runs are checked as soon as it ends, so a failure is told while the others go on.
   const collect = async (end: WorkerEnd) => {
     for (const run of end.runs) {
-      const metrics = end.measured.has(run.dir) ? await cachedRunMetrics(run.dir) : undefined;
+      const metrics = end.measured.has(run.dir) ? await cachedRunMetrics(run.dir, withFeatures) : undefined;
       if (metrics) {
         results.set(run.dir, metrics);
         continue;

@@ -32,12 +32,19 @@ import { Rng, streamFor } from "../random/rng.js";
 import { loadRun } from "../train/load-run.js";
 import { seededNoise } from "../train/noise.js";
 import { writeFileAtomic } from "../util/write-file-atomic.js";
-import { withCacheLock } from "./classifier-lock.js";
+import { withCacheLock } from "../util/cache-lock.js";
+import type { FeatureMetrics } from "../metrics/feature-metrics.js";
+import { evalMetrics } from "./eval-metrics.js";
+import { readExperimentRecord, type ExperimentRecord } from "../experiment/record.js";
+import { comparedMetric, comparedMetricNames } from "../metrics/registry.js";
+import { loadOrTrainFeatureNetwork, type FeatureNetwork } from "../features/feature-network.js";
+import { FEATURE_SEEDS } from "../features/spec.js";
+import { featureCacheDir } from "../features/cache-dir.js";
 
 export type { RunMetrics } from "../metrics/measured.js";
 
 /** Bump when what is measured changes, so cached metrics.json files are recomputed. */
-export const METRICS_VERSION = 4;
+export const METRICS_VERSION = 5;
 
 /** Bins of the reliability diagram (target intensity conditional on the output). */
 export const RELIABILITY_BINS = 10;
@@ -139,6 +146,21 @@ export function priorSamples(variant: Variant, count: number): Float32Array | un
   return out;
 }
 
+/** featureMetrics as RunMetrics's flat fields (the registry reads one number per field). */
+export function flatFeatureMetrics(
+  m: FeatureMetrics,
+): Pick<RunMetrics, "featureSpace" | "rfid" | "kid" | "precision" | "recall" | "sampleFid" | "sampleKid" | "samplePrecision" | "sampleRecall"> {
+  const { reconstruction: r, samples: s } = m;
+  return {
+    featureSpace: m.featureSpace,
+    rfid: r.fid,
+    kid: { mean: r.kid.mean, std: r.kid.std },
+    precision: r.precision,
+    recall: r.recall,
+    ...(s ? { sampleFid: s.fid, sampleKid: { mean: s.kid.mean, std: s.kid.std }, samplePrecision: s.precision, sampleRecall: s.recall } : {}),
+  };
+}
+
 /** The metrics of one run from its reconstructions (pure given its inputs; the loader below does the I/O). */
 export function measure(parts: {
   run: string;
@@ -155,6 +177,8 @@ export function measure(parts: {
   shape: Pick<Dataset, "height" | "width" | "channels">;
   /** Undefined for unlabelled data: the classifier's metrics are left out. */
   classifier: FeatureClassifier | undefined;
+  /** The evaluation feature network (rFID, KID, precision, recall); undefined: those are left out. */
+  features?: FeatureNetwork;
 }): RunMetrics {
   const { targets, shape, classifier } = parts;
   const broken = countNonFinite(parts.outputs);
@@ -167,6 +191,7 @@ export function measure(parts: {
   const targetFeatures = classifier ? featuresOf(classifier, x.pixels, shape) : undefined;
   const grey = asImageSet(parts.greyTargets, targets.count, shape);
   const calibration = reliability(y, x, RELIABILITY_BINS);
+  const extra = evalMetrics({ targets: x.pixels, outputs: y.pixels, samples: parts.samples, count: targets.count, shape }, parts.features);
   const metrics: RunMetrics = {
     version: METRICS_VERSION,
     run: parts.run,
@@ -187,6 +212,10 @@ export function measure(parts: {
     reliability: { pull: calibration.pull, meanAbsBias: calibration.meanAbsBias, bins: calibration.bins },
     highFrequencyRatio: { ownTargets: highFrequencyRatio(y, x).ratio, greyTargets: highFrequencyRatio(y, grey).ratio },
     sharpnessVsGrey: sharpnessRatio(y, grey),
+    msssim: extra.images.msssim,
+    lfd: extra.images.lfd,
+    spectrumDistance: extra.images.spectrumDistance,
+    ...(extra.features ? flatFeatureMetrics(extra.features) : {}),
   };
   if (classifier && targetFeatures) {
     const accuracyOn = (pixels: Float32Array) =>
@@ -210,6 +239,8 @@ export interface MeasureContext {
   classifierCache: string;
   /** Where decoded datasets are cached (a run's own, when the report runs beside its training). */
   dataCache?: string;
+  /** Where the evaluation feature networks are trained once and cached; without it the feature metrics (rFID, KID, precision, recall) are left out. */
+  featureCache?: string;
   /** Ignore metrics.json caches. */
   recompute?: boolean;
   log?: (line: string) => void;
@@ -217,6 +248,7 @@ export interface MeasureContext {
 
 const datasets = new Map<string, Promise<Dataset>>();
 const classifiers = new Map<string, Promise<FeatureClassifier>>();
+const featureNetworks = new Map<string, Promise<FeatureNetwork>>();
 const unlabelledSaid = new Set<string>();
 
 /** Runs with the same key are measured on the same dataset split, hence with the same classifier. */
@@ -225,33 +257,74 @@ export function datasetCacheKey(config: RunConfig): string {
   return JSON.stringify([source, config.seed, testFraction, trainLimit, testLimit, size, fit, channels, layout, labels, onError]);
 }
 
-/** The dataset split a run was trained and tested on, and its dataset's classifier: loaded once per report for all runs that share them. */
-export async function measuringKit(config: RunConfig, context: MeasureContext): Promise<{ dataset: Dataset; classifier: FeatureClassifier | undefined }> {
+/**
+ * The dataset split a run was trained and tested on, its dataset's classifier and its evaluation feature network:
+ * loaded once per report for all runs that share them.
+ */
+export async function measuringKit(
+  config: RunConfig,
+  context: MeasureContext,
+): Promise<{ dataset: Dataset; classifier: FeatureClassifier | undefined; features: FeatureNetwork | undefined }> {
   const dataKey = datasetCacheKey(config);
   if (!datasets.has(dataKey)) {
     datasets.set(dataKey, loadDataset(config.data.source, { ...config.data, seed: config.seed, cacheDir: context.dataCache }));
   }
   const dataset = await datasets.get(dataKey)!;
+  const features = await evaluationFeatures(dataset, dataKey, context);
+  return { dataset, classifier: await datasetClassifier(dataset, dataKey, context), features };
+}
+
+/** The evaluation feature network of the dataset (FEATURE_SEEDS.evaluation), trained once per cache; undefined without a featureCache. */
+async function evaluationFeatures(dataset: Dataset, dataKey: string, context: MeasureContext): Promise<FeatureNetwork | undefined> {
+  const cache = context.featureCache;
+  if (cache === undefined) return undefined;
+  if (!featureNetworks.has(dataKey)) {
+    const seed = FEATURE_SEEDS.evaluation;
+    const load = () => loadOrTrainFeatureNetwork(cache, dataset, { seed, log: context.log });
+    featureNetworks.set(dataKey, withCacheLock(cache, `${datasetKey(dataset)}-s${seed}`, load, context.log));
+  }
+  return featureNetworks.get(dataKey)!;
+}
+
+async function datasetClassifier(dataset: Dataset, dataKey: string, context: MeasureContext): Promise<FeatureClassifier | undefined> {
   if (!dataset.labelled) {
     if (!unlabelledSaid.has(dataKey))
-      context.log?.(`${config.data.source}: the images have no labels, so the classifier's metrics (classifier accuracy, Frechet distances) are left out`);
+      context.log?.(
+        `${dataset.source}: the images have no labels, so the classifier's metrics (classifier accuracy, its Frechet distances) are left out; the feature network learns a self-supervised task instead`,
+      );
     unlabelledSaid.add(dataKey);
-    return { dataset, classifier: undefined };
+    return undefined;
   }
   if (!classifiers.has(dataKey)) {
     // Locked: another process (a report worker) may be training this dataset's classifier right now.
     const train = () => loadOrTrainClassifier(context.classifierCache, dataset, { seed: 1, log: context.log });
     classifiers.set(dataKey, withCacheLock(context.classifierCache, datasetKey(dataset), train, context.log));
   }
-  return { dataset, classifier: await classifiers.get(dataKey)! };
+  return classifiers.get(dataKey)!;
 }
 
-/** `<run>/metrics.json` when it was measured at checkpoint step `step` by this metrics version. */
-function readCachedMetrics(runDir: string, step: number): RunMetrics | undefined {
+/**
+ * `<run>/metrics.json` when it was measured at checkpoint step `step` by this metrics version, and, where
+ * `withFeatures`, in a feature network (a report that needs none measures without one).
+ */
+function readCachedMetrics(runDir: string, step: number, withFeatures: boolean): RunMetrics | undefined {
   const cachePath = join(runDir, METRICS_FILE);
   if (!existsSync(cachePath)) return undefined;
   const cached = parseMetricsJson(readFileSync(cachePath, "utf8"));
+  if (withFeatures && cached.featureSpace === undefined) return undefined;
   return cached.version === METRICS_VERSION && cached.step === step ? cached : undefined;
+}
+
+/** Whether the experiment's claims compare a metric measured in the feature network (its record says; false without one). */
+export function claimsNeedFeatures(experimentDir: string): boolean {
+  let claims: ExperimentRecord["claims"];
+  try {
+    claims = readExperimentRecord(experimentDir).claims;
+  } catch {
+    return false;
+  }
+  const names = (claims ?? []).flatMap((claim) => (claim.comparisons ?? []).flatMap((c) => (typeof c.metric === "string" ? [c.metric] : (c.metric ?? []))));
+  return names.some((name) => comparedMetricNames().includes(name) && comparedMetric(name).needsFeatures === true);
 }
 
 /** Where a report trains and keeps its dataset classifiers: shared by every experiment under one logdir. */
@@ -260,17 +333,19 @@ export function classifierCacheOf(experimentDir: string): string {
 }
 
 /** The caches a report of `experimentDir` measures with: classifiers and decoded data, both shared under its logdir. */
-export function measureCachesOf(experimentDir: string): Pick<MeasureContext, "classifierCache" | "dataCache"> {
-  return { classifierCache: classifierCacheOf(experimentDir), dataCache: dataCacheDir(dirname(experimentDir)) };
+export function measureCachesOf(experimentDir: string): Pick<MeasureContext, "classifierCache" | "dataCache" | "featureCache"> {
+  const caches = { classifierCache: classifierCacheOf(experimentDir), dataCache: dataCacheDir(dirname(experimentDir)) };
+  // The feature metrics cost a network per dataset and seconds per run: measured where a claim uses them.
+  return claimsNeedFeatures(experimentDir) ? { ...caches, featureCache: featureCacheDir(dirname(experimentDir)) } : caches;
 }
 
 /** The run's metrics.json when it holds this checkpoint's metrics (what runMetrics would return unmeasured). */
-export async function cachedRunMetrics(runDir: string): Promise<RunMetrics | undefined> {
+export async function cachedRunMetrics(runDir: string, withFeatures = false): Promise<RunMetrics | undefined> {
   if (!existsSync(join(runDir, METRICS_FILE))) return undefined;
   // The checkpoint's step is only known by loading it, as runMetrics does.
   const run = await loadRun(runDir);
   try {
-    return readCachedMetrics(runDir, run.checkpoint.step);
+    return readCachedMetrics(runDir, run.checkpoint.step, withFeatures);
   } finally {
     run.variant.dispose();
   }
@@ -285,11 +360,11 @@ export async function runMetrics(runDir: string, context: MeasureContext): Promi
   const run = await loadRun(runDir);
   try {
     if (!context.recompute) {
-      const cached = readCachedMetrics(runDir, run.checkpoint.step);
+      const cached = readCachedMetrics(runDir, run.checkpoint.step, context.featureCache !== undefined);
       if (cached) return cached;
     }
     const { config } = run;
-    const { dataset, classifier } = await measuringKit(config, context);
+    const { dataset, classifier, features } = await measuringKit(config, context);
     const targets = runTestTargets(config, dataset);
     const metrics = measure({
       run: runDir,
@@ -302,6 +377,7 @@ export async function runMetrics(runDir: string, context: MeasureContext): Promi
       rate: testRate(run.variant, targets, run.shape),
       shape: run.shape,
       classifier,
+      features,
     });
     writeFileAtomic(cachePath, metricsJson(metrics));
     return metrics;
@@ -315,6 +391,8 @@ export async function releaseMeasureCaches(): Promise<void> {
   // One that failed to load or train has nothing to free (its error was reported by the run that asked).
   for (const c of classifiers.values()) (await c.catch(() => undefined))?.dispose();
   classifiers.clear();
+  for (const f of featureNetworks.values()) (await f.catch(() => undefined))?.dispose();
+  featureNetworks.clear();
   datasets.clear();
   unlabelledSaid.clear();
 }

@@ -1,6 +1,10 @@
 import type { RunConfig } from "../config/schema.js";
 import { binarize, type Dataset, type Split } from "../data/index.js";
 import { gatherSplit, validationIndices } from "../data/validation-split.js";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { featureCacheDir } from "../features/cache-dir.js";
+import { loadPerceptualNetwork } from "../features/perceptual-network.js";
 import { buildVariant } from "../models/index.js";
 import { streamFor } from "../random/rng.js";
 import type { SummaryWriter } from "../tensorboard/index.js";
@@ -36,6 +40,8 @@ export interface LoopOptions {
   resume?: boolean;
   /** The config file, named in config errors only training can find (an early-stopping monitor the variant does not log). */
   configOrigin?: string;
+  /** Where `model.perceptual`'s feature network is trained once and kept (default featureCacheDir of the system's temporary folder). */
+  featureCache?: string;
 }
 
 /** The training examples' positions after the validation split is held out (undefined: all of them, as without one). */
@@ -121,7 +127,10 @@ export async function trainLoop(options: LoopOptions): Promise<TrainResult> {
   const { seed } = config;
   const shape = { height: dataset.height, width: dataset.width, channels: dataset.channels };
 
-  const variant = buildVariant(config, shape, streamFor(seed, "weights"));
+  const perceptualNetwork = await loadPerceptualNetwork(config, dataset, options.featureCache ?? featureCacheDir(join(tmpdir(), "aelab")), (line) =>
+    progress.message(line),
+  );
+  const variant = buildVariant(config, shape, streamFor(seed, "weights"), { perceptualNetwork });
   const optimizers = buildOptimizers(variant, config.train);
   const { trainIndices, validation: validationSplit } = validationData(config, dataset.train);
   const trainCount = trainIndices?.length ?? dataset.train.count;
@@ -211,6 +220,7 @@ export async function trainLoop(options: LoopOptions): Promise<TrainResult> {
     interval.dispose();
     for (const optimizer of Object.values(optimizers)) optimizer?.dispose();
     variant.dispose();
+    perceptualNetwork?.dispose();
     // An observer that fails to close is reported only where training itself did not fail.
     // biome-ignore lint/correctness/noUnsafeFinally: thrown only when the try block finished, so it masks no error
     if (finished && closing !== undefined) throw closing;

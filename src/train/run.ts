@@ -4,6 +4,7 @@ import { ConfigError, differingKeys, loadConfig } from "../config/index.js";
 import { checkFolderName } from "../config/folder-name.js";
 import type { RunConfig } from "../config/schema.js";
 import { selectBackend, type BackendInfo, type BackendRequest } from "../backend/index.js";
+import { featureCacheDir } from "../features/cache-dir.js";
 import { dataCacheDir, loadDataset, type Dataset, type LoadOptions } from "../data/index.js";
 import { validationIndices } from "../data/validation-split.js";
 import { EventFileWriter, lastStepsOf } from "../tensorboard/index.js";
@@ -170,6 +171,7 @@ export async function runTraining(options: RunOptions): Promise<RunOutcome> {
       checkpointDir: dir,
       resume: Boolean(options.resumeDir),
       configOrigin,
+      featureCache: featureCacheDir(options.logdir),
     });
     // A resumed epoch replaces the partial entry the interrupted run wrote for it.
     const resumedEpochs = new Set(result.epochs.map((e) => e.epoch));

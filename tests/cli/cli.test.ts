@@ -84,7 +84,7 @@ describe("Ctrl-C during training", () => {
     const runDir = join(logdir, "ae-mse");
     const record = JSON.parse(readFileSync(join(runDir, "run.json"), "utf8"));
     expect(record.status).toBe("interrupted");
-    const file = readdirSync(runDir).find((f) => f.includes("tfevents"))!;
+    const file = readdirSync(runDir).find((f) => f.includes("tfevents") && !f.endsWith(".aelab-eval"))!;
     const events = readEvents(readFileSync(join(runDir, file)));
     expect(events.truncated).toBe(false);
     const steps = (tag: string) => events.filter((e) => e.summary?.value.some((v) => v.tag === tag)).map((e) => Number(e.step));
@@ -138,7 +138,7 @@ describe("sample and eval", () => {
     const evaluated = aelab("eval", runDir, "--json");
     expect(evaluated.status).toBe(0);
     const result = JSON.parse(evaluated.stdout);
-    const file = readdirSync(runDir).find((f) => f.includes("tfevents"))!;
+    const file = readdirSync(runDir).find((f) => f.includes("tfevents") && !f.endsWith(".aelab-eval"))!;
     const logged = new Map<string, number>();
     for (const e of readEvents(readFileSync(join(runDir, file)))) {
       for (const v of e.summary?.value ?? []) if (v.tag.startsWith("test/") && !v.image) logged.set(v.tag.slice(5), v.simpleValue!);
@@ -147,8 +147,27 @@ describe("sample and eval", () => {
     for (const tag of ["autoencoder/recon", "autoencoder/kl", "mse", "bce", "l1"]) {
       expect(Math.fround(result.metrics[tag]), tag).toBe(logged.get(tag));
     }
+    // The image and feature metrics, in the evaluation feature network, written to an events file of eval's own.
+    expect(result.features.featureSpace).toMatchObject({ seed: 2, objective: "classes" });
+    for (const value of [result.images.psnr, result.images.msssim, result.images.lfd, result.features.reconstruction.fid, result.features.samples.fid]) {
+      expect(Number.isFinite(value)).toBe(true);
+    }
+    const evalFiles = () => readdirSync(runDir).filter((f) => f.endsWith(".aelab-eval"));
+    expect(evalFiles()).toHaveLength(1);
+    const evalLogged = new Map<string, number>();
+    for (const e of readEvents(readFileSync(join(runDir, evalFiles()[0])))) {
+      for (const v of e.summary?.value ?? []) if (v.simpleValue !== undefined) evalLogged.set(`${v.tag}@${Number(e.step)}`, v.simpleValue);
+    }
+    expect(evalLogged.get("test/rfid@2")).toBe(Math.fround(result.features.reconstruction.fid));
+    expect(evalLogged.get("test/msssim@2")).toBe(Math.fround(result.images.msssim));
+    expect(evalLogged.get("test/sample_recall@2")).toBe(Math.fround(result.features.samples.recall));
     const table = aelab("eval", runDir);
     expect(table.stdout).toMatch(/autoencoder\/recon\s+\d/);
+    expect(table.stdout).toMatch(/rfid\s+\d/);
+    // A second eval replaces the first's events file; --no-log writes none.
+    expect(evalFiles()).toHaveLength(1);
+    expect(aelab("eval", runDir, "--no-log", "--no-features", "--json").status).toBe(0);
+    expect(evalFiles()).toHaveLength(1);
 
     const out = join(dir, "samples.png");
     const sampled = aelab("sample", runDir, "--n", "6", "--out", out);

@@ -2,7 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import { afterEach, beforeAll, expect } from "vitest";
 import { selectBackend } from "../../src/backend/index.js";
 import { runConfigSchema, type NetworkName, type RunConfig } from "../../src/config/schema.js";
-import { buildVariant, type Variant } from "../../src/models/index.js";
+import { buildVariant, type Variant, type VariantExtras } from "../../src/models/index.js";
 import { streamFor, Rng } from "../../src/random/rng.js";
 import { ScalarAccumulator } from "../../src/train/accumulator.js";
 import { seededNoise } from "../../src/train/noise.js";
@@ -47,8 +47,8 @@ export interface Harness {
   dispose(): void;
 }
 
-export function harness(config: RunConfig): Harness {
-  const variant = buildVariant(config, SHAPE, streamFor(config.seed, "weights"));
+export function harness(config: RunConfig, extras: VariantExtras = {}): Harness {
+  const variant = buildVariant(config, SHAPE, streamFor(config.seed, "weights"), extras);
   const optimizers = buildOptimizers(variant, config.train);
   const runners = phaseRunners(variant);
   const noiseRng = new Rng("harness-noise");

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { selectBackend } from "../../src/backend/index.js";
 import { loadDataset, unitFloats, type Dataset } from "../../src/data/index.js";
-import { shiftImages } from "../../src/metrics/classifier-train.js";
+import { shiftImages } from "../../src/data/index.js";
 import { ClassifierError, classifierAccuracy, datasetKey, featuresOf, loadOrTrainClassifier, type FeatureClassifier } from "../../src/metrics/classifier.js";
 import { frechetDistance } from "../../src/metrics/frechet.js";
 import { Rng } from "../../src/random/rng.js";

@@ -15,10 +15,17 @@ describe("the presets' verdict rows are the ones the hard-coded engine gave", ()
   for (const file of PRESETS) {
     it(file, () => {
       const { spec, groups, references } = presetRuns(file);
-      const rows = canonicalRows(verdictRows(spec, groups, references));
+      // Claims added since the recording (the full preset's perceptual arm, C7 and C8) are left out here: Holm
+      // adjusts over every tallied row, so new rows change the recorded ones' adjusted p-values by design.
+      const recordedClaims = new Set((golden.presets[file] as Array<{ claim: string }>).map((r) => r.claim));
+      const recorded = { ...spec, claims: spec.claims?.filter((c) => recordedClaims.has(c.id)) };
+      const rows = canonicalRows(verdictRows(recorded, groups, references));
       const keys = rows.map((r) => `${String(r.claim)} | ${String(r.comparison)} | ${String(r.metric)}`);
       expect(new Set(keys).size).toBe(keys.length);
       expect(rows).toEqual(golden.presets[file]);
+      const added = canonicalRows(verdictRows(spec, groups, references)).filter((r) => !recordedClaims.has(String(r.claim)));
+      const addedClaims = [...new Set(added.map((r) => String(r.claim)))];
+      expect(addedClaims).toEqual(file === "experiments/adversarial-claim-full.yaml" ? ["C7", "C8"] : []);
     });
   }
 });

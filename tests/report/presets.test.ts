@@ -20,7 +20,8 @@ function presetRows(file: string) {
     const v = 0.9 + 0.01 * s * (cell.name.length % 7);
     const push = (k: number) => ({ k, gradientRatio: v * k, laplacianRatio: v * k, highFrequencyRatio: v * k, mse: v * k, midGreyShare: 0.1 / k });
     const pushSweep = cell.config.data.binarize === "none" ? [push(1), push(3)] : undefined;
-    const metrics = { ...zeroMetrics(), sharpnessRatio: { gradient: v, laplacianVariance: 0 }, ...(pushSweep ? { pushSweep } : {}) };
+    const features = { rfid: v, kid: { mean: v / 100, std: 0 }, precision: v / 2, recall: v / 3 };
+    const metrics = { ...zeroMetrics(), ...features, sharpnessRatio: { gradient: v, laplacianVariance: 0 }, ...(pushSweep ? { pushSweep } : {}) };
     return { cell: cell.name, group: Object.values(levels).join("/"), levels: cell.levels, traits: traitsOf(cell.config), metrics };
   });
   return verdictRows(readExperimentFile(file), groupRuns(runs));
@@ -52,13 +53,17 @@ describe("the presets", () => {
     }
   });
 
-  it("the study's claims C1 to C6 live in the preset files, each with its statement", () => {
+  it("the study's claims C1 to C6 (and the full preset's perceptual arm, C7 and C8) live in the preset files, each with its statement", () => {
     for (const file of ["experiments/adversarial-claim.yaml", "experiments/adversarial-claim-full.yaml", "experiments/rate-distortion.yaml"]) {
       const spec = readExperimentFile(file);
       expect(
         spec.claims.map((c) => c.id),
         file,
-      ).toEqual(["C1", "C2", "C3", "C4", "C5", "C6"].slice(0, file.includes("rate-distortion") ? 5 : 6));
+      ).toEqual(
+        file.includes("full")
+          ? ["C1", "C2", "C3", "C4", "C5", "C6", "C7", "C8"]
+          : ["C1", "C2", "C3", "C4", "C5", "C6"].slice(0, file.includes("rate-distortion") ? 5 : 6),
+      );
       expect(
         spec.claims.filter((c) => c.analytic).map((c) => c.analytic),
         file,
@@ -94,5 +99,20 @@ describe("the presets", () => {
     expect(conv.length).toBeGreaterThan(0);
     expect(new Set(conv.map((r) => r.acrossDatasets))).toEqual(new Set(["measured on mnist only"]));
     expect(rows.some((r) => r.comparison.startsWith("[mlp/mlp, mnist] AE-MSE+GAN(λ=0.1×adaptive) − AE-MSE"))).toBe(true);
+  });
+
+  it("the full preset's perceptual arm compares fixed pixel, fixed perceptual and learned adversarial losses on sharpness, rFID, KID, precision, recall and fidelity", () => {
+    const rows = presetRows("experiments/adversarial-claim-full.yaml").filter((r) => r.claim === "C7" || r.claim === "C8");
+    const metricsOf = (claim: string) => new Set(rows.filter((r) => r.claim === claim).map((r) => r.metric));
+    for (const claim of ["C7", "C8"]) {
+      for (const label of ["rFID (aelab feature network)", "rKID (aelab feature network)", "precision (k = 3)", "recall (k = 3)"])
+        expect(metricsOf(claim).has(label), `${claim} ${label}`).toBe(true);
+    }
+    expect(metricsOf("C7").has("MSE (sum per image)")).toBe(true);
+    expect(rows.some((r) => r.comparison.includes("AE-MSE+GAN") && r.comparison.includes("AE-MSE+PERCEPTUAL"))).toBe(true);
+    // Measured on both datasets with the MLP networks only (the conv networks have no perceptual arm).
+    expect(new Set(rows.filter((r) => r.scope).map((r) => `${r.scope!.networks} ${r.scope!.dataset}`))).toEqual(
+      new Set(["mlp/mlp mnist", "mlp/mlp fashion-mnist"]),
+    );
   });
 });

@@ -1,4 +1,13 @@
 import type { ComparedMetric } from "../registry.js";
+import { rfid } from "./rfid.js";
+import { kid } from "./kid.js";
+import { precision } from "./precision.js";
+import { recall } from "./recall.js";
+import { sampleFid } from "./sample-fid.js";
+import { sampleKid } from "./sample-kid.js";
+import { msssim } from "./msssim.js";
+import { lfd } from "./lfd.js";
+import { spectrumDistance } from "./spectrum-distance.js";
 import { classifierAccuracy } from "./classifier-accuracy.js";
 import { highFrequency } from "./high-frequency.js";
 import { highFrequencyVsGrey } from "./high-frequency-vs-grey.js";
@@ -42,4 +51,13 @@ export const BUILT_IN_METRICS: readonly ComparedMetric[] = [
   pushLaplacian,
   pushHighFrequency,
   pushMse,
+  rfid,
+  kid,
+  precision,
+  recall,
+  sampleFid,
+  sampleKid,
+  msssim,
+  lfd,
+  spectrumDistance,
 ];

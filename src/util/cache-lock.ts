@@ -1,7 +1,7 @@
 import { mkdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { createLockFile, lockHolder, processAlive } from "../util/lock-file.js";
+import { createLockFile, lockHolder, processAlive } from "./lock-file.js";
 
 const POLL_MS = 200;
 // A lock file still empty or unreadable after this long was left by a process that died while creating it.
@@ -26,7 +26,7 @@ async function holdWhile<T>(path: string, fn: () => Promise<T>, log: (line: stri
       continue;
     }
     if (!told && holder !== undefined) {
-      log(`classifier: waiting for process ${holder}, which is preparing ${path.replace(/\.lock$/, "")}`);
+      log(`waiting for process ${holder}, which is preparing ${path.replace(/\.lock$/, "")}`);
       told = true;
     }
     await sleep(POLL_MS);

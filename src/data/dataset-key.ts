@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { Dataset } from "../data/index.js";
+import type { Dataset } from "./dataset.js";
 
 // Enough pixels, spread over every train image, that two datasets of the same name, source, size and
 // shape (another seed's split, a different folder's files) get different keys; hashing all of
@@ -7,7 +7,7 @@ import type { Dataset } from "../data/index.js";
 const SAMPLED_PIXELS = 4096;
 
 /**
- * Identifies a dataset's train split for the classifier cache: `<name>-<H>x<W>x<C>-n<train count>-<hash>`,
+ * Identifies a dataset's train split for the caches of networks trained on it (classifier, feature networks): `<name>-<H>x<W>x<C>-n<train count>-<hash>`,
  * the hash covering name, source, shape, count, all train labels and SAMPLED_PIXELS pixels evenly spaced
  * over the train images. The test split is not part of it: it trains nothing (accuracy is measured anew).
  */

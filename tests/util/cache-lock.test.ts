@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { withCacheLock } from "../../src/report/classifier-lock.js";
+import { withCacheLock } from "../../src/util/cache-lock.js";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -34,7 +34,7 @@ describe("withCacheLock", () => {
     expect(result).toBe(42);
     // The holder keeps it 800 ms from taking it; a little of that passed before this call.
     expect(waited).toBeGreaterThan(500);
-    expect(lines).toEqual([`classifier: waiting for process ${holder.pid}, which is preparing ${join(dir, "mnist-abc")}`]);
+    expect(lines).toEqual([`waiting for process ${holder.pid}, which is preparing ${join(dir, "mnist-abc")}`]);
     expect(existsSync(lock)).toBe(false);
   });
 
