@@ -1,9 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
-import { existsSync } from "node:fs";
-import { readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { datasetKey, type Dataset, type ImageShape } from "../data/index.js";
-import { hasCheckpoint, loadCheckpoint, saveCheckpoint } from "../train/checkpoint.js";
+import { ABSENT, loadCachedNetwork, saveCachedNetwork, type CachedNetworkEntry } from "../train/cached-network.js";
 import { buildFeatureNetwork } from "./network.js";
 import { headsFor, objectiveFor } from "./objective.js";
 import { DEFAULT_FEATURE_EPOCHS, FEATURE_NET_SPEC, type FeatureNetSpec, type FeatureSpaceIdentity } from "./spec.js";
@@ -77,7 +75,7 @@ export async function loadOrTrainFeatureNetwork(cacheDir: string, dataset: Datas
   const layers = buildFeatureNetwork(shape, seed, heads, NETWORK);
   const identityWith = (testAccuracy: number): FeatureSpaceIdentity => ({ key, objective, seed, epochs, specVersion: FEATURE_NET_SPEC.version, testAccuracy });
   try {
-    const reason = await tryLoad(dir, key, layers.model);
+    const reason = await loadCachedNetwork(cacheEntry(dir, key), layers.model);
     if (reason === undefined) {
       const testAccuracy = objectiveAccuracy(layers.model, dataset.test, shape, objective);
       log(`features: loaded ${key} from ${dir}, test ${objective} accuracy ${percent(testAccuracy)}`);
@@ -92,14 +90,14 @@ export async function loadOrTrainFeatureNetwork(cacheDir: string, dataset: Datas
     const trainSeconds = (performance.now() - started) / 1000;
     const testAccuracy = objectiveAccuracy(layers.model, dataset.test, shape, objective);
     const identity = identityWith(testAccuracy);
-    await save(dir, layers.model, {
+    await saveCachedNetwork(cacheEntry(dir, key), layers.model, {
       ...identity,
       format: INFO_FORMAT,
       datasetKey: dataKey,
       dataset: { name: dataset.name, source: dataset.source, ...shape, trainCount: dataset.train.count, testCount: dataset.test.count },
       spec: FEATURE_NET_SPEC,
       trainSeconds: Math.round(trainSeconds * 100) / 100,
-    });
+    } satisfies FeatureNetworkInfo);
     log(`features: trained in ${trainSeconds.toFixed(1)} s, test ${objective} accuracy ${percent(testAccuracy)}, saved to ${dir}`);
     return wrap(layers.model, layers.taps, shape, identity, dir, false);
   } catch (error) {
@@ -149,28 +147,8 @@ function wrap(
   };
 }
 
-const ABSENT = "absent";
-
-async function tryLoad(dir: string, key: string, model: tf.LayersModel): Promise<string | undefined> {
-  const infoPath = join(dir, INFO_JSON);
-  if (!hasCheckpoint(dir) || !existsSync(infoPath)) return ABSENT;
-  try {
-    const info = JSON.parse(await readFile(infoPath, "utf8")) as Partial<FeatureNetworkInfo>;
-    if (info.format !== INFO_FORMAT || info.key !== key) return `${infoPath} is not the entry for ${key}`;
-    if (JSON.stringify(info.spec) !== JSON.stringify(FEATURE_NET_SPEC)) return `it was trained with another spec: ${JSON.stringify(info.spec)}`;
-    await loadCheckpoint(dir, { models: { [NETWORK]: model }, optimizers: {} });
-    return undefined;
-  } catch (error) {
-    return error instanceof Error ? error.message : String(error);
-  }
-}
-
-async function save(dir: string, model: tf.LayersModel, info: FeatureNetworkInfo): Promise<void> {
-  await saveCheckpoint(dir, { models: { [NETWORK]: model }, optimizers: {}, state: { epoch: info.epochs, step: 0, extra: { ...info } } });
-  // Written after the checkpoint and renamed into place: an entry without it is never loaded.
-  const temp = join(dir, `${INFO_JSON}.tmp-${process.pid}`);
-  await writeFile(temp, `${JSON.stringify(info, null, 2)}\n`);
-  await rename(temp, join(dir, INFO_JSON));
+function cacheEntry(dir: string, key: string): CachedNetworkEntry {
+  return { dir, infoFile: INFO_JSON, network: NETWORK, format: INFO_FORMAT, key, spec: FEATURE_NET_SPEC };
 }
 
 function percent(x: number): string {

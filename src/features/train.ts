@@ -2,6 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import { batches, identityOrder, shiftImages, type Dataset, type ImageShape, type Split } from "../data/index.js";
 import { streamFor } from "../random/rng.js";
 import { objectiveSplit } from "./objective.js";
+import { trainSoftmax } from "./train-softmax.js";
 import { FEATURE_NET_SPEC, type FeatureObjective } from "./spec.js";
 
 /**
@@ -20,33 +21,20 @@ export async function trainFeatureNetwork(
 ): Promise<void> {
   const shape: ImageShape = { height: dataset.height, width: dataset.width, channels: dataset.channels };
   const split = dataset.train;
-  const optimizer = tf.train.adam(FEATURE_NET_SPEC.lr);
-  try {
-    for (let epoch = 0; epoch < epochs; epoch++) {
-      const order = streamFor(seed, `features/shuffle/epoch-${epoch}`).permutation(split.count);
+  await trainSoftmax(model, shape, {
+    heads,
+    batchSize: FEATURE_NET_SPEC.batchSize,
+    lr: FEATURE_NET_SPEC.lr,
+    epochs,
+    epochData: (epoch) => {
       const shifted = shiftImages(split, shape, FEATURE_NET_SPEC.maxShift, streamFor(seed, `features/shift/epoch-${epoch}`));
-      const seen = objectiveSplit(shifted, shape, objective, streamFor(seed, `features/flip/epoch-${epoch}`));
-      let lossSum = tf.scalar(0);
-      for (const batch of batches(seen, FEATURE_NET_SPEC.batchSize, order, shape)) {
-        try {
-          const cost = optimizer.minimize(() => {
-            const onehot = tf.oneHot(tf.tensor1d(batch.labels, "int32"), heads);
-            return tf.losses.softmaxCrossEntropy(onehot, model.apply(batch.x, { training: true }) as tf.Tensor) as tf.Scalar;
-          }, true)!;
-          const next = tf.tidy(() => lossSum.add(cost.mul(batch.labels.length)) as tf.Scalar);
-          tf.dispose([cost, lossSum]);
-          lossSum = next;
-        } finally {
-          batch.x.dispose();
-        }
-      }
-      const total = (await lossSum.data())[0];
-      lossSum.dispose();
-      log(`features: epoch ${epoch + 1}/${epochs}, train loss ${(total / split.count).toFixed(4)}`);
-    }
-  } finally {
-    optimizer.dispose();
-  }
+      return {
+        order: streamFor(seed, `features/shuffle/epoch-${epoch}`).permutation(split.count),
+        split: objectiveSplit(shifted, shape, objective, streamFor(seed, `features/flip/epoch-${epoch}`)),
+      };
+    },
+    onEpoch: (epoch, loss) => log(`features: epoch ${epoch + 1}/${epochs}, train loss ${loss.toFixed(4)}`),
+  });
 }
 
 /**

@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
-import { batches, shiftImages, type Dataset, type ImageShape } from "../data/index.js";
+import { shiftImages, type Dataset, type ImageShape } from "../data/index.js";
+import { trainSoftmax } from "../features/train-softmax.js";
 import { denseStack, seededDense } from "../nn/mlp.js";
 import { streamFor } from "../random/rng.js";
 
@@ -66,31 +67,15 @@ export async function trainClassifier(model: tf.LayersModel, dataset: Dataset, s
     `classifier: training ${shape.height * shape.width * shape.channels}-${CLASSIFIER_SPEC.hidden.join("-")}-${classes} ` +
       `on ${dataset.name} (${split.count} images, ${epochs} epochs, seed ${seed})`,
   );
-  const optimizer = tf.train.adam(CLASSIFIER_SPEC.lr);
-  try {
-    for (let epoch = 0; epoch < epochs; epoch++) {
-      const order = streamFor(seed, `classifier/shuffle/epoch-${epoch}`).permutation(split.count);
-      const shifted = shiftImages(split, shape, CLASSIFIER_SPEC.maxShift, streamFor(seed, `classifier/shift/epoch-${epoch}`));
-      // Summed on the backend and read once per epoch, so a step never waits for a read-back.
-      let lossSum = tf.scalar(0);
-      for (const batch of batches(shifted, CLASSIFIER_SPEC.batchSize, order, shape)) {
-        try {
-          const cost = optimizer.minimize(() => {
-            const onehot = tf.oneHot(tf.tensor1d(batch.labels, "int32"), classes);
-            return tf.losses.softmaxCrossEntropy(onehot, model.apply(batch.x, { training: true }) as tf.Tensor) as tf.Scalar;
-          }, true)!;
-          const next = tf.tidy(() => lossSum.add(cost.mul(batch.labels.length)) as tf.Scalar);
-          tf.dispose([cost, lossSum]);
-          lossSum = next;
-        } finally {
-          batch.x.dispose();
-        }
-      }
-      const total = (await lossSum.data())[0];
-      lossSum.dispose();
-      log(`classifier: epoch ${epoch + 1}/${epochs}, train loss ${(total / split.count).toFixed(4)}`);
-    }
-  } finally {
-    optimizer.dispose();
-  }
+  await trainSoftmax(model, shape, {
+    heads: classes,
+    batchSize: CLASSIFIER_SPEC.batchSize,
+    lr: CLASSIFIER_SPEC.lr,
+    epochs,
+    epochData: (epoch) => ({
+      order: streamFor(seed, `classifier/shuffle/epoch-${epoch}`).permutation(split.count),
+      split: shiftImages(split, shape, CLASSIFIER_SPEC.maxShift, streamFor(seed, `classifier/shift/epoch-${epoch}`)),
+    }),
+    onEpoch: (epoch, loss) => log(`classifier: epoch ${epoch + 1}/${epochs}, train loss ${loss.toFixed(4)}`),
+  });
 }

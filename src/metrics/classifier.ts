@@ -1,9 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
-import { existsSync } from "node:fs";
-import { readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { batches, datasetKey, identityOrder, type Dataset, type ImageShape, type Split } from "../data/index.js";
-import { hasCheckpoint, loadCheckpoint, saveCheckpoint } from "../train/checkpoint.js";
+import { ABSENT, loadCachedNetwork, saveCachedNetwork, type CachedNetworkEntry } from "../train/cached-network.js";
 import { buildClassifier, CLASSIFIER_SPEC, classifierClasses, trainClassifier, type ClassifierNets, type ClassifierSpec } from "./classifier-train.js";
 
 export { CLASSIFIER_SPEC, type ClassifierSpec } from "./classifier-train.js";
@@ -91,7 +89,7 @@ export async function loadOrTrainClassifier(cacheDir: string, dataset: Dataset, 
   const dir = join(cacheDir, key);
   const nets = buildClassifier(shape, seed, NETWORK, classes);
   try {
-    const reason = await tryLoad(dir, key, nets.model);
+    const reason = await loadCachedNetwork(cacheEntry(dir, key), nets.model);
     if (reason === undefined) {
       const testAccuracy = splitAccuracy(nets.model, dataset.test, shape, DEFAULT_EVAL_BATCH);
       log(`classifier: loaded from ${dir}, test accuracy ${percent(testAccuracy)}`);
@@ -102,7 +100,7 @@ export async function loadOrTrainClassifier(cacheDir: string, dataset: Dataset, 
     await trainClassifier(nets.model, dataset, seed, epochs, log);
     const trainSeconds = (performance.now() - started) / 1000;
     const testAccuracy = splitAccuracy(nets.model, dataset.test, shape, DEFAULT_EVAL_BATCH);
-    await save(dir, nets.model, {
+    await saveCachedNetwork(cacheEntry(dir, key), nets.model, {
       format: INFO_FORMAT,
       key,
       datasetKey: dataKey,
@@ -112,7 +110,7 @@ export async function loadOrTrainClassifier(cacheDir: string, dataset: Dataset, 
       epochs,
       testAccuracy,
       trainSeconds: Math.round(trainSeconds * 100) / 100,
-    });
+    } satisfies ClassifierInfo);
     log(`classifier: trained in ${trainSeconds.toFixed(1)} s, test accuracy ${percent(testAccuracy)}, saved to ${dir}`);
     return wrap(nets, shape, { testAccuracy, key, dir, loaded: false });
   } catch (error) {
@@ -221,29 +219,8 @@ function splitAccuracy(model: tf.LayersModel, split: Split, shape: ImageShape, b
   return correct / split.count;
 }
 
-const ABSENT = "absent";
-
-/** undefined when `model` now holds the cached weights; otherwise why not (ABSENT when there is no entry). */
-async function tryLoad(dir: string, key: string, model: tf.LayersModel): Promise<string | undefined> {
-  const infoPath = join(dir, INFO_JSON);
-  if (!hasCheckpoint(dir) || !existsSync(infoPath)) return ABSENT;
-  try {
-    const info = JSON.parse(await readFile(infoPath, "utf8")) as Partial<ClassifierInfo>;
-    if (info.format !== INFO_FORMAT || info.key !== key) return `${infoPath} is not the entry for ${key}`;
-    if (JSON.stringify(info.spec) !== JSON.stringify(CLASSIFIER_SPEC)) return `it was trained with another spec: ${JSON.stringify(info.spec)}`;
-    await loadCheckpoint(dir, { models: { [NETWORK]: model }, optimizers: {} });
-    return undefined;
-  } catch (error) {
-    return error instanceof Error ? error.message : String(error);
-  }
-}
-
-async function save(dir: string, model: tf.LayersModel, info: ClassifierInfo): Promise<void> {
-  await saveCheckpoint(dir, { models: { [NETWORK]: model }, optimizers: {}, state: { epoch: info.epochs, step: 0, extra: { ...info } } });
-  // Written after the checkpoint and renamed into place: an entry without it is never loaded.
-  const temp = join(dir, `${INFO_JSON}.tmp-${process.pid}`);
-  await writeFile(temp, `${JSON.stringify(info, null, 2)}\n`);
-  await rename(temp, join(dir, INFO_JSON));
+function cacheEntry(dir: string, key: string): CachedNetworkEntry {
+  return { dir, infoFile: INFO_JSON, network: NETWORK, format: INFO_FORMAT, key, spec: CLASSIFIER_SPEC };
 }
 
 function checkLabels(dataset: Dataset): void {
