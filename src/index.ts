@@ -85,7 +85,7 @@ export type { Rng } from "./random/rng.js";
 
 // The feature network aelab trains per dataset (rFID, KID, precision/recall) and the perceptual loss in it
 export { loadOrTrainFeatureNetwork, FeatureNetworkError, type FeatureNetwork, type FeatureNetworkOptions } from "./features/feature-network.js";
-export { FEATURE_NET_SPEC, FEATURE_SEEDS, type FeatureSpaceIdentity } from "./features/spec.js";
+export { FEATURE_NET_SPEC, FEATURE_SEEDS, type FeatureSpaceIdentity } from "./config/feature-network-spec.js";
 export { perceptualLoss, type PerceptualLoss } from "./models/perceptual-term.js";
 export { perceptualDistance } from "./losses/perceptual.js";
 export { featureMetrics, type FeatureMetrics, type FeatureSetScores } from "./metrics/feature-metrics.js";

@@ -9,7 +9,7 @@ import { seededNoise } from "../train/noise.js";
 import { formatNumber } from "../train/progress.js";
 import { featureCacheNear } from "../features/cache-near.js";
 import { loadOrTrainFeatureNetwork } from "../features/feature-network.js";
-import { FEATURE_SEEDS } from "../features/spec.js";
+import { FEATURE_SEEDS } from "../config/feature-network-spec.js";
 import { evalMetrics, evalScalars, logEvalMetrics, type EvalMetrics } from "../report/eval-metrics.js";
 import { priorSamples, reconstructions } from "../report/run-metrics.js";
 

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { BUILT_IN_LIKELIHOODS, reconNames, type BUILT_IN_RECON, type RegisteredLikelihoodName } from "../losses/likelihoods/registry.js";
 import { ARRAY_LAYOUTS } from "../data/sources/array-layout.js";
 import { FITS } from "../data/transform-spec.js";
-import { DEFAULT_FEATURE_EPOCHS, FEATURE_NET_SPEC, FEATURE_SEEDS } from "../features/spec.js";
+import { DEFAULT_FEATURE_EPOCHS, FEATURE_NET_SPEC, FEATURE_SEEDS } from "./feature-network-spec.js";
 import { adversaryOf, BUILT_IN_VARIANTS, variantNames, variantRules, type BuiltInVariant, type RegisteredVariantName } from "./variant-names.js";
 
 /**

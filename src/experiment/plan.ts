@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { ConfigError, loadConfig, type RunConfig } from "../config/index.js";
-import { hasCheckpoint } from "../train/checkpoint.js";
+import { hasCheckpoint } from "../checkpoint/index.js";
 import { readRunRecordIfAny, type RunRecord } from "../train/run-folder.js";
 import { ExperimentError } from "./errors.js";
 import type { Experiment, ResolvedCell } from "./load.js";

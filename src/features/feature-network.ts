@@ -1,12 +1,12 @@
 import * as tf from "@tensorflow/tfjs";
 import { join } from "node:path";
 import { datasetKey, type Dataset, type ImageShape } from "../data/index.js";
-import { ABSENT, loadCachedNetwork, saveCachedNetwork, type CachedNetworkEntry } from "../train/cached-network.js";
+import { ABSENT, loadCachedNetwork, saveCachedNetwork, type CachedNetworkEntry } from "../checkpoint/cached-network.js";
 import { buildFeatureNetwork } from "./network.js";
 import { headsFor, objectiveFor } from "./objective.js";
-import { DEFAULT_FEATURE_EPOCHS, FEATURE_NET_SPEC, type FeatureNetSpec, type FeatureSpaceIdentity } from "./spec.js";
+import { DEFAULT_FEATURE_EPOCHS, FEATURE_NET_SPEC, type FeatureNetSpec, type FeatureSpaceIdentity } from "../config/feature-network-spec.js";
 
-export type { FeatureSpaceIdentity } from "./spec.js";
+export type { FeatureSpaceIdentity } from "../config/feature-network-spec.js";
 import { objectiveAccuracy, trainFeatureNetwork } from "./train.js";
 
 const INFO_JSON = "features.json";

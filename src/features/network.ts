@@ -3,7 +3,7 @@ import type { ImageShape } from "../data/index.js";
 import { convStack } from "../nn/conv.js";
 import { denseStack, seededDense } from "../nn/mlp.js";
 import { streamFor } from "../random/rng.js";
-import { FEATURE_NET_SPEC } from "./spec.js";
+import { FEATURE_NET_SPEC } from "../config/feature-network-spec.js";
 
 export interface FeatureNetworkLayers {
   /** images [n, H, W, C] in [0, 1] -> head logits [n, heads]: what training descends. */

@@ -1,6 +1,6 @@
 import { pixelsLike, type Dataset, type ImageShape, type Pixels, type Split } from "../data/index.js";
 import type { Rng } from "../random/rng.js";
-import type { FeatureObjective } from "./spec.js";
+import type { FeatureObjective } from "../config/feature-network-spec.js";
 
 /** The four shape-preserving flips the `flips` objective predicts, in label order. */
 export const FLIPS = ["none", "left-right", "up-down", "half turn"] as const;

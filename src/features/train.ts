@@ -3,7 +3,7 @@ import { batches, identityOrder, shiftImages, type Dataset, type ImageShape, typ
 import { streamFor } from "../random/rng.js";
 import { objectiveSplit } from "./objective.js";
 import { trainSoftmax } from "./train-softmax.js";
-import { FEATURE_NET_SPEC, type FeatureObjective } from "./spec.js";
+import { FEATURE_NET_SPEC, type FeatureObjective } from "../config/feature-network-spec.js";
 
 /**
  * Trains `model` on the train split for `objective`: Adam, softmax cross-entropy, seeded shuffling, shifts

@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { join } from "node:path";
 import { batches, datasetKey, identityOrder, type Dataset, type ImageShape, type Split } from "../data/index.js";
-import { ABSENT, loadCachedNetwork, saveCachedNetwork, type CachedNetworkEntry } from "../train/cached-network.js";
+import { ABSENT, loadCachedNetwork, saveCachedNetwork, type CachedNetworkEntry } from "../checkpoint/cached-network.js";
 import { buildClassifier, CLASSIFIER_SPEC, classifierClasses, trainClassifier, type ClassifierNets, type ClassifierSpec } from "./classifier-train.js";
 
 export { CLASSIFIER_SPEC, type ClassifierSpec } from "./classifier-train.js";

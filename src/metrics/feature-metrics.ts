@@ -1,5 +1,5 @@
 import type { ImageShape } from "../data/index.js";
-import type { FeatureSpaceIdentity } from "../features/spec.js";
+import type { FeatureSpaceIdentity } from "../config/feature-network-spec.js";
 import { featuresOf, type FeatureExtractor } from "./classifier.js";
 import { featureStats, frechetDistanceFromStats, type FeatureRows } from "./frechet.js";
 import { kernelInceptionDistance } from "./kid.js";

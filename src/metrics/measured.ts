@@ -1,4 +1,4 @@
-import type { FeatureSpaceIdentity } from "../features/spec.js";
+import type { FeatureSpaceIdentity } from "../config/feature-network-spec.js";
 import type { PushRow } from "./push-from-half.js";
 import type { ReliabilityBin } from "./reliability.js";
 

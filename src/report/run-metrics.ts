@@ -38,7 +38,7 @@ import { evalMetrics } from "./eval-metrics.js";
 import { readExperimentRecord, type ExperimentRecord } from "../experiment/record.js";
 import { comparedMetric, comparedMetricNames } from "../metrics/registry.js";
 import { loadOrTrainFeatureNetwork, type FeatureNetwork } from "../features/feature-network.js";
-import { FEATURE_SEEDS } from "../features/spec.js";
+import { FEATURE_SEEDS } from "../config/feature-network-spec.js";
 import { featureCacheDir } from "../features/cache-dir.js";
 
 export type { RunMetrics } from "../metrics/measured.js";

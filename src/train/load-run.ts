@@ -6,7 +6,7 @@ import type { NetworkName, RunConfig } from "../config/schema.js";
 import { buildVariant, type Variant } from "../models/index.js";
 import type { ImageShape } from "../nn/modules.js";
 import { streamFor } from "../random/rng.js";
-import { hasCheckpoint, loadCheckpoint, type CheckpointState } from "./checkpoint.js";
+import { hasCheckpoint, loadCheckpoint, type CheckpointState } from "../checkpoint/index.js";
 import { readRecord, RunError } from "./run.js";
 import type { RunRecord } from "./run-folder.js";
 

@@ -9,7 +9,7 @@ import { dataCacheDir, loadDataset, type Dataset, type LoadOptions } from "../da
 import { validationIndices } from "../data/validation-split.js";
 import { EventFileWriter, lastStepsOf } from "../tensorboard/index.js";
 import { packageInfo } from "../util/package-info.js";
-import { hasCheckpoint } from "./checkpoint.js";
+import { hasCheckpoint } from "../checkpoint/index.js";
 import { configMarkdown, runHparams, summaryMarkdown } from "./hparams.js";
 import { checkConfigFitsData } from "./check-fit.js";
 import { closeRun } from "./close-run.js";

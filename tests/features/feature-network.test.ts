@@ -7,7 +7,7 @@ import { selectBackend } from "../../src/backend/index.js";
 import { loadDataset, type Dataset } from "../../src/data/index.js";
 import { FeatureNetworkError, loadOrTrainFeatureNetwork, type FeatureNetwork } from "../../src/features/feature-network.js";
 import { FLIPS, objectiveSplit } from "../../src/features/objective.js";
-import { FEATURE_NET_SPEC } from "../../src/features/spec.js";
+import { FEATURE_NET_SPEC } from "../../src/config/feature-network-spec.js";
 import { datasetKey } from "../../src/data/index.js";
 import { Rng } from "../../src/random/rng.js";
 

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeAll, expect, it } from "vitest";
 import { selectBackend } from "../../src/backend/index.js";
-import { CheckpointError, loadCheckpoint, saveCheckpoint } from "../../src/train/checkpoint.js";
+import { CheckpointError, loadCheckpoint, saveCheckpoint } from "../../src/checkpoint/index.js";
 
 // State outside the networks and optimizers (Variant.state) in a checkpoint: exact, checked, by name.
 

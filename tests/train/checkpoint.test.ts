@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { selectBackend } from "../../src/backend/index.js";
-import { CheckpointError, hasCheckpoint, loadCheckpoint, saveCheckpoint, type CheckpointState } from "../../src/train/checkpoint.js";
+import { CheckpointError, hasCheckpoint, loadCheckpoint, saveCheckpoint, type CheckpointState } from "../../src/checkpoint/index.js";
 import { reconBatch, reconStep, seededDense, type Nets, type Optimizers } from "../helpers/tiny-nets.js";
 
 // A rename that throws stands in for a crash: saveCheckpoint leaves the disk as it is when a rename fails.
@@ -212,7 +212,7 @@ describe("saveCheckpoint / loadCheckpoint", () => {
       import { readFileSync } from "node:fs";
       import { join } from "node:path";
       import { selectBackend } from "./src/backend/index.js";
-      import { loadCheckpoint } from "./src/train/checkpoint.js";
+      import { loadCheckpoint } from "./src/checkpoint/index.js";
       await selectBackend("wasm");
       const runDir = ${JSON.stringify(runDir)};
       const models = {};

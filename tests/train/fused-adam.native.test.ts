@@ -10,7 +10,7 @@ import type { NetworkName, RunConfig } from "../../src/config/schema.js";
 import { buildVariant } from "../../src/models/index.js";
 import { Rng, streamFor } from "../../src/random/rng.js";
 import { ScalarAccumulator } from "../../src/train/accumulator.js";
-import { loadCheckpoint, saveCheckpoint } from "../../src/train/checkpoint.js";
+import { loadCheckpoint, saveCheckpoint } from "../../src/checkpoint/index.js";
 import { FusedAdamOptimizer, isFusedAdam } from "../../src/train/fused-adam.js";
 import { seededNoise } from "../../src/train/noise.js";
 import { buildOptimizers } from "../../src/train/optimizers.js";

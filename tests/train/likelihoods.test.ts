@@ -12,7 +12,7 @@ import { LOG_SCALE_LAYER, learnedLogScaleOf } from "../../src/nn/decoder-scale.j
 import { buildMlpDecoder } from "../../src/nn/mlp-decoder.js";
 import { Rng, streamFor } from "../../src/random/rng.js";
 import { MemoryWriter } from "../../src/tensorboard/index.js";
-import { loadCheckpoint, saveCheckpoint } from "../../src/train/checkpoint.js";
+import { loadCheckpoint, saveCheckpoint } from "../../src/checkpoint/index.js";
 import { evaluate } from "../../src/train/evaluate.js";
 import { trainLoop } from "../../src/train/loop.js";
 import { seededNoise } from "../../src/train/noise.js";

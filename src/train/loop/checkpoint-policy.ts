@@ -1,7 +1,7 @@
 import type * as tf from "@tensorflow/tfjs";
 import type { Variant } from "../../models/index.js";
 import type { RngState } from "../../random/rng.js";
-import { loadCheckpoint, saveCheckpoint } from "../checkpoint.js";
+import { loadCheckpoint, saveCheckpoint } from "../../checkpoint/index.js";
 import type { KeptWeights, Observers } from "../observers/observer.js";
 import type { Optimizers } from "../optimizers.js";
 import type { EpochOutcome } from "./epoch.js";

@@ -2,7 +2,7 @@ import type * as tf from "@tensorflow/tfjs";
 import { existsSync } from "node:fs";
 import { readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { hasCheckpoint, loadCheckpoint, saveCheckpoint } from "./checkpoint.js";
+import { hasCheckpoint, loadCheckpoint, saveCheckpoint } from "./index.js";
 
 /**
  * A network trained once and kept in a cache folder (the dataset classifier, the feature networks): its

@@ -3,13 +3,13 @@ import { existsSync } from "node:fs";
 import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { asFileSystemError } from "../util/file-system-error.js";
-import { CheckpointError, reason } from "./checkpoint/errors.js";
-import { readJsonFile, removeStaleTemps, swapIn, syncDir, writeFileSynced } from "./checkpoint/files.js";
-import { readNetwork, saveNetwork } from "./checkpoint/network.js";
-import { applyOptimizer, readOptimizer, saveOptimizer, type OptimizerState } from "./checkpoint/optimizer.js";
-import { applyVariables, readVariables, saveVariables, type SavedVariable, type Variables } from "./checkpoint/variables.js";
+import { CheckpointError, reason } from "./errors.js";
+import { readJsonFile, removeStaleTemps, swapIn, syncDir, writeFileSynced } from "./files.js";
+import { readNetwork, saveNetwork } from "./network.js";
+import { applyOptimizer, readOptimizer, saveOptimizer, type OptimizerState } from "./optimizer.js";
+import { applyVariables, readVariables, saveVariables, type SavedVariable, type Variables } from "./variables.js";
 
-export { CheckpointError } from "./checkpoint/errors.js";
+export { CheckpointError } from "./errors.js";
 
 /**
  * Checkpoints for exact resume. Layout under a run folder:

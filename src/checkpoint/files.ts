@@ -1,6 +1,6 @@
 import { open, readFile, readdir, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { processAlive } from "../../util/lock-file.js";
+import { processAlive } from "../util/lock-file.js";
 import { CheckpointError, reason } from "./errors.js";
 
 /** Writes a file and fsyncs it, so a rename that publishes it never publishes an empty or torn file. */
