@@ -47,6 +47,7 @@ export function describeBackend(
     `simd      ${yesNo(info.simd)}`,
     `threads   ${info.threads ?? "n/a"}`,
     `kernels   ${kernels}`,
+    ...(info.kernels.native && info.kernels.slowerKernels ? [`note      ${info.kernels.slowerKernels}`] : []),
     `patches   ${info.patches.length > 0 ? info.patches[0] : "none"}`,
     ...info.patches.slice(1).map((p) => `          ${p}`),
     `versions  ${versions.join(", ")}`,

@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import { coreTypeAdvice } from "./blas/core-advice.js";
 import { BackendUnavailableError } from "./errors.js";
 import { isInstalled } from "./installed.js";
 import { loadAddon, type KernelsRequest, type NativeAddon } from "./blas/addon.js";
@@ -42,7 +43,16 @@ export interface BackendInfo {
   skipped: string[];
 }
 
-export type NativeKernelsInfo = { native: true; blas: string; blasThreads: number; addon: string } | { native: false; reason: string };
+export type NativeKernelsInfo =
+  | {
+      native: true;
+      blas: string;
+      blasThreads: number;
+      addon: string;
+      /** Where the environment forces slower BLAS kernels than the CPU supports: which variable, and what it costs (core-advice.ts). */
+      slowerKernels?: string;
+    }
+  | { native: false; reason: string };
 
 export interface SelectOptions {
   /** Default: AELAB_KERNELS, else "auto". */
@@ -141,6 +151,8 @@ function nativeKernelsFor(kernels: KernelsRequest, threads: number | undefined):
     blasThreads: loaded.addon.getThreads(),
     addon: loaded.path,
   };
+  const advice = coreTypeAdvice(blas.core);
+  if (advice) info.slowerKernels = advice;
   return { info, addon: loaded.addon };
 }
 

@@ -133,6 +133,7 @@ export async function runTraining(options: RunOptions): Promise<RunOutcome> {
   // Before the backend and the data: a bad name is refused at once, with nothing written.
   const newName = options.resumeDir ? "" : runName(options);
   const backend = await selectBackend(options.backend ?? "auto");
+  if (backend.kernels.native && backend.kernels.slowerKernels) progress.message(`note: ${backend.kernels.slowerKernels}`);
   const dataset = await loadRunDataset(config, options.configFile, {
     cacheDir: dataCacheDir(options.logdir),
     progress: (done, total) => progress.task?.("decoding images", done, total),
