@@ -5,7 +5,7 @@ export const sampleKid: ComparedMetric = {
   name: "sampleKid",
   label: "sample KID (aelab feature network)",
   sesoi: "kid",
-  sesoiDefault: 0.005,
+  sesoiDefault: 0.05,
   needsFeatures: true,
   value: (m) => orNaN(m.sampleKid?.mean),
 };
