@@ -7,8 +7,12 @@
 #
 # Without a GPU it checks the same path on whatever Vulkan driver is set up, e.g. Mesa's software one:
 #   eval "$(scripts/lavapipe.sh)" && scripts/gpu-check.sh
+#
+# scripts/gpu-check.sh --quick <folder>: the five-minute version (scripts/gpu-check-quick.sh), which also
+# runs from the offline bundle on a machine with no npm.
 set -uo pipefail
-[ $# -eq 0 ] || { echo "usage: scripts/gpu-check.sh (no arguments)" >&2; exit 2; }
+[ "${1:-}" = "--quick" ] && exec "$(dirname "$0")/gpu-check-quick.sh" "$@"
+[ $# -eq 0 ] || { echo "usage: scripts/gpu-check.sh [--quick <folder>]" >&2; exit 2; }
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 out="$PWD/gpu-check-$(hostname -s 2>/dev/null || hostname)-$(date +%Y%m%d-%H%M%S).md"
 cd "$repo"

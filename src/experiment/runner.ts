@@ -1,12 +1,12 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { workerThreadEnv } from "../backend/blas/threads.js";
 import { dataCacheDir } from "../data/cache-dir.js";
 import { featureCacheDir } from "../features/cache-dir.js";
 import { readRunRecordIfAny, type RunRecord } from "../train/run-folder.js";
 import { packageInfo } from "../util/package-info.js";
+import { PACKAGE_ROOT } from "../util/package-root.js";
 import { writeCellRecord, type CellRecord } from "./cell-record.js";
 import { configHash } from "./config-hash.js";
 import type { Experiment, ResolvedCell } from "./load.js";
@@ -14,7 +14,7 @@ import { describeHolder, HEARTBEAT_MS, lockCell, type CellLock, type LockTiming 
 import { planCell, type CellAction, type CellPlan } from "./plan.js";
 
 /** `node bin/aelab.js`: the cells run the same aelab as the experiment. */
-export const AELAB_COMMAND: readonly string[] = [process.execPath, fileURLToPath(new URL("../../bin/aelab.js", import.meta.url))];
+export const AELAB_COMMAND: readonly string[] = [process.execPath, join(PACKAGE_ROOT, "bin", "aelab.js")];
 
 /** "elsewhere": another live process holds the cell's lock (another shard, or another runner of the same file). */
 export type CellStatus = "skipped" | "completed" | "interrupted" | "failed" | "not started" | "elsewhere";

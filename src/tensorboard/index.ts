@@ -69,3 +69,5 @@ export {
   type SummaryKind,
   type TagSummary,
 } from "./summarize.js";
+export { readRunScalars, type Curve, type RunScalars } from "./scalars.js";
+export { relativeDifference, scalarAgreement, type ScalarAgreement } from "./scalar-agreement.js";

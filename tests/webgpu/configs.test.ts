@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config/index.js";
 import { readRecord, runTraining } from "../../src/train/run.js";
 import { loggedScalars } from "../helpers/logged-scalars.js";
-import { scalarMismatches } from "./compare-scalars.js";
+import { scalarAgreement } from "../../src/tensorboard/index.js";
 
 // Every shipped config (MLP and conv; AE, VAE, AAE, VAE-GAN, pixel GANs; every likelihood) trains a few
 // steps from the same seed on the cpu backend (plain JavaScript, the reference) and on webgpu, and
@@ -46,8 +46,8 @@ describe("every shipped config: the same losses on webgpu as on cpu", () => {
       const loose = AFTER_FIRST_UPDATE[file];
       const updated = (key: string) => loose !== undefined && Number(key.slice(key.lastIndexOf("@") + 1)) > 1;
       const part = (scalars: Map<string, number>, later: boolean) => new Map([...scalars].filter(([key]) => updated(key) === later));
-      const { worst, differing, missing } = scalarMismatches(part(cpu.scalars, false), part(gpu.scalars, false), TOLERANCE, FLOOR);
-      const after = scalarMismatches(part(cpu.scalars, true), part(gpu.scalars, true), loose?.tolerance ?? TOLERANCE, loose?.floor ?? FLOOR);
+      const { worst, differing, missing } = scalarAgreement(part(cpu.scalars, false), part(gpu.scalars, false), TOLERANCE, FLOOR);
+      const after = scalarAgreement(part(cpu.scalars, true), part(gpu.scalars, true), loose?.tolerance ?? TOLERANCE, loose?.floor ?? FLOOR);
       console.info(`${file}: ${cpu.scalars.size} scalars, largest relative difference ${Math.max(worst, after.worst).toExponential(2)}`);
       expect([...missing, ...after.missing]).toEqual([]);
       expect([...differing, ...after.differing]).toEqual([]);

@@ -1,8 +1,8 @@
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { firstLine } from "../../util/first-line.js";
+import { PACKAGE_ROOT } from "../../util/package-root.js";
 
 /**
  * The optional native addon (native/, built at npm install by scripts/build-native.mjs). Every
@@ -101,8 +101,7 @@ export const KERNELS_REQUESTS = ["auto", "native", "wasm"] as const satisfies re
 
 export type AddonLoad = { ok: true; addon: NativeAddon; path: string } | { ok: false; reason: string };
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
-export const ADDON_PATH = path.join(root, "native", "build", "Release", "aelab_kernels.node");
+export const ADDON_PATH = path.join(PACKAGE_ROOT, "native", "build", "Release", "aelab_kernels.node");
 
 /** Every function aelab calls on the addon. */
 const ADDON_FUNCTIONS = [
