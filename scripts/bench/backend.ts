@@ -30,7 +30,7 @@ export async function startBackend(kernels: KernelSet, blasThreads?: number): Pr
     threads: info.threads,
     versions: info.versions,
     blasConfig: loaded.ok ? loaded.addon.blasInfo().config : undefined,
-    ...(info.kernels?.native ? { blas: info.kernels.blas, blasThreads: info.kernels.blasThreads } : {}),
+    ...(info.kernels?.native ? { blas: info.kernels.blas, blasThreads: info.kernels.blasThreads, slowerKernels: info.kernels.slowerKernels } : {}),
   };
   return { ok: true, info, summary };
 }

@@ -23,6 +23,8 @@ export interface BackendSummary {
   /** e.g. "OpenBLAS SkylakeX pthreads" (native only). */
   blas?: string;
   blasThreads?: number;
+  /** Where the environment makes OpenBLAS run slower kernels than the CPU supports: which variable, and what it costs (src/backend/blas/core-advice.ts). */
+  slowerKernels?: string;
   /** addon.blasInfo().config, e.g. "OpenBLAS 0.3.21 NO_LAPACKE DYNAMIC_ARCH ...", whenever the addon loads. */
   blasConfig?: string;
   simd: boolean | null;

@@ -152,6 +152,8 @@ function machineSection(input: ReportInput, notes: Notes): string {
     ...(options.kernels.includes("webgpu") ? [["WebGPU adapter", webgpu?.adapter ?? "none (see the notes)"]] : []),
     ["OpenBLAS (addon blasInfo())", blasConfig ?? "addon not loaded"],
     ["Native kernels", nativeText],
+    // The environment as the bench found it (pass 1); a pass with the variables unset runs the CPU's own kernels.
+    ...(native?.slowerKernels ? [["Slower kernels", native.slowerKernels]] : []),
     ["PyTorch", torchText],
     ["OpenBLAS environment", `${describeOpenblasEnv(process.env)} in the bench's environment`],
     ["Commit", m.commit ?? "not a git checkout"],
