@@ -20,6 +20,7 @@ import sys
 import time
 
 RESULT_PREFIX = "@@aelab-bench-result "
+PACE_PREFIX = "@@aelab-bench-pace "
 NOT_WRITTEN_EXIT_CODE = 3  # scripts/bench/torch.ts knows it
 
 try:
@@ -366,8 +367,12 @@ def measure(trainer, images, batch, timing):
     while warm < timing["warmupSteps"] or time.perf_counter() - start < timing.get("warmupSeconds", 0):
         step()
         warm += 1
+    # Paced (the bench's aelab-against-PyTorch pairs): wait for the parent's word after the warm-up and after
+    # each window, and time windows until it says stop; the wait is not timed.
+    paced = timing.get("paced", False)
+    going = pace("ready") if paced else True
     rates = []
-    for _ in range(timing["windows"]):
+    while going and (paced or len(rates) < timing["windows"]):
         steps, start = 0, time.perf_counter()
         while True:
             step()
@@ -376,7 +381,20 @@ def measure(trainer, images, batch, timing):
             if steps >= timing["windowSteps"] and elapsed >= timing["windowSeconds"]:
                 break
         rates.append(steps * batch / elapsed)
+        if paced:
+            going = pace(f"window {rates[-1]}")
+    if not rates:
+        raise RuntimeError("stopped before the first timing window")
     return {"imagesPerSecond": statistics.median(rates), "windows": rates, "steps": i}
+
+
+def pace(what):
+    """Says where the timing is (scripts/bench/pace.ts has the other side) and waits: True for go, False for stop."""
+    print(PACE_PREFIX + what, flush=True)
+    reply = sys.stdin.readline().strip()
+    if reply not in ("go", "stop", ""):
+        raise RuntimeError(f"expected go or stop from the parent, got {reply!r}")
+    return reply == "go"
 
 
 def blas_libraries():
@@ -427,7 +445,8 @@ def main():
     mode.add_argument("--count-params", action="store_true", help="print each network's parameter count")
     mode.add_argument("--bench", action="store_true", help="time training steps")
     args = parser.parse_args()
-    job = json.load(sys.stdin)
+    # One line of JSON: a paced job keeps stdin open after it for the parent's go and stop.
+    job = json.loads(sys.stdin.readline())
     try:
         if args.count_params:
             print(json.dumps([count_params(s) for s in job] if isinstance(job, list) else count_params(job)))

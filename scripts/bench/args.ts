@@ -28,6 +28,11 @@ export interface Timing {
   /** A window ends at the first step that brings it to both this duration and windowSteps steps. */
   windowSeconds: number;
   windowSteps: number;
+  /**
+   * Set by the parent for the aelab-against-PyTorch pairs (paired.ts), never on the command line: the
+   * child waits for its turn after the warm-up and after each window, and times windows until told to stop.
+   */
+  paced?: boolean;
 }
 
 export interface BenchOptions {

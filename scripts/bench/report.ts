@@ -10,6 +10,7 @@ import type { Outcome } from "./outcome.js";
 import { splitStep, type StepProfile } from "./profile.js";
 import type { PythonFound } from "./python.js";
 import { markdownTable, rate } from "./table.js";
+import { STEADY_SPREAD, type PairedRun } from "./paired.js";
 import type { TorchRun } from "./torch.js";
 
 export interface ModelResults {
@@ -17,6 +18,8 @@ export interface ModelResults {
   aelab: Partial<Record<KernelSet, Outcome<Throughput>>>;
   minimal: Partial<Record<KernelSet, Outcome<Throughput>>>;
   torch?: Outcome<TorchRun>;
+  /** aelab's loop and PyTorch timed in turns (paired.ts), by the aelab kernel set compared. */
+  paired?: Partial<Record<KernelSet, Outcome<PairedRun>>>;
 }
 
 type Load = [number, number, number];
@@ -176,6 +179,7 @@ function methodSection(input: ReportInput): string {
     "- **aelab loop**: `trainLoop` (src/train/loop.ts) with a `MemoryWriter`, timed per step, so the evaluation between epochs is not counted.",
     "- **minimal tfjs loop**: scripts/bench/minimal-loop.ts: the same networks (src/nn), losses (src/losses) and Adam (src/train/optimizers), one `tf.variableGrads` + `applyGradients` per phase and nothing else. **Loop overhead** = aelab step time / minimal step time − 1 (target ≤ 5 %).",
     "- **PyTorch**: scripts/bench_torch.py, the same architectures ('same' padding as tfjs), losses, per-network Adam and phases, with `torch.set_num_threads(n)`; each process first runs a 1024³ matmul (PyTorch is about 3× slower cold here), then the same warm-up and windows. **Ratio** = aelab images/s ÷ PyTorch images/s (below 1: aelab is slower): wasm kernels (one thread) against PyTorch on 1 thread, native kernels against PyTorch with as many threads as the BLAS kernels use.",
+    "- **In turns** (scripts/bench/paired.ts): for each ratio, an aelab loop process and a PyTorch process warm up one after the other and then time one window each in alternation (aelab, PyTorch, aelab, ...; at least 7 each), the waiting side idle; each pair of neighbouring windows gives one ratio, and the table shows their median with the interquartile range in brackets. The PyTorch columns are the medians of these windows; the aelab columns come from the aelab loop's own runs above.",
     `- ${OPENBLAS_VARIABLES.join(" and ")} slow current OpenBLAS down; both sides run under the same settings, once as the environment has them and once with both unset (for the bench's child processes only).${input.skippedPass ? ` Here ${input.skippedPass}.` : ""}`,
     `- Library: ${input.openblasLibrary}. PyTorch's own OpenMP threads and a pthreads OpenBLAS oversubscribe 2 cores (PyTorch's MLP VAE measured 5,264 images/s on 2 threads with the pthreads build, 17,492 with the OpenMP one).`,
   ];
@@ -218,6 +222,12 @@ function passSection(p: PassResults, index: number, options: BenchOptions, notes
         return r ? `${rate(r.imagesPerSecond)} (${rate(Math.min(...r.windows))}–${rate(Math.max(...r.windows))})` : "";
       });
       const ratios = options.kernels.map((k) => {
+        const paired = m.paired?.[k];
+        if (paired && !paired.ok) return notes.cell(paired);
+        if (paired?.ok) {
+          const { median, q1, q3 } = paired.value.summary;
+          return `${median.toFixed(2)}× [${q1.toFixed(2)}–${q3.toFixed(2)}]`;
+        }
         const a = m.aelab[k];
         // webgpu is compared with PyTorch on every thread it was given: the best the CPU does.
         const r = torchAt(m, k === "native" ? nThreads : k === "webgpu" ? Math.max(...threads) : 1);
@@ -226,6 +236,21 @@ function passSection(p: PassResults, index: number, options: BenchOptions, notes
       return [m.model.label, ...options.kernels.map((k) => throughputCell(m.aelab[k], notes)), ...torchCells, ...ratios];
     });
     parts.push("### aelab against PyTorch (images/s)", markdownTable(headers, rows));
+    const steadiness = p.models.flatMap((m) =>
+      Object.entries(m.paired ?? {}).flatMap(([k, o]) =>
+        o?.ok
+          ? [
+              `${m.model.label}, ${k}: ${o.value.ratios.length} pairs, spread ±${(o.value.summary.spread * 100).toFixed(1)} %${
+                o.value.spreads.length > 1 ? ` (attempts: ${o.value.spreads.map((x) => `±${(x * 100).toFixed(1)} %`).join(", ")})` : ""
+              }${o.value.summary.spread > STEADY_SPREAD ? " — still above ±10 % after the re-run: read this ratio with care" : ""}`,
+            ]
+          : [],
+      ),
+    );
+    if (steadiness.length)
+      parts.push(
+        `How steady each ratio was (timed in turns; spread = the larger distance from the median ratio to a quartile, relative to the median; a row above ±10 % is measured once more and the steadier attempt kept): ${steadiness.join("; ")}.`,
+      );
     const gflops = p.models.flatMap((m) =>
       m.torch?.ok
         ? [`${m.model.label}: ${m.torch.value.results.map((r) => `${r.threads} thr ${r.matmulGflops.toFixed(0)} (${r.blasThreads ?? "?"})`).join(", ")}`]

@@ -23,7 +23,10 @@ import { findTorchPython, type PythonFound } from "./python.js";
 import { renderReport, type ModelResults, type PassResults, type ReportInput } from "./report.js";
 import { failureOf, runChild } from "./spawn.js";
 import { rate } from "./table.js";
-import { runTorch, writeTorchData } from "./torch.js";
+import { pairedRun, type PairedRun } from "./paired.js";
+import { TORCH_SCRIPT } from "./python.js";
+import { runTorch, writeTorchData, type TorchRun } from "./torch.js";
+import { torchSpec } from "./torch-spec.js";
 
 const BENCH_SCRIPT = fileURLToPath(new URL("../bench.ts", import.meta.url));
 
@@ -79,12 +82,92 @@ async function measureModel(
     }
   }
   if (torch) {
-    const outcome = await runTorch(torch.python, p.config, p.dataset, torch.data, options.timing, options.torchThreads, pass.env);
-    results.torch = outcome.ok ? { ok: true, value: outcome.run } : outcome.status === "failed" ? failed(outcome.reason) : unavailable(outcome.reason);
-    log(`${tag}: PyTorch: ${outcome.ok ? outcome.run.results.map((r) => `${r.threads} thr ${rate(r.imagesPerSecond)} img/s`).join(", ") : outcome.reason}`);
+    // Each PyTorch thread count with an aelab kernel set on as many threads is timed in turns with it
+    // (paired.ts); the others (e.g. webgpu's comparison) alone, as before.
+    const partners = pairPartners(options, results);
+    const alone = options.torchThreads.filter((n) => !partners.has(n));
+    const runs: TorchRun[] = [];
+    let problem: Outcome<TorchRun> | undefined;
+    results.paired = {};
+    for (const [n, kernels] of partners) {
+      const outcome = await timeInTurns(p, options, pass, torch, kernels, n);
+      results.paired[kernels] = outcome;
+      if (outcome.ok) runs.push(outcome.value.torch);
+      else problem ??= outcome;
+      log(
+        `${tag}: ${kernels} kernels against PyTorch ${n} thr, in turns: ${
+          outcome.ok
+            ? `ratio ${outcome.value.summary.median.toFixed(2)} [${outcome.value.summary.q1.toFixed(2)}, ${outcome.value.summary.q3.toFixed(2)}] (spreads ${outcome.value.spreads.map(percent).join(", ")})`
+            : outcome.reason
+        }`,
+      );
+    }
+    if (alone.length) {
+      const outcome = await runTorch(torch.python, p.config, p.dataset, torch.data, options.timing, alone, pass.env);
+      if (outcome.ok) runs.push(outcome.run);
+      else problem ??= outcome.status === "failed" ? failed(outcome.reason) : unavailable(outcome.reason);
+      log(
+        `${tag}: PyTorch alone: ${outcome.ok ? outcome.run.results.map((r) => `${r.threads} thr ${rate(r.imagesPerSecond)} img/s`).join(", ") : outcome.reason}`,
+      );
+    }
+    results.torch = runs.length ? { ok: true, value: { ...runs[0], results: runs.flatMap((r) => r.results).sort((x, y) => x.threads - y.threads) } } : problem;
   }
   return results;
 }
+
+const percent = (x: number) => `±${(x * 100).toFixed(1)} %`;
+
+/**
+ * PyTorch thread count → the aelab kernel set it is compared with: 1 thread with the wasm kernels (one
+ * thread), the native kernels' BLAS thread count with them; only sets whose own run completed.
+ */
+function pairPartners(options: BenchOptions, results: ModelResults): Map<number, KernelSet> {
+  const partners = new Map<number, KernelSet>();
+  for (const kernels of ["wasm", "native"] as const) {
+    const own = results.aelab[kernels];
+    if (!options.kernels.includes(kernels) || !own?.ok) continue;
+    const threads = kernels === "wasm" ? 1 : own.backend?.blasThreads;
+    if (threads !== undefined && options.torchThreads.includes(threads) && !partners.has(threads)) partners.set(threads, kernels);
+  }
+  return partners;
+}
+
+/** aelab's loop and PyTorch timed in turns (paired.ts), at least 7 windows each (--quick: --windows). */
+async function timeInTurns(
+  p: Prepared,
+  options: BenchOptions,
+  pass: EnvPass,
+  torch: { python: string; data: { path: string; count: number } },
+  kernels: KernelSet,
+  threads: number,
+): Promise<Outcome<PairedRun>> {
+  const timing = { ...options.timing, paced: true };
+  const job: Job = { kind: "aelab-loop", config: p.model.config, batch: options.batch, kernels, blasThreads: options.blasThreads, timing };
+  const spec = torchSpec(p.config, { height: p.dataset.height, width: p.dataset.width, channels: p.dataset.channels });
+  const pairs = options.quick ? options.timing.windows : Math.max(MIN_PAIRS, options.timing.windows);
+  try {
+    const run = await pairedRun(
+      {
+        command: process.execPath,
+        args: [...process.execArgv, "--expose-gc", BENCH_SCRIPT, "--worker", JSON.stringify(job)],
+        env: { ...pass.env, AELAB_KERNELS: kernels },
+      },
+      {
+        command: torch.python,
+        args: [TORCH_SCRIPT, "--bench"],
+        env: { ...pass.env, OMP_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: String(threads) },
+        firstLine: JSON.stringify({ spec, timing, threads: [threads], data: torch.data }),
+      },
+      pairs,
+    );
+    return { ok: true, value: run };
+  } catch (err) {
+    return failed((err as Error).message);
+  }
+}
+
+/** The issue's floor for a steady comparison: at least 7 windows on each side. */
+const MIN_PAIRS = 7;
 
 async function kernelBench(options: BenchOptions, pass: EnvPass): Promise<Outcome<KernelTiming[]>> {
   const outcome = await runJob({ kind: "kernel-bench", budgetMs: options.quick ? 50 : 1000, blasThreads: options.blasThreads }, pass.env);
@@ -206,6 +289,7 @@ export async function runBench(options: BenchOptions, argv: readonly string[]): 
       ...passResults.flatMap((p) => p.models.flatMap((m) => [...Object.values(m.aelab), ...Object.values(m.minimal), m.torch])),
       ...soaks.map((s) => s.outcome),
       ...profileResults.flatMap((p) => Object.values(p.loops)),
+      ...passResults.flatMap((p) => p.models.flatMap((m) => Object.values(m.paired ?? {}))),
     ].some((o) => o !== undefined && !o.ok && o.status === "failed");
     return anyFailed ? 1 : 0;
   } finally {

@@ -1,5 +1,6 @@
 import type { Timing } from "./args.js";
 import type { Throughput } from "./job.js";
+import { pace } from "./pace.js";
 
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -86,21 +87,37 @@ export class StepWindows {
   /** A step has just ended. */
   step(): void {
     const ms = this.clock.lap();
-    if (ms === undefined || this.done) return;
+    if (this.done) return;
+    if (ms === undefined) {
+      // Paced (timing.paced): the step that ends the warm-up is where this process first waits its turn.
+      if (this.timing.paced && this.clock.warm) this.turn("ready");
+      return;
+    }
     this.current.steps++;
     this.current.ms += ms;
     if (this.current.steps >= this.timing.windowSteps && this.current.ms >= this.timing.windowSeconds * 1000 && this.clock.atSync) {
-      this.rates.push((this.current.steps * this.imagesPerStep * 1000) / this.current.ms);
+      const rate = (this.current.steps * this.imagesPerStep * 1000) / this.current.ms;
+      this.rates.push(rate);
       this.current = { steps: 0, ms: 0 };
+      if (this.timing.paced) this.turn(`window ${rate}`);
     }
   }
 
+  /** Waits for the parent's word; the time waited is not counted in the next window. */
+  private turn(what: string): void {
+    if (pace(what) === "stop") this.stopped = true;
+    this.clock.resume();
+  }
+
+  private stopped = false;
+
+  /** Unpaced: once `timing.windows` windows are timed; paced: once the parent says stop. */
   get done(): boolean {
-    return this.rates.length >= this.timing.windows;
+    return this.timing.paced ? this.stopped : this.rates.length >= this.timing.windows;
   }
 
   result(): Throughput {
-    if (!this.done) throw new Error(`only ${this.rates.length} of ${this.timing.windows} timing windows were completed`);
+    if (!this.done || this.rates.length === 0) throw new Error(`only ${this.rates.length} of ${this.timing.windows} timing windows were completed`);
     return { imagesPerSecond: median(this.rates), windows: [...this.rates], steps: this.clock.steps };
   }
 }
