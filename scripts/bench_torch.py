@@ -257,7 +257,7 @@ class Trainer:
 
     def __init__(self, spec):
         self.spec = spec
-        self.nets = networks(spec)
+        self.nets = {name: net.to(device) for name, net in networks(spec).items()}
         self.optimizers = {
             name: torch.optim.Adam(self.nets[name].parameters(), lr=o["lr"], betas=tuple(o["betas"]), eps=ADAM_EPSILON)
             for name, o in spec["optimizers"].items()
@@ -306,7 +306,7 @@ class Trainer:
             self.descend(["discriminator"], discriminator_loss(gan, d(x)[0], [d(fake)[0]], adv["labelSmoothing"]))
         elif variant == "vaegan":
             d = self.nets["discriminator"]
-            prior = lambda: torch.randn(x.shape[0], model["latent"]["size"])
+            prior = lambda: torch.randn(x.shape[0], model["latent"]["size"], device=x.device)
             if generator_turn:
                 z, kl = self.encode(x)
                 real_features = d(x)[1]
@@ -331,23 +331,35 @@ class Trainer:
 
 
 def matmul_gflops():
-    """One large matmul warms the BLAS up (PyTorch is ~3x slower cold here); a second one is timed."""
-    a, b = torch.randn(1024, 1024), torch.randn(1024, 1024)
+    """One large matmul warms the BLAS (or the GPU) up (PyTorch is ~3x slower cold here); a second one is timed."""
+    a, b = torch.randn(1024, 1024, device=device), torch.randn(1024, 1024, device=device)
     a @ b
+    synchronize()
     start = time.perf_counter()
     a @ b
+    synchronize()
     return 2 * 1024**3 / (time.perf_counter() - start) / 1e9
+
+
+# Where the networks train: the CPU for the bench's comparison, a GPU for the GPU check (--device cuda).
+device = torch.device("cpu")
+
+
+def synchronize():
+    """Waits for the device: a CUDA step returns before the GPU has run it, so a window ends only after this."""
+    if device.type == "cuda":
+        torch.cuda.synchronize()
 
 
 def load_data(data, spec):
     shape, batch = spec["shape"], spec["batch"]
     c, h, w = shape["channels"], shape["height"], shape["width"]
     if data is None:
-        return torch.rand(batch * 8, c, h, w)
+        return torch.rand(batch * 8, c, h, w, device=device)
     with open(data["path"], "rb") as f:
         raw = bytearray(f.read())
     # The bench writes float32 NHWC, as aelab holds images; PyTorch convs want NCHW.
-    return torch.frombuffer(raw, dtype=torch.float32).view(data["count"], h, w, c).permute(0, 3, 1, 2).contiguous()
+    return torch.frombuffer(raw, dtype=torch.float32).view(data["count"], h, w, c).permute(0, 3, 1, 2).contiguous().to(device)
 
 
 def measure(trainer, images, batch, timing):
@@ -367,6 +379,7 @@ def measure(trainer, images, batch, timing):
     while warm < timing["warmupSteps"] or time.perf_counter() - start < timing.get("warmupSeconds", 0):
         step()
         warm += 1
+    synchronize()
     # Paced (the bench's aelab-against-PyTorch pairs): wait for the parent's word after the warm-up and after
     # each window, and time windows until it says stop; the wait is not timed.
     paced = timing.get("paced", False)
@@ -379,6 +392,8 @@ def measure(trainer, images, batch, timing):
             steps += 1
             elapsed = time.perf_counter() - start
             if steps >= timing["windowSteps"] and elapsed >= timing["windowSeconds"]:
+                synchronize()
+                elapsed = time.perf_counter() - start
                 break
         rates.append(steps * batch / elapsed)
         if paced:
@@ -436,7 +451,8 @@ def bench(job):
         blas_threads = openblas_threads(blas_libraries())
         results.append({"threads": torch.get_num_threads(), "blasThreads": blas_threads, "matmulGflops": gflops, **result})
     libraries = blas_libraries()
-    return {"kind": "torch", "torch": torch.__version__, "blasLibrary": ", ".join(libraries) or None, "results": results}
+    gpu = torch.cuda.get_device_name(device) if device.type == "cuda" else None
+    return {"kind": "torch", "torch": torch.__version__, "device": gpu or "cpu", "blasLibrary": ", ".join(libraries) or None, "results": results}
 
 
 def main():
@@ -444,7 +460,13 @@ def main():
     mode = parser.add_mutually_exclusive_group(required=True)
     mode.add_argument("--count-params", action="store_true", help="print each network's parameter count")
     mode.add_argument("--bench", action="store_true", help="time training steps")
+    parser.add_argument("--device", default="cpu", help="cpu (the bench), or cuda for the GPU check (scripts/gpu-check-quick.sh)")
     args = parser.parse_args()
+    global device
+    device = torch.device(args.device)
+    if device.type == "cuda" and not torch.cuda.is_available():
+        print(f"bench_torch.py: --device {args.device}: this PyTorch sees no CUDA device", file=sys.stderr)
+        sys.exit(2)
     # One line of JSON: a paced job keeps stdin open after it for the parent's go and stop.
     job = json.loads(sys.stdin.readline())
     try:

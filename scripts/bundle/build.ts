@@ -7,6 +7,7 @@ import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import { build } from "esbuild";
 import { ADDON_PATH, loadAddon } from "../../src/backend/blas/addon.js";
 import { PACKAGE_ROOT } from "../../src/util/package-root.js";
+import { GPU_CHECK_CONFIGS, writeTorchJobs } from "../bench/torch-job.js";
 import { fetchNodeRuntime, stripped } from "./node-runtime.js";
 import { copyPackageFiles, copyPackages } from "./packages.js";
 import { copyLibraries, findVulkanLoader, nonSystemDependencies } from "./shared-libraries.js";
@@ -145,6 +146,10 @@ export async function buildBundle(options: BundleOptions): Promise<BundleResult>
     // The five-minute GPU check runs from the bundle as it does from a checkout; bench_torch.py is the bench's PyTorch twin.
     cpSync(join(PACKAGE_ROOT, "scripts", "gpu-check-quick.sh"), join(options.out, "gpu-check.sh"));
     cpSync(join(PACKAGE_ROOT, "scripts", "bench_torch.py"), join(options.out, "bench_torch.py"));
+    await writeTorchJobs(
+      GPU_CHECK_CONFIGS.map((c) => join(PACKAGE_ROOT, c)),
+      join(options.out, "torch-jobs"),
+    );
     const bytes = folderBytes(options.out);
     return { out: options.out, bytes, contents };
   } finally {

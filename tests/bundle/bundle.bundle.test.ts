@@ -52,7 +52,18 @@ describe("npm run bundle", () => {
     expect(built.stderr).not.toMatch(/^bundle: (?!compiling|copying|fetching|compressing)/m);
     expect(built.status).toBe(0);
     expect(built.stdout).toMatch(/: \d+\.\d MiB \(limit 60 MiB\)/);
-    expect(readdirSync(out).sort()).toEqual(["README.md", "aelab", "aelab.tar.br", "bench_torch.py", "configs", "experiments", "gpu-check.sh", "node.gz"]);
+    expect(readdirSync(out).sort()).toEqual([
+      "README.md",
+      "aelab",
+      "aelab.tar.br",
+      "bench_torch.py",
+      "configs",
+      "experiments",
+      "gpu-check.sh",
+      "node.gz",
+      "torch-jobs",
+    ]);
+    expect(readdirSync(join(out, "torch-jobs")).sort()).toEqual(["conv-vae-bce.json", "vae-bce.json", "vaegan-conv.json"]);
     expect(folderBytes(out)).toBeLessThanOrEqual(60 * MiB);
     expect(readFileSync(join(out, "README.md"), "utf8")).toMatch(/^# The offline bundle/);
   });
@@ -123,7 +134,9 @@ describe("npm run bundle", () => {
     const md = readFileSync(join(reports, report as string), "utf8");
     expect(md).toMatch(new RegExp(`^From the offline bundle ${out}; took \\d+ s\\.$`, "m"));
     for (const model of ["MLP VAE", "conv VAE", "conv VAE-GAN"])
-      expect(md).toMatch(new RegExp(`^\\| ${model} \\| configs/\\S+ \\| (\\d+|not run) \\| \\d+ \\|`, "m"));
+      expect(md).toMatch(new RegExp(`^\\| ${model} \\| configs/\\S+ \\| (\\d+|not run) \\| \\d+ \\| \\S+ \\| not run \\| n/a \\|$`, "m"));
+    // No PyTorch that sees a GPU here (the check also tries /usr/bin/python3): said, not failed.
+    expect(md).toMatch(/^PyTorch on a GPU: not run \((no python3 here|\S+ cannot import torch|PyTorch \S+ \(\S+\) sees no CUDA device)\)\.$/m);
     if (process.env.VK_ICD_FILENAMES) {
       expect(check.stderr).toMatch(/every check passed/);
       expect(check.status).toBe(0);
